@@ -1,0 +1,291 @@
+"""The command line: a thin layer over plain functions. Data on stdout (or ``-o``), diagnostics
+and progress bars on stderr. Only this module exits."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from raqib.errors import InputError, RaqibError
+
+app = typer.Typer(
+    help="raqib (رقيب): Arabic conflict news → geocoded, evidence-linked events and territorial control.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+gazetteer_app = typer.Typer(help="Build and inspect the place index.", no_args_is_help=True)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="RAQIB_DB", help="Database URL (default sqlite:///raqib.db; env RAQIB_DB)."),
+]
+Sources = Annotated[
+    list[str] | None,
+    typer.Argument(help="Files or directories (.txt .html .json .jsonl .rss/.xml .warc); '-' or none for stdin."),
+]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"raqib: error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+def _load():  # type: ignore[no-untyped-def]
+    from raqib.resources import load_resources
+
+    try:
+        return load_resources()
+    except RaqibError as exc:
+        _fail(str(exc))
+
+
+def _progress(total: int | None) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+def _run(sources: list[str] | None, db: str | None, out: TextIO | None, store_always: bool) -> tuple[int, int, int]:
+    """Extract every document of ``sources``; print records to ``out`` and/or store them.
+    Returns (documents, events, errors)."""
+    from raqib.ingest import read_sources
+    from raqib.pipeline import extract
+    from raqib.record import to_record
+
+    res = _load()
+    store = None
+    if db is not None or store_always:
+        from raqib.store import open_store, resolve_url
+
+        try:
+            store = open_store(resolve_url(db))
+        except RaqibError as exc:
+            _fail(str(exc))
+    versions = res.versions
+    n_docs = n_events = n_errors = 0
+    paths = sources or ["-"]
+    with _progress(None) as progress:
+        task = progress.add_task("extracting", total=None)
+        for item in read_sources(paths, stdin=sys.stdin):
+            if isinstance(item, InputError):
+                err.print(f"raqib: error: {item}", markup=False)
+                n_errors += 1
+                continue
+            try:
+                ex = extract(item, res)
+                record = to_record(ex, res.state_actors, versions["rules"], versions["gazetteer"])
+                if store is not None:
+                    store.save(item, record, versions)
+            except RaqibError as exc:
+                err.print(f"raqib: error: {item.origin or item.id}: {exc}", markup=False)
+                n_errors += 1
+                continue
+            if out is not None:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n_docs += 1
+            n_events += len(record["events"])
+            progress.advance(task)
+    return n_docs, n_events, n_errors
+
+
+@app.command()
+def extract(
+    sources: Sources = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write JSON Lines here (default stdout).")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Also store the results in this database (env RAQIB_DB is not used here)."),
+    ] = None,
+) -> None:
+    """Read reports and print one JSON record per document (events and control rows)."""
+    with ExitStack() as stack:
+        out = stack.enter_context(output.open("w", encoding="utf-8")) if output else sys.stdout
+        n_docs, n_events, n_errors = _run(sources, db, out, store_always=False)
+    err.print(f"raqib: {n_docs} documents, {n_events} events, {n_errors} errors", markup=False)
+    if n_errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(sources: Sources = None, db: DbOption = None) -> None:
+    """Read reports, extract them and store the results in the database."""
+    n_docs, n_events, n_errors = _run(sources, db, None, store_always=True)
+    from raqib.store import resolve_url
+
+    err.print(f"raqib: stored {n_docs} documents, {n_events} events in {resolve_url(db)}; {n_errors} errors", markup=False)
+    if n_errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    kind: Annotated[str | None, typer.Option(help="Only events of this kind.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
+) -> None:
+    """Show the events and control rows stored in the database."""
+    from raqib.store import open_store, resolve_url
+
+    try:
+        store = open_store(resolve_url(db))
+    except RaqibError as exc:
+        _fail(str(exc))
+    records = list(store.records())
+    if as_json:
+        for r in records:
+            print(json.dumps(r, ensure_ascii=False))
+        return
+    out = Console(highlight=False, width=160)
+    table = Table(title=f"events in {resolve_url(db)}")
+    for col in ("document", "kind", "actor1", "actor2", "place", "lat,lon", "precision", "date", "counts"):
+        table.add_column(col)
+    n_ctl = 0
+    for r in records:
+        n_ctl += len(r["control"])
+        for e in r["events"]:
+            if kind and e["kind"] != kind:
+                continue
+            loc = e["location"] or {}
+            latlon = f"{loc['lat']:.3f},{loc['lon']:.3f}" if loc.get("lat") is not None else "-"
+            date = e["date"]["from"] if e["date"] else "-"
+            counts = " ".join(f"{k}={v}" for k, v in e["counts"].items()) or "-"
+            table.add_row(r["id"], e["kind"], e["actor1"], e["actor2"] or "-", loc.get("name_ar") or "-", latlon,
+                          loc.get("precision") or "-", date, counts)  # fmt: skip
+    out.print(table)
+    out.print(f"{len(records)} documents, {sum(len(r['events']) for r in records)} events, {n_ctl} control rows")
+
+
+@app.command("eval")
+def evaluate_cmd(
+    gold_dir: Annotated[Path, typer.Argument(help="Directory of gold JSON files (with the dev README beside them).")],
+    pred: Annotated[Path | None, typer.Option(help="Score these predictions (JSON Lines) instead of extracting.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Score extraction against gold annotations (figures defined in the dev set's README)."""
+    from raqib.evaluate import dedup_groups, format_table, load_gold, score
+
+    if not gold_dir.is_dir():
+        _fail(f"{gold_dir}: not a directory of gold JSON files")
+    try:
+        gold = load_gold(gold_dir)
+    except (OSError, ValueError, RaqibError) as exc:
+        _fail(f"{gold_dir}: {exc}")
+    if pred is not None:
+        predictions = _read_jsonl(pred)
+    else:
+        predictions = predict_gold(gold)
+    scores = score(gold, predictions, dedup_groups(gold_dir / "README.md"))
+    if as_json:
+        print(json.dumps(scores.as_dict(), indent=1))
+    else:
+        print(format_table(scores))
+
+
+def predict_gold(gold: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Extract every gold document from its text alone: annotations never reach the pipeline."""
+    from raqib.ingest import document_from_json
+    from raqib.pipeline import extract
+    from raqib.record import to_record
+
+    res = _load()
+    versions = res.versions
+    out = []
+    for g in gold:
+        visible = {k: g[k] for k in ("id", "text", "published", "title", "url", "outlet", "source") if k in g}
+        doc = document_from_json(visible, origin=str(g["id"]))
+        out.append(to_record(extract(doc, res), res.state_actors, versions["rules"], versions["gazetteer"]))
+    return out
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    out = []
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except OSError as exc:
+        _fail(f"{path}: {exc.strerror}")
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            _fail(f"{path}:{n}: not JSON ({exc.msg})")
+    return out
+
+
+@app.command()
+def geocode(
+    name: Annotated[str, typer.Argument(help="Place name in Arabic, as written in a report.")],
+    context: Annotated[str | None, typer.Option(help="Context the text gives, e.g. 'في ريف دير الزور الشرقي'.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO country code to prefer (SY, IQ, YE, LY, SD ...).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Put a place name on the map and show how it was matched and the alternatives."""
+    from dataclasses import asdict
+
+    from raqib.geocode import geocode as run
+    from raqib.gazetteer import load_gazetteer
+
+    try:
+        gaz = load_gazetteer()
+    except RaqibError as exc:
+        _fail(str(exc))
+    place = run(gaz, name, context=context, country=country)
+    if as_json:
+        print(json.dumps(asdict(place), ensure_ascii=False))
+        return
+    out = Console(highlight=False)
+    where = f"{place.lat:.5f}, {place.lon:.5f}" if place.lat is not None else "not located"
+    out.print(f"{name} → {where}  precision={place.precision}  matched_by={place.matched_by}  score={place.score:.2f}")
+    out.print(f"  id={place.gazetteer_id} pcode={place.pcode} country={place.country} admin={' / '.join(place.admin)}")
+    for alt in place.alternatives:
+        out.print(f"  alternative: {alt}")
+
+
+@gazetteer_app.command("build")
+def gazetteer_build(
+    source: Annotated[Path, typer.Option(help="Directory of raw gazetteer sources.")] = Path("data/gazetteer"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Index file to write.")] = Path(
+        "raqib/data/gazetteer.sqlite"
+    ),
+) -> None:
+    """Merge the raw sources (GeoNames, OCHA, IOM/OSM, Wikipedia map marks) into one index."""
+    from raqib.gazetteer import build_index
+
+    if not source.is_dir():
+        _fail(f"{source}: not a directory; pass --source with the raw gazetteer folder (see DATA_SOURCES.md)")
+    report = build_index(source, output)
+    err.print(f"raqib: wrote {output}: {report}", markup=False)
+
+
+def main() -> None:
+    """Entry point of the ``raqib`` command."""
+    try:
+        app()
+    except RaqibError as exc:
+        err.print(f"raqib: error: {exc}", markup=False)
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,559 @@
+"""Events from sentences: rules (data files with stable ids) find triggers, then the actors,
+places, numbers and dates around each trigger become the event's arguments.
+
+One event per (kind, actor pair, place, day): "سيطرت على قريتي A و B" gives two events.
+Overlapping triggers resolve by one order: the longer trigger wins, then the rule listed first
+in ``data/rules/events.tsv``. Weak triggers (words such as مقتل that also describe the outcome
+of another event) only count when no strong trigger fires in the same sentence.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from importlib.abc import Traversable
+
+from raqib.errors import DataFileError
+from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
+from raqib.normalize import bare
+
+KINDS = (
+    "takeover", "withdrawal", "clash", "airstrike", "shelling", "explosion", "suicide_attack", "killing",
+    "abduction", "arrest", "release", "surrender", "defection", "internal_clash", "siege", "protest",
+    "agreement", "other",
+)  # fmt: skip
+
+#: ACLED event type and sub-event type per kind; takeovers and withdrawals are refined in ``acled_type``.
+ACLED = {
+    "takeover": ("Battles", "Non-state actor overtakes territory"),
+    "withdrawal": ("Strategic developments", "Other"),
+    "clash": ("Battles", "Armed clash"),
+    "internal_clash": ("Battles", "Armed clash"),
+    "airstrike": ("Explosions/Remote violence", "Air/drone strike"),
+    "shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "explosion": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    "suicide_attack": ("Explosions/Remote violence", "Suicide bomb"),
+    "killing": ("Violence against civilians", "Attack"),
+    "abduction": ("Violence against civilians", "Abduction/forced disappearance"),
+    "arrest": ("Strategic developments", "Arrests"),
+    "release": ("Strategic developments", "Other"),
+    "surrender": ("Strategic developments", "Other"),
+    "defection": ("Strategic developments", "Change to group/activity"),
+    "siege": ("Strategic developments", "Other"),
+    "protest": ("Protests", "Peaceful protest"),
+    "agreement": ("Strategic developments", "Agreement"),
+    "other": ("Strategic developments", "Other"),
+}
+
+#: Actors that only strike from the air in these conflicts: قصف by them is an air strike.
+_AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
+_NO_AGENT = frozenset(["CIVILIANS"])
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One row of the event rules."""
+
+    id: str
+    """Stable id recorded on every event the rule makes."""
+    kind: str
+    """Event kind."""
+    patterns: tuple[tuple[re.Pattern[str], bool], ...]
+    """Token patterns in order; the flag says a gap of up to three tokens may come before it."""
+    agent: str
+    """subject, by, or a fixed actor id."""
+    patient: frozenset[str]
+    """Marker words introducing actor2, or {"between"} / {"_direct"}."""
+    place: str
+    """object, from or any."""
+    weak: bool
+    """Only counts when no strong rule fires in the sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The event rules, the cue words and the count nouns, with a version for provenance."""
+
+    rules: tuple[Rule, ...]
+    """Rules in file order (the tie-break order)."""
+    cues: Mapping[str, frozenset[str]]
+    """Cue word sets by name (negation_before, hedge, claim ...)."""
+    count_nouns: tuple[tuple[re.Pattern[str], str, Mapping[str, str]], ...]
+    """(pattern, key, per-kind keys) for the nouns after a number."""
+    version: str
+    """sha256 (12 hex) of the rule, cue and count files."""
+
+
+def _rows(path: Traversable) -> list[dict[str, str]]:
+    lines = [ln for ln in path.read_text("utf-8").splitlines() if ln and not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def load_rules(data: Traversable | None = None) -> RuleSet:
+    """Read ``rules/events.tsv``, ``lexicon/cues.json`` and ``lexicon/counts.tsv`` from ``data``
+    (default: the packaged data directory)."""
+    data = data or resources.files("raqib").joinpath("data")
+    rules_path = data.joinpath("rules/events.tsv")
+    rules = []
+    digest = hashlib.sha256()
+    for n, row in enumerate(_rows(rules_path), start=1):
+        try:
+            patterns = []
+            for part in row["trigger"].split(" "):
+                gap = part.startswith("…")
+                patterns.append((re.compile(part.lstrip("…")), gap))
+            if row["kind"] not in KINDS:
+                raise ValueError(f"unknown kind {row['kind']!r}; expected one of {', '.join(KINDS)}")
+            if row["strength"] not in ("weak", "strong"):
+                raise ValueError(f"strength {row['strength']!r} is not weak or strong")
+            rules.append(
+                Rule(
+                    id=row["id"],
+                    kind=row["kind"],
+                    patterns=tuple(patterns),
+                    agent=row["agent"],
+                    patient=frozenset(p for p in row["patient"].split("|") if p and p != "-"),
+                    place=row["place"],
+                    weak=row["strength"] == "weak",
+                )
+            )
+        except (KeyError, ValueError, re.error, AttributeError) as exc:
+            raise DataFileError(str(rules_path), f"rule row {n}: {exc}") from exc
+    cues_text = data.joinpath("lexicon/cues.json").read_text("utf-8")
+    cues = {k: frozenset(v) for k, v in json.loads(cues_text).items() if not k.startswith("_")}
+    nouns = []
+    counts_path = data.joinpath("lexicon/counts.tsv")
+    for row in _rows(counts_path):
+        per_kind = dict(p.split("=", 1) for p in row["kind_keys"].split(",") if "=" in p) if row["kind_keys"] else {}
+        nouns.append((re.compile(row["pattern"]), row["key"], per_kind))
+    for path in (rules_path, counts_path):
+        digest.update(path.read_bytes())
+    digest.update(cues_text.encode())
+    return RuleSet(tuple(rules), cues, tuple(nouns), digest.hexdigest()[:12])
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    rule: Rule
+    start: int
+    """Index of the first trigger token in the sentence."""
+    end: int
+    """Index one past the last trigger token."""
+
+
+def _tok_matches(pattern: re.Pattern[str], tok: Token) -> bool:
+    return bool(pattern.fullmatch(tok.key) or pattern.fullmatch(tok.stem))
+
+
+def _match(rule: Rule, toks: Sequence[Token], i: int, blocked: set[int]) -> int:
+    """Index one past a match of ``rule`` starting at token ``i`` (0 when it does not match)."""
+    pos = i
+    for n, (pattern, gap) in enumerate(rule.patterns):
+        limit = pos + (4 if gap and n else 1)
+        for k in range(pos, min(limit, len(toks))):
+            if k not in blocked and _tok_matches(pattern, toks[k]):
+                pos = k + 1
+                break
+        else:
+            return 0
+    return pos
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A place mention with its geocoded place."""
+
+    mention: PlaceMention
+    """The span in the text."""
+    place: Place
+    """Where it is (possibly only coarsely)."""
+    context_only: bool
+    """True when the mention only serves as another mention's context (its parent, its ريف)."""
+
+
+class EventCoder:
+    """Turns the recognised mentions of a document into events with the rule set."""
+
+    def __init__(self, rules: RuleSet, state_actors: frozenset[str]) -> None:
+        self.rules = rules
+        self.state = state_actors
+        self.cue = rules.cues
+
+    # -- triggers -----------------------------------------------------------------------------
+    def triggers(self, sentence: Sentence, blocked: set[int]) -> list[_Trigger]:
+        """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires."""
+        found: list[_Trigger] = []
+        for i in range(len(sentence.tokens)):
+            if i in blocked:
+                continue
+            for rule in self.rules.rules:
+                end = _match(rule, sentence.tokens, i, blocked)
+                if end:
+                    found.append(_Trigger(rule, i, end))
+        order = {r.id: n for n, r in enumerate(self.rules.rules)}
+        found.sort(key=lambda t: (-(t.end - t.start), order[t.rule.id]))
+        taken: set[int] = set()
+        kept = []
+        for trig in found:
+            span = set(range(trig.start, trig.end))
+            if span & taken:
+                continue
+            taken |= span
+            kept.append(trig)
+        if any(not t.rule.weak for t in kept):
+            kept = [t for t in kept if not t.rule.weak]
+        return sorted(kept, key=lambda t: t.start)
+
+    def _blocked_by_cues(self, toks: Sequence[Token], trig: _Trigger, prior: Sequence[Token]) -> bool:
+        """Negated or unrealised (لم يتمكن، تحاول، نفت): no event."""
+        before = toks[max(0, trig.start - 2) : trig.start]
+        if any(t.key in self.cue["negation_before"] for t in before):
+            return True
+        window = toks[max(0, trig.start - 4) : trig.start]
+        if any(t.key in self.cue["modality_before"] or t.stem in self.cue["modality_before"] for t in window):
+            return True
+        return any(t.key in self.cue["denial"] or t.stem in self.cue["denial"] for t in prior)
+
+    # -- arguments ----------------------------------------------------------------------------
+    def code(
+        self,
+        text: str,
+        sentences: Sequence[Sentence],
+        actors: Sequence[ActorMention],
+        places: Sequence[Located],
+        quantities: Sequence[Quantity],
+        dates: Sequence[DateRef],
+    ) -> list[Event]:
+        """All events of a document, one per (kind, actors, place, day)."""
+        events: list[Event] = []
+        for sn, sentence in enumerate(sentences):
+            toks = sentence.tokens
+            s_actors = [a for a in actors if sentence.start_char <= a.start_char < sentence.end_char]
+            blocked = {
+                k for k, t in enumerate(toks) for a in s_actors if a.start_char <= t.start_char < a.end_char
+            }
+            s_places = [p for p in places if sentence.start_char <= p.mention.start_char < sentence.end_char]
+            blocked |= {
+                k
+                for k, t in enumerate(toks)
+                for p in s_places
+                if p.mention.start_char <= t.start_char < p.mention.end_char
+            }
+            trigs = self.triggers(sentence, blocked)
+            for n, trig in enumerate(trigs):
+                if self._blocked_by_cues(toks, trig, toks[: trig.start]):
+                    continue
+                nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
+                nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
+                events.extend(
+                    self._events_for(text, sentences, sn, trig, nxt_char, s_actors, actors, s_places,
+                                     quantities, dates)
+                )  # fmt: skip
+        return _merge_duplicates(events, sentences)
+
+    def _events_for(
+        self,
+        text: str,
+        sentences: Sequence[Sentence],
+        sn: int,
+        trig: _Trigger,
+        clause_end: int,
+        s_actors: Sequence[ActorMention],
+        all_actors: Sequence[ActorMention],
+        s_places: Sequence[Located],
+        quantities: Sequence[Quantity],
+        dates: Sequence[DateRef],
+    ) -> list[Event]:
+        sentence = sentences[sn]
+        toks = sentence.tokens
+        rule = trig.rule
+        t_start = toks[trig.start].start_char
+        t_end = toks[trig.end - 1].end_char
+        agent, patient, fallback = self._actors(text, toks, trig, s_actors, all_actors, sentence)
+        kind = rule.kind
+        if kind == "shelling" and agent in _AIR_ONLY:
+            kind = "airstrike"
+        if kind == "clash" and agent is not None and agent == patient:
+            kind = "internal_clash"
+        located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place)
+        if not located and agent is None and patient is None:
+            return []
+        date = _nearest(dates, sentence, t_start)
+        background = any(t.key in self.cue["background"] or t.stem in self.cue["background"] for t in toks)
+        counts = self._counts(text, sentence, kind, t_start, quantities, dates)
+        certainty, claimant = self._certainty(toks, trig, s_actors)
+        confidence = 0.8 - (0.2 if rule.weak else 0.0) - (0.1 if fallback else 0.0)
+        ev_start, ev_end = sentence.start_char, sentence.end_char
+        out = []
+        for loc in located or [None]:
+            extent = self._extent(toks, trig, loc) if kind == "takeover" else None
+            out.append(
+                Event(
+                    kind=kind,
+                    actor1=agent or "UNKNOWN",
+                    actor2=patient,
+                    place=loc.place if loc else None,
+                    place_start=loc.mention.start_char if loc else None,
+                    place_end=loc.mention.end_char if loc else None,
+                    date=date,
+                    counts=counts,
+                    certainty=certainty,
+                    claimant=claimant,
+                    evidence_start=ev_start,
+                    evidence_end=ev_end,
+                    rule_id=rule.id,
+                    confidence=round(confidence, 2),
+                    extent=extent,
+                    background=background,
+                )
+            )
+        return out
+
+    def _actors(
+        self,
+        text: str,
+        toks: Sequence[Token],
+        trig: _Trigger,
+        s_actors: Sequence[ActorMention],
+        all_actors: Sequence[ActorMention],
+        sentence: Sentence,
+    ) -> tuple[str | None, str | None, bool]:
+        """(actor1, actor2, whether actor1 came from an earlier sentence)."""
+        rule = trig.rule
+        t_start = toks[trig.start].start_char
+        t_end = toks[trig.end - 1].end_char
+        tok_at = {t.start_char: k for k, t in enumerate(toks)}
+
+        def index(m: ActorMention) -> int:
+            for k, t in enumerate(toks):
+                if t.end_char > m.start_char:
+                    return k
+            return len(toks)
+
+        def marked(m: ActorMention, markers: frozenset[str]) -> bool:
+            k = index(m)
+            first = toks[k] if k < len(toks) else None
+            if first is not None and first.clitics and first.clitics.rstrip("ال")[-1:] in markers:
+                return True
+            prev = toks[max(0, k - 2) : k]
+            return any(t.key in markers or t.stem in markers for t in prev)
+
+        del tok_at
+        after = [m for m in s_actors if m.start_char >= t_end]
+        before = [m for m in s_actors if m.end_char <= t_start]
+        role_markers = frozenset(["علي", "ضد", "حساب", "بين", "مع", "من", "عن", "الي", "ل", "قبضه", "يد", "مواقع"])
+        agent: str | None = None
+        patient: str | None = None
+        if "between" in rule.patient:
+            between = [m for m in after if marked(m, frozenset(["بين"]))]
+            if between:
+                k = after.index(between[0])
+                agent = between[0].actor
+                others = [m for m in after[k + 1 :] if m.actor != agent or True]
+                if others:
+                    patient = others[0].actor
+                return agent, patient, False
+        fixed = rule.agent not in ("subject", "by")
+        if rule.agent == "by":
+            for m in after:
+                if not marked(m, rule.patient) and m.actor not in _NO_AGENT:
+                    agent = m.actor
+                    break
+        if agent is None and not fixed:
+            first = toks[trig.start]
+            verbal = not first.clitics.endswith("ال")
+            if verbal:
+                for m in after:
+                    if index(m) - trig.end > 3:
+                        break
+                    if not marked(m, role_markers | rule.patient) and m.actor not in _NO_AGENT:
+                        agent = m.actor
+                        break
+            if agent is None:
+                for m in reversed(before):
+                    if not marked(m, role_markers) and m.actor not in _NO_AGENT:
+                        agent = m.actor
+                        break
+        if fixed:
+            agent = rule.agent
+        for m in after:
+            if m.actor == agent and "between" not in rule.patient:
+                continue
+            if "_direct" in rule.patient or marked(m, rule.patient):
+                patient = m.actor
+                break
+        if patient is None and rule.kind in ("clash",):
+            for m in before + after:
+                if m.actor != agent and m.actor not in _NO_AGENT:
+                    patient = m.actor
+                    break
+        fallback = False
+        if agent is None:
+            earlier = [m for m in all_actors if m.end_char <= sentence.start_char and m.actor != patient]
+            earlier = [m for m in earlier if m.actor not in _NO_AGENT]
+            if earlier:
+                agent = earlier[-1].actor
+                fallback = True
+        if rule.kind == "protest" and patient is None:
+            others = [m.actor for m in s_actors if m.actor not in _NO_AGENT]
+            patient = others[0] if others else None
+        return agent, patient, fallback
+
+    def _places(
+        self,
+        text: str,
+        trig: _Trigger,
+        t_start: int,
+        t_end: int,
+        clause_end: int,
+        s_places: Sequence[Located],
+        mode: str,
+    ) -> list[Located]:
+        own = [p for p in s_places if not p.context_only]
+        after = [p for p in own if t_end <= p.mention.start_char < clause_end]
+        if mode == "from":
+            src = [p for p in after if re.search(r"(^|\s)(من|عن)\s*$", text[max(t_end, p.mention.start_char - 6) : p.mention.start_char])]
+            if src:
+                return src[:1]
+        if mode == "object" and after:
+            return _drop_destinations(text, after)
+        if mode in ("any", "from") and after:
+            return _drop_destinations(text, after)
+        before = [p for p in own if p.mention.end_char <= t_start]
+        return before[-1:] if before else []
+
+    def _counts(
+        self,
+        text: str,
+        sentence: Sentence,
+        kind: str,
+        t_start: int,
+        quantities: Sequence[Quantity],
+        dates: Sequence[DateRef],
+    ) -> tuple[tuple[str, Quantity], ...]:
+        toks = sentence.tokens
+        out: dict[str, Quantity] = {}
+        for q in quantities:
+            if not (sentence.start_char <= q.start_char < sentence.end_char):
+                continue
+            if any(d.start_char <= q.start_char < d.end_char for d in dates):
+                continue
+            nxt = [t for t in toks if t.start_char >= q.end_char][:2]
+            prev = [t for t in toks if t.end_char <= q.start_char][-1:]
+            key = None
+            for tok in nxt + prev:
+                key = self._count_key(tok, kind)
+                if key:
+                    break
+            if key and key not in out:
+                out[key] = q
+        return tuple(sorted(out.items()))
+
+    def _count_key(self, tok: Token, kind: str) -> str | None:
+        for pattern, key, per_kind in self.rules.count_nouns:
+            if _tok_matches(pattern, tok):
+                if key != "*":
+                    return key
+                return per_kind.get(kind, per_kind.get("default")) or None
+        return None
+
+    def _certainty(
+        self, toks: Sequence[Token], trig: _Trigger, s_actors: Sequence[ActorMention]
+    ) -> tuple[str, str | None]:
+        before = toks[: trig.start]
+        if any(t.key in self.cue["hedge"] or t.stem in self.cue["hedge"] for t in before):
+            return "speculative", None
+        for k, tok in enumerate(toks):
+            if tok.key in self.cue["claim"] or tok.stem in self.cue["claim"]:
+                window_end = toks[min(len(toks) - 1, k + 5)].end_char
+                for m in s_actors:
+                    if tok.end_char <= m.start_char <= window_end and m.actor not in ("CIVILIANS", "UNKNOWN"):
+                        return "claimed", m.actor
+        return "reported", None
+
+    def _extent(self, toks: Sequence[Token], trig: _Trigger, loc: Located | None) -> str:
+        if loc is None:
+            return "whole"
+        between = [t for t in toks[trig.end :] if t.end_char <= loc.mention.start_char][-3:]
+        keys = {t.key for t in between} | {t.stem for t in between}
+        if keys & self.cue["extent_outskirts"]:
+            return "outskirts"
+        if keys & self.cue["extent_part"]:
+            return "part"
+        if keys & self.cue["extent_around"]:
+            return "around"
+        return "whole"
+
+
+def _drop_destinations(text: str, places: Sequence[Located]) -> list[Located]:
+    """Places after "إلى" are where someone went, not where the event happened, unless alone."""
+    kept = [p for p in places if not re.search(r"(^|\s)(الى|إلى|نحو|باتجاه)\s*$", text[max(0, p.mention.start_char - 7) : p.mention.start_char])]
+    return kept or list(places[:1])
+
+
+def _nearest(dates: Sequence[DateRef], sentence: Sentence, pos: int) -> DateRef | None:
+    inside = [d for d in dates if sentence.start_char <= d.start_char < sentence.end_char and d.start is not None]
+    if not inside:
+        return None
+    return min(inside, key=lambda d: abs(d.start_char - pos))
+
+
+def _place_key(event: Event) -> str:
+    return bare(event.place.name_ar) if event.place else ""
+
+
+def _merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
+    """One event per (kind, actors, place, day) within a document: a title and the lead sentence
+    usually report the same event; the body's sentence is kept as evidence, counts are merged."""
+    title_end = sentences[0].end_char if len(sentences) > 1 and sentences[0].paragraph == 0 and sentences[1].paragraph > 0 else -1
+    out: list[Event] = []
+    for ev in events:
+        dup = None
+        for n, kept in enumerate(out):
+            same_actor = kept.actor1 == ev.actor1 or "UNKNOWN" in (kept.actor1, ev.actor1)
+            same_date = (kept.date and kept.date.start) == (ev.date and ev.date.start) or kept.date is None or ev.date is None
+            if kept.kind == ev.kind and _place_key(kept) == _place_key(ev) and same_actor and same_date:
+                if kept.evidence_start == ev.evidence_start:
+                    continue  # two places of one sentence are two events only when the places differ
+                dup = n
+                break
+        if dup is None:
+            out.append(ev)
+            continue
+        kept = out[dup]
+        base, other = (ev, kept) if kept.evidence_end <= title_end else (kept, ev)
+        counts = dict(other.counts) | dict(base.counts)
+        out[dup] = Event(
+            **{
+                **{f: getattr(base, f) for f in Event.__slots__},
+                "counts": tuple(sorted(counts.items())),
+                "actor2": base.actor2 or other.actor2,
+                "date": base.date or other.date,
+                "actor1": base.actor1 if base.actor1 != "UNKNOWN" else other.actor1,
+            }
+        )
+    return out
+
+
+def acled_type(event: Event, state_actors: frozenset[str], text: str) -> tuple[str | None, str | None]:
+    """ACLED event type and sub-event type: state vs non-state takeovers by the actor's kind,
+    and handovers "دون معارك" as non-violent transfers."""
+    event_type, sub = ACLED[event.kind]
+    evidence = text[event.evidence_start : event.evidence_end]
+    if event.kind == "takeover":
+        if re.search(r"(دون|بدون)\s+(قتال|معارك|مواجهات|اشتباكات)|تسليم|تسلم", evidence):
+            return "Strategic developments", "Non-violent transfer of territory"
+        if event.actor1 in state_actors:
+            return "Battles", "Government regains territory"
+    return event_type, sub
+
+
+def as_date(value: dt.date | None) -> str | None:
+    """ISO form of a day, or None."""
+    return value.isoformat() if value else None

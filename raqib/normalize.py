@@ -1,0 +1,120 @@
+"""Arabic matching keys with an offset map back to the original text.
+
+Normalisation never rewrites the stored text. It builds a *key* string in which spelling
+variants that Arabic news uses interchangeably collapse to one form (أ/إ/آ → ا, ة → ه, ى → ي,
+diacritics and tatweel gone, Arabic-Indic digits → 0-9, typographic quotes → ") and an
+offset array: ``offsets[i]`` is the index in the original text of the character that
+produced ``key[i]``, and ``offsets[len(key)]`` is the end of the text. The character map is
+data (``data/charmaps/arabic_keys.json``), applied identically to dictionary entries at load
+time and to text at match time. Every map is one character to at most one character, so
+offsets stay exact.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+#: The groups of the character map, in the order they are listed in the data file.
+GROUPS = (
+    "alef",
+    "ta_marbuta",
+    "alef_maqsura",
+    "hamza_seats",
+    "persian_letters",
+    "diacritics",
+    "tatweel",
+    "zero_width_and_bidi",
+    "digits",
+    "quotes",
+    "punctuation",
+)
+
+
+@cache
+def _charmap(groups: tuple[str, ...] = GROUPS) -> dict[int, str]:
+    """The translation table made of the named groups of the packaged character map."""
+    raw = json.loads(resources.files("raqib").joinpath("data/charmaps/arabic_keys.json").read_text("utf-8"))
+    table: dict[int, str] = {}
+    for group in groups:
+        for src, dst in raw[group].items():
+            table[ord(src)] = dst
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A matching key and the way back to the original characters."""
+
+    key: str
+    """The matching key."""
+    offsets: tuple[int, ...]
+    """``offsets[i]`` is the original index of ``key[i]``; one extra entry holds the text length."""
+
+    def span(self, key_start: int, key_end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of the key slice ``key[key_start:key_end]``."""
+        if key_end <= key_start:
+            pos = self.offsets[key_start]
+            return pos, pos
+        return self.offsets[key_start], self.offsets[key_end - 1] + 1
+
+
+def normalize(text: str) -> Normalized:
+    """The matching key of ``text`` with its offset map (see the module docstring)."""
+    table = _charmap()
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        mapped = table.get(ord(ch))
+        if mapped is None:
+            mapped = ch.lower() if ch.isascii() else ch
+        if mapped:
+            out.append(mapped)
+            offsets.append(i)
+    offsets.append(len(text))
+    return Normalized("".join(out), tuple(offsets))
+
+
+def match_key(text: str) -> str:
+    """The matching key alone, for dictionary entries and look-ups."""
+    table = _charmap()
+    return "".join(table.get(ord(ch), ch.lower() if ch.isascii() else ch) for ch in text)
+
+
+#: Proclitics that may be glued to the front of a word, longest first. Only the conjunctions and
+#: prepositions news Arabic attaches to names; "ال" is handled separately.
+_PROCLITICS = ("وبال", "وال", "فال", "بال", "كال", "ولل", "لل", "و", "ف", "ب", "ل", "ك")
+
+_WORD = re.compile(r"[\w\u0600-\u06ff]+")
+
+
+def strip_clitics(key: str, min_stem: int = 2) -> tuple[str, str]:
+    """Split a word key into (proclitics, stem), removing و ف ب ل ك and the article ال.
+
+    A prefix is only removed when at least ``min_stem`` letters remain, so short words such as
+    "بلد" are not cut to nothing. Ambiguity is real ("وادي" starts with و), so callers that
+    match dictionaries try the unstripped key first.
+    """
+    for clitic in _PROCLITICS:
+        if key.startswith(clitic) and len(key) - len(clitic) >= min_stem:
+            rest = key[len(clitic) :]
+            if clitic.endswith("ال") or clitic.endswith("لل"):
+                # "لل" is ل + ال with the alef dropped ("للنظام" = ل + النظام).
+                return clitic, rest
+            if rest.startswith("ال") and len(rest) - 2 >= min_stem:
+                return clitic + "ال", rest[2:]
+            return clitic, rest
+    if key.startswith("ال") and len(key) - 2 >= min_stem:
+        return "ال", key[2:]
+    return "", key
+
+
+def bare(text: str) -> str:
+    """A name's key with every word's article and proclitics removed: "قرية الكشمة" → "قريه كشمه".
+
+    Used to compare place and actor names whatever their article or attached conjunction.
+    """
+    return " ".join(strip_clitics(w)[1] for w in _WORD.findall(match_key(text)))

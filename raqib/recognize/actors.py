@@ -1,0 +1,112 @@
+"""Actor mentions from the actor dictionary, with the country and day of the report deciding
+which alias applies ("الجيش" is a different army in Syria, Sudan and Libya), and generic
+back-references ("التنظيم", "الأخير") resolved to the actor most recently named."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from raqib.model import ActorMention, Sentence
+
+# Words that point back to the last actor named ("the latter"). Kept here, not in the
+# dictionary, because they name no actor of their own.
+_ANAPHORS = frozenset(["اخير", "اخيره", "اخيرين"])
+
+
+class AliasLike(Protocol):
+    """What the finder needs of a dictionary alias (see ``raqib.actors.Alias``)."""
+
+    actor: str
+    countries: frozenset[str]
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    kind: str
+
+
+def _applies(alias: AliasLike, country: str | None, day: dt.date | None) -> bool:
+    if alias.countries and country is not None and country not in alias.countries:
+        return False
+    if day is not None:
+        if alias.valid_from is not None and day < alias.valid_from:
+            return False
+        if alias.valid_to is not None and day > alias.valid_to:
+            return False
+    return True
+
+
+class ActorFinder:
+    """Longest-match actor look-up over token stems (the same form as ``normalize.bare``)."""
+
+    def __init__(self, index: Mapping[tuple[str, ...], Sequence[AliasLike]]) -> None:
+        self.index = index
+        self.max_words = max((len(k) for k in index), default=1)
+        self.first_words = frozenset(k[0] for k in index)
+
+    def find(
+        self,
+        text: str,
+        sentences: Sequence[Sentence],
+        country: str | None = None,
+        day: dt.date | None = None,
+    ) -> list[ActorMention]:
+        """Actor mentions of a whole document in text order (anaphora need the earlier ones)."""
+        out: list[ActorMention] = []
+        for sentence in sentences:
+            toks = sentence.tokens
+            i = 0
+            while i < len(toks):
+                tok = toks[i]
+                if tok.stem in _ANAPHORS and tok.clitics.endswith("ال") and out:
+                    out.append(ActorMention(out[-1].actor, tok.start_char, tok.end_char, tok.stem, True))
+                    i += 1
+                    continue
+                if tok.stem not in self.first_words and tok.key not in self.first_words:
+                    i += 1
+                    continue
+                best: tuple[int, AliasLike, bool] | None = None
+                for first in {tok.stem, tok.key}:
+                    words = [first]
+                    for j in range(i, min(len(toks), i + self.max_words)):
+                        if j > i:
+                            words.append(toks[j].stem)
+                        candidates = [a for a in self.index.get(tuple(words), ()) if _applies(a, country, day)]
+                        if candidates and (best is None or j + 1 - i > best[0]):
+                            chosen = self._choose(candidates, out)
+                            best = (j + 1 - i, chosen, first == tok.key)
+                if best is None:
+                    i += 1
+                    continue
+                n, alias, whole = best
+                start = tok.start_char
+                if not whole and tok.clitics and not tok.clitics.endswith("ال"):
+                    start = _after_clitics(text, tok.start_char, tok.end_char, tok.clitics)
+                elif not whole and tok.clitics.endswith("ال") and len(tok.clitics) > 2:
+                    start = _after_clitics(text, tok.start_char, tok.end_char, tok.clitics[:-2])
+                end = toks[i + n - 1].end_char
+                out.append(ActorMention(alias.actor, start, end, text[start:end], alias.kind == "generic"))
+                i += n
+        return out
+
+    @staticmethod
+    def _choose(candidates: Sequence[AliasLike], earlier: Sequence[ActorMention]) -> AliasLike:
+        """Of several actors an alias may name, the one named most recently, else the first."""
+        if len(candidates) > 1:
+            ids = {a.actor: a for a in candidates}
+            for mention in reversed(earlier):
+                if mention.actor in ids:
+                    return ids[mention.actor]
+        return candidates[0]
+
+
+def _after_clitics(text: str, start: int, end: int, clitics: str) -> int:
+    """Offset just past the proclitic letters at the front of a token (tatweel skipped)."""
+    pos = start
+    for _ in clitics:
+        while pos < end and text[pos] == "\u0640":
+            pos += 1
+        pos += 1
+    while pos < end and text[pos] == "\u0640":
+        pos += 1
+    return min(pos, end)

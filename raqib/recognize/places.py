@@ -1,0 +1,309 @@
+"""Place mentions: "قرية الكشمة التابعة لبلدة الشعفة في ريف دير الزور الشرقي".
+
+Two ways a span becomes a place:
+
+1. a generic word (قرية، بلدة، مدينة، ريف، حي، مخيم ... and the dual/plural forms قريتي، بلدات)
+   followed by a name, which need not be in the gazetteer — most villages are not;
+2. a gazetteer name (longest match in words) where the syntax makes a place likely: after a
+   preposition (في، من، على، إلى، نحو، قرب ...), in a list after another place, or for
+   towns, cities and governorates, whose names are rarely common words.
+
+After the name, a context (التابعة لبلدة X، في ريف Y الشرقي، شمال مدينة Z) is kept for the
+geocoder, and X becomes the mention's parent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from raqib.model import PlaceMention, Sentence, Token
+
+_BREAK = re.compile(r"[،,.;؛:!?؟()\[\]{}\"“”«»\n]|\s[-–—]\s")
+_PREPOSITIONS = frozenset(
+    ["في", "من", "علي", "الي", "نحو", "قرب", "باتجاه", "حول", "داخل", "محيط", "اطراف", "بلدتي", "عند", "تجاه"]
+)
+# Proclitics that make the next word the object of a preposition ("بريف", "لبلدة", "وفي").
+_PREP_CLITICS = ("ب", "ل", "وب", "ول", "فب")
+_DIRECTION_TAILS = frozenset(["شرقي", "غربي", "شمالي", "جنوبي", "شرقيه", "غربيه", "شماليه", "جنوبيه"])
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceLexicon:
+    """The place-phrase vocabulary (``data/lexicon/places.json``), in key form."""
+
+    generic: Mapping[str, str]
+    """Generic word → feature type (قريه → village)."""
+    plural: frozenset[str]
+    """Generic words that introduce several names (قريتي، بلدات)."""
+    heads: frozenset[str]
+    """Words that never stand alone as a name (ابو، تل، عين ...): the next word belongs to it."""
+    tails: frozenset[str]
+    """Words that continue a name (فوقاني، الكبير، جزيرة ...)."""
+    stops: frozenset[str]
+    """Words that end a name."""
+    directions: frozenset[str]
+    """Direction words used in contexts (شمال، جنوب ...)."""
+    dual: frozenset[str]
+    """Dual generics (قريتي، بلدتين): exactly two names follow."""
+    weak: frozenset[str]
+    """Generics too common in other senses (منطقة، محور ...): the name must be in the gazetteer."""
+
+
+@cache
+def load_place_lexicon() -> PlaceLexicon:
+    """The packaged place lexicon (read once per process)."""
+    raw = json.loads(resources.files("raqib").joinpath("data/lexicon/places.json").read_text("utf-8"))
+    return PlaceLexicon(
+        generic=dict(raw["generic"]),
+        plural=frozenset(raw["plural_or_dual"]),
+        heads=frozenset(raw["name_heads"]),
+        tails=frozenset(raw["name_tails"]),
+        stops=frozenset(raw["stops"]),
+        directions=frozenset(raw["directions"]),
+        dual=frozenset(raw["dual"]),
+        weak=frozenset(raw["weak_generic"]),
+    )
+
+
+def _generic(tok: Token, lex: PlaceLexicon) -> str | None:
+    """The generic word a token is, unless it carries the article: "القرية" refers back to a
+    place already named and is not followed by a name."""
+    if tok.key in lex.generic:
+        return tok.key
+    if tok.stem in lex.generic and tok.clitics and not tok.clitics.endswith("ال"):
+        return tok.stem
+    return None
+
+
+def _is_stop(tok: Token, lex: PlaceLexicon) -> bool:
+    return tok.key in lex.stops or (tok.clitics in ("و", "ف") and tok.key[1:] in lex.stops)
+
+
+class PlaceFinder:
+    """Finds place mentions in sentences with a gazetteer name index (which may be empty)."""
+
+    def __init__(
+        self,
+        name_index: Mapping[tuple[str, ...], Sequence[int]],
+        max_words: int,
+        strong: frozenset[tuple[str, ...]] = frozenset(),
+        blocked: frozenset[str] = frozenset(),
+        lexicon: PlaceLexicon | None = None,
+    ) -> None:
+        """``strong`` holds names of towns, cities and governorates (taken without a preposition);
+        ``blocked`` holds word keys that are never a one-word place (actor aliases, triggers)."""
+        self.index = name_index
+        self.max_words = max_words
+        self.strong = strong
+        self.blocked = blocked
+        self.lex = lexicon or load_place_lexicon()
+
+    def _gaz_match(self, toks: Sequence[Token], i: int, limit: int) -> int:
+        """Number of tokens of the longest gazetteer name starting at ``toks[i]`` (0 if none)."""
+        best = 0
+        words: list[str] = []
+        for j in range(i, min(limit, i + self.max_words)):
+            if j > i and self._broken(toks[j - 1], toks[j]):
+                break
+            words.append(toks[j].stem)
+            if tuple(words) in self.index:
+                best = j - i + 1
+        return best
+
+    def _broken(self, a: Token, b: Token) -> bool:
+        return bool(_BREAK.search(self._text[a.end_char : b.start_char]))
+
+    def _name_end(self, toks: Sequence[Token], j: int, generic: str | None) -> int:
+        """Index one past the last token of a name starting at ``toks[j]`` (``j`` if none)."""
+        lex = self.lex
+        n = len(toks)
+        if j >= n or _is_stop(toks[j], lex) or _generic(toks[j], lex) or toks[j].key.isdigit():
+            return j
+        gaz = self._gaz_match(toks, j, n)
+        end = j + 1
+        if toks[j].stem in lex.heads or toks[j].key in lex.heads:
+            if end < n and not self._broken(toks[end - 1], toks[end]) and not _is_stop(toks[end], lex):
+                end += 1
+        while end < n and not self._broken(toks[end - 1], toks[end]):
+            tail = strip_article(toks[end].key)
+            if tail in lex.tails and tail not in _DIRECTION_TAILS:
+                end += 1
+                continue
+            break
+        if generic in lex.weak and not gaz:
+            return j
+        if end == j + 1 and toks[j].key in self.blocked:
+            return j
+        return max(end, j + gaz)
+
+    def find(self, text: str, sentence: Sentence) -> list[PlaceMention]:
+        """Place mentions of one sentence, in text order, without overlaps."""
+        self._text = text
+        lex = self.lex
+        toks = sentence.tokens
+        out: list[PlaceMention] = []
+        i = 0
+        prev_end_tok = -10
+        while i < len(toks):
+            tok = toks[i]
+            generic = _generic(tok, lex)
+            if generic is not None:
+                names = self._names_after(toks, i + 1, generic)
+                if names:
+                    for s, e in names:
+                        out.append(self._mention(text, toks, s, e, generic))
+                    i = names[-1][1]
+                    prev_end_tok = i
+                    continue
+                i += 1
+                continue
+            gaz = self._gaz_match(toks, i, len(toks)) if not _is_stop(tok, lex) else 0
+            if gaz and self._plausible(toks, i, gaz, prev_end_tok):
+                end = max(gaz + i, self._name_end(toks, i, None)) if gaz == 1 else i + gaz
+                out.append(self._mention(text, toks, i, end, None))
+                i = end
+                prev_end_tok = end
+                continue
+            i += 1
+        return out
+
+    def _plausible(self, toks: Sequence[Token], i: int, n: int, prev_end: int) -> bool:
+        words = tuple(t.stem for t in toks[i : i + n])
+        if n == 1 and (toks[i].key in self.blocked or toks[i].stem in self.blocked):
+            return False
+        if len(words[0]) < 3 and n == 1:
+            return False
+        tok = toks[i]
+        if tok.clitics in _PREP_CLITICS or tok.clitics.rstrip("ال") in _PREP_CLITICS:
+            return True
+        if i > 0 and (toks[i - 1].key in _PREPOSITIONS or toks[i - 1].stem in _PREPOSITIONS):
+            return True
+        if prev_end == i or (prev_end == i - 0 and tok.clitics.startswith("و")):
+            return True
+        if tok.clitics.startswith("و") and prev_end >= i - 1:
+            return True
+        return words in self.strong
+
+    def _names_after(self, toks: Sequence[Token], j: int, generic: str) -> list[tuple[int, int]]:
+        """Token ranges of the name(s) after a generic word; several for plural generics."""
+        end = self._name_end(toks, j, generic)
+        if end == j:
+            return []
+        names = [(j, end)]
+        if generic not in self.lex.plural:
+            return names
+        dual = generic in self.lex.dual
+        k = end
+        while k < len(toks):
+            gap = self._text[toks[k - 1].end_char : toks[k].start_char]
+            tok = toks[k]
+            if tok.clitics.startswith("و") and "،" not in gap and "," not in gap and not _BREAK.search(gap):
+                sub = _strip_conj(tok)
+            elif gap.strip() in ("،", ",") and not tok.clitics:
+                sub = tok
+            else:
+                break
+            if sub is None:
+                break
+            e = self._name_end_from_conj(toks, k)
+            if e == k or (not dual and not self._gaz_match(toks, k, len(toks)) and "،" not in gap):
+                break
+            names.append((k, e))
+            k = e
+            if dual and len(names) == 2:
+                break
+        return names
+
+    def _name_end_from_conj(self, toks: Sequence[Token], k: int) -> int:
+        tok = toks[k]
+        if tok.key[1:] in self.lex.stops or _generic(tok, self.lex):
+            return k
+        return max(k + 1, self._name_end(toks, k, None))
+
+    def _mention(self, text: str, toks: Sequence[Token], s: int, e: int, generic: str | None) -> PlaceMention:
+        first = toks[s]
+        start = first.start_char
+        # A conjunction or preposition glued to the first word is not part of the name; the
+        # article is ("الكشمة").
+        drop = first.clitics[:-2] if first.clitics.endswith("ال") else first.clitics
+        if generic is not None and not (s > 0 and _generic(toks[s - 1], self.lex) is None):
+            drop = ""  # right after the generic word nothing is glued on ("قرية كفرصفرة")
+        elif drop not in ("", "و", "ف") and generic is not None:
+            drop = drop[:1] if drop[:1] in ("و", "ف") else ""
+        if drop:
+            start = _skip_clitics(text, start, len(drop))
+        end = toks[e - 1].end_char
+        context, parent = self._context(text, toks, e)
+        return PlaceMention(
+            name=text[start:end],
+            start_char=start,
+            end_char=end,
+            feature=generic,
+            context=context,
+            parent=parent,
+        )
+
+    def _context(self, text: str, toks: Sequence[Token], e: int) -> tuple[str | None, str | None]:
+        """The admin context after a name, and the parent place it names (التابعة لبلدة X)."""
+        if e >= len(toks):
+            return None, None
+        gap = text[toks[e - 1].end_char : toks[e].start_char]
+        if "(" in gap:
+            # "أبو الحسن (البقعان جزيرة)": skip an alternative name in parentheses.
+            k = e
+            while k < len(toks) and ")" not in text[toks[k - 1].end_char : toks[k].start_char]:
+                k += 1
+            e = k
+            if e >= len(toks):
+                return None, None
+        first = toks[e]
+        lex = self.lex
+        starts_context = first.key in ("التابعه", "التابع", "الواقعه", "الواقع") or (
+            first.key in ("في", "ب") or (first.clitics in ("ب",) and _generic(first, lex) == "ريف")
+        ) or first.stem in lex.directions or first.key in lex.directions
+        if not starts_context:
+            return None, None
+        k = e
+        while k < len(toks) and k - e < 12:
+            if k > e and self._broken(toks[k - 1], toks[k]):
+                break
+            k += 1
+        span = text[first.start_char : toks[k - 1].end_char]
+        parent = None
+        if first.key in ("التابعه", "التابع") and e + 1 < len(toks):
+            nxt = toks[e + 1]
+            g = _generic(nxt, lex)
+            pstart = e + 2 if g else e + 1
+            pend = self._name_end(toks, pstart, g) if pstart < len(toks) else pstart
+            if pend > pstart:
+                parent = text[toks[pstart].start_char : toks[pend - 1].end_char]
+                if g is None and toks[pstart].clitics.startswith("ل"):
+                    parent = text[_skip_clitics(text, toks[pstart].start_char, 1) : toks[pend - 1].end_char]
+        return span, parent
+
+
+def strip_article(key: str) -> str:
+    """A word key without the article ال (only when a real stem remains)."""
+    return key[2:] if key.startswith("ال") and len(key) > 4 else key
+
+
+def _strip_conj(tok: Token) -> Token | None:
+    return tok if tok.key[1:] else None
+
+
+def _skip_clitics(text: str, start: int, n: int) -> int:
+    """Move past ``n`` proclitic letters in the original text, skipping tatweel and marks."""
+    pos = start
+    seen = 0
+    while pos < len(text) and seen < n:
+        if text[pos] not in "\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652":
+            seen += 1
+        pos += 1
+    while pos < len(text) and text[pos] in "\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652":
+        pos += 1
+    return pos

@@ -1,0 +1,74 @@
+"""The one object that holds everything loaded from data files: actor dictionary, gazetteer,
+place lexicon and event rules. Built once at start-up and passed to the pipeline; nothing is
+loaded at import time and nothing is global.
+
+Packaged data is found with ``importlib.resources``; ``RAQIB_DATA_DIR`` (a directory laid out
+like ``raqib/data``) and ``RAQIB_GAZETTEER`` (an index file) override it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from raqib.actors import ActorBook, load_actor_book
+from raqib.events import EventCoder, RuleSet, load_rules
+from raqib.gazetteer import Gazetteer, load_gazetteer
+from raqib.recognize.actors import ActorFinder
+from raqib.recognize.places import PlaceFinder
+
+#: Feature types whose names are taken as places even without a preposition before them.
+_STRONG_FEATURES = frozenset(["city", "town", "governorate", "district", "country"])
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Everything the pipeline reads from data files."""
+
+    actors: ActorBook
+    """Actor ids, aliases, affiliations and outlets."""
+    gazetteer: Gazetteer
+    """The place index."""
+    rules: RuleSet
+    """Event rules, cues and count nouns."""
+    actor_finder: ActorFinder
+    """Alias matcher built from ``actors``."""
+    place_finder: PlaceFinder
+    """Place-phrase matcher built from the gazetteer and the lexicon."""
+    coder: EventCoder
+    """The rule engine."""
+    state_actors: frozenset[str]
+    """Actor ids that are state forces (their takeovers are "Government regains territory")."""
+
+    @property
+    def versions(self) -> dict[str, str]:
+        """Versions of the rule set and the gazetteer, recorded with every event."""
+        return {"rules": self.rules.version, "gazetteer": self.gazetteer.version}
+
+
+def load_resources(data_dir: Path | None = None, gazetteer_path: Path | None = None) -> Resources:
+    """Load all resources (about a second; do it once per process)."""
+    env_data = os.environ.get("RAQIB_DATA_DIR")
+    data = data_dir or (Path(env_data) if env_data else None)
+    actors = load_actor_book(data)
+    gaz = load_gazetteer(gazetteer_path)
+    rules = load_rules(data) if data else load_rules()
+    alias_index = actors.alias_index()
+    # One-word aliases and trigger-like words must not be read as one-word place names.
+    blocked = frozenset(k[0] for k in alias_index if len(k) == 1)
+    strong = frozenset(
+        key
+        for key, ids in gaz.name_index.items()
+        if any(gaz.entries[i].feature in _STRONG_FEATURES for i in ids)
+    )
+    state = frozenset(a.id for a in actors.actors.values() if a.state)
+    return Resources(
+        actors=actors,
+        gazetteer=gaz,
+        rules=rules,
+        actor_finder=ActorFinder(alias_index),
+        place_finder=PlaceFinder(gaz.name_index, gaz.max_words, strong=strong, blocked=blocked),
+        coder=EventCoder(rules, state),
+        state_actors=state,
+    )

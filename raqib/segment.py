@@ -1,0 +1,61 @@
+"""Sentences and tokens, with proclitics split off, all with offsets into the original text."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from raqib.model import Sentence, Token
+from raqib.normalize import Normalized, normalize, strip_clitics
+
+# A sentence ends at . ! ? ؟ or … followed by white space (so "3.5" and "U.S" stay whole), and at
+# every line break: news texts put one paragraph per line and titles carry no full stop.
+_SENTENCE_END = re.compile(r"(?<=[.!?؟…])[\"'”’»)]*\s+")
+# Tokens are runs of letters and digits in the matching key, where tatweel and zero-width
+# characters are already gone, so "لـ”قسد”" yields ل and قسد.
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph) of each sentence, trimmed of surrounding white space."""
+    spans: list[tuple[int, int, int]] = []
+    pos = 0
+    for paragraph, line in enumerate(text.split("\n")):
+        start = 0
+        for m in _SENTENCE_END.finditer(line):
+            spans.append((pos + start, pos + m.start(), paragraph))
+            start = m.end()
+        spans.append((pos + start, pos + len(line), paragraph))
+        pos += len(line) + 1
+    trimmed = []
+    for s, e, p in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e, p))
+    return trimmed
+
+
+def tokens(text: str, norm: Normalized | None = None) -> list[Token]:
+    """All word tokens of ``text`` in order."""
+    norm = norm or normalize(text)
+    out = []
+    for m in _TOKEN.finditer(norm.key):
+        start, end = norm.span(m.start(), m.end())
+        clitics, stem = strip_clitics(m.group())
+        out.append(Token(start, end, text[start:end], m.group(), stem, clitics))
+    return out
+
+
+def segment(text: str, norm: Normalized | None = None) -> tuple[Sentence, ...]:
+    """Split ``text`` into sentences with their tokens."""
+    toks = tokens(text, norm)
+    starts = [t.start_char for t in toks]
+    out = []
+    for s, e, p in _sentence_spans(text):
+        lo = bisect.bisect_left(starts, s)
+        hi = bisect.bisect_left(starts, e)
+        out.append(Sentence(s, e, text[s:e], tuple(toks[lo:hi]), p))
+    return tuple(out)
