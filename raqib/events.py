@@ -215,6 +215,10 @@ class EventCoder:
         before = toks[max(0, trig.start - 2) : trig.start]
         if any(t.key in self.cue["negation_before"] for t in before):
             return True
+        if trig.rule.kind == "takeover" and trig.start > 0:
+            prev = toks[trig.start - 1]
+            if prev.key in self.cue["state_before"] or toks[trig.start].key in self.cue["state_before"]:
+                return True  # "المناطق الخاضعة لسيطرة X" states control; it reports no capture
         window = toks[max(0, trig.start - 4) : trig.start]
         if any(t.key in self.cue["modality_before"] or t.stem in self.cue["modality_before"] for t in window):
             return True
@@ -245,15 +249,14 @@ class EventCoder:
                 for p in s_places
                 if p.mention.start_char <= t.start_char < p.mention.end_char
             }
-            trigs = self.triggers(sentence, blocked)
+            trigs = [t for t in self.triggers(sentence, blocked) if not self._blocked_by_cues(toks, t, toks[: t.start])]
+            owned = _owners(quantities, sentence, trigs)
             for n, trig in enumerate(trigs):
-                if self._blocked_by_cues(toks, trig, toks[: trig.start]):
-                    continue
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
                 events.extend(
                     self._events_for(text, sentences, sn, trig, nxt_char, s_actors, actors, s_places,
-                                     quantities, dates)
+                                     owned.get(n, []), dates)
                 )  # fmt: skip
         return _merge_duplicates(events, sentences)
 
@@ -275,15 +278,16 @@ class EventCoder:
         rule = trig.rule
         t_start = toks[trig.start].start_char
         t_end = toks[trig.end - 1].end_char
-        agent, patient, fallback = self._actors(text, toks, trig, s_actors, all_actors, sentence)
+        clause_actors = [m for m in s_actors if m.start_char < clause_end]
+        agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence)
         kind = rule.kind
         if kind == "shelling" and agent in _AIR_ONLY:
             kind = "airstrike"
         if kind == "clash" and agent is not None and agent == patient:
             kind = "internal_clash"
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place)
-        if not located and agent is None and patient is None:
-            return []
+        if not located and (kind == "takeover" or (agent is None and patient is None)):
+            return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         date = _nearest(dates, sentence, t_start)
         background = any(t.key in self.cue["background"] or t.stem in self.cue["background"] for t in toks)
         counts = self._counts(text, sentence, kind, t_start, quantities, dates)
@@ -355,7 +359,7 @@ class EventCoder:
             if between:
                 k = after.index(between[0])
                 agent = between[0].actor
-                others = [m for m in after[k + 1 :] if m.actor != agent or True]
+                others = after[k + 1 :]
                 if others:
                     patient = others[0].actor
                 return agent, patient, False
@@ -382,10 +386,10 @@ class EventCoder:
                         break
         if fixed:
             agent = rule.agent
-        for m in after:
+        for m in after + list(reversed(before)):
             if m.actor == agent and "between" not in rule.patient:
                 continue
-            if "_direct" in rule.patient or marked(m, rule.patient):
+            if ("_direct" in rule.patient and m in after) or marked(m, rule.patient):
                 patient = m.actor
                 break
         if patient is None and rule.kind in ("clash",):
@@ -395,10 +399,14 @@ class EventCoder:
                     break
         fallback = False
         if agent is None:
-            earlier = [m for m in all_actors if m.end_char <= sentence.start_char and m.actor != patient]
-            earlier = [m for m in earlier if m.actor not in _NO_AGENT]
-            if earlier:
-                agent = earlier[-1].actor
+            # The text leaves the acting side to the reader: take the side the report is most
+            # about, other than the one acted upon.
+            tally: dict[str, int] = {}
+            for m in all_actors:
+                if m.actor != patient and m.actor not in _NO_AGENT:
+                    tally[m.actor] = tally.get(m.actor, 0) + 1
+            if tally:
+                agent = max(tally, key=lambda a: tally[a])
                 fallback = True
         if rule.kind == "protest" and patient is None:
             others = [m.actor for m in s_actors if m.actor not in _NO_AGENT]
@@ -416,7 +424,8 @@ class EventCoder:
         mode: str,
     ) -> list[Located]:
         own = [p for p in s_places if not p.context_only]
-        after = [p for p in own if t_end <= p.mention.start_char < clause_end]
+        after = self._chain(text, [p for p in own if t_end <= p.mention.start_char < clause_end], t_end, s_places,
+                            near=mode == "object")  # fmt: skip
         if mode == "from":
             src = [p for p in after if re.search(r"(^|\s)(من|عن)\s*$", text[max(t_end, p.mention.start_char - 6) : p.mention.start_char])]
             if src:
@@ -425,8 +434,40 @@ class EventCoder:
             return _drop_destinations(text, after)
         if mode in ("any", "from") and after:
             return _drop_destinations(text, after)
+        if mode == "object":
+            return []
         before = [p for p in own if p.mention.end_char <= t_start]
         return before[-1:] if before else []
+
+    def _chain(
+        self, text: str, after: Sequence[Located], t_end: int, s_places: Sequence[Located], near: bool
+    ) -> list[Located]:
+        """The places that are the trigger's object: the first after it (close to it for takeovers),
+        then those that continue the list ("قرية A، وقرية B التابعة لـ C، إضافة إلى قريتي D وE")."""
+        if not after:
+            return []
+        if near:
+            lead = [w for w in re.split(r"[\s،,()\"“”]+", text[t_end : after[0].mention.start_char]) if w]
+            if len(lead) > 4 or not all(_lead_word(w) for w in lead):
+                return []
+        chain = [after[0]]
+        for p in after[1:]:
+            gap_start = chain[-1].mention.end_char
+            gap = text[gap_start : p.mention.start_char]
+            for ctx in s_places:
+                if ctx.context_only and gap_start <= ctx.mention.start_char < p.mention.start_char:
+                    gap = gap.replace(ctx.mention.name, " ")
+            prev_ctx = chain[-1].mention.context
+            if prev_ctx:
+                gap = gap.replace(prev_ctx, " ")
+            gap = re.sub(r"\([^)]*\)", " ", gap)
+            words = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
+            lex = self.cue["list_connectors"]
+            if all(_connector(w, lex) for w in words):
+                chain.append(p)
+            else:
+                break
+        return chain
 
     def _counts(
         self,
@@ -491,6 +532,48 @@ class EventCoder:
         return "whole"
 
 
+_GENERIC_WORD = re.compile(
+    r"^[وف]?(ال)?(قري(ة|ه|تي|تين)|قرى|بلد(ة|ه|ات|تي|تين)|مدين(ة|ه|تي)|مدن|حي|أحياء|احياء|مخيم|منطق(ة|ه|تي)|مناطق)$"
+)
+
+
+_LEAD = re.compile(
+    r"^[وف]?(على|علي|في|من|إلى|الى|كامل|بالكامل|كامل|كافة|مدخل|أطراف|اطراف|أجزاء|اجزاء|أحياء|احياء|مشارف|محيط|معظم|أغلب|"
+    r"نقاط|مواقع|تلال|عدة|عدد|كل|جميع)$"
+)
+
+
+def _lead_word(word: str) -> bool:
+    """Words that may stand between a takeover verb and its place: prepositions, generic words,
+    extent words ("السيطرة على أطراف بلدة X"). A pronoun ("أطرافها") means the place was named before."""
+    w = word.replace("\u0640", "")
+    return bool(_LEAD.match(w) or _GENERIC_WORD.match(w))
+
+
+def _connector(word: str, connectors: frozenset[str]) -> bool:
+    w = word.replace("\u0640", "")
+    if w.startswith("و") and len(w) > 1 and w[1:] in connectors:
+        return True
+    return w in connectors or w in ("إضافة", "إلى", "بالإضافة") or bool(_GENERIC_WORD.match(w))
+
+
+def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[_Trigger]) -> dict[int, list[Quantity]]:
+    """Each number of the sentence belongs to the trigger before it (else the first one after)."""
+    out: dict[int, list[Quantity]] = {}
+    if not trigs:
+        return out
+    starts = [sentence.tokens[t.start].start_char for t in trigs]
+    for q in quantities:
+        if not (sentence.start_char <= q.start_char < sentence.end_char):
+            continue
+        owner = 0
+        for n, s in enumerate(starts):
+            if s <= q.start_char:
+                owner = n
+        out.setdefault(owner, []).append(q)
+    return out
+
+
 def _drop_destinations(text: str, places: Sequence[Located]) -> list[Located]:
     """Places after "إلى" are where someone went, not where the event happened, unless alone."""
     kept = [p for p in places if not re.search(r"(^|\s)(الى|إلى|نحو|باتجاه)\s*$", text[max(0, p.mention.start_char - 7) : p.mention.start_char])]
@@ -518,9 +601,16 @@ def _merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) ->
         for n, kept in enumerate(out):
             same_actor = kept.actor1 == ev.actor1 or "UNKNOWN" in (kept.actor1, ev.actor1)
             same_date = (kept.date and kept.date.start) == (ev.date and ev.date.start) or kept.date is None or ev.date is None
-            if kept.kind == ev.kind and _place_key(kept) == _place_key(ev) and same_actor and same_date:
-                if kept.evidence_start == ev.evidence_start:
-                    continue  # two places of one sentence are two events only when the places differ
+            same_sentence = kept.evidence_start == ev.evidence_start
+            title_pair = kept.evidence_end <= title_end
+            placed = kept.place is not None
+            if (
+                kept.kind == ev.kind
+                and _place_key(kept) == _place_key(ev)
+                and same_actor
+                and same_date
+                and (same_sentence or title_pair or placed)
+            ):
                 dup = n
                 break
         if dup is None:

@@ -91,7 +91,7 @@ _PROCLITICS = ("وبال", "وال", "فال", "بال", "كال", "ولل", "ل
 _WORD = re.compile(r"[\w\u0600-\u06ff]+")
 
 
-def strip_clitics(key: str, min_stem: int = 2) -> tuple[str, str]:
+def strip_clitics(key: str, min_stem: int = 3) -> tuple[str, str]:
     """Split a word key into (proclitics, stem), removing و ف ب ل ك and the article ال.
 
     A prefix is only removed when at least ``min_stem`` letters remain, so short words such as
