@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.abc import Traversable
 
@@ -180,10 +180,30 @@ class Located:
 class EventCoder:
     """Turns the recognised mentions of a document into events with the rule set."""
 
-    def __init__(self, rules: RuleSet, state_actors: frozenset[str]) -> None:
+    def __init__(
+        self,
+        rules: RuleSet,
+        state_actors: frozenset[str],
+        alliances: Sequence[tuple[str, str, dt.date | None, dt.date | None]] = (),
+    ) -> None:
+        """``alliances`` are (actor, ally, valid_from, valid_to): sides that fight together, so
+        neither is taken as the other's opponent when the text leaves actor2 unsaid."""
         self.rules = rules
         self.state = state_actors
         self.cue = rules.cues
+        self.alliances = tuple(alliances)
+
+    def allies(self, actor: str | None, day: dt.date | None) -> frozenset[str]:
+        """Actors allied with ``actor`` on ``day`` (any day when unknown)."""
+        out = set()
+        for a, b, start, end in self.alliances:
+            if day is not None and ((start and day < start) or (end and day > end)):
+                continue
+            if a == actor:
+                out.add(b)
+            elif b == actor:
+                out.add(a)
+        return frozenset(out)
 
     # -- triggers -----------------------------------------------------------------------------
     def triggers(self, sentence: Sentence, blocked: set[int]) -> list[_Trigger]:
@@ -233,9 +253,12 @@ class EventCoder:
         places: Sequence[Located],
         quantities: Sequence[Quantity],
         dates: Sequence[DateRef],
+        published: dt.date | None = None,
     ) -> list[Event]:
         """All events of a document, one per (kind, actors, place, day)."""
         events: list[Event] = []
+        self._published = published
+        self._lead_date = _lead_date(dates, sentences)
         for sn, sentence in enumerate(sentences):
             toks = sentence.tokens
             s_actors = [a for a in actors if sentence.start_char <= a.start_char < sentence.end_char]
@@ -250,6 +273,9 @@ class EventCoder:
                 if p.mention.start_char <= t.start_char < p.mention.end_char
             }
             trigs = [t for t in self.triggers(sentence, blocked) if not self._blocked_by_cues(toks, t, toks[: t.start])]
+            if any(t.rule.kind == "takeover" for t in trigs):
+                # Fighting that ends in a capture is part of the capture (one event, not two).
+                trigs = [t for t in trigs if t.rule.kind != "clash"]
             owned = _owners(quantities, sentence, trigs)
             for n, trig in enumerate(trigs):
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
@@ -288,8 +314,10 @@ class EventCoder:
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place)
         if not located and (kind == "takeover" or (agent is None and patient is None)):
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
-        date = _nearest(dates, sentence, t_start)
         background = any(t.key in self.cue["background"] or t.stem in self.cue["background"] for t in toks)
+        date = _nearest(dates, sentence, t_start)
+        if date is None and not background:
+            date = self._context_date(dates, sentences, sn)
         counts = self._counts(text, sentence, kind, t_start, quantities, dates)
         certainty, claimant = self._certainty(toks, trig, s_actors)
         confidence = 0.8 - (0.2 if rule.weak else 0.0) - (0.1 if fallback else 0.0)
@@ -318,6 +346,22 @@ class EventCoder:
                 )
             )
         return out
+
+    def _context_date(self, dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int) -> DateRef | None:
+        """A day for a sentence that states none: the last date earlier in its paragraph, else the
+        lead's date, else the publication day (ACLED's practice for same-day reports)."""
+        sentence = sentences[sn]
+        para_start = min(s.start_char for s in sentences if s.paragraph == sentence.paragraph)
+        earlier = [
+            d for d in dates if para_start <= d.start_char < sentence.start_char and d.start is not None
+        ]
+        if earlier:
+            return replace(earlier[-1], source="context")
+        if self._lead_date is not None:
+            return replace(self._lead_date, source="context")
+        if self._published is not None:
+            return DateRef(self._published, self._published, "day", 0, 0, True, source="published")
+        return None
 
     def _actors(
         self,
@@ -392,11 +436,21 @@ class EventCoder:
             if ("_direct" in rule.patient and m in after) or marked(m, rule.patient):
                 patient = m.actor
                 break
-        if patient is None and rule.kind in ("clash",):
+        allies = self.allies(agent, self._published)
+        if patient is None and rule.kind in ("clash", "takeover", "airstrike", "shelling"):
             for m in before + after:
-                if m.actor != agent and m.actor not in _NO_AGENT:
+                if m.actor != agent and m.actor not in _NO_AGENT and m.actor not in allies and not _supporting(toks, index(m)):
                     patient = m.actor
                     break
+        if patient is None and rule.kind in ("takeover", "clash"):
+            tally: dict[str, int] = {}
+            for m in all_actors:
+                if m.actor not in (agent, "UNKNOWN") and m.actor not in _NO_AGENT and m.actor not in allies:
+                    tally[m.actor] = tally.get(m.actor, 0) + 1
+            if tally:
+                patient = max(tally, key=lambda a: tally[a])
+        if patient is None and rule.kind in ("killing", "abduction", "siege", "arrest"):
+            patient = "CIVILIANS"
         fallback = False
         if agent is None:
             # The text leaves the acting side to the reader: take the side the report is most
@@ -447,7 +501,8 @@ class EventCoder:
         if not after:
             return []
         if near:
-            lead = [w for w in re.split(r"[\s،,()\"“”]+", text[t_end : after[0].mention.start_char]) if w]
+            gap = _ASIDE.sub(" ", text[t_end : after[0].mention.start_char])
+            lead = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
             if len(lead) > 4 or not all(_lead_word(w) for w in lead):
                 return []
         chain = [after[0]]
@@ -541,6 +596,28 @@ _LEAD = re.compile(
     r"^[وف]?(على|علي|في|من|إلى|الى|كامل|بالكامل|كامل|كافة|مدخل|أطراف|اطراف|أجزاء|اجزاء|أحياء|احياء|مشارف|محيط|معظم|أغلب|"
     r"نقاط|مواقع|تلال|عدة|عدد|كل|جميع)$"
 )
+
+
+# An aside between a capture verb and its object: "انتزعوا، إثر مواجهات مع الوحدات، قريتي ...".
+_ASIDE = re.compile(r"[،,]\s*(?:إثر|اثر|بعد|عقب|خلال|وسط|بدعم|بمساندة)[^،,]*[،,]")
+
+_SUPPORT = frozenset(["بدعم", "دعم", "بمسانده", "مسانده", "باسناد", "اسناد", "مدعومه", "مدعوما", "بغطاء", "بقياده", "بمشاركه"])
+
+
+def _supporting(toks: Sequence[Token], k: int) -> bool:
+    """An actor introduced as support ("بدعم من التحالف") is not the opponent."""
+    return any(t.key in _SUPPORT for t in toks[max(0, k - 3) : k])
+
+
+def _lead_date(dates: Sequence[DateRef], sentences: Sequence[Sentence]) -> DateRef | None:
+    """The first resolved date of the title and lead paragraph."""
+    if not sentences:
+        return None
+    lead_end = max((s.end_char for s in sentences if s.paragraph <= 1), default=0)
+    for d in dates:
+        if d.start_char < lead_end and d.start is not None and d.precision == "day":
+            return d
+    return None
 
 
 def _lead_word(word: str) -> bool:

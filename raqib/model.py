@@ -98,6 +98,9 @@ class DateRef:
     """Offset one past the expression."""
     relative: bool
     """True when the expression depends on the publication day (أمس، الخميس الماضي ...)."""
+    source: str = "text"
+    """text (the sentence states it), context (an earlier date of the paragraph or the lead) or
+    published (the report's day, ACLED's practice for a same-day report that gives no day)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,7 +73,7 @@ def extract(doc: Document, res: Resources) -> Extraction:
     located = locate(res, text, sentences, country, mentions)
     quantities = find_quantities(text, norm)
     dates = find_dates(text, doc.published, norm)
-    events = res.coder.code(text, sentences, actors, located, quantities, dates)
+    events = res.coder.code(text, sentences, actors, located, quantities, dates, doc.published)
     control = dedupe_claims(
         claims_from_statements(text, sentences, actors, located, dates) + claims_from_events(events)
     )

@@ -18,7 +18,7 @@ def _date(d: DateRef | None) -> dict[str, Any] | None:
     if d is None or d.start is None:
         return None
     end = d.end or d.start
-    return {"from": d.start.isoformat(), "to": end.isoformat(), "precision": d.precision}
+    return {"from": d.start.isoformat(), "to": end.isoformat(), "precision": d.precision, "source": d.source}
 
 
 def _location(place: Place | None, start: int | None, end: int | None) -> dict[str, Any] | None:

@@ -16,7 +16,8 @@ from raqib.actors import ActorBook, load_actor_book
 from raqib.events import EventCoder, RuleSet, load_rules
 from raqib.gazetteer import Gazetteer, load_gazetteer
 from raqib.recognize.actors import ActorFinder
-from raqib.recognize.places import PlaceFinder
+from raqib.normalize import match_key
+from raqib.recognize.places import PlaceFinder, strip_article
 
 #: Feature types whose names are taken as places even without a preposition before them.
 _STRONG_FEATURES = frozenset(["city", "town", "governorate", "district", "country"])
@@ -63,12 +64,20 @@ def load_resources(data_dir: Path | None = None, gazetteer_path: Path | None = N
         if any(gaz.entries[i].feature in _STRONG_FEATURES for i in ids)
     )
     state = frozenset(a.id for a in actors.actors.values() if a.state)
+    whole = frozenset(
+        strip_article(match_key(name).split()[0])
+        for e in gaz.entries
+        for name in e.names_ar
+        if name.strip()
+    )
     return Resources(
         actors=actors,
         gazetteer=gaz,
         rules=rules,
         actor_finder=ActorFinder(alias_index),
-        place_finder=PlaceFinder(gaz.name_index, gaz.max_words, strong=strong, blocked=blocked),
-        coder=EventCoder(rules, state),
+        place_finder=PlaceFinder(gaz.name_index, gaz.max_words, strong=strong, blocked=blocked, whole_words=whole),
+        coder=EventCoder(
+            rules, state, [(a.actor, a.member_of, a.valid_from, a.valid_to) for a in actors.affiliations]
+        ),
         state_actors=state,
     )

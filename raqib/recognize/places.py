@@ -52,6 +52,9 @@ class PlaceLexicon:
     """Dual generics (قريتي، بلدتين): exactly two names follow."""
     weak: frozenset[str]
     """Generics too common in other senses (منطقة، محور ...): the name must be in the gazetteer."""
+    common: frozenset[str]
+    """Common words that gazetteers also list as village names (الجمعة، خبر، جديد): never a
+    one-word place on their own."""
 
 
 @cache
@@ -67,6 +70,7 @@ def load_place_lexicon() -> PlaceLexicon:
         directions=frozenset(raw["directions"]),
         dual=frozenset(raw["dual"]),
         weak=frozenset(raw["weak_generic"]),
+        common=frozenset(raw["common_words"]),
     )
 
 
@@ -94,14 +98,18 @@ class PlaceFinder:
         strong: frozenset[tuple[str, ...]] = frozenset(),
         blocked: frozenset[str] = frozenset(),
         lexicon: PlaceLexicon | None = None,
+        whole_words: frozenset[str] = frozenset(),
     ) -> None:
         """``strong`` holds names of towns, cities and governorates (taken without a preposition);
-        ``blocked`` holds word keys that are never a one-word place (actor aliases, triggers)."""
+        ``blocked`` holds word keys that are never a one-word place (actor aliases, triggers);
+        ``whole_words`` holds the first words of gazetteer names as written (article removed), so
+        that a name beginning with a letter that looks like a proclitic keeps it ("بغداد")."""
         self.index = name_index
         self.max_words = max_words
         self.strong = strong
         self.blocked = blocked
         self.lex = lexicon or load_place_lexicon()
+        self.whole_words = whole_words
 
     def _gaz_match(self, toks: Sequence[Token], i: int, limit: int) -> int:
         """Number of tokens of the longest gazetteer name starting at ``toks[i]`` (0 if none)."""
@@ -137,7 +145,7 @@ class PlaceFinder:
             break
         if generic in lex.weak and not gaz:
             return j
-        if end == j + 1 and toks[j].key in self.blocked:
+        if end == j + 1 and (toks[j].key in self.blocked or strip_article(toks[j].key) in lex.common):
             return j
         return max(end, j + gaz)
 
@@ -175,6 +183,8 @@ class PlaceFinder:
     def _plausible(self, toks: Sequence[Token], i: int, n: int, prev_end: int) -> bool:
         words = tuple(t.stem for t in toks[i : i + n])
         if n == 1 and (toks[i].key in self.blocked or toks[i].stem in self.blocked):
+            return False
+        if n == 1 and (toks[i].stem in self.lex.common or strip_article(toks[i].key) in self.lex.common):
             return False
         if len(words[0]) < 3 and n == 1:
             return False
@@ -231,6 +241,8 @@ class PlaceFinder:
         # A conjunction or preposition glued to the first word is not part of the name; the
         # article is ("الكشمة").
         drop = first.clitics[:-2] if first.clitics.endswith("ال") else first.clitics
+        if generic is None and (first.key in self.whole_words or strip_article(first.key) in self.whole_words):
+            drop = ""  # "بغداد", "ليبيا": the letter is part of the name
         if generic is not None and not (s > 0 and _generic(toks[s - 1], self.lex) is None):
             drop = ""  # right after the generic word nothing is glued on ("قرية كفرصفرة")
         elif drop not in ("", "و", "ف") and generic is not None:
