@@ -228,7 +228,15 @@ class EventCoder:
             kept.append(trig)
         if any(not t.rule.weak for t in kept):
             kept = [t for t in kept if not t.rule.weak]
-        return sorted(kept, key=lambda t: t.start)
+        kept.sort(key=lambda t: t.start)
+        # Words of one kind that follow each other name one happening: "انفجار سيارة مفخخة".
+        merged: list[_Trigger] = []
+        for trig in kept:
+            if merged and merged[-1].rule.kind == trig.rule.kind and trig.start - merged[-1].end <= 2:
+                merged[-1] = _Trigger(merged[-1].rule, merged[-1].start, trig.end)
+                continue
+            merged.append(trig)
+        return merged
 
     def _blocked_by_cues(self, toks: Sequence[Token], trig: _Trigger, prior: Sequence[Token]) -> bool:
         """Negated or unrealised (لم يتمكن، تحاول، نفت): no event."""
@@ -280,10 +288,18 @@ class EventCoder:
             for n, trig in enumerate(trigs):
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
-                events.extend(
-                    self._events_for(text, sentences, sn, trig, nxt_char, s_actors, actors, s_places,
-                                     owned.get(n, []), dates)
-                )  # fmt: skip
+                made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, actors, s_places,
+                                        owned.get(n, []), dates)  # fmt: skip
+                if toks[trig.start].clitics.endswith("ال") and all(e.place is None for e in made):
+                    # "الانفجار أودى بحياة ستة أشخاص": the definite noun refers back to the event
+                    # already reported; its numbers complete that event.
+                    earlier = [k for k, e in enumerate(events) if e.kind in {m.kind for m in made}]
+                    if earlier and made:
+                        k = earlier[0]
+                        counts = dict(made[0].counts) | dict(events[k].counts)
+                        events[k] = replace(events[k], counts=tuple(sorted(counts.items())))
+                        continue
+                events.extend(made)
         return _merge_duplicates(events, sentences)
 
     def _events_for(
@@ -533,22 +549,32 @@ class EventCoder:
         quantities: Sequence[Quantity],
         dates: Sequence[DateRef],
     ) -> tuple[tuple[str, Quantity], ...]:
+        """Count keys for the numbers a trigger owns: the noun after the number says what was
+        counted ("500 عنصر" → arrested for an arrest); for people, the nearest death or injury
+        word around it says whether they were killed or wounded ("أودى بحياة ستة أشخاص")."""
         toks = sentence.tokens
         out: dict[str, Quantity] = {}
         for q in quantities:
-            if not (sentence.start_char <= q.start_char < sentence.end_char):
-                continue
             if any(d.start_char <= q.start_char < d.end_char for d in dates):
                 continue
-            nxt = [t for t in toks if t.start_char >= q.end_char][:2]
-            prev = [t for t in toks if t.end_char <= q.start_char][-1:]
-            key = None
-            for tok in nxt + prev:
-                key = self._count_key(tok, kind)
-                if key:
-                    break
-            if key and key not in out:
-                out[key] = q
+            after = [t for t in toks if t.start_char >= q.end_char][:2]
+            before = [t for t in toks if t.end_char <= q.start_char][-5:]
+            keys: list[str] = []
+            noun = next((k for t in after[:1] if (k := self._count_key(t, kind))), None)
+            if noun is None and after[1:]:
+                noun = self._count_key(after[1], kind)
+            cue = self._harm_cue(before, [t for t in toks if t.start_char >= q.end_char][:4])
+            if noun in ("people", "fighters_people"):
+                if cue == "fatalities":
+                    keys = ["fatalities"] + (["civilians_killed"] if noun == "people" else [])
+                elif cue == "injured":
+                    keys = ["injured"]
+            elif noun is not None:
+                keys = [noun]
+            elif before and (prev := self._count_key(before[-1], kind)) and prev not in ("people", "fighters_people"):
+                keys = [prev]
+            for key in keys:
+                out.setdefault(key, q)
         return tuple(sorted(out.items()))
 
     def _count_key(self, tok: Token, kind: str) -> str | None:
@@ -557,6 +583,16 @@ class EventCoder:
                 if key != "*":
                     return key
                 return per_kind.get(kind, per_kind.get("default")) or None
+        return None
+
+    def _harm_cue(self, before: Sequence[Token], after: Sequence[Token]) -> str | None:
+        """fatalities or injured: the death or injury word nearest to a number."""
+        ordered = [t for pair in zip(after, reversed(before), strict=False) for t in pair]
+        ordered += list(after[len(before) :]) + list(reversed(before))[len(after) :]
+        for tok in ordered:
+            key = self._count_key(tok, "")
+            if key in ("fatalities", "injured"):
+                return key
         return None
 
     def _certainty(
@@ -594,7 +630,7 @@ _GENERIC_WORD = re.compile(
 
 _LEAD = re.compile(
     r"^[وف]?(على|علي|في|من|إلى|الى|كامل|بالكامل|كامل|كافة|مدخل|أطراف|اطراف|أجزاء|اجزاء|أحياء|احياء|مشارف|محيط|معظم|أغلب|"
-    r"نقاط|مواقع|تلال|عدة|عدد|كل|جميع)$"
+    r"نقاط|مواقع|تلال|عدة|عدد|كل|جميع|المذكورة|التالية|هي|وهي|منها|ومنها|تشمل|وتشمل)$"
 )
 
 
@@ -624,7 +660,7 @@ def _lead_word(word: str) -> bool:
     """Words that may stand between a takeover verb and its place: prepositions, generic words,
     extent words ("السيطرة على أطراف بلدة X"). A pronoun ("أطرافها") means the place was named before."""
     w = word.replace("\u0640", "")
-    return bool(_LEAD.match(w) or _GENERIC_WORD.match(w))
+    return bool(_LEAD.match(w) or _GENERIC_WORD.match(w) or w.isdigit())
 
 
 def _connector(word: str, connectors: frozenset[str]) -> bool:

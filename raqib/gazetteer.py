@@ -48,9 +48,11 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from raqib.errors import DataFileError
-from raqib.normalize import bare
+from raqib.normalize import bare, match_key
 
 SCHEMA_VERSION = "1"
+#: Bump when ``latin_key`` changes: indexes built with another version have their keys recomputed.
+LATIN_KEY_VERSION = "1"
 
 #: Arab League members, then the neighbours kept by default.
 ARAB_LEAGUE = (
@@ -205,6 +207,13 @@ def ar_words(name: str) -> tuple[str, ...]:
     return tuple(bare(name).split())
 
 
+def ar_loose(name: str) -> str:
+    """A looser Arabic key for fuzzy comparison: ``match_key`` words with only a leading article
+    removed (no other proclitic is cut, so "كفرروم" keeps its ك)."""
+    words = re.findall(r"[\w\u0600-\u06ff]+", match_key(name))
+    return " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words)
+
+
 def _ascii(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
@@ -287,6 +296,15 @@ def latin_key(name: str) -> str:
     return " ".join(out + sorted(set(quals)))
 
 
+SKELETON_WEIGHT = 0.5
+"""Weight of the consonant skeleton (vowel slots dropped) in ``latin_similarity``."""
+
+
+@lru_cache(maxsize=65536)
+def _skeleton(base: str) -> str:
+    return base.replace("a", "").replace(" ", "")
+
+
 @lru_cache(maxsize=65536)
 def _split_quals(key: str) -> tuple[str, frozenset[str]]:
     parts = key.split()
@@ -302,8 +320,11 @@ def latin_similarity(a: str, b: str) -> float:
     if not ba or not bb:
         return 0.0
     score = fuzz.ratio(ba, bb)
-    if ba.replace(" ", "") == bb.replace(" ", ""):
-        score = max(score, 97.0)
+    if " " in ba or " " in bb:
+        ja, jb = _DOUBLE.sub(r"\1", ba.replace(" ", "")), _DOUBLE.sub(r"\1", bb.replace(" ", ""))
+        score = max(score, fuzz.ratio(ja, jb) - 3.0)
+    if SKELETON_WEIGHT:
+        score = (1 - SKELETON_WEIGHT) * score + SKELETON_WEIGHT * fuzz.ratio(_skeleton(ba), _skeleton(bb))
     if qa != qb:
         score -= 6.0
     return score
@@ -367,7 +388,7 @@ def _rom_word(w: str, last: bool, limit: int) -> list[str]:
         elif ch == "ة":
             segs.append(("a", "ah", "eh") if last else ("at", "a"))
         elif ch == "و":
-            if i == 0 or prev_vowel or (nxt in ("ا", "ي", "و") and i + 1 < n - 1):
+            if i == 0 or prev_vowel or nxt in ("ا", "ى", "ة", "و") or (nxt == "ي" and i + 1 < n - 1):
                 segs.append(("w",))
             else:
                 segs.append(("u", "o"))
@@ -387,13 +408,26 @@ def _rom_word(w: str, last: bool, limit: int) -> list[str]:
         return s[0][0] in "aiu"
 
     if n == 3 and not any(vowel(s) for s in segs):
-        segs = [segs[0], ("a",), segs[1], ("a",), segs[2]]  # حسن → hasan
+        segs = [segs[0], ("a",), segs[1], ("a", ""), segs[2]]  # حسن → hasan, مرج → maraj / marj
     elif len(segs) > 1 and not vowel(segs[0]) and not vowel(segs[1]):
         segs.insert(1, ("a",))  # كشمة → kashma
-    opts = [""]
-    for s in segs:
-        opts = [o + x for o in opts for x in s][:limit]
-    return opts
+    # a written cluster usually has a short vowel in English: optional "a" before a word-final
+    # consonant pair (فاحل → Fahil / Fahl) and inside runs of three consonants (مرحمية → Marhamiya)
+    out: list[tuple[str, ...]] = []
+    run = 0
+    for k, sg in enumerate(segs):
+        cons = not vowel(sg)
+        if cons and (run >= 2 or (run == 1 and k == len(segs) - 1 and len(segs) > 2)):
+            out.append(("a", ""))
+            run = 0
+        out.append(sg)
+        run = run + 1 if cons else 0
+    primary = "".join(sg[0] for sg in out)
+    opts = [primary]
+    for k, sg in enumerate(out):
+        for alt in sg[1:]:
+            opts.append("".join(alt if j == k else x[0] for j, x in enumerate(out)))
+    return list(dict.fromkeys(opts))[:limit]
 
 
 @lru_cache(maxsize=16384)
@@ -568,7 +602,7 @@ CREATE TABLE osm_places (osm_id TEXT PRIMARY KEY, name TEXT, name_ar TEXT, name_
     lat REAL, lon REAL);
 CREATE TABLE place (id TEXT PRIMARY KEY, name_ar TEXT, name_en TEXT, lat REAL NOT NULL, lon REAL NOT NULL,
     feature TEXT NOT NULL, admin_ids TEXT, admin_ar TEXT, admin_en TEXT, country TEXT, pcode TEXT,
-    geonames_id INTEGER, rank REAL);
+    geonames_id INTEGER, rank REAL, near_ids TEXT);
 CREATE TABLE place_source (place_id TEXT, source_id TEXT, source TEXT);
 CREATE TABLE name (place_id TEXT, name TEXT, key TEXT, lang TEXT, source TEXT);
 """
@@ -861,7 +895,7 @@ def _records(conn: sqlite3.Connection) -> list[_Rec]:
             elif len(en_keys) < 6 and latin_key(a) not in en_keys:
                 _add_en(en, a)
                 en_keys.add(latin_key(a))
-        adm = {"gn1": f"{cc}.{a1}" if a1 else "", "gn2": f"{cc}.{a1}.{a2}" if a1 and a2 else ""}
+        adm = {"gn1": f"{cc}.{a1}" if a1 else "", "gn2": f"{cc}.{a1}.{a2}" if a1 and a2 else "", "fcode": fcode}
         radius = 8.0 if feature == "city" else 4.0 if feature == "town" else 3.0
         recs.append(_Rec(f"gn:{gid}", "geonames", lat, lon, ar, en, feature, cc, None, gid, 2, pop or 0, adm, radius))
     for row in conn.execute("SELECT * FROM ocha_pplp ORDER BY pcode"):
@@ -1223,6 +1257,10 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
             ar = list(ADMIN1_AR[code])
             parents: list[str] = []
             feature = "governorate"
+            seats = [m for m in members if any(r.adm.get("fcode") in ("PPLA", "PPLC") and r.adm.get("gn1") == code
+                                               for r in m.recs)]  # fmt: skip
+            if seats:
+                lat, lon = seats[0].lat, seats[0].lon
         else:
             ar = seat_ar(members, asc or name)
             parents = [f"gn-adm1:{code.rsplit('.', 1)[0]}"] if code.rsplit(".", 1)[0] in ADMIN1_AR else []
@@ -1267,6 +1305,20 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
         if a["id"].startswith("ocha:") and not a["ar"] and len(a["pcode"]) == 4:
             a["ar"] = [ocha_ar.get(a["pcode"])] if ocha_ar.get(a["pcode"]) else []
 
+    # --- governorates within a few km of Syrian points near a boundary
+    near_ids: dict[int, str] = {}
+    if polys is not None:
+        for pl in places:
+            if pl.country != "SY" or not pl.adm1:
+                continue
+            other = set()
+            for dlat, dlon in ((0.06, 0.0), (-0.06, 0.0), (0.0, 0.075), (0.0, -0.075)):
+                hit = polys.locate(pl.lat + dlat, pl.lon + dlon)
+                if hit and hit != pl.adm1:
+                    other.add(f"ocha:{hit}")
+            if other:
+                near_ids[id(pl)] = "|".join(sorted(other))
+
     # --- write
     place_rows, src_rows, name_rows = [], [], []
     for pl in places:
@@ -1284,7 +1336,7 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
         place_rows.append((
             first.sid, ar_names[0] if ar_names else None, en_names[0] if en_names else None, round(pl.lat, 6),
             round(pl.lon, 6), feature, "|".join(ids), "|".join(names_of(i)[0] for i in ids),
-            "|".join(names_of(i)[1] for i in ids), pl.country, pcode, gid, round(rank, 3),
+            "|".join(names_of(i)[1] for i in ids), pl.country, pcode, gid, round(rank, 3), near_ids.get(id(pl)),
         ))  # fmt: skip
         for r in recs_sorted:
             src_rows.append((first.sid, r.sid, r.source))
@@ -1298,7 +1350,7 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
             a["id"], a["ar"][0] if a["ar"] else None, a["en"][0] if a["en"] else None, round(a["lat"], 6),
             round(a["lon"], 6), a["feature"], "|".join(ids), "|".join(names_of(i)[0] for i in ids),
             "|".join(names_of(i)[1] for i in ids), a["country"], a["pcode"], a["gid"],
-            {"country": 12, "governorate": 10, "district": 8}[a["feature"]],
+            {"country": 12, "governorate": 10, "district": 8}[a["feature"]], None,
         ))  # fmt: skip
         src_rows.append((a["id"], a["id"], a["source"]))
         for n in a["ar"]:
@@ -1313,7 +1365,7 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
         if k not in seen:
             seen.add(k)
             uniq.append(row)
-    conn.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+    conn.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
     conn.executemany("INSERT INTO place_source VALUES (?,?,?)", src_rows)
     conn.executemany("INSERT INTO name VALUES (?,?,?,?,?)", uniq)
     return len(place_rows), merged, unplaced
@@ -1379,7 +1431,8 @@ def build_index(
         _write_sources(conn, counts)
         conn.executemany(
             "INSERT INTO meta VALUES (?,?)",
-            [("schema_version", SCHEMA_VERSION), ("countries", ",".join(sorted(keep))), ("excluded", str(len(ex)))],
+            [("schema_version", SCHEMA_VERSION), ("latin_key_version", LATIN_KEY_VERSION),
+             ("countries", ",".join(sorted(keep))), ("excluded", str(len(ex)))],
         )
         places, merged, unplaced = _rebuild(conn)
         conn.executescript(_INDEXES)
@@ -1588,6 +1641,8 @@ class Entry:
     """Ids of the containing admin units, aligned with ``admin_ar``."""
     rank: float = 0.0
     """Prior weight (size, number of sources, population): higher is more prominent."""
+    admin_near: tuple[str, ...] = ()
+    """Other governorates within a few kilometres (for places near a boundary)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1610,50 +1665,56 @@ class Gazetteer:
         version: str,
         path: Path | None = None,
         unplaced: tuple[Unplaced, ...] = (),
+        latin_keys: Sequence[tuple[str, ...]] | None = None,
     ) -> None:
         self.entries = entries
         self.version = version
         self.path = path
         self.unplaced = unplaced
         self.by_id: dict[str, int] = {e.id: i for i, e in enumerate(entries)}
+        if latin_keys is None:
+            latin_keys = [tuple(dict.fromkeys(k for k in map(latin_key, e.names_en) if k)) for e in entries]
+        self.latin_keys: tuple[tuple[str, ...], ...] = tuple(latin_keys)
         index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        joined: dict[str, list[int]] = defaultdict(list)
+        arkeys: list[tuple[str, ...]] = []
         for i, e in enumerate(entries):
-            keys = {ar_words(n) for n in e.names_ar}
+            keys = tuple(dict.fromkeys(k for k in map(ar_words, e.names_ar) if k))
+            arkeys.append(tuple(dict.fromkeys(ar_loose(n) for n in e.names_ar)))
             for k in keys:
-                if k:
-                    index[k].append(i)
-                    joined["".join(k)].append(i)
-        order = lambda i: (-entries[i].rank, i)  # noqa: E731
+                index[k].append(i)
+        self.ar_keys: tuple[tuple[str, ...], ...] = tuple(arkeys)
+        ranks = [-e.rank for e in entries]
         self.name_index: Mapping[tuple[str, ...], tuple[int, ...]] = {
-            k: tuple(sorted(set(v), key=order)) for k, v in index.items()
+            k: tuple(sorted(v, key=ranks.__getitem__)) if len(v) > 1 else tuple(v) for k, v in index.items()
         }
-        self.joined_index: Mapping[str, tuple[int, ...]] = {
-            k: tuple(sorted(set(v), key=order)) for k, v in joined.items()
-        }
-        self.max_words = max((len(k) for k in self.name_index), default=1)
-        self.first_words: dict[str, tuple[tuple[str, ...], ...]] = {}
+        joined: dict[str, list[int]] = defaultdict(list)
         firsts: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        for k in self.name_index:
+        for k, v in self.name_index.items():
+            joined["".join(k)].extend(v)
             firsts[k[0]].append(k)
-        self.first_words = {w: tuple(v) for w, v in firsts.items()}
-        # English-only entries (no Arabic name) and unplaced communities per admin area, for
-        # cross-script matching; a coarse grid for vicinity search.
-        self.english_by_area: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        self.english_grid: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
-        self.unplaced_by_area: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.joined_index: Mapping[str, tuple[int, ...]] = {k: tuple(dict.fromkeys(v)) for k, v in joined.items()}
+        self.first_words: Mapping[str, tuple[tuple[str, ...], ...]] = {w: tuple(v) for w, v in firsts.items()}
+        self.max_words = max((len(k) for k in self.name_index), default=1)
+        # members of every admin unit (and country), and a 0.25-degree grid, for area searches
+        members: dict[str, list[int]] = defaultdict(list)
+        grid: dict[tuple[int, int], list[int]] = defaultdict(list)
         for i, e in enumerate(entries):
-            if e.names_ar or e.feature in ("country", "governorate"):
+            if e.feature in ("country", "governorate", "district"):
                 continue
-            keys = tuple(dict.fromkeys(latin_key(n) for n in e.names_en if latin_key(n)))
-            for k in keys:
-                for aid in e.admin_ids or (f"country:{e.country}",):
-                    self.english_by_area[aid].append((k, i))
-                self.english_grid[(int(e.lat * 4 // 1), int(e.lon * 4 // 1))].append((k, i))
+            for aid in e.admin_ids:
+                members[aid].append(i)
+            for aid in e.admin_near:
+                members[aid].append(i)
+            members[f"country:{e.country}"].append(i)
+            grid[(int(e.lat * 4 // 1), int(e.lon * 4 // 1))].append(i)
+        self.members: Mapping[str, list[int]] = members
+        self.grid: Mapping[tuple[int, int], list[int]] = grid
+        unplaced_by_area: dict[str, list[int]] = defaultdict(list)
         for j, u in enumerate(unplaced):
             area = entries[u.area]
             for aid in (*area.admin_ids, area.id):
-                self.unplaced_by_area[aid].append((u.key, j))
+                unplaced_by_area[aid].append(j)
+        self.unplaced_by_area: Mapping[str, list[int]] = unplaced_by_area
         self._cache: dict = {}
 
     def __len__(self) -> int:
@@ -1668,17 +1729,18 @@ class Gazetteer:
         """Entries whose Arabic name has the same key as ``name`` (most prominent first)."""
         return tuple(self.entries[i] for i in self.name_index.get(ar_words(name), ()))
 
-    def english_near(self, lat: float, lon: float, km: float) -> list[tuple[str, int]]:
-        """(latin key, entry index) of English-only entries within ``km`` of a point."""
-        r = int(km / 27.0) + 1
+    def near(self, lat: float, lon: float, km: float) -> list[int]:
+        """Indices of (non-admin) entries within ``km`` of a point."""
+        r = int(km / 22.0) + 1
         ci, cj = int(lat * 4 // 1), int(lon * 4 // 1)
         out = []
+        ents = self.entries
         for di in range(-r, r + 1):
             for dj in range(-r, r + 1):
-                for k, i in self.english_grid.get((ci + di, cj + dj), ()):
-                    e = self.entries[i]
+                for i in self.grid.get((ci + di, cj + dj), ()):
+                    e = ents[i]
                     if approx_km(lat, lon, e.lat, e.lon) <= km:
-                        out.append((k, i))
+                        out.append(i)
         return out
 
 
@@ -1718,15 +1780,23 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     except sqlite3.Error as err:
         raise DataFileError(str(p), f"cannot open ({err})") from None
     try:
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        stored_keys = meta.get("latin_key_version") == LATIN_KEY_VERSION
         names_ar: dict[str, list[str]] = defaultdict(list)
         names_en: dict[str, list[str]] = defaultdict(list)
-        for pid, name, lang in conn.execute("SELECT place_id, name, lang FROM name ORDER BY rowid"):
-            (names_ar if lang == "ar" else names_en)[pid].append(name)
+        keys_en: dict[str, list[str]] = defaultdict(list)
+        for pid, name, key, lang in conn.execute("SELECT place_id, name, key, lang FROM name ORDER BY rowid"):
+            if lang == "ar":
+                names_ar[pid].append(name)
+            else:
+                names_en[pid].append(name)
+                keys_en[pid].append(key if stored_keys else latin_key(name))
         sources: dict[str, list[str]] = defaultdict(list)
         for pid, sid in conn.execute("SELECT place_id, source_id FROM place_source ORDER BY rowid"):
             sources[pid].append(sid)
         entries = []
-        for pid, n_ar, n_en, lat, lon, feat, aids, a_ar, a_en, cc, pcode, gid, rank in conn.execute(
+        latin_keys = []
+        for pid, n_ar, n_en, lat, lon, feat, aids, a_ar, a_en, cc, pcode, gid, rank, near_ids in conn.execute(
             "SELECT * FROM place ORDER BY rowid"
         ):
             entries.append(
@@ -1734,8 +1804,10 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
                     pid, n_ar, tuple(names_ar.get(pid, ())), n_en, tuple(names_en.get(pid, ())), lat, lon, feat,
                     tuple(a_ar.split("|")) if aids else (), tuple(a_en.split("|")) if aids else (), cc, pcode, gid,
                     tuple(sources.get(pid, ())), tuple(aids.split("|")) if aids else (), rank or 0.0,
+                    tuple(near_ids.split("|")) if near_ids else (),
                 )  # fmt: skip
             )
+            latin_keys.append(tuple(dict.fromkeys(k for k in keys_en.get(pid, ()) if k)))
         entries_t = tuple(entries)
         by_id = {e.id: i for i, e in enumerate(entries_t)}
         unplaced = []
@@ -1753,7 +1825,7 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
         raise DataFileError(str(p), f"not a raqib gazetteer index ({err})") from None
     finally:
         conn.close()
-    gaz = Gazetteer(entries_t, file_version(p), p, tuple(unplaced))
+    gaz = Gazetteer(entries_t, file_version(p), p, tuple(unplaced), latin_keys)
     _LOADED.clear()
     _LOADED[ck] = gaz
     return gaz

@@ -5,16 +5,21 @@ Order of attempts (the first that yields a candidate consistent with the context
 1. exact: the name's key (``normalize.bare`` words) in the gazetteer's Arabic name index, with or
    without a leading generic word (قرية، بلدة، ناحية ...);
 2. variant: the part in parentheses, the name written without spaces (كفرصفرة / كفر صفرة),
-   البو ↔ ابو, a longer gazetteer name that starts with the given words (الباغوز → الباغوز فوقاني);
+   البو ↔ ابو, a gazetteer name one qualifier longer (الباغوز → الباغوز فوقاني);
 3. cross-script: the name romanised (``gazetteer.romanize``) and compared with rapidfuzz to the
-   English names of places the gazetteer knows only in English (Wikipedia map marks, IOM
-   communities without coordinates), restricted to the area the context gives;
-4. context: the parent (التابعة لبلدة X), else the most specific place of the context (town,
-   sub-district, district, governorate), with ``precision`` saying how coarse that is;
+   English names of the places of the context's area (sub-district, district, the vicinity of
+   the context's towns, governorate, in that order): places known only in English (Wikipedia map
+   marks, IOM communities without coordinates, which give their sub-district) match on the
+   romanisation alone (matched_by "cross-script"); places with a differently spelled Arabic name
+   must also be close in Arabic (matched_by "variant");
+4. context: a landmark's namesake (سد مأرب → مأرب), places named inside a descriptive name, the
+   parent (التابعة لبلدة X), else the most specific place of the context (town, sub-district,
+   district, governorate), with ``precision`` saying how coarse that is;
 5. none: ``lat``/``lon`` None, ``precision`` "unknown".
 
 Ambiguous names are resolved by the context's governorate/district/town and by ``near`` (the
-positions of the other places of the same report).
+positions of the other places of the same report). Context parses, area pools and parents are
+cached on the ``Gazetteer`` (bounded).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
@@ -31,7 +36,7 @@ from raqib.gazetteer import (
     Gazetteer,
     _split_quals,
     approx_km,
-    ar_words,
+    ar_loose,
     latin_similarity,
     romanize,
     romanized_keys,
@@ -39,35 +44,34 @@ from raqib.gazetteer import (
 from raqib.model import Place
 from raqib.normalize import match_key, strip_clitics
 
-__all__ = ["ContextInfo", "geocode", "parse_context", "resolve_context", "romanize"]
+__all__ = ["Anchor", "ContextInfo", "geocode", "parse_context", "resolve_context", "romanize"]
 
-# Generic words (bare key) → what follows them is: a settlement ("point"), a sub-district, a
-# district, a governorate, the countryside of, or a country.
+# Generic words (key form, article and clitics removed) → what follows them.
 _GENERIC: dict[str, str] = {}
 for _kind, _words in {
-    "point": "قريه قريتي قري بلده بلدتي بلدات مدينه مدينتي مدن بلد مزرعه مخيم حي احياء مركز قصبه "
-    "تجمع ضاحيه حاجز معبر مطار سد تله تبه جبهه جبهات محور محاور بلدتا قريتا مفرق",
+    "point": "قريه قريتي قري بلده بلدتي بلدات مدينه مدينتي مدن مزرعه مخيم حي احياء مركز قصبه تجمع ضاحيه "
+    "حاجز معبر مطار سد تله تبه جبهه جبهات محور محاور بلدتا قريتا مفرق وسط عاصمه",
     "subdistrict": "ناحيه ناحيتي نواحي",
     "district": "منطقه منطقتي قضاء اقضيه محليه مديريه مديريتي",
     "governorate": "محافظه محافظتي محافظات ولايه ولايتي",
-    "countryside": "ريف ريفي اريف بادية باديه",
+    "countryside": "ريف ريفي اريف باديه",
     "country": "دوله",
 }.items():
     for _w in _words.split():
         _GENERIC[_w] = _kind
-#: Generic words that are also often the first word of a real name: tried with the name first.
-_NAME_HEADS = frozenset(["مزرعه", "تله", "تبه", "سد", "مطار", "مخيم", "حي", "معبر", "حاجز", "مفرق", "مركز"])
+#: Generic words that name a landmark after a place (سد مأرب, مطار طرابلس): the rest is not the place.
+_LANDMARK_HEADS = frozenset(["سد", "مطار", "معبر", "حاجز", "مفرق", "مخيم", "تله", "تبه"])
 _DIRECTIONS = {
-    "شمال": (0.0,), "جنوب": (180.0,), "شرق": (90.0,), "غرب": (270.0,),
-    "شمالي": (0.0,), "جنوبي": (180.0,), "شرقي": (90.0,), "غربي": (270.0,),
-    "شماليه": (0.0,), "جنوبيه": (180.0,), "شرقيه": (90.0,), "غربيه": (270.0,),
+    "شمال": 0.0, "جنوب": 180.0, "شرق": 90.0, "غرب": 270.0, "شمالي": 0.0, "جنوبي": 180.0, "شرقي": 90.0,
+    "غربي": 270.0, "شماليه": 0.0, "جنوبيه": 180.0, "شرقيه": 90.0, "غربيه": 270.0,
 }  # fmt: skip
 _KM = frozenset(["كم", "كيلو", "كيلومتر", "كيلومترات", "كلم", "كيلومترا"])
 _PREPOSITIONS = frozenset(
-    ["في", "من", "الي", "علي", "قرب", "محيط", "حول", "داخل", "نحو", "باتجاه", "عند", "اطراف", "اطار", "تابعه",
-     "التابعه", "التابع", "تابع", "جبهات", "جبهه", "مشارف", "ضواحي", "شمال", "جنوب", "شرق", "غرب", "بين"]
+    ["في", "من", "الي", "علي", "قرب", "محيط", "حول", "داخل", "نحو", "باتجاه", "عند", "اطراف", "تابعه",
+     "تابع", "مشارف", "ضواحي", "بين", "مسافه", "حدود", "ادار"]
 )  # fmt: skip
-_PART_OF = frozenset(["اطراف", "اجزاء", "محيط", "ضواحي", "مشارف", "احياء", "جزء", "اجزاء", "اغلب", "معظم"])
+_STOPS = frozenset(["و", "او", "مع", "التي", "الذي", "هو", "هي", "عدد", "نقاط", "لا", "تتجاوز", "مختلف", "اداريه"])
+_PART_OF = frozenset(["اطراف", "اجزاء", "محيط", "ضواحي", "مشارف", "جزء", "اغلب", "معظم", "مساحات"])
 _COUNTRY_ADJ = {
     "سوري": "SY", "سوريه": "SY", "عراقي": "IQ", "عراقيه": "IQ", "يمني": "YE", "يمنيه": "YE",
     "ليبي": "LY", "ليبيه": "LY", "سوداني": "SD", "سودانيه": "SD", "تركي": "TR", "تركيه": "TR",
@@ -75,7 +79,7 @@ _COUNTRY_ADJ = {
 }  # fmt: skip
 _WORD = re.compile(r"[\w\u0600-\u06ff]+")
 _SEGMENT_BREAK = re.compile(r"[،,;؛:()\[\]\"“”«»\n]|\s[-–—]\s")
-_QUOTES = "\"'“”«»‘’„`"
+_QUOTES = "\"'“”«»‘’„` "
 
 #: Precision of an entry found for the name itself, by feature.
 _PRECISION = {
@@ -87,14 +91,24 @@ _CONTEXT_PRECISION = {
     "city": "city", "town": "town", "village": "town", "landmark": "town", "district": "district",
     "governorate": "governorate", "country": "country",
 }  # fmt: skip
-_FEATURE_WEIGHT = {"city": 0.05, "town": 0.04, "village": 0.02, "landmark": 0.0, "district": 0.0,
-                   "governorate": 0.0, "country": 0.0}  # fmt: skip
+_FEATURE_WEIGHT = {"city": 0.05, "town": 0.04, "village": 0.02}
 
-CROSS_SCRIPT_MIN = 84.0
-"""Least latin_similarity (0-100) for a cross-script match inside the context area."""
-CROSS_SCRIPT_MIN_WIDE = 92.0
-"""Least similarity when the only area is a whole country."""
-_CACHE_MAX = 8192
+CROSS_SCRIPT_MIN = 85.0
+"""Least ``latin_similarity`` (0-100) for a cross-script match in a small area (sub-district,
+district, the vicinity of the context's towns)."""
+CROSS_SCRIPT_MIN_AREA = 90.0
+"""Least similarity when the area is a governorate."""
+CROSS_SCRIPT_MIN_WIDE = 96.0
+"""Least similarity when the only area is a whole country (only with ``_pools(wide=True)``)."""
+MARGIN = 4.0
+"""A cross-script match is ambiguous when a place more than 5 km away scores within this many points."""
+VARIANT_LATIN_MIN = 80.0
+"""Least romanisation similarity for a place whose Arabic name is spelled differently ..."""
+VARIANT_ARABIC_MIN = 75.0
+"""... together with this least Arabic similarity (fuzz.ratio of the keys)."""
+ARABIC_ONLY_MIN = 90.0
+"""Least Arabic similarity for a variant when the romanisations do not agree."""
+_CACHE_MAX = 20000
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +123,11 @@ class Anchor:
     """How far (km) from the anchor point the place may lie when the anchor is a point."""
     target: tuple[float, float] | None = None
     """Expected position when the context gives a distance and bearing ("45 كم جنوب مدينة إدلب")."""
+    bearing: float | None = None
+    """Direction (degrees from north) in which the place lies from ``ref`` ("شمال حماة",
+    "ريف حماه الشمالي الشرقي")."""
+    ref: tuple[float, float] | None = None
+    """Reference point of ``bearing`` (the town, or the governorate's namesake city)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +137,13 @@ class ContextInfo:
     anchors: tuple[Anchor, ...] = ()
     """Resolved places of the context, most specific first."""
     countries: tuple[str, ...] = ()
-    """Countries named (or implied by an adjective)."""
+    """Countries named (or implied by an adjective or by the anchors)."""
     area_ids: frozenset[str] = frozenset()
     """Admin-unit ids the place should lie in."""
     points: tuple[tuple[float, float, float], ...] = ()
     """(lat, lon, radius km) the place should lie near."""
+    sectors: tuple[tuple[float, float, float], ...] = ()
+    """(lat, lon, bearing): the place should lie in that direction from the point."""
 
     @property
     def empty(self) -> bool:
@@ -138,255 +159,98 @@ class _Cand:
     consistent: bool = True
     pcode: str | None = None
     area_index: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
-# --------------------------------------------------------------------------------------------
-# Context
-
-
-def _tokens(text: str) -> list[list[tuple[str, str, str]]]:
-    """Segments of (key, clitics, stem) tokens of a text."""
-    out = []
-    for seg in _SEGMENT_BREAK.split(text):
-        toks = []
-        for w in _WORD.findall(match_key(seg)):
-            clitics, stem = strip_clitics(w)
-            toks.append((w, clitics, stem))
-        if toks:
-            out.append(toks)
-    return out
-
-
-def _lookup_span(gaz: Gazetteer, stems: Sequence[str], i: int) -> tuple[int, tuple[int, ...]]:
-    """Longest gazetteer name starting at ``stems[i]``: (length in words, entry indices)."""
-    best: tuple[int, tuple[int, ...]] = (0, ())
-    for j in range(i + 1, min(len(stems), i + gaz.max_words) + 1):
-        hit = gaz.name_index.get(tuple(stems[i:j]))
-        if hit:
-            best = (j - i, hit)
-    return best
-
-
-def _pick(gaz: Gazetteer, hits: tuple[int, ...], kind: str | None, countries: Sequence[str],
-          broader: list[Anchor]) -> int | None:  # fmt: skip
-    """The entry a context mention most likely means."""
-    ents = gaz.entries
-    best, best_s = None, -1e9
-    for i in hits:
-        e = ents[i]
-        s = e.rank * 0.1
-        f = e.feature
-        if kind == "governorate":
-            s += 5 if f == "governorate" else -3
-        elif kind in ("district", "subdistrict"):
-            s += 5 if f == "district" else (1 if f in ("city", "town") else -2)
-            if kind == "subdistrict" and e.pcode and len(e.pcode) == 8:
-                s += 1
-        elif kind == "countryside":
-            s += 5 if f == "governorate" else 3 if f == "district" else 2 if f in ("city", "town") else 0
-        elif kind == "country":
-            s += 5 if f == "country" else -3
-        elif kind == "point":
-            s += 3 if f in ("city", "town", "village") else -1
-        else:
-            s += 2 if f in ("city", "town", "governorate", "district", "country") else 0
-        if countries and e.country not in countries:
-            s -= 6
-        for a in broader:
-            b = ents[a.index]
-            if b.feature in ("governorate", "district"):
-                s += 4 if b.id in e.admin_ids else (0 if not e.admin_ids or e.country != b.country else -4)
-            elif b.feature == "country":
-                s += 2 if e.country == b.country else -6
-            else:
-                d = approx_km(e.lat, e.lon, b.lat, b.lon)
-                s += 3 if d < 40 else (0 if d < 100 else -3)
-        if s > best_s:
-            best, best_s = i, s
-    return best
-
-
-def _radius(kind: str, e: Entry) -> float:
-    if kind == "countryside":
-        return 40.0 if e.feature == "city" else 30.0
-    if e.feature == "city":
-        return 25.0
-    if e.feature == "district":
-        return 30.0
-    return 15.0
-
-
-def _offset(lat: float, lon: float, bearing: float, km: float) -> tuple[float, float]:
-    dlat = km * math.cos(math.radians(bearing)) / 111.195
-    dlon = km * math.sin(math.radians(bearing)) / (111.195 * max(0.2, math.cos(math.radians(lat))))
-    return lat + dlat, lon + dlon
-
-
-def parse_context(gaz: Gazetteer, context: str | None) -> ContextInfo:
-    """Resolve the places a context names (cached on the gazetteer, bounded)."""
-    if not context:
-        return ContextInfo()
-    cache = gaz._cache
-    ck = ("ctx", context)
-    hit = cache.get(ck)
-    if hit is not None:
-        return hit
-    mentions: list[tuple[tuple[int, ...], str | None, tuple[float, float] | None, bool]] = []
-    countries: list[str] = []
-    for seg in _tokens(context):
-        stems = [t[2] for t in seg]
-        kind: str | None = None
-        direction: float | None = None
-        dist: float | None = None
-        after_prep = True
-        i = 0
-        while i < len(seg):
-            key, clitics, stem = seg[i]
-            if key.isdigit() or stem.isdigit():
-                num = float(key if key.isdigit() else stem)
-                if i + 1 < len(seg) and (seg[i + 1][0] in _KM or seg[i + 1][2] in _KM):
-                    dist = num
-                    i += 2
-                    continue
-                i += 1
-                continue
-            if stem in _DIRECTIONS or key in _DIRECTIONS:
-                direction = (_DIRECTIONS.get(stem) or _DIRECTIONS[key])[0]
-                # "شمال شرق", "شمالي غربي": average the two bearings
-                if i + 1 < len(seg) and seg[i + 1][2] in _DIRECTIONS:
-                    other = _DIRECTIONS[seg[i + 1][2]][0]
-                    if direction == 0.0 and other == 270.0:
-                        direction = 315.0
-                    else:
-                        direction = (direction + other) / 2
-                    i += 1
-                after_prep = True
-                i += 1
-                continue
-            if stem in _COUNTRY_ADJ:
-                countries.append(_COUNTRY_ADJ[stem])
-            generic = _GENERIC.get(stem) or _GENERIC.get(key)
-            n, hits = _lookup_span(gaz, stems, i)
-            if generic and (n <= 1 or stem in _NAME_HEADS or not any(
-                gaz.entries[h].feature in ("governorate", "district", "city") for h in hits
-            )):  # fmt: skip
-                if generic == "countryside" and n >= 2 and any(gaz.entries[h].feature == "governorate" for h in hits):
-                    pass  # "ريف دمشق" is a governorate's name
-                else:
-                    kind = generic
-                    after_prep = True
-                    i += 1
-                    continue
-            if n:
-                strong = any(gaz.entries[h].feature in ("governorate", "district", "city", "town", "country")
-                             for h in hits)  # fmt: skip
-                if kind or after_prep or strong or clitics:
-                    target = None
-                    if direction is not None and dist is not None:
-                        target = (direction, dist)
-                    mentions.append((hits, kind, target, direction is not None))
-                kind, direction, dist, after_prep = None, None, None, False
-                i += n
-                continue
-            after_prep = stem in _PREPOSITIONS or key in _PREPOSITIONS or bool(clitics and clitics[0] in "بل")
-            if key not in _PREPOSITIONS and stem not in _PREPOSITIONS:
-                kind = kind if stem in ("ال",) else kind
-            i += 1
-    # resolve broadest first (the text goes from specific to general)
-    resolved: list[Anchor] = []
-    for hits, kind, target, _has_dir in reversed(mentions):
-        idx = _pick(gaz, hits, kind, countries, resolved)
-        if idx is None:
-            continue
-        e = gaz.entries[idx]
-        k = {"governorate": "governorate", "district": "district", "country": "country"}.get(e.feature, "point")
-        if e.feature == "district" and e.pcode and len(e.pcode) == 8:
-            k = "subdistrict"
-        tgt = None
-        radius = _radius(kind or "", e)
-        if target is not None:
-            tgt = _offset(e.lat, e.lon, target[0], target[1])
-            radius = max(6.0, 0.35 * target[1])
-        resolved.append(Anchor(idx, k, radius, tgt))
-    anchors = tuple(reversed(resolved))
-    area: set[str] = set()
-    points: list[tuple[float, float, float]] = []
-    for a in anchors:
-        e = gaz.entries[a.index]
-        if a.kind in ("governorate", "district", "subdistrict"):
-            area.add(e.id)
-        elif a.kind == "point":
-            if a.target:
-                points.append((a.target[0], a.target[1], a.radius))
-            else:
-                points.append((e.lat, e.lon, a.radius))
-    ccs = list(dict.fromkeys(countries + [gaz.entries[a.index].country for a in anchors if gaz.entries[a.index].country]))
-    info = ContextInfo(anchors, tuple(c for c in ccs if c), frozenset(area), tuple(points))
-    if len(cache) > _CACHE_MAX:
-        cache.clear()
-    cache[ck] = info
-    return info
-
-
-def resolve_context(gaz: Gazetteer, context: str | None) -> Entry | None:
-    """The most specific place a context names ("التابعة لبلدة الشعفة في ريف دير الزور الشرقي"
-    → al-Sha'fah; "ريف إدلب الجنوبي" → Idlib governorate), or None."""
-    info = parse_context(gaz, context)
-    return gaz.entries[info.anchors[0].index] if info.anchors else None
-
-
-# --------------------------------------------------------------------------------------------
-# The name
+@dataclass(frozen=True, slots=True)
+class _Form:
+    words: tuple[str, ...]
+    """Key words (``bare``)."""
+    text: str
+    """Original text of those words (for romanisation)."""
+    how: str
 
 
 @dataclass(frozen=True, slots=True)
 class _Name:
-    forms: tuple[tuple[tuple[str, ...], str], ...]
-    """(key words, how) to look up, best first."""
+    forms: tuple[_Form, ...]
     generic: str | None
     part_of: bool
+    head: _Form | None
+    """For a landmark named after a place (سد مأرب): that place."""
+
+
+# --------------------------------------------------------------------------------------------
+# Words
+
+
+def _split(text: str) -> list[tuple[str, str, str]]:
+    """(original word without proclitics, clitics, stem key) for each word of ``text``."""
+    out = []
+    for w in _WORD.findall(text):
+        key = match_key(w)
+        if not key:
+            continue
+        clitics, stem = strip_clitics(key)
+        # the original word for romanisation: only a clitic glued to the article is cut ("بالشعفة");
+        # a lone و/ب/ل/ف/ك may be the first letter of the name ("كبير", "فوقاني")
+        cut = len(clitics) - 2 if clitics.endswith("ال") else 0
+        out.append((w[cut:] if 0 < cut < len(w) else w, clitics, stem))
+    return out
 
 
 def _parse_name(name: str) -> _Name:
-    text = name.strip().strip(_QUOTES).strip()
-    forms: list[tuple[tuple[str, ...], str]] = []
+    text = name.strip().strip(_QUOTES)
     main, paren = text, None
     m = re.match(r"^(.*?)\s*[(\[]([^)\]]*)[)\]]\s*(.*)$", text)
     if m:
         main = (m.group(1) + " " + m.group(3)).strip()
         paren = m.group(2).strip()
-    words = list(ar_words(main))
+    toks = _split(main)
     part_of = False
-    while words and words[0] in _PART_OF:
+    while len(toks) > 1 and toks[0][2] in _PART_OF:
         part_of = True
-        words = words[1:]
-        if words and words[0] == "من":
-            words = words[1:]
+        toks = toks[1:]
+        if len(toks) > 1 and toks[0][2] == "من":
+            toks = toks[1:]
+    forms: list[_Form] = []
     generic = None
-    if words:
-        forms.append((tuple(words), "exact"))
-    while len(words) > 1 and words[0] in _GENERIC:
-        generic = generic or _GENERIC[words[0]]
-        words = words[1:]
-        forms.append((tuple(words), "exact"))
+    head = None
+
+    def form(ts: Sequence[tuple[str, str, str]], how: str) -> _Form:
+        return _Form(tuple(t[2] for t in ts), " ".join(t[0] for t in ts), how)
+
+    if toks:
+        forms.append(form(toks, "exact"))
+    while len(toks) > 1 and toks[0][2] in _GENERIC:
+        generic = generic or _GENERIC[toks[0][2]]
+        if toks[0][2] in _LANDMARK_HEADS:
+            head = form(toks[1:], "exact")
+            break
+        toks = toks[1:]
+        forms.append(form(toks, "exact"))
     if paren:
-        pw = list(ar_words(paren))
-        while len(pw) > 1 and pw[0] in _GENERIC:
-            pw = pw[1:]
-        if pw:
-            forms.append((tuple(pw), "variant"))
-    if words and words[0] == "بو" and len(words) > 1:
-        forms.append((("ابو", *words[1:]), "variant"))
-    if words and words[0] == "ابو" and len(words) > 1:
-        forms.append((("بو", *words[1:]), "variant"))
-    seen = set()
+        pt = _split(paren)
+        while len(pt) > 1 and pt[0][2] in _GENERIC:
+            pt = pt[1:]
+        if pt:
+            forms.append(form(pt, "variant"))
+    if toks and len(toks) > 1 and not head:
+        first = toks[0][2]
+        if first == "بو" or (first == "البو"):
+            forms.append(_Form(("ابو", *(t[2] for t in toks[1:])), "أبو " + " ".join(t[0] for t in toks[1:]), "variant"))
+        elif first == "ابو":
+            forms.append(_Form(("بو", *(t[2] for t in toks[1:])), "البو " + " ".join(t[0] for t in toks[1:]), "variant"))
+    seen: set[tuple[str, ...]] = set()
     uniq = []
     for f in forms:
-        if f[0] and f[0] not in seen:
-            seen.add(f[0])
+        if f.words and f.words not in seen:
+            seen.add(f.words)
             uniq.append(f)
-    return _Name(tuple(uniq), generic, part_of)
+    return _Name(tuple(uniq), generic, part_of, head)
+
+
+# --------------------------------------------------------------------------------------------
+# Candidates from the Arabic name index
 
 
 def _name_candidates(gaz: Gazetteer, pn: _Name) -> list[_Cand]:
@@ -399,20 +263,451 @@ def _name_candidates(gaz: Gazetteer, pn: _Name) -> list[_Cand]:
                 seen.add(i)
                 out.append(_Cand(i, how, base))
 
-    for words, how in pn.forms:
-        add(gaz.name_index.get(words, ()), how, 1.0 if how == "exact" else 0.9)
+    for f in pn.forms:
+        add(gaz.name_index.get(f.words, ()), f.how, 1.0 if f.how == "exact" else 0.9)
     if out:
         return out
-    for words, _how in pn.forms:
-        add(gaz.joined_index.get("".join(words), ()), "variant", 0.88)
+    for f in pn.forms:
+        add(gaz.joined_index.get("".join(f.words), ()), "variant", 0.88)
     if out:
         return out
-    # a longer name that starts with the given words (الباغوز → الباغوز فوقاني / تحتاني)
-    for words, _how in pn.forms[:2]:
-        for key in gaz.first_words.get(words[0], ()):
-            if len(key) > len(words) and key[: len(words)] == words and len(key) - len(words) == 1:
+    for f in pn.forms[:2]:
+        n = len(f.words)
+        for key in gaz.first_words.get(f.words[0], ()):
+            if len(key) == n + 1 and key[:n] == f.words:
                 add(gaz.name_index[key], "variant", 0.8)
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Area pools for fuzzy matching
+
+
+@dataclass(slots=True)
+class _Pool:
+    latin: list[str]
+    """Base latin keys (qualifiers removed)."""
+    latin_meta: list[tuple[str, int, str]]
+    """(full key, index, kind): kind "en" (English-only entry), "ar" (has Arabic), "un" (unplaced)."""
+    arabic: list[str]
+    arabic_meta: list[int]
+
+
+def _make_pool(gaz: Gazetteer, members: Sequence[int], unplaced: Sequence[int] = ()) -> _Pool:
+    pool = _Pool([], [], [], [])
+    for i in members:
+        kind = "ar" if gaz.ar_keys[i] else "en"
+        for k in gaz.latin_keys[i]:
+            pool.latin.append(_split_quals(k)[0])
+            pool.latin_meta.append((k, i, kind))
+        for a in gaz.ar_keys[i]:
+            pool.arabic.append(a)
+            pool.arabic_meta.append(i)
+    for j in unplaced:
+        k = gaz.unplaced[j].key
+        pool.latin.append(_split_quals(k)[0])
+        pool.latin_meta.append((k, j, "un"))
+    return pool
+
+
+def _cache_put(gaz: Gazetteer, key: tuple, value: object) -> None:
+    if len(gaz._cache) > _CACHE_MAX:
+        gaz._cache.clear()
+    gaz._cache[key] = value
+
+
+def _area_pool(gaz: Gazetteer, aid: str) -> _Pool:
+    ck = ("pool", aid)
+    pool = gaz._cache.get(ck)
+    if pool is None:
+        pool = _make_pool(gaz, gaz.members.get(aid, ()), gaz.unplaced_by_area.get(aid, ()))
+        _cache_put(gaz, ck, pool)
+    return pool
+
+
+def _point_pool(gaz: Gazetteer, points: Sequence[tuple[float, float, float]]) -> _Pool:
+    ck = ("ppool", tuple((round(a, 3), round(b, 3), round(r, 1)) for a, b, r in points))
+    pool = gaz._cache.get(ck)
+    if pool is None:
+        members: dict[int, None] = {}
+        for la, lo, r in points:
+            for i in gaz.near(la, lo, max(r, 8.0)):
+                members[i] = None
+        pool = _make_pool(gaz, list(members))
+        _cache_put(gaz, ck, pool)
+    return pool
+
+
+def _pools(gaz: Gazetteer, ctx: ContextInfo, country: str | None, near: Sequence[tuple[float, float]],
+           wide: bool = False) -> list[tuple[_Pool, float, bool]]:  # fmt: skip
+    """Search areas, most specific first: (pool, least cross-script similarity, small area).
+
+    Without a context area or ``near`` points nothing is searched unless ``wide`` (the whole
+    country, at ``CROSS_SCRIPT_MIN_WIDE``): matching a romanisation against a whole country's
+    English names finds the wrong village too often.
+    """
+    out: list[tuple[_Pool, float, bool]] = []
+    order = {"subdistrict": 0, "district": 1}
+    for a in sorted((a for a in ctx.anchors if a.kind in order), key=lambda a: order[a.kind]):
+        out.append((_area_pool(gaz, gaz.entries[a.index].id), CROSS_SCRIPT_MIN, True))
+    if ctx.points:
+        out.append((_point_pool(gaz, ctx.points), CROSS_SCRIPT_MIN, True))
+    for a in ctx.anchors:
+        if a.kind == "governorate":
+            out.append((_area_pool(gaz, gaz.entries[a.index].id), CROSS_SCRIPT_MIN_AREA, False))
+    if not out and near:
+        out.append((_point_pool(gaz, [(la, lo, 30.0) for la, lo in near[:8]]), CROSS_SCRIPT_MIN, True))
+    if not out and wide:
+        cc = country or (ctx.countries[0] if ctx.countries else None)
+        if cc:
+            out.append((_area_pool(gaz, f"country:{cc}"), CROSS_SCRIPT_MIN_WIDE, False))
+    return out
+
+
+def _fuzzy(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]]) -> tuple[list[_Cand], bool]:
+    """Cross-script and Arabic-variant candidates from the first pool that has any.
+
+    Arabic-variant matches (a place whose Arabic name is spelled differently) are only looked for
+    in small areas (sub-district, district, the vicinity of the context's towns): across a whole
+    governorate they find other villages far more often than spelling variants.
+    """
+    queries: list[tuple[str, str]] = []
+    ar_queries: list[str] = []
+    for f in pn.forms:
+        for rk in romanized_keys(f.text):
+            if rk:
+                queries.append((rk, _split_quals(rk)[0]))
+        ar_queries.append(ar_loose(f.text))
+    queries = list(dict.fromkeys(queries))
+    for pool, thr, small in pools:
+        best: dict[tuple[int, str], _Cand] = {}
+
+        def put(c: _Cand, key: tuple[int, str]) -> None:
+            if key not in best or best[key].base < c.base:
+                best[key] = c
+
+        if pool.latin:
+            for full, base in queries:
+                if not base:
+                    continue
+                for _k, _s, j in process.extract(base, pool.latin, scorer=fuzz.ratio, score_cutoff=60, limit=20):
+                    k, idx, kind = pool.latin_meta[j]
+                    sim = latin_similarity(full, k)
+                    if kind == "ar":
+                        if not small or sim < VARIANT_LATIN_MIN:
+                            continue
+                        arsim = max(
+                            (fuzz.ratio(q, a) for q in ar_queries for a in gaz.ar_keys[idx]), default=0.0
+                        )
+                        if arsim < VARIANT_ARABIC_MIN:
+                            continue
+                        put(_Cand(idx, "variant", 0.85 * (sim + arsim) / 200), (idx, "e"))
+                    elif sim >= thr - 2 * MARGIN:
+                        if kind == "un":
+                            u = gaz.unplaced[idx]
+                            put(_Cand(u.area, "cross-script", 0.9 * sim / 100, pcode=u.pcode, area_index=u.area),
+                                (idx, "u"))  # fmt: skip
+                        else:
+                            put(_Cand(idx, "cross-script", 0.9 * sim / 100), (idx, "e"))
+        if pool.arabic and small:
+            for q in ar_queries:
+                if len(q.replace(" ", "")) < 4:
+                    continue
+                for _a, arsim, j in process.extract(q, pool.arabic, scorer=fuzz.ratio, score_cutoff=ARABIC_ONLY_MIN,
+                                                    limit=5):  # fmt: skip
+                    idx = pool.arabic_meta[j]
+                    put(_Cand(idx, "variant", 0.8 * arsim / 100), (idx, "e"))
+        cands = list(best.values())
+        if not cands:
+            continue
+        # keep the best only when it clears the threshold and no far-away place comes close to it
+        cands.sort(key=lambda c: -c.base)
+        top = cands[0]
+        if top.how == "cross-script" and top.base < 0.9 * thr / 100:
+            continue
+        te = gaz.entries[top.index]
+        margin = 0.009 * (MARGIN if thr < CROSS_SCRIPT_MIN_WIDE else 2 * MARGIN)
+        rivals = [c for c in cands[1:] if c.base >= top.base - margin
+                  and approx_km(gaz.entries[c.index].lat, gaz.entries[c.index].lon, te.lat, te.lon) > 5]  # fmt: skip
+        if rivals:
+            return [top, *rivals], True  # ambiguous: unless ``near`` decides, the context is used
+        return [c for c in cands if c.base >= 0.9 * thr / 100 or c.how == "variant"], False
+    return [], False
+
+
+# --------------------------------------------------------------------------------------------
+# Context
+
+
+def _pick(gaz: Gazetteer, hits: Sequence[int], kind: str | None, countries: Sequence[str],
+          broader: Sequence[Anchor]) -> int | None:  # fmt: skip
+    """The entry a context mention most likely means (None when none fits the broader places)."""
+    ents = gaz.entries
+    best, best_s = None, -1e9
+    for i in hits:
+        e = ents[i]
+        f = e.feature
+        s = 0.1 * min(e.rank, 15)
+        sub = bool(e.pcode and len(e.pcode) == 8)
+        if kind == "governorate":
+            s += 5 if f == "governorate" else -3
+        elif kind == "subdistrict":
+            s += (6 if sub else 4) if f == "district" else (1 if f in ("city", "town") else -2)
+        elif kind == "district":
+            s += (4 if sub else 6) if f == "district" else (1 if f in ("city", "town") else -2)
+        elif kind == "countryside":
+            s += 5 if f == "governorate" else (3 if not sub else 2.5) if f == "district" else 2 if f in ("city", "town") else 0
+        elif kind == "country":
+            s += 5 if f == "country" else -3
+        elif kind == "point":
+            s += 3 if f in ("city", "town", "village", "landmark") else -1
+        else:
+            s += 3 if f == "governorate" else 2 if f in ("city", "town", "district", "country") else 0
+        if countries and e.country not in countries:
+            s -= 6
+        if broader and not _fits(gaz, e, broader):
+            continue
+        if s > best_s:
+            best, best_s = i, s
+    return best
+
+
+def _fits(gaz: Gazetteer, e: Entry, broader: Sequence[Anchor]) -> bool:
+    """Whether ``e`` can lie inside the broader places already resolved."""
+    for a in broader:
+        b = gaz.entries[a.index]
+        if b.feature == "country":
+            if e.country != b.country:
+                return False
+        elif b.feature in ("governorate", "district"):
+            if b.id in e.admin_ids or b.id in e.admin_near or e.id == b.id:
+                continue
+            if e.admin_ids or e.country != b.country:
+                return False
+            if approx_km(e.lat, e.lon, b.lat, b.lon) > 150:
+                return False
+        else:
+            if approx_km(e.lat, e.lon, b.lat, b.lon) > max(60.0, 2 * a.radius):
+                return False
+    return True
+
+
+def _radius(kind: str | None, e: Entry) -> float:
+    if kind == "countryside":
+        return 40.0 if e.feature == "city" else 30.0
+    if e.feature == "city":
+        return 25.0
+    if e.feature == "district":
+        return 30.0
+    return 12.0
+
+
+def _bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Approximate bearing (degrees from north) from point 1 to point 2."""
+    x = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.degrees(math.atan2(x, lat2 - lat1)) % 360.0
+
+
+def _offset(lat: float, lon: float, bearing: float, km: float) -> tuple[float, float]:
+    dlat = km * math.cos(math.radians(bearing)) / 111.195
+    dlon = km * math.sin(math.radians(bearing)) / (111.195 * max(0.2, math.cos(math.radians(lat))))
+    return lat + dlat, lon + dlon
+
+
+def _kind_of(e: Entry) -> str:
+    if e.feature == "district":
+        return "subdistrict" if e.pcode and len(e.pcode) == 8 else "district"
+    return e.feature if e.feature in ("governorate", "country") else "point"
+
+
+def _info(gaz: Gazetteer, anchors: Sequence[Anchor], countries: Sequence[str]) -> ContextInfo:
+    area: set[str] = set()
+    points: list[tuple[float, float, float]] = []
+    for a in anchors:
+        e = gaz.entries[a.index]
+        if a.kind in ("governorate", "district", "subdistrict"):
+            area.add(e.id)
+        elif a.kind == "point":
+            la, lo = a.target if a.target else (e.lat, e.lon)
+            points.append((la, lo, a.radius))
+    ccs = list(dict.fromkeys([*countries, *(gaz.entries[a.index].country for a in anchors)]))
+    sectors = tuple((a.ref[0], a.ref[1], a.bearing) for a in anchors if a.bearing is not None and a.ref)
+    return ContextInfo(tuple(anchors), tuple(c for c in ccs if c), frozenset(area), tuple(points), sectors)
+
+
+def _direction(toks: Sequence[tuple[str, str, str]], i: int) -> tuple[float | None, int]:
+    """A direction word (or pair: شمال شرق، الشمالي الغربي) at ``toks[i]``: (bearing, words used)."""
+    if i >= len(toks) or toks[i][2] not in _DIRECTIONS:
+        return None, 0
+    b = _DIRECTIONS[toks[i][2]]
+    if i + 1 < len(toks) and toks[i + 1][2] in _DIRECTIONS:
+        o = _DIRECTIONS[toks[i + 1][2]]
+        if b != o and abs(b - o) != 180:
+            return (315.0 if {b, o} == {0.0, 270.0} else (b + o) / 2), 2
+    return b, 1
+
+
+@dataclass(slots=True)
+class _Mention:
+    hits: tuple[int, ...] | None
+    text: str
+    words: tuple[str, ...]
+    kind: str | None
+    bearing: float | None = None
+    dist: float | None = None
+    sector: float | None = None
+
+
+def parse_context(gaz: Gazetteer, context: str | None) -> ContextInfo:
+    """Resolve the places a context names (cached on the gazetteer, bounded)."""
+    if not context:
+        return ContextInfo()
+    ck = ("ctx", context)
+    hit = gaz._cache.get(ck)
+    if hit is not None:
+        return hit
+    mentions: list[_Mention] = []
+    countries: list[str] = []
+    for seg in _SEGMENT_BREAK.split(context):
+        toks = _split(seg)
+        stems = [t[2] for t in toks]
+        kind: str | None = None
+        bearing: float | None = None
+        dist: float | None = None
+        i = 0
+
+        def add(m: _Mention, end: int) -> int:
+            nonlocal kind, bearing, dist
+            m.bearing, m.dist = bearing, dist
+            sector, used = _direction(toks, end)  # "ريف حماه الشمالي الشرقي"
+            if sector is not None and toks[end][0].startswith("ال"):
+                m.sector = sector
+                end += used
+            mentions.append(m)
+            kind, bearing, dist = None, None, None
+            return end
+
+        while i < len(toks):
+            word, _clitics, stem = toks[i]
+            if stem.isdigit():
+                if i + 1 < len(toks) and toks[i + 1][2] in _KM:
+                    dist = float(stem)
+                    i += 2
+                    continue
+                i += 1
+                continue
+            b, used = _direction(toks, i)
+            if b is not None:
+                bearing = b
+                i += used
+                continue
+            if stem in _COUNTRY_ADJ:
+                countries.append(_COUNTRY_ADJ[stem])
+            generic = _GENERIC.get(stem)
+            n, hits = _lookup(gaz, stems, i)
+            if generic:
+                if n >= 2 and any(_generic_fits(generic, gaz.entries[h].feature) for h in hits):
+                    i = add(_Mention(hits, word, tuple(stems[i : i + n]), generic), i + n)
+                    continue
+                kind = generic
+                i += 1
+                continue
+            if stem in _PREPOSITIONS or stem in _STOPS:
+                i += 1
+                continue
+            if n:
+                i = add(_Mention(hits, " ".join(t[0] for t in toks[i : i + n]), tuple(stems[i : i + n]), kind), i + n)
+                continue
+            if kind in ("point", "subdistrict", "district", "governorate"):
+                # a name the gazetteer does not know in Arabic: up to three words, resolved below
+                j = i
+                while j < len(toks) and j - i < 3 and toks[j][2] not in _GENERIC and toks[j][2] not in _DIRECTIONS \
+                        and toks[j][2] not in _PREPOSITIONS and toks[j][2] not in _STOPS and not toks[j][2].isdigit():
+                    j += 1  # fmt: skip
+                if j > i:
+                    i = add(_Mention(None, " ".join(t[0] for t in toks[i:j]), tuple(stems[i:j]), kind), j)
+                    continue
+            i += 1
+    resolved: list[Anchor] = []  # broadest first
+    for m in reversed(mentions):
+        if m.hits is None:
+            idx = _resolve_unknown(gaz, m.text, m.words, m.kind, countries, list(reversed(resolved)))
+        else:
+            idx = _pick(gaz, m.hits, m.kind, countries, resolved)
+        if idx is None:
+            continue
+        e = gaz.entries[idx]
+        radius = _radius(m.kind, e)
+        tgt = None
+        bearing = m.bearing if m.bearing is not None else m.sector
+        if m.bearing is not None and m.dist is not None:
+            tgt = _offset(e.lat, e.lon, m.bearing, m.dist)
+            radius = max(6.0, 0.3 * m.dist)
+            bearing = None
+
+        ref = None
+        if bearing is not None:
+            ref = (e.lat, e.lon)
+            if e.feature in ("governorate", "district"):
+                city = next((gaz.entries[h] for h in gaz.name_index.get(m.words, ())
+                             if gaz.entries[h].feature in ("city", "town") and gaz.entries[h].country == e.country), None)  # fmt: skip
+                if city is not None:
+                    ref = (city.lat, city.lon)
+        resolved.append(Anchor(idx, _kind_of(e), radius, tgt, bearing, ref))
+    info = _info(gaz, list(reversed(resolved)), countries)
+    _cache_put(gaz, ck, info)
+    return info
+
+
+def _bd(bearing: float | None, dist: float | None) -> tuple[float, float] | None:
+    return (bearing, dist) if bearing is not None and dist is not None else None
+
+
+def _generic_fits(generic: str, feature: str) -> bool:
+    if generic == "point":
+        return feature in ("city", "town", "village", "landmark")
+    if generic in ("district", "subdistrict"):
+        return feature == "district"
+    if generic == "countryside":
+        return feature == "governorate"
+    return feature == generic
+
+
+def _lookup(gaz: Gazetteer, stems: Sequence[str], i: int) -> tuple[int, tuple[int, ...]]:
+    """Longest gazetteer name starting at ``stems[i]``: (length in words, entry indices)."""
+    best: tuple[int, tuple[int, ...]] = (0, ())
+    for j in range(i + 1, min(len(stems), i + gaz.max_words) + 1):
+        hit = gaz.name_index.get(tuple(stems[i:j]))
+        if hit:
+            best = (j - i, hit)
+    return best
+
+
+def _resolve_unknown(gaz: Gazetteer, text: str, words: tuple[str, ...], kind: str | None,
+                     countries: Sequence[str], broader: Sequence[Anchor]) -> int | None:  # fmt: skip
+    """A context name not in the Arabic index, looked for across scripts inside the broader places."""
+    if not broader:
+        return None
+    ctx = _info(gaz, broader, countries)
+    pn = _Name((_Form(words, text, "exact"),), kind, False, None)
+    cands = _name_candidates(gaz, pn)
+    if not cands:
+        cands, ambiguous = _fuzzy(gaz, pn, _pools(gaz, ctx, None, ()))
+        if ambiguous:
+            return None
+    cands = [c for c in cands if c.area_index is None]
+    if not cands:
+        return None
+    _score(gaz, cands, ctx, None, (), kind)
+    good = sorted((c for c in cands if c.consistent), key=lambda c: -c.score)
+    return good[0].index if good else None
+
+
+def resolve_context(gaz: Gazetteer, context: str | None) -> Entry | None:
+    """The most specific place a context names ("التابعة لبلدة الشعفة في ريف دير الزور الشرقي"
+    → al-Sha'fah; "ريف إدلب الجنوبي" → Idlib governorate), or None."""
+    info = parse_context(gaz, context)
+    return gaz.entries[info.anchors[0].index] if info.anchors else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -422,29 +717,44 @@ def _name_candidates(gaz: Gazetteer, pn: _Name) -> list[_Cand]:
 def _consistency(gaz: Gazetteer, e: Entry, ctx: ContextInfo, country: str | None,
                  near: Sequence[tuple[float, float]]) -> tuple[bool, float]:  # fmt: skip
     """(consistent with the context, bonus)."""
+    want = (country,) if country else ctx.countries
+    if want and e.country not in want:
+        return False, -0.5
     bonus = 0.0
     ok = True
-    if ctx.area_ids:
-        ids = e.admin_ids
-        if e.id in ctx.area_ids or any(a in ctx.area_ids for a in ids):
-            bonus += 0.2
-        elif not ids:
-            # admin unknown: judge by distance to the area's centre
-            d = min(approx_km(e.lat, e.lon, gaz.get(a).lat, gaz.get(a).lon) for a in ctx.area_ids)  # type: ignore[union-attr]
-            ok = d < 60
-        else:
-            ok = False
+    in_area = bool(ctx.area_ids) and (e.id in ctx.area_ids or any(a in ctx.area_ids for a in e.admin_ids))
+    near_area = bool(ctx.area_ids) and any(a in ctx.area_ids for a in e.admin_near)
     if ctx.points:
         d = min(approx_km(e.lat, e.lon, la, lo) / r for la, lo, r in ctx.points)
+        if d > 1.0 and ctx.sectors:
+            # "north of X" without a distance: further away is fine in that direction
+            for la, lo, b in ctx.sectors:
+                r = next((r for pla, plo, r in ctx.points if pla == la and plo == lo), None)
+                if r is not None:
+                    diff = abs((_bearing(la, lo, e.lat, e.lon) - b + 180.0) % 360.0 - 180.0)
+                    if diff <= 60 and approx_km(e.lat, e.lon, la, lo) <= 4 * r:
+                        d = min(d, 1.0)
         if d <= 1.0:
             bonus += 0.25 * (1.0 - d) + 0.05
-            ok = True if not ctx.area_ids else ok or d <= 0.5
-        elif not ctx.area_ids:
+        elif d <= 1.5 and (in_area or near_area or not ctx.area_ids):
+            bonus += 0.0
+        else:
             ok = False
-    want = [country] if country else list(ctx.countries)
-    if want and e.country not in want:
-        ok = False
-        bonus -= 0.5
+    elif ctx.area_ids:
+        if in_area:
+            bonus += 0.2
+        elif near_area:
+            bonus += 0.15
+        elif e.admin_ids:
+            ok = False
+        else:  # admin unknown: judge by the distance to the areas' centres
+            ok = min(approx_km(e.lat, e.lon, gaz.get(a).lat, gaz.get(a).lon) for a in ctx.area_ids) < 80  # type: ignore[union-attr]
+    if in_area and ctx.points:
+        bonus += 0.05
+    for la, lo, b in ctx.sectors:
+        if approx_km(la, lo, e.lat, e.lon) > 3.0:
+            diff = abs((_bearing(la, lo, e.lat, e.lon) - b + 180.0) % 360.0 - 180.0)
+            bonus += 0.15 if diff <= 45 else 0.0 if diff <= 90 else -0.2
     if near:
         d = min(approx_km(e.lat, e.lon, la, lo) for la, lo in near)
         if d < 40:
@@ -464,111 +774,59 @@ def _score(gaz: Gazetteer, cands: list[_Cand], ctx: ContextInfo, country: str | 
             bonus += 0.3 if f == "governorate" else -0.1
         elif generic in ("district", "subdistrict"):
             bonus += 0.3 if f == "district" else 0.0
+            if generic == "subdistrict" and e.pcode and len(e.pcode) == 8:
+                bonus += 0.05
         elif generic == "point":
-            bonus += 0.05 if f in ("city", "town", "village") else -0.2
+            bonus += 0.05 if f in ("city", "town", "village", "landmark") else -0.2
         elif f in ("governorate", "district", "country"):
             bonus -= 0.08  # a bare name is more often the town than the unit named after it
         c.consistent = ok
-        c.score = c.base + bonus + _FEATURE_WEIGHT.get(f, 0.0) + 0.005 * min(e.rank, 12)
-
-
-def _area_lists(gaz: Gazetteer, aid: str) -> tuple[list[str], list[tuple[str, int, bool]]]:
-    """Base keys and (key, index, unplaced) of English-only places in an admin area (cached)."""
-    ck = ("area", aid)
-    hit = gaz._cache.get(ck)
-    if hit is None:
-        keys: list[str] = []
-        meta: list[tuple[str, int, bool]] = []
-        for k, i in gaz.english_by_area.get(aid, ()):
-            keys.append(_split_quals(k)[0])
-            meta.append((k, i, False))
-        for k, j in gaz.unplaced_by_area.get(aid, ()):
-            keys.append(_split_quals(k)[0])
-            meta.append((k, j, True))
-        hit = (keys, meta)
-        gaz._cache[ck] = hit
-    return hit
-
-
-def _cross_script(gaz: Gazetteer, pn: _Name, ctx: ContextInfo, country: str | None,
-                  near: Sequence[tuple[float, float]]) -> list[_Cand]:  # fmt: skip
-    """Candidates from English-only places inside the context's area."""
-    areas: list[tuple[list[str], list[tuple[str, int, bool]], float]] = []
-    # most specific area first
-    for a in ctx.anchors:
-        e = gaz.entries[a.index]
-        if a.kind in ("subdistrict", "district", "governorate"):
-            areas.append((*_area_lists(gaz, e.id), CROSS_SCRIPT_MIN))
-    pts = list(ctx.points) + [(la, lo, 30.0) for la, lo in near[:6]]
-    if pts:
-        keys: list[str] = []
-        meta: list[tuple[str, int, bool]] = []
-        seen: set[tuple[str, int]] = set()
-        for la, lo, r in pts:
-            for k, i in gaz.english_near(la, lo, max(r, 10.0)):
-                if (k, i) in seen:
-                    continue
-                seen.add((k, i))
-                keys.append(_split_quals(k)[0])
-                meta.append((k, i, False))
-        areas.append((keys, meta, CROSS_SCRIPT_MIN))
-    if not areas:
-        cc = country or (ctx.countries[0] if ctx.countries else None)
-        if not cc:
-            return []
-        areas.append((*_area_lists(gaz, f"country:{cc}"), CROSS_SCRIPT_MIN_WIDE))
-    queries: list[tuple[str, str]] = []
-    for words, _how in pn.forms:
-        for rk in romanized_keys(" ".join(words)):
-            if rk:
-                queries.append((rk, _split_quals(rk)[0]))
-    if not queries:
-        return []
-    best: dict[tuple[int, bool], _Cand] = {}
-    for keys, meta, thr in areas:
-        if not keys:
-            continue
-        for full, base in dict.fromkeys(queries):
-            if not base:
-                continue
-            for _k, _s, j in process.extract(base, keys, scorer=fuzz.ratio, score_cutoff=thr - 8, limit=8):
-                k, idx, unplaced = meta[j]
-                sim = latin_similarity(full, k)
-                if sim < thr:
-                    continue
-                ck = (idx, unplaced)
-                if ck not in best or best[ck].base < sim / 100:
-                    if unplaced:
-                        u = gaz.unplaced[idx]
-                        best[ck] = _Cand(u.area, "cross-script", sim / 100, pcode=u.pcode, area_index=u.area,
-                                         extra={"unplaced": u.name_en})  # fmt: skip
-                    else:
-                        best[ck] = _Cand(idx, "cross-script", sim / 100)
-        if best:
-            break  # the most specific area with a match wins
-    return list(best.values())
+        c.score = c.base + bonus + _FEATURE_WEIGHT.get(f, 0.0) + 0.004 * min(e.rank, 12)
 
 
 # --------------------------------------------------------------------------------------------
 # Results
 
 
-def _place(gaz: Gazetteer, name: str, e: Entry, precision: str, how: str, score: float,
-           alternatives: Sequence[int] = (), pcode: str | None = None) -> Place:  # fmt: skip
+def _admin(e: Entry) -> tuple[str, ...]:
     admin = tuple(a for a in e.admin_ar if a)
     if e.feature in ("governorate", "district") and e.name_ar:
         admin = (*admin, e.name_ar)
+    return admin
+
+
+def _place(gaz: Gazetteer, name: str, e: Entry, precision: str, how: str, score: float,
+           alternatives: Sequence[int] = (), pcode: str | None = None) -> Place:  # fmt: skip
     alts = tuple(dict.fromkeys(gaz.entries[i].id for i in alternatives if gaz.entries[i].id != e.id))[:5]
-    return Place(name, e.lat, e.lon, e.id, admin, e.country, precision, how, round(max(0.0, min(1.0, score)), 3),
+    return Place(name, e.lat, e.lon, e.id, _admin(e), e.country, precision, how, round(max(0.0, min(1.0, score)), 3),
                  pcode if pcode is not None else e.pcode, alts)  # fmt: skip
 
 
-def _none(name: str, country: str | None) -> Place:
-    return Place(name, None, None, None, (), country, "unknown", "none", 0.0)
+def _choose(gaz: Gazetteer, name: str, cands: list[_Cand], how: str | None = None) -> Place:
+    cands.sort(key=lambda c: -c.score)
+    best = cands[0]
+    e = gaz.entries[best.index]
+    score = best.base
+    if len(cands) > 1:
+        e2 = gaz.entries[cands[1].index]
+        if approx_km(e.lat, e.lon, e2.lat, e2.lon) > 5:
+            gap = best.score - cands[1].score
+            score *= 0.6 if gap < 0.1 else 0.8 if gap < 0.25 else 1.0  # far-apart places fit about as well
+    return _place(gaz, name, e, _PRECISION.get(e.feature, "village"), how or best.how, score,
+                  [c.index for c in cands[1:]], best.pcode)  # fmt: skip
 
 
-def _context_fallback(gaz: Gazetteer, name: str, ctx: ContextInfo, parent_place: Place | None,
-                      country: str | None, pcode: str | None, area_hint: int | None) -> Place | None:  # fmt: skip
+def _context_place(gaz: Gazetteer, name: str, ctx: ContextInfo, parent_place: Place | None,
+                   pcode: str | None, alternatives: Sequence[int] = ()) -> Place | None:  # fmt: skip
+    place = _context_place0(gaz, name, ctx, parent_place, pcode)
+    if place is not None and alternatives:
+        alts = tuple(dict.fromkeys(gaz.entries[i].id for i in alternatives))[:5]
+        place = replace(place, alternatives=alts)
+    return place
+
+
+def _context_place0(gaz: Gazetteer, name: str, ctx: ContextInfo, parent_place: Place | None,
+                    pcode: str | None) -> Place | None:  # fmt: skip
     if parent_place is not None and parent_place.lat is not None and parent_place.gazetteer_id:
         pe = gaz.get(parent_place.gazetteer_id)
         if pe is not None:
@@ -576,48 +834,38 @@ def _context_fallback(gaz: Gazetteer, name: str, ctx: ContextInfo, parent_place:
             if parent_place.precision in ("district", "governorate", "country"):
                 prec = parent_place.precision
             return _place(gaz, name, pe, prec, "context", 0.5 * parent_place.score + 0.1, pcode=pcode)
-    if area_hint is not None:
-        ae = gaz.entries[area_hint]
-        return _place(gaz, name, ae, "district", "cross-script", 0.45, pcode=pcode)
     for a in ctx.anchors:
         e = gaz.entries[a.index]
         if a.target is not None:
-            tgt = Place(name, round(a.target[0], 5), round(a.target[1], 5), e.id, tuple(x for x in e.admin_ar if x),
-                        e.country, "district", "context", 0.35)  # fmt: skip
-            return tgt
-        prec = _CONTEXT_PRECISION.get(e.feature, "town")
+            return Place(name, round(a.target[0], 5), round(a.target[1], 5), e.id, _admin(e), e.country, "district",
+                         "context", 0.35, pcode)  # fmt: skip
         score = {"city": 0.4, "town": 0.4, "district": 0.3, "governorate": 0.2, "country": 0.1}.get(e.feature, 0.35)
-        return _place(gaz, name, e, prec, "context", score, pcode=pcode)
-    if ctx.countries:
-        e = gaz.get(f"country:{ctx.countries[0]}")
+        return _place(gaz, name, e, _CONTEXT_PRECISION.get(e.feature, "town"), "context", score, pcode=pcode)
+    for cc in ctx.countries:
+        e = gaz.get(f"country:{cc}")
         if e is not None:
-            return _place(gaz, name, e, "country", "context", 0.1)
+            return _place(gaz, name, e, "country", "context", 0.1, pcode=pcode)
     return None
 
 
-def _within(gaz: Gazetteer, name: str, country: str | None, near: Sequence[tuple[float, float]]) -> Place | None:
+def _within(gaz: Gazetteer, name: str) -> Place | None:
     """Places named inside a descriptive name ("الطريق الواصل بين بلدتي سحم الجولان والشجرة")."""
     info = parse_context(gaz, name)
     pts = [gaz.entries[a.index] for a in info.anchors]
     if not pts:
-        if len(info.countries) >= 2:
-            cs = [gaz.get(f"country:{c}") for c in info.countries[:2]]
-            if all(cs):
-                lat = sum(c.lat for c in cs) / 2  # type: ignore[union-attr]
-                lon = sum(c.lon for c in cs) / 2  # type: ignore[union-attr]
-                return Place(name, round(lat, 5), round(lon, 5), cs[0].id, (), cs[0].country, "country", "context", 0.1)  # type: ignore[union-attr]
+        cs = [e for e in (gaz.get(f"country:{c}") for c in info.countries) if e is not None]
+        if len(cs) >= 2:
+            lat, lon = sum(c.lat for c in cs) / len(cs), sum(c.lon for c in cs) / len(cs)
+            return Place(name, round(lat, 5), round(lon, 5), cs[0].id, (), cs[0].country, "country", "context", 0.1)
         return None
     if len(pts) == 1:
         e = pts[0]
-        prec = _CONTEXT_PRECISION.get(e.feature, "town")
-        return _place(gaz, name, e, prec, "context", 0.35)
-    lat = sum(e.lat for e in pts) / len(pts)
-    lon = sum(e.lon for e in pts) / len(pts)
+        return _place(gaz, name, e, _CONTEXT_PRECISION.get(e.feature, "town"), "context", 0.35)
+    lat, lon = sum(e.lat for e in pts) / len(pts), sum(e.lon for e in pts) / len(pts)
     spread = max(approx_km(lat, lon, e.lat, e.lon) for e in pts)
     prec = "town" if spread < 10 else "district" if spread < 60 else "governorate"
     e = pts[0]
-    return Place(name, round(lat, 5), round(lon, 5), e.id, tuple(x for x in e.admin_ar if x), e.country, prec,
-                 "context", 0.3)  # fmt: skip
+    return Place(name, round(lat, 5), round(lon, 5), e.id, _admin(e), e.country, prec, "context", 0.3)
 
 
 def geocode(
@@ -631,13 +879,13 @@ def geocode(
     """Locate a place name as written in the text (see the module docstring for the order).
 
     ``context`` is the admin context the text attaches ("التابعة لبلدة الشعفة في ريف دير الزور
-    الشرقي", "شمال مدينة حماة"); ``country`` an ISO code the place should be in; ``near`` the
+    الشرقي", "شمال مدينة حماة"); ``country`` an ISO code the place must be in; ``near`` the
     positions of the other places of the report; ``parent`` the place this one is said to belong
     to (التابعة لبلدة X).
     """
     pn = _parse_name(name)
     if not pn.forms:
-        return _none(name, country)
+        return Place(name, None, None, None, (), country, "unknown", "none", 0.0)
     ctx = parse_context(gaz, context)
     parent_place: Place | None = None
     if parent:
@@ -645,69 +893,78 @@ def geocode(
         parent_place = gaz._cache.get(pk)
         if parent_place is None:
             parent_place = geocode(gaz, parent, context, country, near)
-            gaz._cache[pk] = parent_place
-        if parent_place.lat is not None and parent_place.gazetteer_id:
+            _cache_put(gaz, pk, parent_place)
+        if parent_place.lat is not None and parent_place.gazetteer_id and parent_place.precision in (
+            "village", "town", "city"
+        ):
             pe = gaz.get(parent_place.gazetteer_id)
             if pe is not None:
-                pa = Anchor(gaz.by_id[pe.id], "point", 10.0)
-                ctx = ContextInfo((pa, *ctx.anchors), ctx.countries, ctx.area_ids,
-                                  ((pe.lat, pe.lon, 10.0), *ctx.points))  # fmt: skip
+                anchors = (Anchor(gaz.by_id[pe.id], "point", 10.0), *ctx.anchors)
+                ctx = _info(gaz, anchors, ctx.countries)
 
+    # 1-2. the Arabic name index
     cands = _name_candidates(gaz, pn)
     if cands:
         _score(gaz, cands, ctx, country, near, pn.generic)
         good = [c for c in cands if c.consistent]
         if good:
-            good.sort(key=lambda c: -c.score)
-            best = good[0]
-            e = gaz.entries[best.index]
-            score = best.base
-            if len(good) > 1:
-                second = good[1]
-                e2 = gaz.entries[second.index]
-                far = approx_km(e.lat, e.lon, e2.lat, e2.lon) > 5
-                if far and second.score > best.score - 0.1:
-                    score *= 0.6  # two far-apart places fit equally well
-                elif far and second.score > best.score - 0.25:
-                    score *= 0.8
+            place = _choose(gaz, name, good)
             if ctx.empty and not near and not country and len(cands) > 1:
-                score *= 0.9
-            prec = _PRECISION.get(e.feature, "village")
-            others = [c.index for c in good[1:]] + [c.index for c in cands if not c.consistent]
-            return _place(gaz, name, e, prec, best.how, score, others)
+                place = replace(place, score=round(place.score * 0.9, 3))
+            return place
 
-    xs = _cross_script(gaz, pn, ctx, country, near)
-    area_hint, pcode = None, None
-    if xs:
-        _score(gaz, xs, ctx, country, near, pn.generic)
-        placed = [c for c in xs if c.area_index is None and c.consistent]
-        unplaced = [c for c in xs if c.area_index is not None]
-        placed.sort(key=lambda c: -c.score)
-        unplaced.sort(key=lambda c: -c.base)
-        best_un = unplaced[0] if unplaced else None
-        if placed and (best_un is None or placed[0].base >= best_un.base - 0.02):
-            best = placed[0]
-            e = gaz.entries[best.index]
-            score = 0.9 * best.base
-            if len(placed) > 1:
-                e2 = gaz.entries[placed[1].index]
-                if approx_km(e.lat, e.lon, e2.lat, e2.lon) > 5 and placed[1].base >= best.base - 0.03:
-                    score *= 0.7
-            return _place(gaz, name, e, _PRECISION.get(e.feature, "village"), "cross-script", score,
-                          [c.index for c in placed[1:]])  # fmt: skip
-        if best_un is not None:
-            area_hint, pcode = best_un.area_index, best_un.pcode
+    # 3. across scripts, inside the context's area
+    pcode: str | None = None
+    area_hint: int | None = None
+    alternatives: list[int] = [c.index for c in cands]
+    if pn.head is None:
+        xs, ambiguous = _fuzzy(gaz, pn, _pools(gaz, ctx, country, near, wide=True))
+        if xs:
+            _score(gaz, xs, ctx, country, near, pn.generic)
+            xs.sort(key=lambda c: -c.score)
+            if ambiguous:
+                # the context (near points, direction, area) may still prefer one of them clearly
+                if xs[0].consistent and xs[0].area_index is None and xs[0].score - xs[1].score >= 0.09:
+                    return _choose(gaz, name, xs)
+                alternatives = [c.index for c in xs]
+            else:
+                placed = [c for c in xs if c.area_index is None and c.consistent]
+                unplaced = sorted((c for c in xs if c.area_index is not None), key=lambda c: -c.base)
+                if placed and (not unplaced or max(c.base for c in placed) >= unplaced[0].base - 0.02):
+                    return _choose(gaz, name, placed)
+                if unplaced:
+                    area_hint, pcode = unplaced[0].area_index, unplaced[0].pcode
 
-    fb = _context_fallback(gaz, name, ctx, parent_place, country, pcode, area_hint)
-    if fb is not None:
-        return fb
+    # 4. the context
+    if pn.head is not None:
+        hp = geocode(gaz, "مدينة " + pn.head.text, context, country, near)
+        if hp.lat is not None and hp.precision in ("city", "town", "village") and hp.gazetteer_id:
+            he = gaz.get(hp.gazetteer_id)
+            if he is not None:
+                return _place(gaz, name, he, _CONTEXT_PRECISION.get(he.feature, "town"), "context", 0.5 * hp.score)
+    if parent_place is None and area_hint is not None:
+        # a community known only by P-code: its sub-district, unless the context names a town in it
+        town = next((a for a in ctx.anchors if a.kind == "point"), None)
+        ae = gaz.entries[area_hint]
+        if town is None or not (ae.id in gaz.entries[town.index].admin_ids or approx_km(
+            ae.lat, ae.lon, gaz.entries[town.index].lat, gaz.entries[town.index].lon
+        ) < 25):  # fmt: skip
+            return _place(gaz, name, ae, "district", "cross-script", 0.45, pcode=pcode)
+    if len(pn.forms[0].words) >= 3:
+        inner = _within(gaz, name)
+        if inner is not None:
+            return inner
+    fallback = _context_place(gaz, name, ctx, parent_place, pcode, alternatives)
+    if fallback is not None:
+        return fallback
     if cands:
-        # nothing fits the context but the name exists elsewhere (no context given, or another country)
-        cands.sort(key=lambda c: -c.score)
-        e = gaz.entries[cands[0].index]
-        return _place(gaz, name, e, _PRECISION.get(e.feature, "village"), cands[0].how, 0.3 * cands[0].base,
-                      [c.index for c in cands[1:]])  # fmt: skip
-    inner = _within(gaz, name, country, near)
+        # the name exists, but not where the context (or the country) says
+        if not country:
+            place = _choose(gaz, name, cands)
+            return replace(place, score=round(0.3 * place.score, 3))
+        return Place(name, None, None, None, (), country, "unknown", "none", 0.0,
+                     alternatives=tuple(gaz.entries[c.index].id for c in cands[:5]))  # fmt: skip
+    inner = _within(gaz, name) if len(pn.forms[0].words) >= 2 else None
     if inner is not None:
         return inner
-    return _none(name, country)
+    return Place(name, None, None, None, (), country, "unknown", "none", 0.0)

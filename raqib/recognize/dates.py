@@ -32,6 +32,7 @@ from functools import cache
 
 from raqib.model import DateRef
 from raqib.normalize import Normalized, normalize
+from raqib.recognize.numbers import scan
 
 __all__ = ["HIJRI_MONTHS", "MONTHS", "WEEKDAYS", "find_dates", "hijri_to_gregorian"]
 
@@ -130,7 +131,7 @@ SEP = rf"(?:{S0},{S0}|{S})"
 
 
 @cache
-def _date_re() -> re.Pattern[str]:
+def _date_res() -> dict[str, re.Pattern[str]]:
     wd = _alt(WEEKDAYS)
     mon = _alt(MONTHS)
     past, pastp, cur, nxt = _alt(_PAST), _alt(_PAST + _PAST_PLURAL), _alt(_CUR), _alt(_NEXT)
@@ -220,41 +221,78 @@ def _date_re() -> re.Pattern[str]:
         rf"(?P<PERR>{body['r']}{S}(?P<modr>{pastp}|{cur}|{nxt}){E})",
         rf"(?P<PERT>هذا{S}(?P<ut>الشهر|الاسبوع|العام|السنه){E})",
     ]
-    start = r"(?:(?<!\w)|(?<=(?<!\w)[وفبل])|(?<=(?<!\w)[وف][بل]))"
-    # Cheap guard: only positions where some alternative's first word starts are tried further.
-    guard = rf"(?=(?:{_trie(_trigger_words())}){E}|[0-9]|ال{S0}[0-9]|[(/\"]{S0}ال)"
-    return re.compile(start + guard + "(?:" + "|".join(alts) + ")")
+    return {name: re.compile(alt) for name, alt in zip(_ORDER, alts, strict=True)}
 
 
-def _trigger_words() -> set[str]:
-    """The first word of every expression the date regex can match (digits aside)."""
-    words = {w.split()[0] for w in (*HIJRI_MONTHS, *MONTHS, *WEEKDAYS, *_PARTS, *_UNITS, *_NUM_WORDS)}
-    words.update(_FEW_WORDS)
-    words.update(("منذ", "عام", "العام", "سنه", "السنه", "منتصف", "فجر", "صباح", "ظهيره", "ظهر", "عصر"))
-    words.update(("مساء", "ضحي", "ليل", "ليله", "ليلتي", "يوم", "امس", "الامس", "اول", "البارحه"))
-    words.update(("اليوم", "غدا", "غد", "بعد", "هذا", "شهر", "خلال", "في", "غضون", "طوال", "علي", "قبل"))
-    return words
+#: The alternatives of the date grammar, in the order they are tried at one position.
+_ORDER = ("HIJ", "YR", "POM", "REL", "WKD", "ABS", "MON", "PERQ", "PERS", "PERR", "PERT")
+_POD_WORDS = ("منتصف", "فجر", "صباح", "ظهيره", "ظهر", "عصر", "مساء", "ضحي", "ليل", "ليله", "ليلتي")
+_DIGIT = "#"  # dispatch key of a word starting with a digit (or ال + digit)
 
 
-def _trie(words) -> str:
-    """A regex matching exactly ``words``, factored as a prefix tree (fast to reject)."""
-    tree: dict = {}
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
+@cache
+def _dispatch() -> dict[str, tuple[str, ...]]:
+    """First word of an expression → the alternatives that can start with it, in order."""
+    first = {
+        "HIJ": {_DIGIT, *(w.split()[0] for w in HIJRI_MONTHS)},
+        "YR": {"منذ", "عام", "العام", "سنه", "السنه", *_PARTS},
+        "POM": set(_PARTS),
+        "REL": {*_POD_WORDS, "يوم", "امس", "الامس", "اول", "البارحه", "اليوم", "غدا", "غد", "بعد", "هذا"},
+        "WKD": {*_POD_WORDS, "يوم", *WEEKDAYS},
+        "ABS": {"منذ", *_POD_WORDS, "يوم", _DIGIT, "ال"},
+        "MON": {"منذ", "شهر", *(w.split()[0] for w in MONTHS)},
+        "PERQ": {"خلال", "في", "غضون", "طوال", "علي"},
+        "PERS": {"منذ", "قبل"},
+        "PERR": {_DIGIT, "ال", *_NUM_WORDS, *_FEW_WORDS, *_UNITS},
+        "PERT": {"هذا"},
+    }
+    words = set().union(*first.values())
+    return {w: tuple(name for name in _ORDER if w in first[name]) for w in words}
 
-    def build(node: dict) -> str:
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return "(?:" + body + ")?"
-        return body
 
-    return build(tree)
+_CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
+
+
+@cache
+def _surfaces() -> dict[str, tuple[tuple[int, str], ...]]:
+    """Trigger word with an optional proclitic → ((offset of the word, word), ...)."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for w in _dispatch():
+        if w == _DIGIT:
+            continue
+        for c in _CLITICS:
+            out.setdefault(c + w, []).append((len(c), w))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def trigger_surfaces() -> frozenset[str]:
+    """Every word form that can start a date expression (for the shared pre-scan)."""
+    return frozenset(_surfaces())
+
+
+_DIGIT_START = re.compile(r"(?:[وف]?[بل]?)(?=(?:ال)?[0-9])")  # tiny; used on a few words only
+
+
+def _candidates(key: str, hits, digit_pieces) -> list[tuple[int, tuple[str, ...]]]:
+    """(key offset, alternatives to try there) for every place a date expression may start."""
+    surfaces, dispatch = _surfaces(), _dispatch()
+    out: list[tuple[int, tuple[str, ...]]] = []
+    for p, w in hits:
+        for off, base in surfaces.get(w, ()):
+            q = p + off
+            out.append((q, dispatch[base]))
+            if base in WEEKDAYS:  # "(السبت)", "/الجمعة/"
+                k = q - 1
+                while k > 0 and key[k] in " \t":
+                    k -= 1
+                if k >= 0 and key[k] in '(/"' and q - k <= 3:
+                    out.append((k, ("WKD",)))
+    for p, piece in digit_pieces:
+        m = _DIGIT_START.match(piece)
+        if m is not None:
+            out.append((p + m.end(), dispatch[_DIGIT]))
+    out.sort()
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -696,10 +734,21 @@ def find_dates(text: str, published: dt.date | None, norm: Normalized | None = N
     if norm is None:
         norm = normalize(text)
     key = norm.key
+    regexes = _date_res()
     out: list[DateRef] = []
-    for m in _date_re().finditer(key):
+    done = 0
+    for pos, names in _candidates(key, *scan(norm)):
+        if pos < done:
+            continue
+        for name in names:
+            m = regexes[name].match(key, pos)
+            if m is not None:
+                break
+        else:
+            continue
+        done = m.end()
         try:
-            res = _resolve(m, m.lastgroup, published, key)
+            res = _resolve(m, name, published, key)
         except (ValueError, OverflowError):  # a resolved day outside datetime's range
             res = None, None, "unknown", True
         if res is None:

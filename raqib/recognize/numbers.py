@@ -14,8 +14,10 @@ with ``is_year_like`` or by dropping numbers that lie inside a ``DateRef`` span.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import filterfalse
 
 from raqib.model import Quantity
 from raqib.normalize import Normalized, normalize
@@ -85,7 +87,10 @@ _QUAL_TEXT = {
 _QUAL_PHRASES = {tuple(p.split()): q for q, ps in _QUAL_TEXT.items() for p in ps.split("|")}
 
 #: Qualifiers that may follow the number (optionally after one counted noun).
-_POST_QUALS: dict[tuple[str, ...], str] = {("علي", "الاقل"): "at_least", ("تقريبا",): "about"}
+_POST_QUALS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "علي": ("at_least", ("الاقل",)),
+    "تقريبا": ("about", ()),
+}
 
 # Dual nouns that imply a count of two. Masculine bases whose plural is broken (so -ين is only
 # the dual), masculine bases whose plural is sound (only the nominative -ان is unambiguous), and
@@ -179,41 +184,124 @@ def _tables() -> tuple[dict[str, _Word], dict[tuple[str, ...], tuple[str, int]],
 
 @cache
 def _token_re() -> re.Pattern[str]:
-    return re.compile(r"[0-9]+(?:\.[0-9]+|(?:,[0-9]{3})+)?(?![0-9])|[^\W\d_]+")
+    return re.compile(r"([0-9]+(?:\.[0-9]+|(?:,[0-9]{3})+)?(?![0-9]))|[^\W\d_]+")
 
 
 _LATIN = re.compile(r"[a-z]+")
 _NUM_GROUP_SEP = frozenset(",٬")  # real thousands separators (not the Arabic comma)
 
 
-class _Tok:
-    __slots__ = ("digit", "ke", "ks", "s")
-
-    def __init__(self, ks: int, ke: int, s: str, digit: bool) -> None:
-        self.ks, self.ke, self.s, self.digit = ks, ke, s, digit
+#: A token is (key start, key end, key text, is a digit run).
+_Tok = tuple[int, int, str, bool]
 
 
-def _tokens(text: str, norm: Normalized) -> list[_Tok]:
-    """Digit runs and words of the key; "5،600" (Arabic comma) is two numbers, "1,081" one."""
-    toks: list[_Tok] = []
-    offsets = norm.offsets
-    for m in _token_re().finditer(norm.key):
-        s, ks = m.group(), m.start()
-        if not s[0].isdigit():
-            toks.append(_Tok(ks, m.end(), s, False))
-            continue
-        if "," in s and any(
-            text[offsets[ks + k]] not in _NUM_GROUP_SEP for k, ch in enumerate(s) if ch == ","
-        ):
-            for part in re.finditer(r"[0-9]+", s):
-                toks.append(_Tok(ks + part.start(), ks + part.end(), part.group(), True))
-            continue
-        toks.append(_Tok(ks, m.end(), s, True))
+def _tokens(text: str, norm: Normalized, lo: int, hi: int) -> list[_Tok]:
+    """Digit runs and words of ``key[lo:hi]``; "5،600" (Arabic comma) is two numbers, "1,081" one.
+
+    A token cut by the window's edge is left out.
+    """
+    key = norm.key
+    toks: list[_Tok] = [
+        (m.start(), m.end(), m.group(), m.lastindex is not None) for m in _token_re().finditer(key, lo, hi)
+    ]
+    if any(t[3] and "," in t[2] for t in toks):  # rare: "1,081", "5،600"
+        toks = [part for t in toks for part in _split_commas(text, norm, t)]
+    if toks and lo > 0 and toks[0][0] == lo and _is_word_char(key[lo - 1]):
+        toks.pop(0)
+    if toks and hi < len(key) and toks[-1][1] == hi and _is_word_char(key[hi]):
+        toks.pop()
     return toks
+
+
+def _split_commas(text: str, norm: Normalized, t: _Tok) -> list[_Tok]:
+    """A digit token with a comma is one number only when every comma is a thousands separator."""
+    ks, _, s, digit = t
+    if not digit or "," not in s:
+        return [t]
+    if all(text[norm.offsets[ks + k]] in _NUM_GROUP_SEP for k, ch in enumerate(s) if ch == ","):
+        return [t]
+    return [(ks + m.start(), ks + m.end(), m.group(), True) for m in _split_re()[1].finditer(s)]
+
+
+_PUNCT = "\"',.:;!?()[]{}<>/\\|-+*=#%&@~^`$"
+
+
+def _is_word_char(ch: str) -> bool:
+    """Same as regex ``\\w`` on str."""
+    return ch.isalnum() or ch == "_"
+
+
+@cache
+def _split_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return re.compile(r"\W+"), re.compile(r"[0-9]+")
+
+
+def word_occurrences(
+    key: str, surfaces: Iterable[str]
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Whole words of ``key`` that are in ``surfaces``, and words that hold digits, with offsets.
+
+    Whole word means delimited like regex ``\\b\\w+\\b``. This is the fast pre-scan of number
+    and date recognition: one C-level ``split`` of the key, a set look-up per distinct word,
+    then ``str.find`` for the few words that matter. Both lists are sorted by offset.
+    """
+    nonword = _split_re()[0]
+    chunks = set(key.split())
+    found = chunks.intersection(surfaces)
+    with_digits: set[str] = set()
+    for chunk in filterfalse(str.isalpha, chunks):
+        chunk = chunk.strip(_PUNCT)  # most non-word characters sit at the ends
+        if chunk in surfaces:
+            found.add(chunk)
+        elif chunk and not chunk.isalpha():
+            for piece in nonword.split(chunk) if not chunk.isalnum() else (chunk,):
+                if piece in surfaces:
+                    found.add(piece)
+                elif piece and not piece.isalpha():
+                    with_digits.add(piece)
+    return _positions(key, found), _positions(key, with_digits)
+
+
+def _positions(key: str, words: set[str]) -> list[tuple[int, str]]:
+    n_key = len(key)
+    out: list[tuple[int, str]] = []
+    for w in words:
+        n = len(w)
+        i = key.find(w)
+        while i != -1:
+            e = i + n
+            if (i == 0 or not _is_word_char(key[i - 1])) and (e == n_key or not _is_word_char(key[e])):
+                out.append((i, w))
+            i = key.find(w, i + 1)
+    out.sort()
+    return out
+
+
+@cache
+def _scan_surfaces() -> frozenset[str]:
+    from raqib.recognize.dates import trigger_surfaces
+
+    return frozenset(_tables()[0]) | trigger_surfaces()
+
+
+#: The last (norm, scan) pair, so that numbers and dates read from one ``Normalized`` share it.
+_last_scan: list[tuple[Normalized, tuple] | None] = [None]
+
+
+def scan(norm: Normalized) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """``word_occurrences`` of the key for the number words and the date trigger words."""
+    last = _last_scan[0]
+    if last is not None and last[0] is norm:
+        return last[1]
+    res = word_occurrences(norm.key, _scan_surfaces())
+    _last_scan[0] = (norm, res)
+    return res
 
 
 def _space_gap(key: str, a: int, b: int) -> bool:
     """True when ``key[a:b]`` is a short run of spaces (no newline, no punctuation)."""
+    if b - a == 1:
+        return key[a] == " " or (key[a] != "\n" and key[a].isspace())
     return 0 < b - a <= 3 and key[a:b].isspace() and "\n" not in key[a:b]
 
 
@@ -244,55 +332,124 @@ def _bounds(qual: str, n: int) -> tuple[int | None, int | None]:
 def find_quantities(text: str, norm: Normalized | None = None) -> list[Quantity]:
     """Every number expression in ``text`` with its qualifier, in text order.
 
-    ``norm`` is ``normalize(text)`` when the caller already has it. Decimal numbers are only
-    returned when a multiplier word follows ("2.5 مليون"), since ``Quantity.stated`` is an int.
+    ``norm`` is ``normalize(text)`` when the caller already has it (pass the same object to
+    ``find_dates`` too: the word pre-scan is then shared). Decimal numbers are only returned
+    when a multiplier word follows ("2.5 مليون"), since ``Quantity.stated`` is an int.
     """
     if norm is None:
         norm = normalize(text)
     key = norm.key
     words, quals, clitics = _tables()
-    toks = _tokens(text, norm)
+    hits, digit_pieces = scan(norm)
+    run = _split_re()[1]
+    anchors = [(p, _AHEAD_WORD) for p, w in hits if w in words]
+    anchors.extend((p + m.start(), _AHEAD_DIGIT) for p, piece in digit_pieces for m in run.finditer(piece))
+    anchors.sort()
     out: list[Quantity] = []
-    n = len(toks)
-    i = 0
-    while i < n:
-        t = toks[i]
-        if t.digit:
-            res = _digits(key, toks, i, words, clitics)
-        else:
-            w = words.get(t.s)
-            res = _words(key, toks, i, w, words) if w is not None else None
-        if res is None:
-            i += 1
-            continue
-        stated, low, high, qual, ks, ke, first, j = res
-        if qual == "exact":
-            ks, qual, ke = _qualify(key, toks, first, ks, quals, clitics, ke, j)
-            low, high = _bounds(qual, stated)
-        out.append(_make(text, stated, low, high, qual, ks, ke, norm))
-        i = j
+    done = 0
+    k = 0
+    n_key = len(key)
+    while k < len(anchors):
+        # one window of tokens for a run of anchors close to one another
+        lo = _spaces_back(key, anchors[k][0], _BACK_WORDS)
+        hi = _spaces_ahead(key, *anchors[k])
+        k_end = k + 1
+        while k_end < len(anchors) and _spaces_back(key, anchors[k_end][0], _BACK_WORDS) <= hi:
+            hi = max(hi, _spaces_ahead(key, *anchors[k_end]))
+            k_end += 1
+        toks = _tokens(text, norm, lo, hi)
+        index = {t[0]: i for i, t in enumerate(toks)}
+        for a, _ in anchors[k:k_end]:
+            if a < done or a not in index:
+                continue
+            res = _parse(key, toks, index[a], words, quals, clitics, lo > 0, hi < n_key)
+            if res is _MORE:  # too close to the window's edge: read a wider one
+                res = _parse_wide(text, norm, a, words, quals, clitics)
+            if res is None:
+                continue
+            stated, low, high, qual, ks, ke = res
+            out.append(_make(text, stated, low, high, qual, ks, ke, norm))
+            done = ke
+        k = k_end
     return out
+
+
+# Window of tokens read around an anchor, in space-separated words: room for a clitic and four
+# qualifier words before it; for a digit run a multiplier and "noun على الأقل" after it, for a
+# number word a long compound ("مئتان وخمسة وعشرون ألفا").
+_BACK_WORDS, _AHEAD_DIGIT, _AHEAD_WORD = 6, 6, 10
+
+
+def _spaces_back(key: str, a: int, n: int) -> int:
+    """A space about ``n`` words before ``a`` (0 at the start of the key)."""
+    return max(0, key.rfind(" ", 0, max(0, a - 7 * n)))
+
+
+def _spaces_ahead(key: str, a: int, n: int) -> int:
+    """A space about ``n`` words after ``a`` (the key's length at its end)."""
+    e = key.find(" ", a + 7 * n)
+    return len(key) if e == -1 else e
+
+
+_MORE = object()
+
+
+def _parse(key, toks, i, words, quals, clitics, cut_left: bool, cut_right: bool):
+    """The expression whose number is ``toks[i]``, None, or ``_MORE`` when the window is short."""
+    if i < 5 and cut_left:
+        return _MORE
+    t = toks[i]
+    if t[3]:
+        res = _digits(key, toks, i, words, clitics)
+    else:
+        w = words.get(t[2])
+        res = _words(key, toks, i, w, words) if w is not None else None
+    if res is None:
+        return None
+    stated, low, high, qual, ks, ke, first, j = res
+    if j + 3 >= len(toks) and cut_right:
+        return _MORE
+    if qual == "exact":
+        ks, qual, ke = _qualify(key, toks, first, ks, quals, clitics, ke, j)
+        low, high = _bounds(qual, stated)
+    return stated, low, high, qual, ks, ke
+
+
+def _parse_wide(text, norm, a, words, quals, clitics):
+    key = norm.key
+    n_key = len(key)
+    back, ahead = 4 * _BACK_WORDS, 4 * _AHEAD_WORD
+    while True:
+        lo, hi = _spaces_back(key, a, back), _spaces_ahead(key, a, ahead)
+        toks = _tokens(text, norm, lo, hi)
+        i = next((k for k, t in enumerate(toks) if t[0] == a), None)
+        if i is None:
+            return None
+        res = _parse(key, toks, i, words, quals, clitics, lo > 0, hi < n_key)
+        if res is not _MORE:
+            return res
+        back, ahead = 4 * back, 4 * ahead
 
 
 def _digits(key, toks, i, words, clitics):
     """A digit run at ``toks[i]`` with an optional multiplier word after it."""
     t = toks[i]
-    s = t.s
+    s = t[2]
     first = i  # index of the first token of the expression (for qualifier look-back)
-    ks = t.ks
+    ks = t[0]
     if i > 0:
         p = toks[i - 1]
-        if p.ke == t.ks and not p.digit:
-            if _LATIN.fullmatch(p.s):
+        if p[1] == t[0] and not p[3]:
+            if _LATIN.fullmatch(p[2]):
                 return None  # model names such as H100, F16
-            if p.s in clitics:
+            if p[2] in clitics:
                 first = i - 1
-                if p.s.endswith("ال"):
-                    ks = p.ke - 2
+                if p[2].endswith("ال"):
+                    ks = p[1] - 2
             else:
                 first = -1  # glued to a word: no qualifier look-back
-        elif p.s == "ال" and _space_gap(key, p.ke, t.ks):  # "الـ 48"
-            ks, first = p.ks, i - 1
+        elif p[2] == "ال" and _space_gap(key, p[1], t[0]):  # "الـ 48"
+            ks, first = p[0], i - 1
     value: float
     if "," in s:
         value = int(s.replace(",", ""))
@@ -302,16 +459,16 @@ def _digits(key, toks, i, words, clitics):
         value = float(s)
     else:
         value = int(s)
-    ke = t.ke
+    ke = t[1]
     j = i + 1
-    if j < len(toks) and _space_gap(key, t.ke, toks[j].ks):
-        w = words.get(toks[j].s)
+    if j < len(toks) and _space_gap(key, t[1], toks[j][0]):
+        w = words.get(toks[j][2])
         if w is not None and w.excl == 0 and w.kind in (_MULT, _PLMULT) and (w.kind == _PLMULT or w.aux == 1):
             value = value * w.value
-            ke = toks[j].ke
+            ke = toks[j][1]
             j += 1
     if isinstance(value, float):
-        if ke == t.ke:
+        if ke == t[1]:
             return None
         value = round(value)
     return value, value, value, "exact", ks, ke, first, j
@@ -320,18 +477,18 @@ def _digits(key, toks, i, words, clitics):
 def _words(key, toks, i, w: _Word, words):
     """A number written in words starting at ``toks[i]`` (or a dual noun)."""
     t = toks[i]
-    ks = t.ks + w.excl
+    ks = t[0] + w.excl
     n = len(toks)
 
     def nxt(j: int) -> _Word | None:
-        if j < n and not toks[j].digit and _space_gap(key, toks[j - 1].ke, toks[j].ks):
-            return words.get(toks[j].s)
+        if j < n and not toks[j][3] and _space_gap(key, toks[j - 1][1], toks[j][0]):
+            return words.get(toks[j][2])
         return None
 
     if w.kind == "dual":
-        if i > 0 and toks[i - 1].digit:
+        if i > 0 and toks[i - 1][3]:
             return None
-        return 2, 2, 2, "exact", ks, t.ke, i, i + 1
+        return 2, 2, 2, "exact", ks, t[1], i, i + 1
     if w.kind in (_VAGUE, _FEW, _PLMULT):
         if w.kind == _PLMULT:
             lo, hi = 2 * w.value, 10 * w.value - 1
@@ -347,21 +504,21 @@ def _words(key, toks, i, w: _Word, words):
                 base = nw.value // 2
                 lo, hi = lo * base, hi * base
                 j += 1
-        return None, lo, hi, "vague", ks, toks[j - 1].ke, i, j
+        return None, lo, hi, "vague", ks, toks[j - 1][1], i, j
 
     total = 0
     cur = 0
     last = ""  # class of the last atom in the current group
     last_mult = 10**13
     j = i
-    end = t.ke
+    end = t[1]
     kind, value = w.kind, w.value
     # first atom
     if kind == _PRE:
         nw = nxt(i + 1)
         if nw is None or nw.kind != _TEN10 or nw.excl:
             return None
-        cur, last, j, end = value + 10, "teen", i + 2, toks[i + 1].ke
+        cur, last, j, end = value + 10, "teen", i + 2, toks[i + 1][1]
     elif kind == _MULT:
         total, last_mult, last, j = value * w.aux, value, "mult", i + 1
     elif kind == _UNIT:
@@ -376,12 +533,12 @@ def _words(key, toks, i, w: _Word, words):
         return None
     while j < n:
         tj = toks[j]
-        if tj.digit or not _space_gap(key, toks[j - 1].ke, tj.ks):
+        if tj[3] or not _space_gap(key, toks[j - 1][1], tj[0]):
             break
-        nw = words.get(tj.s)
+        nw = words.get(tj[2])
         if nw is None:
             break
-        conj = nw.excl == 1 and tj.s[0] == "و" and not nw.article
+        conj = nw.excl == 1 and tj[2][0] == "و" and not nw.article
         if nw.excl and not conj:
             break
         k = nw.kind
@@ -408,7 +565,7 @@ def _words(key, toks, i, w: _Word, words):
                 v2, jj = nw.value, j + 1
             elif k == _MULT and nw.aux == 2 and last == "mult" and nw.value < last_mult:
                 total, last, last_mult = total + 2 * nw.value, "mult", nw.value
-                end = tj.ke
+                end = tj[1]
                 j += 1
                 continue
             else:
@@ -423,53 +580,48 @@ def _words(key, toks, i, w: _Word, words):
             cur += v2
             last = k2
             j = jj
-            end = toks[j - 1].ke
+            end = toks[j - 1][1]
             continue
-        end = tj.ke
+        end = tj[1]
         j += 1
     value = total + cur
     if value <= 0:
         return None
-    end = toks[j - 1].ke
+    end = toks[j - 1][1]
     return value, value, value, "exact", ks, end, i, j
 
 
 def _qualify(key, toks, first, ks, quals, clitics, ke, j):
     """Extend ``[ks, ke)`` over a qualifier before (or after) the number."""
     if first >= 0:
-        for length in (4, 3, 2, 1):
-            a = first - length
-            if a < 0:
-                continue
-            seq = toks[a:first]
-            if any(x.digit for x in seq):
-                continue
-            if not all(_space_gap(key, seq[k].ke, seq[k + 1].ks) for k in range(length - 1)):
-                continue
-            if not _space_gap(key, seq[-1].ke, toks[first].ks):
-                continue
-            hit = quals.get(tuple(x.s for x in seq))
+        back: list[str] = []  # words right before the number, nearest first
+        k = first
+        while k > 0 and len(back) < 4:
+            p = toks[k - 1]
+            if p[3] or not _space_gap(key, p[1], toks[k][0]):
+                break
+            back.append(p[2])
+            k -= 1
+        for length in range(len(back), 0, -1):
+            hit = quals.get(tuple(back[length - 1 :: -1]))
             if hit is not None:
                 q, excl = hit
-                return seq[0].ks + excl, q, ke
+                return toks[first - length][0] + excl, q, ke
     # postposed: "10 آخرون على الأقل", "100 تقريبا"
     n = len(toks)
-    for skip in (0, 1):
-        a = j + skip
-        if a >= n:
+    for a in (j, j + 1):
+        if a >= n or not _space_gap(key, toks[a - 1][1], toks[a][0]):
             break
-        if not _space_gap(key, toks[a - 1].ke, toks[a].ks):
-            break
-        for phrase, q in _POST_QUALS.items():
-            b = a + len(phrase)
-            if b > n:
-                continue
-            seq = toks[a:b]
-            if tuple(x.s for x in seq) == phrase and all(
-                _space_gap(key, seq[k].ke, seq[k + 1].ks) for k in range(len(seq) - 1)
+        rest = _POST_QUALS.get(toks[a][2])
+        if rest is not None:
+            q, more = rest
+            b = a + len(more)
+            if b < n and all(
+                toks[a + k + 1][2] == w and _space_gap(key, toks[a + k][1], toks[a + k + 1][0])
+                for k, w in enumerate(more)
             ):
-                return ks, q, seq[-1].ke
-        if toks[a].digit:
+                return ks, q, toks[b][1]
+        if toks[a][3]:
             break
     return ks, "exact", ke
 

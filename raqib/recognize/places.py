@@ -52,6 +52,8 @@ class PlaceLexicon:
     """Dual generics (قريتي، بلدتين): exactly two names follow."""
     weak: frozenset[str]
     """Generics too common in other senses (منطقة، محور ...): the name must be in the gazetteer."""
+    openers: frozenset[str]
+    """Words that open a list of names after a plural ("قرى، وهي A، B، C")."""
     common: frozenset[str]
     """Common words that gazetteers also list as village names (الجمعة، خبر، جديد): never a
     one-word place on their own."""
@@ -71,6 +73,7 @@ def load_place_lexicon() -> PlaceLexicon:
         dual=frozenset(raw["dual"]),
         weak=frozenset(raw["weak_generic"]),
         common=frozenset(raw["common_words"]),
+        openers=frozenset(raw["list_openers"]),
     )
 
 
@@ -132,6 +135,8 @@ class PlaceFinder:
         n = len(toks)
         if j >= n or _is_stop(toks[j], lex) or _generic(toks[j], lex) or toks[j].key.isdigit():
             return j
+        if generic is not None and toks[j].clitics.startswith("و") and toks[j].key not in self.whole_words:
+            return j  # "بلدة وثلاث قرى": a conjunction right after the generic word starts no name
         gaz = self._gaz_match(toks, j, n)
         end = j + 1
         if toks[j].stem in lex.heads or toks[j].key in lex.heads:
@@ -159,6 +164,14 @@ class PlaceFinder:
         prev_end_tok = -10
         while i < len(toks):
             tok = toks[i]
+            if (tok.key in lex.openers or tok.stem in lex.openers) and self._after_plural(toks, i):
+                names = self._list_after(toks, i + 1)
+                if names:
+                    for s, e in names:
+                        out.append(self._mention(text, toks, s, e, None))
+                    i = names[-1][1]
+                    prev_end_tok = i
+                    continue
             generic = _generic(tok, lex)
             if generic is not None:
                 names = self._names_after(toks, i + 1, generic)
@@ -179,6 +192,34 @@ class PlaceFinder:
                 continue
             i += 1
         return out
+
+    def _after_plural(self, toks: Sequence[Token], i: int) -> bool:
+        """A plural generic (قرى، القرى، بلدات) stands shortly before token ``i``."""
+        for t in toks[max(0, i - 5) : i]:
+            if t.key in self.lex.plural or t.stem in self.lex.plural:
+                return True
+        return False
+
+    def _list_after(self, toks: Sequence[Token], j: int) -> list[tuple[int, int]]:
+        """Names listed after "وهي": "A، وB، C وD"."""
+        names: list[tuple[int, int]] = []
+        k = j
+        while k < len(toks) and len(names) < 30:
+            if names:
+                gap = self._text[toks[k - 1].end_char : toks[k].start_char]
+                if not (re.fullmatch(r"[\s،,]*", gap) or toks[k].clitics.startswith("و")):
+                    break
+                if "." in gap or ")" in gap and "(" not in gap:
+                    break
+            tok = toks[k]
+            if _is_stop(tok, self.lex) or _generic(tok, self.lex) or tok.key.isdigit():
+                break
+            e = self._name_end(toks, k, None)
+            if e == k:
+                break
+            names.append((k, e))
+            k = e
+        return names
 
     def _plausible(self, toks: Sequence[Token], i: int, n: int, prev_end: int) -> bool:
         words = tuple(t.stem for t in toks[i : i + n])
