@@ -328,6 +328,8 @@ class EventCoder:
         if kind == "clash" and agent is not None and agent == patient:
             kind = "internal_clash"
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place)
+        if kind == "agreement" and (fallback or patient is None or agent is None):
+            return []  # an agreement needs two parties the sentence names (aid deals name none)
         if not located and (kind == "takeover" or (agent is None and patient is None)):
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         background = any(t.key in self.cue["background"] or t.stem in self.cue["background"] for t in toks)
@@ -337,7 +339,7 @@ class EventCoder:
         counts = self._counts(text, sentence, kind, t_start, quantities, dates)
         certainty, claimant = self._certainty(toks, trig, s_actors)
         confidence = 0.8 - (0.2 if rule.weak else 0.0) - (0.1 if fallback else 0.0)
-        ev_start, ev_end = sentence.start_char, sentence.end_char
+        ev_start, ev_end = _evidence(text, sentence, t_start, max([t_end] + [p.mention.end_char for p in located]))
         out = []
         for loc in located or [None]:
             extent = self._extent(toks, trig, loc) if kind == "takeover" else None
@@ -522,8 +524,16 @@ class EventCoder:
             if len(lead) > 4 or not all(_lead_word(w) for w in lead):
                 return []
         chain = [after[0]]
+        skip_to = -1
         for p in after[1:]:
+            if p.mention.start_char < skip_to:
+                continue  # an alternative name in parentheses: "أبو الحسن (البقعان جزيرة)"
             gap_start = chain[-1].mention.end_char
+            if text[gap_start : p.mention.start_char].strip().startswith("("):
+                close = text.find(")", gap_start)
+                if close != -1 and close > p.mention.start_char:
+                    skip_to = close
+                    continue
             gap = text[gap_start : p.mention.start_char]
             for ctx in s_places:
                 if ctx.context_only and gap_start <= ctx.mention.start_char < p.mention.start_char:
@@ -687,6 +697,26 @@ def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[
     return out
 
 
+_MAX_EVIDENCE = 300
+
+
+def _evidence(text: str, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+    """The sentence, or for a long sentence the clauses (between Arabic commas) that hold the
+    trigger and the event's places: evidence is a sentence or a clause, never a paragraph."""
+    s, e = sentence.start_char, sentence.end_char
+    if e - s <= _MAX_EVIDENCE:
+        return s, e
+    left = max(text.rfind(c, s, start) for c in "،؛;:")
+    cs = left + 1 if left >= s else s
+    rights = [i for i in (text.find(c, end, e) for c in "،؛;.") if i != -1]
+    ce = min(rights) if rights else e
+    while cs < ce and text[cs].isspace():
+        cs += 1
+    while ce > cs and text[ce - 1].isspace():
+        ce -= 1
+    return (cs, ce) if ce > cs else (s, e)
+
+
 def _drop_destinations(text: str, places: Sequence[Located]) -> list[Located]:
     """Places after "إلى" are where someone went, not where the event happened, unless alone."""
     kept = [p for p in places if not re.search(r"(^|\s)(الى|إلى|نحو|باتجاه)\s*$", text[max(0, p.mention.start_char - 7) : p.mention.start_char])]
@@ -707,7 +737,11 @@ def _place_key(event: Event) -> str:
 def _merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
     """One event per (kind, actors, place, day) within a document: a title and the lead sentence
     usually report the same event; the body's sentence is kept as evidence, counts are merged."""
-    title_end = sentences[0].end_char if len(sentences) > 1 and sentences[0].paragraph == 0 and sentences[1].paragraph > 0 else -1
+    title_end = -1
+    if len(sentences) > 1 and sentences[1].paragraph > 0:
+        first = sentences[0].text
+        if len(first) < 160 and not first.rstrip().endswith((".", "!", "?", "؟", "…")):
+            title_end = sentences[0].end_char  # a headline: the body's sentence is the better evidence
     out: list[Event] = []
     for ev in events:
         dup = None
@@ -739,9 +773,27 @@ def _merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) ->
                 "actor2": base.actor2 or other.actor2,
                 "date": base.date or other.date,
                 "actor1": base.actor1 if base.actor1 != "UNKNOWN" else other.actor1,
+                **(
+                    {"place": other.place, "place_start": other.place_start, "place_end": other.place_end}
+                    if _finer(other.place, base.place)
+                    else {}
+                ),
             }
         )
     return out
+
+
+_PRECISION_RANK = {"village": 0, "neighbourhood": 0, "camp": 0, "landmark": 0, "town": 1, "city": 1,
+                   "subdistrict": 2, "area": 2, "district": 3, "governorate": 4, "country": 5, "unknown": 9}
+
+
+def _finer(a: Place | None, b: Place | None) -> bool:
+    """True when ``a`` locates the place better than ``b``."""
+    if a is None or a.lat is None:
+        return False
+    if b is None or b.lat is None:
+        return True
+    return _PRECISION_RANK.get(a.precision, 9) < _PRECISION_RANK.get(b.precision, 9)
 
 
 def acled_type(event: Event, state_actors: frozenset[str], text: str) -> tuple[str | None, str | None]:

@@ -54,6 +54,18 @@ SCHEMA_VERSION = "1"
 #: Bump when ``latin_key`` changes: indexes built with another version have their keys recomputed.
 LATIN_KEY_VERSION = "1"
 
+#: Words whose ``normalize.bare`` keys fingerprint the normaliser the index was built with.
+_PROBES = (
+    "البو", "بلد", "كبير", "فوقاني", "والشعفة", "للنظام", "بالرقة", "كفرروم", "إدلب", "حماة", "مأرب",
+    "أبو الحسن", "قرية الكشمة", "وادي", "فافرتين", "لطمين", "الباغوز", "ﻻ", "مؤتة", "ئ", "سُوريّة", "ـحلب",
+    "ك", "وال", "كالعادة", "فالج", "ABC", "٣٤", "“الشعفة”", "منبج‌", "ی", "ک", "ة", "ى", "آ", "إ",
+)  # fmt: skip
+
+
+def normalizer_fingerprint() -> str:
+    """Hash of the Arabic keys of a fixed word list: changes when ``normalize`` behaves differently."""
+    return hashlib.sha256("|".join(bare(w) for w in _PROBES).encode()).hexdigest()[:16]
+
 #: Arab League members, then the neighbours kept by default.
 ARAB_LEAGUE = (
     "DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR", "MA", "OM", "PS", "QA", "SA",
@@ -319,6 +331,10 @@ def latin_similarity(a: str, b: str) -> float:
         return 0.0
     if not ba or not bb:
         return 0.0
+    if ba[:2] == "al" and bb[:2] != "al" and len(ba) > 5:
+        ba = ba[2:]  # an article glued to the name ("Alsafafnah")
+    elif bb[:2] == "al" and ba[:2] != "al" and len(bb) > 5:
+        bb = bb[2:]
     score = fuzz.ratio(ba, bb)
     if " " in ba or " " in bb:
         ja, jb = _DOUBLE.sub(r"\1", ba.replace(" ", "")), _DOUBLE.sub(r"\1", bb.replace(" ", ""))
@@ -878,7 +894,7 @@ def _add_ar(names: list[str], value: str | None) -> None:
 
 def _records(conn: sqlite3.Connection) -> list[_Rec]:
     recs: list[_Rec] = []
-    for gid, name, asc, alts, lat, lon, fclass, fcode, cc, a1, a2, pop, _origin in conn.execute(
+    for gid, name, asc, alts, lat, lon, fclass, fcode, cc, a1, a2, pop, origin in conn.execute(
         "SELECT * FROM geonames ORDER BY geonameid"
     ):
         feature = _gn_feature(fcode, fclass, pop or 0)
@@ -895,7 +911,8 @@ def _records(conn: sqlite3.Connection) -> list[_Rec]:
             elif len(en_keys) < 6 and latin_key(a) not in en_keys:
                 _add_en(en, a)
                 en_keys.add(latin_key(a))
-        adm = {"gn1": f"{cc}.{a1}" if a1 else "", "gn2": f"{cc}.{a1}.{a2}" if a1 and a2 else "", "fcode": fcode}
+        adm = {"gn1": f"{cc}.{a1}" if a1 else "", "gn2": f"{cc}.{a1}.{a2}" if a1 and a2 else "", "fcode": fcode,
+               "origin": origin}
         radius = 8.0 if feature == "city" else 4.0 if feature == "town" else 3.0
         recs.append(_Rec(f"gn:{gid}", "geonames", lat, lon, ar, en, feature, cc, None, gid, 2, pop or 0, adm, radius))
     for row in conn.execute("SELECT * FROM ocha_pplp ORDER BY pcode"):
@@ -1220,6 +1237,15 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
                            "feature": "governorate", "parents": [], "country": "SY", "pcode": p, "gid": None,
                            "source": "ocha_adm1"})  # fmt: skip
     ocha_ar = {p: r[2] for p, r in ocha.items()}
+    pplp_ar: dict[str, str] = {}  # Arabic names of districts / sub-districts given by COD-PP rows
+    for p2, a2, e2, p3, a3, e3 in conn.execute(
+        "SELECT adm2_pcode, adm2_ar, adm2_en, adm3_pcode, adm3_ar, adm3_en FROM ocha_pplp ORDER BY pcode"
+    ):
+        for code, ar, en in ((p2, a2, e2), (p3, a3, e3)):
+            if code and ar:
+                pplp_ar.setdefault(code, ar)
+                if en:
+                    sy_adm.setdefault(code, en)
     for code in sorted(k for k in sy_adm if len(k) in (6, 8) and k[:4] in ocha):
         members = [m for m in sy_members.get(code, []) if any(r.source in ("iom_osm", "ocha_pplp") for r in m.recs)]
         members = members or sy_members.get(code, [])
@@ -1229,7 +1255,8 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
         lon = sum(m.lon for m in members) / len(members)
         name = sy_adm[code]
         parents = [f"ocha:{code[:4]}"] + ([f"ocha:{code[:6]}"] if len(code) == 8 else [])
-        admin_rows.append({"id": f"ocha:{code}", "ar": seat_ar(sy_members.get(code, []), name), "en": [name],
+        ar = [pplp_ar[code]] if code in pplp_ar else seat_ar(sy_members.get(code, []), name)
+        admin_rows.append({"id": f"ocha:{code}", "ar": ar, "en": [name],
                            "lat": lat, "lon": lon, "feature": "district", "parents": parents, "country": "SY",
                            "pcode": code, "gid": None, "source": "iom_audit"})  # fmt: skip
     # GeoNames admin units outside Syria: governorates with hand-made Arabic names, districts (IQ)
@@ -1323,7 +1350,8 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
     place_rows, src_rows, name_rows = [], [], []
     for pl in places:
         ids = admin_of[id(pl)]
-        recs_sorted = pl.recs
+        # the id comes from the shipped sources first, so that imports never rename a place
+        recs_sorted = sorted(pl.recs, key=_id_priority)
         first = recs_sorted[0]
         ar_names = list(dict.fromkeys(n for r in sorted(recs_sorted, key=lambda r: r.pos_rank) for n in r.names_ar))
         en_order = sorted(recs_sorted, key=lambda r: {"geonames": 0, "iom_osm": 1, "ocha_pplp": 1}.get(r.source, 2))
@@ -1350,7 +1378,7 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
             a["id"], a["ar"][0] if a["ar"] else None, a["en"][0] if a["en"] else None, round(a["lat"], 6),
             round(a["lon"], 6), a["feature"], "|".join(ids), "|".join(names_of(i)[0] for i in ids),
             "|".join(names_of(i)[1] for i in ids), a["country"], a["pcode"], a["gid"],
-            {"country": 12, "governorate": 10, "district": 8}[a["feature"]], None,
+            {"country": 12, "governorate": 9, "district": 5}[a["feature"]], None,
         ))  # fmt: skip
         src_rows.append((a["id"], a["id"], a["source"]))
         for n in a["ar"]:
@@ -1369,6 +1397,14 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
     conn.executemany("INSERT INTO place_source VALUES (?,?,?)", src_rows)
     conn.executemany("INSERT INTO name VALUES (?,?,?,?,?)", uniq)
     return len(place_rows), merged, unplaced
+
+
+def _id_priority(r: _Rec) -> tuple[int, str]:
+    order = {"geonames": 0, "iom_osm": 1, "wikipedia_marks": 2, "iom_audit": 3, "ocha_pplp": 5, "osm_places": 6}
+    rank = order.get(r.source, 9)
+    if r.source == "geonames" and r.adm.get("origin") != "cities500":
+        rank = 4
+    return rank, r.sid
 
 
 def _feature(pl: _Place) -> str:
@@ -1432,6 +1468,7 @@ def build_index(
         conn.executemany(
             "INSERT INTO meta VALUES (?,?)",
             [("schema_version", SCHEMA_VERSION), ("latin_key_version", LATIN_KEY_VERSION),
+             ("normalizer", normalizer_fingerprint()),
              ("countries", ",".join(sorted(keep))), ("excluded", str(len(ex)))],
         )
         places, merged, unplaced = _rebuild(conn)
@@ -1651,9 +1688,13 @@ class Unplaced:
 
     pcode: str
     name_en: str
-    key: str
     area: int
     """Index of the sub-district (or district) entry."""
+
+    @property
+    def key(self) -> str:
+        """``latin_key`` of the English name."""
+        return latin_key(self.name_en)
 
 
 class Gazetteer:
@@ -1666,6 +1707,7 @@ class Gazetteer:
         path: Path | None = None,
         unplaced: tuple[Unplaced, ...] = (),
         latin_keys: Sequence[tuple[str, ...]] | None = None,
+        ar_keys: Sequence[tuple[tuple[str, ...], ...]] | None = None,
     ) -> None:
         self.entries = entries
         self.version = version
@@ -1676,13 +1718,14 @@ class Gazetteer:
             latin_keys = [tuple(dict.fromkeys(k for k in map(latin_key, e.names_en) if k)) for e in entries]
         self.latin_keys: tuple[tuple[str, ...], ...] = tuple(latin_keys)
         index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        arkeys: list[tuple[str, ...]] = []
         for i, e in enumerate(entries):
-            keys = tuple(dict.fromkeys(k for k in map(ar_words, e.names_ar) if k))
-            arkeys.append(tuple(dict.fromkeys(ar_loose(n) for n in e.names_ar)))
+            if ar_keys is not None:
+                keys = ar_keys[i]
+            else:
+                keys = tuple(dict.fromkeys(k for k in map(ar_words, e.names_ar) if k))
             for k in keys:
                 index[k].append(i)
-        self.ar_keys: tuple[tuple[str, ...], ...] = tuple(arkeys)
+        self._loose: dict[int, tuple[str, ...]] = {}
         ranks = [-e.rank for e in entries]
         self.name_index: Mapping[tuple[str, ...], tuple[int, ...]] = {
             k: tuple(sorted(v, key=ranks.__getitem__)) if len(v) > 1 else tuple(v) for k, v in index.items()
@@ -1719,6 +1762,13 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def loose_keys(self, i: int) -> tuple[str, ...]:
+        """``ar_loose`` keys of entry ``i``'s Arabic names (computed on first use)."""
+        k = self._loose.get(i)
+        if k is None:
+            k = self._loose[i] = tuple(dict.fromkeys(ar_loose(n) for n in self.entries[i].names_ar))
+        return k
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with that id, or None."""
@@ -1782,12 +1832,17 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta"))
         stored_keys = meta.get("latin_key_version") == LATIN_KEY_VERSION
+        stored_ar = meta.get("normalizer") == normalizer_fingerprint()
         names_ar: dict[str, list[str]] = defaultdict(list)
         names_en: dict[str, list[str]] = defaultdict(list)
         keys_en: dict[str, list[str]] = defaultdict(list)
+        keys_ar: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for pid, name, key, lang in conn.execute("SELECT place_id, name, key, lang FROM name ORDER BY rowid"):
             if lang == "ar":
                 names_ar[pid].append(name)
+                k = tuple(key.split()) if stored_ar else ar_words(name)
+                if k:
+                    keys_ar[pid].append(k)
             else:
                 names_en[pid].append(name)
                 keys_en[pid].append(key if stored_keys else latin_key(name))
@@ -1796,6 +1851,7 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
             sources[pid].append(sid)
         entries = []
         latin_keys = []
+        ar_index_keys: list[tuple[tuple[str, ...], ...]] = []
         for pid, n_ar, n_en, lat, lon, feat, aids, a_ar, a_en, cc, pcode, gid, rank, near_ids in conn.execute(
             "SELECT * FROM place ORDER BY rowid"
         ):
@@ -1808,6 +1864,7 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
                 )  # fmt: skip
             )
             latin_keys.append(tuple(dict.fromkeys(k for k in keys_en.get(pid, ()) if k)))
+            ar_index_keys.append(tuple(dict.fromkeys(keys_ar.get(pid, ()))))
         entries_t = tuple(entries)
         by_id = {e.id: i for i, e in enumerate(entries_t)}
         unplaced = []
@@ -1818,14 +1875,13 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
             if pcode in placed or not p3:
                 continue
             area = by_id.get(f"ocha:{p3}", by_id.get(f"ocha:{p3[:6]}"))
-            key = latin_key(name_en or "")
-            if area is not None and key:
-                unplaced.append(Unplaced(pcode, name_en, key, area))
+            if area is not None and name_en:
+                unplaced.append(Unplaced(pcode, name_en, area))
     except sqlite3.Error as err:
         raise DataFileError(str(p), f"not a raqib gazetteer index ({err})") from None
     finally:
         conn.close()
-    gaz = Gazetteer(entries_t, file_version(p), p, tuple(unplaced), latin_keys)
+    gaz = Gazetteer(entries_t, file_version(p), p, tuple(unplaced), latin_keys, ar_index_keys)
     _LOADED.clear()
     _LOADED[ck] = gaz
     return gaz

@@ -28,10 +28,12 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from raqib.gazetteer import (
+    _DOUBLE,
     Entry,
     Gazetteer,
     _split_quals,
@@ -100,6 +102,12 @@ CROSS_SCRIPT_MIN_AREA = 90.0
 """Least similarity when the area is a governorate."""
 CROSS_SCRIPT_MIN_WIDE = 96.0
 """Least similarity when the only area is a whole country (only with ``_pools(wide=True)``)."""
+BLOCK_ABOVE = 400
+"""Pools with more keys than this are searched by first-letter block."""
+PREFILTER = 72.0
+"""rapidfuzz ratio a pool key must reach before ``latin_similarity`` is computed (large areas)."""
+PREFILTER_SMALL = 62.0
+"""The same for small areas."""
 MARGIN = 4.0
 """A cross-script match is ambiguous when a place more than 5 km away scores within this many points."""
 VARIANT_LATIN_MIN = 80.0
@@ -185,9 +193,14 @@ class _Name:
 
 def _split(text: str) -> list[tuple[str, str, str]]:
     """(original word without proclitics, clitics, stem key) for each word of ``text``."""
+    words = _WORD.findall(text)
+    keys = _WORD.findall(match_key(text))
+    if len(keys) == len(words):
+        pairs = zip(words, keys, strict=True)
+    else:  # a character the key drops split or joined words: key each word on its own
+        pairs = ((w, match_key(w)) for w in words)
     out = []
-    for w in _WORD.findall(text):
-        key = match_key(w)
+    for w, key in pairs:
         if not key:
             continue
         clitics, stem = strip_clitics(key)
@@ -198,6 +211,7 @@ def _split(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
+@lru_cache(maxsize=32768)
 def _parse_name(name: str) -> _Name:
     text = name.strip().strip(_QUOTES)
     main, paren = text, None
@@ -291,22 +305,52 @@ class _Pool:
     """(full key, index, kind): kind "en" (English-only entry), "ar" (has Arabic), "un" (unplaced)."""
     arabic: list[str]
     arabic_meta: list[int]
+    blocks: dict[str, tuple[list[str], list[tuple[str, int, str]]]] | None = None
+    """For large pools: the latin keys grouped by first letter (searched instead of ``latin``)."""
+
+    def block(self, base: str) -> tuple[list[str], list[tuple[str, int, str]]]:
+        if self.blocks is None:
+            return self.latin, self.latin_meta
+        return self.blocks.get(base[:1], ([], []))
+
+
+def _base_forms(base: str) -> list[str]:
+    """The forms a base key is indexed under: as is, without a glued article ("alsafafna"),
+    without spaces ("kafr ram" → "kafram", for كفرروم / Kafroum)."""
+    out = [base]
+    if base[:2] == "al" and len(base) > 5:
+        out.append(base[2:])
+    if " " in base:
+        out.append(_DOUBLE.sub(r"\1", base.replace(" ", "")))
+    return out
 
 
 def _make_pool(gaz: Gazetteer, members: Sequence[int], unplaced: Sequence[int] = ()) -> _Pool:
     pool = _Pool([], [], [], [])
     for i in members:
-        kind = "ar" if gaz.ar_keys[i] else "en"
+        kind = "ar" if gaz.entries[i].names_ar else "en"
         for k in gaz.latin_keys[i]:
-            pool.latin.append(_split_quals(k)[0])
-            pool.latin_meta.append((k, i, kind))
-        for a in gaz.ar_keys[i]:
-            pool.arabic.append(a)
-            pool.arabic_meta.append(i)
+            for b in _base_forms(_split_quals(k)[0]):
+                pool.latin.append(b)
+                pool.latin_meta.append((k, i, kind))
+        if kind == "ar":
+            for a in gaz.loose_keys(i):
+                pool.arabic.append(a)
+                pool.arabic_meta.append(i)
     for j in unplaced:
         k = gaz.unplaced[j].key
-        pool.latin.append(_split_quals(k)[0])
-        pool.latin_meta.append((k, j, "un"))
+        for b in _base_forms(_split_quals(k)[0]):
+            pool.latin.append(b)
+            pool.latin_meta.append((k, j, "un"))
+    if len(pool.latin) > BLOCK_ABOVE:
+        # first-letter blocks: romanisations and English spellings almost always agree on the
+        # first folded letter (ق gives both k and g, ث both t and s, a glued "al" is indexed without)
+        blocks: dict[str, tuple[list[str], list[tuple[str, int, str]]]] = {}
+        for b, m in zip(pool.latin, pool.latin_meta, strict=True):
+            keys, metas = blocks.setdefault(b[:1], ([], []))
+            keys.append(b)
+            metas.append(m)
+        pool.blocks = blocks
     return pool
 
 
@@ -376,7 +420,8 @@ def _fuzzy(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]]
     for f in pn.forms:
         for rk in romanized_keys(f.text):
             if rk:
-                queries.append((rk, _split_quals(rk)[0]))
+                for b in _base_forms(_split_quals(rk)[0]):
+                    queries.append((rk, b))
         ar_queries.append(ar_loose(f.text))
     queries = list(dict.fromkeys(queries))
     for pool, thr, small in pools:
@@ -390,14 +435,16 @@ def _fuzzy(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]]
             for full, base in queries:
                 if not base:
                     continue
-                for _k, _s, j in process.extract(base, pool.latin, scorer=fuzz.ratio, score_cutoff=60, limit=20):
-                    k, idx, kind = pool.latin_meta[j]
+                cutoff = PREFILTER_SMALL if small else PREFILTER
+                keys, metas = pool.block(base)
+                for _k, _s, j in process.extract(base, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=20):
+                    k, idx, kind = metas[j]
                     sim = latin_similarity(full, k)
                     if kind == "ar":
                         if not small or sim < VARIANT_LATIN_MIN:
                             continue
                         arsim = max(
-                            (fuzz.ratio(q, a) for q in ar_queries for a in gaz.ar_keys[idx]), default=0.0
+                            (fuzz.ratio(q, a) for q in ar_queries for a in gaz.loose_keys(idx)), default=0.0
                         )
                         if arsim < VARIANT_ARABIC_MIN:
                             continue
@@ -795,11 +842,16 @@ def _admin(e: Entry) -> tuple[str, ...]:
     return admin
 
 
+_OWN = "own"
+
+
 def _place(gaz: Gazetteer, name: str, e: Entry, precision: str, how: str, score: float,
-           alternatives: Sequence[int] = (), pcode: str | None = None) -> Place:  # fmt: skip
+           alternatives: Sequence[int] = (), pcode: str | None = _OWN) -> Place:  # fmt: skip
+    """A Place at entry ``e``; ``pcode`` defaults to the entry's own (pass None or the place's
+    own P-code when ``e`` only contains the place)."""
     alts = tuple(dict.fromkeys(gaz.entries[i].id for i in alternatives if gaz.entries[i].id != e.id))[:5]
     return Place(name, e.lat, e.lon, e.id, _admin(e), e.country, precision, how, round(max(0.0, min(1.0, score)), 3),
-                 pcode if pcode is not None else e.pcode, alts)  # fmt: skip
+                 e.pcode if pcode == _OWN else pcode, alts)  # fmt: skip
 
 
 def _choose(gaz: Gazetteer, name: str, cands: list[_Cand], how: str | None = None) -> Place:
@@ -860,7 +912,7 @@ def _within(gaz: Gazetteer, name: str) -> Place | None:
         return None
     if len(pts) == 1:
         e = pts[0]
-        return _place(gaz, name, e, _CONTEXT_PRECISION.get(e.feature, "town"), "context", 0.35)
+        return _place(gaz, name, e, _CONTEXT_PRECISION.get(e.feature, "town"), "context", 0.35, pcode=None)
     lat, lon = sum(e.lat for e in pts) / len(pts), sum(e.lon for e in pts) / len(pts)
     spread = max(approx_km(lat, lon, e.lat, e.lon) for e in pts)
     prec = "town" if spread < 10 else "district" if spread < 60 else "governorate"
@@ -941,7 +993,7 @@ def geocode(
         if hp.lat is not None and hp.precision in ("city", "town", "village") and hp.gazetteer_id:
             he = gaz.get(hp.gazetteer_id)
             if he is not None:
-                return _place(gaz, name, he, _CONTEXT_PRECISION.get(he.feature, "town"), "context", 0.5 * hp.score)
+                return _place(gaz, name, he, _CONTEXT_PRECISION.get(he.feature, "town"), "context", 0.5 * hp.score, pcode=None)
     if parent_place is None and area_hint is not None:
         # a community known only by P-code: its sub-district, unless the context names a town in it
         town = next((a for a in ctx.anchors if a.kind == "point"), None)

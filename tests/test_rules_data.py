@@ -28,13 +28,19 @@ def test_no_rule_names_a_place_a_date_or_an_outlet() -> None:
     text = resources.files("raqib").joinpath("data/rules/events.tsv").read_text("utf-8")
     cues = resources.files("raqib").joinpath("data/lexicon/cues.json").read_text("utf-8")
     words = set(re.findall(r"[\u0621-\u064a]{3,}", text + cues))
+    from raqib.recognize.places import load_place_lexicon
+
     gaz = load_gazetteer()
+    generic = set(load_place_lexicon().generic)
     # Towns, cities and governorates: the names an article-specific rule would carry.
     big = {k[0] for k, ids in gaz.name_index.items() if len(k) == 1
            and any(gaz.entries[i].feature in ("city", "governorate") for i in ids)}  # fmt: skip
-    assert not {bare(w) for w in words} & big
-    assert not re.search(r"\d{4}-\d{2}-\d{2}|\b(19|20)\d{2}\b", text)
-    outlets = {bare(o.name) for o in load_actor_book().outlets}
+    assert not ({bare(w) for w in words} - generic) & big
+    rules_only = "\n".join(ln for ln in text.splitlines() if not ln.startswith("#"))
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|\b(19|20)\d{2}\b", rules_only)
+    # Ordinary words that are also an outlet's name: "مسيرة" is a drone and the Houthis' TV channel.
+    ordinary = {"مسيره"}
+    outlets = {bare(o.name) for o in load_actor_book().outlets} - ordinary
     assert not {bare(w) for w in words} & outlets
 
 

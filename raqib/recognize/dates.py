@@ -1,8 +1,11 @@
 """Date expressions in Arabic news, resolved against the publication day.
 
-One compiled regex (built lazily, once) runs over the matching key of the text (see
-``raqib.normalize``); each match is resolved by plain date arithmetic. Offsets go back to the
-original text through the key's offset map.
+The grammar is a handful of regexes over the matching key of the text (see
+``raqib.normalize``), compiled lazily once. They are not run over the whole key: a shared
+pre-scan (``numbers.scan``: one ``str.split`` and set look-ups) finds the words an expression can
+start with (اليوم، أمس، weekdays, month names, منذ، خلال، digits ...), and only the regexes that
+can start with that word are tried there. Each match is resolved by plain date arithmetic.
+Offsets go back to the original text through the key's offset map.
 
 Covered:
 
@@ -121,13 +124,13 @@ _WEEKDAY_NOT_AFTER = ("سوق", "صلاه", "خطبه", "كلا", "جمعه", "�
 
 def _alt(words) -> str:
     """Alternation of key words, longest first, spaces matching any horizontal whitespace."""
-    return "|".join(re.escape(w).replace(r"\ ", S) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(w).replace(r"\ ", _S) for w in sorted(set(words), key=len, reverse=True))
 
 
-S = r"[^\S\n]+"
-S0 = r"[^\S\n]*"
-E = r"(?!\w)"
-SEP = rf"(?:{S0},{S0}|{S})"
+_S = r"[^\S\n]+"  # horizontal whitespace (a date never runs over a line break)
+_S0 = r"[^\S\n]*"
+_E = r"(?!\w)"  # end of word
+_SEP = rf"(?:{_S0},{_S0}|{_S})"
 
 
 @cache
@@ -135,91 +138,91 @@ def _date_res() -> dict[str, re.Pattern[str]]:
     wd = _alt(WEEKDAYS)
     mon = _alt(MONTHS)
     past, pastp, cur, nxt = _alt(_PAST), _alt(_PAST + _PAST_PLURAL), _alt(_CUR), _alt(_NEXT)
-    night = rf"(?:منتصف{S})?(?:{_alt(_NIGHT)})"
+    night = rf"(?:منتصف{_S})?(?:{_alt(_NIGHT)})"
     pod = "فجر|صباح|ظهيره|ظهر|عصر|مساء|ضحي"
-    num = rf"(?:ال{S0})?[0-9]{{1,3}}(?![0-9])|(?:{_alt((*_NUM_WORDS, *_FEW_WORDS))}){E}"
+    num = rf"(?:ال{_S0})?[0-9]{{1,3}}(?![0-9])|(?:{_alt((*_NUM_WORDS, *_FEW_WORDS))}){_E}"
     unit = _alt(_UNITS)
     not_after = "".join(f"(?<!{w} )" for w in _WEEKDAY_NOT_AFTER)
     outlets = "".join(f"(?<!{w} )" for w in _TODAY_OUTLETS)
 
     def pods(x: str) -> str:
-        return rf"(?:(?:(?P<npod{x}>{night})|(?P<pod{x}>{pod})){S})?(?:(?P<yom{x}>يوم){S})?"
+        return rf"(?:(?:(?P<npod{x}>{night})|(?P<pod{x}>{pod})){_S})?(?:(?P<yom{x}>يوم){_S})?"
 
     def wdp(x: str) -> str:
-        return rf"(?P<op{x}>[(/\"]{S0})?{not_after}(?P<wd{x}>{wd}){E}(?(op{x}){S0}[)/\"])"
+        return rf"(?P<op{x}>[(/\"]{_S0})?{not_after}(?P<wd{x}>{wd}){_E}(?(op{x}){_S0}[)/\"])"
 
     def month(x: str) -> str:
-        return rf"(?:شهر{S})?(?P<m{x}>{mon})(?:{S0}[/\-]{S0}(?:{mon})|{S0}\({S0}(?:{mon}){S0}\))?{E}"
+        return rf"(?:شهر{_S})?(?P<m{x}>{mon})(?:{_S0}[/\-]{_S0}(?:{mon})|{_S0}\({_S0}(?:{mon}){_S0}\))?{_E}"
 
     def tail(x: str) -> str:  # year or modifier after a month
         return (
-            rf"(?:{SEP}(?:(?:ال)?(?:عام|سنه){S})?(?P<y{x}>[0-9]{{4}})(?![0-9])(?:م{E})?"
-            rf"|{S}(?:من{S})?(?:(?P<yc{x}>هذا){S}(?:العام|السنه)|(?:ال)?(?:عام|سنه){S}"
+            rf"(?:{_SEP}(?:(?:ال)?(?:عام|سنه){_S})?(?P<y{x}>[0-9]{{4}})(?![0-9])(?:م{_E})?"
+            rf"|{_S}(?:من{_S})?(?:(?P<yc{x}>هذا){_S}(?:العام|السنه)|(?:ال)?(?:عام|سنه){_S}"
             rf"(?P<ym{x}>{past}|{cur}|{nxt}))"
-            rf"|{S}(?P<md{x}>{past}|{cur}|{nxt}))?{E}"
+            rf"|{_S}(?P<md{x}>{past}|{cur}|{nxt}))?{_E}"
         )
 
     def absolute(x: str) -> str:
         return (
-            rf"(?:(?P<d{x}>(?:ال{S0})?[0-9]{{1,2}})(?![0-9])(?:{S}من)?{S}{month(x)}{tail(x)}"
-            rf"|(?P<dr{x}>(?:ال{S0})?[0-9]{{1,2}}){S}من{S}الشهر{S}(?P<mr{x}>{past}|{cur}|{nxt}){E}"
+            rf"(?:(?P<d{x}>(?:ال{_S0})?[0-9]{{1,2}})(?![0-9])(?:{_S}من)?{_S}{month(x)}{tail(x)}"
+            rf"|(?P<dr{x}>(?:ال{_S0})?[0-9]{{1,2}}){_S}من{_S}الشهر{_S}(?P<mr{x}>{past}|{cur}|{nxt}){_E}"
             rf"|(?<![0-9/.\-])(?:(?P<nd{x}>[0-9]{{1,2}})(?P<ns{x}>[/.\-])(?P<nm{x}>[0-9]{{1,2}})"
             rf"(?P=ns{x})(?P<ny{x}>[0-9]{{4}}|[0-9]{{2}})|(?P<iy{x}>[0-9]{{4}})(?P<is{x}>[/.\-])"
             rf"(?P<im{x}>[0-9]{{1,2}})(?P=is{x})(?P<id{x}>[0-9]{{1,2}}))(?![0-9]|[/.\-][0-9]))"
         )
 
-    today = rf"{outlets}اليوم(?!{S}(?:{_alt(_TODAY_NOT)}){E})"
+    today = rf"{outlets}اليوم(?!{_S}(?:{_alt(_TODAY_NOT)}){_E})"
     dayword = (
-        rf"امس{S}الاول|اول{S}(?:من{S})?امس|(?:ال)?امس|البارحه|{today}|غدا|غد|بعد{S}غد"
-        rf"|هذا{S}الصباح|هذا{S}المساء"
+        rf"امس{_S}الاول|اول{_S}(?:من{_S})?امس|(?:ال)?امس|البارحه|{today}|غدا|غد|بعد{_S}غد"
+        rf"|هذا{_S}الصباح|هذا{_S}المساء"
     )
     body = {
-        x: rf"(?:(?P<n1{x}>{num}){S0})?(?P<u{x}>{unit}){E}(?:{S}(?P<n2{x}>(?:ال{S0})?[0-9]{{1,3}})(?![0-9]))?"
+        x: rf"(?:(?P<n1{x}>{num}){_S0})?(?P<u{x}>{unit}){_E}(?:{_S}(?P<n2{x}>(?:ال{_S0})?[0-9]{{1,3}})(?![0-9]))?"
         for x in ("q", "r", "s")
     }
     alts = [
         # Hijri
         (
-            rf"(?P<HIJ>(?:(?P<dh>[0-9]{{1,2}}){S})?(?P<mh>{_alt(HIJRI_MONTHS)}){S}(?P<yh>[0-9]{{3,4}})"
-            rf"{S0}(?:ه|هجري|هجريه|للهجره){E})"
+            rf"(?P<HIJ>(?:(?P<dh>[0-9]{{1,2}}){_S})?(?P<mh>{_alt(HIJRI_MONTHS)}){_S}(?P<yh>[0-9]{{3,4}})"
+            rf"{_S0}(?:ه|هجري|هجريه|للهجره){_E})"
         ),
         # year: عام 2014, منذ عام 2011, مطلع عام 2019
         (
-            rf"(?P<YR>(?:(?P<sinceg>منذ){S})?(?:(?P<partg>{_alt(_PARTS)}){S})?(?:ال)?(?:عام|سنه){S}"
-            rf"(?P<yg>[0-9]{{4}})(?![0-9])(?:م{E})?)"
+            rf"(?P<YR>(?:(?P<sinceg>منذ){_S})?(?:(?P<partg>{_alt(_PARTS)}){_S})?(?:ال)?(?:عام|سنه){_S}"
+            rf"(?P<yg>[0-9]{{4}})(?![0-9])(?:م{_E})?)"
         ),
         # part of a month: مطلع تموز الفائت, نهاية الشهر الماضي
         (
-            rf"(?P<POM>(?P<partc>{_alt(_PARTS)}){S}(?:{month('c')}{tail('c')}"
-            rf"|(?P<tmc>الشهر|هذا{S}الشهر)(?:{S}(?P<tmodc>{past}|{cur}|{nxt}))?{E}))"
+            rf"(?P<POM>(?P<partc>{_alt(_PARTS)}){_S}(?:{month('c')}{tail('c')}"
+            rf"|(?P<tmc>الشهر|هذا{_S}الشهر)(?:{_S}(?P<tmodc>{past}|{cur}|{nxt}))?{_E}))"
         ),
         # اليوم / أمس / غدا (+ weekday) (+ date)
-        rf"(?P<REL>{pods('a')}(?P<daya>{dayword}){E}(?:{SEP}{wdp('a')})?(?:{SEP}{absolute('a')})?)",
+        rf"(?P<REL>{pods('a')}(?P<daya>{dayword}){_E}(?:{_SEP}{wdp('a')})?(?:{_SEP}{absolute('a')})?)",
         # weekday (+ range) (+ الماضي) (+ date)
         (
             rf"(?P<WKD>{pods('b')}{wdp('b')}"
-            rf"(?:(?:{S0}[-/]{S0}(?:و)?|{S}و|(?(npodb){S}|(?!)))(?P<wd2b>{wd}){E})?"
-            rf"(?:{S}(?P<wmodb>{past}|{nxt}){E})?(?:{SEP}{absolute('b')})?)"
+            rf"(?:(?:{_S0}[-/]{_S0}(?:و)?|{_S}و|(?(npodb){_S}|(?!)))(?P<wd2b>{wd}){_E})?"
+            rf"(?:{_S}(?P<wmodb>{past}|{nxt}){_E})?(?:{_SEP}{absolute('b')})?)"
         ),
         # absolute day
-        rf"(?P<ABS>(?:(?P<sinced>منذ){S}(?:تاريخ{S})?)?{pods('d')}{absolute('d')})",
+        rf"(?P<ABS>(?:(?P<sinced>منذ){_S}(?:تاريخ{_S})?)?{pods('d')}{absolute('d')})",
         # month (+ year / modifier)
         (
-            rf"(?P<MON>(?:(?P<sincef>منذ){S})?(?P<shf>شهر{S})?(?P<mf>{mon})(?:{S0}[/\-]{S0}(?:{mon})"
-            rf"|{S0}\({S0}(?:{mon}){S0}\))?{E}{tail('f')})"
+            rf"(?P<MON>(?:(?P<sincef>منذ){_S})?(?P<shf>شهر{_S})?(?P<mf>{mon})(?:{_S0}[/\-]{_S0}(?:{mon})"
+            rf"|{_S0}\({_S0}(?:{mon}){_S0}\))?{_E}{tail('f')})"
         ),
         # periods
         (
-            rf"(?P<PERQ>(?P<preq>خلال|في{S}غضون|غضون|طوال|علي{S}مدي|علي{S}مدار){S}"
-            rf"(?:(?:نحو|حوالي|قرابه|اكثر{S}من|اقل{S}من){S})?{body['q']}"
-            rf"(?:{S}(?P<modq>{pastp}|{cur}|{nxt}){E})?)"
+            rf"(?P<PERQ>(?P<preq>خلال|في{_S}غضون|غضون|طوال|علي{_S}مدي|علي{_S}مدار){_S}"
+            rf"(?:(?:نحو|حوالي|قرابه|اكثر{_S}من|اقل{_S}من){_S})?{body['q']}"
+            rf"(?:{_S}(?P<modq>{pastp}|{cur}|{nxt}){_E})?)"
         ),
         (
-            rf"(?P<PERS>(?P<kws>منذ|قبل){S}(?:(?P<qs>نحو|حوالي|قرابه|زهاء|اكثر{S}من|اقل{S}من|ما{S}يقارب"
-            rf"|ما{S}يزيد{S}(?:عن|علي)){S})?{body['s']}(?!{S0}[0-9])(?:{S}(?P<idds>عده){E})?)"
+            rf"(?P<PERS>(?P<kws>منذ|قبل){_S}(?:(?P<qs>نحو|حوالي|قرابه|زهاء|اكثر{_S}من|اقل{_S}من|ما{_S}يقارب"
+            rf"|ما{_S}يزيد{_S}(?:عن|علي)){_S})?{body['s']}(?!{_S0}[0-9])(?:{_S}(?P<idds>عده){_E})?)"
         ),
-        rf"(?P<PERR>{body['r']}{S}(?P<modr>{pastp}|{cur}|{nxt}){E})",
-        rf"(?P<PERT>هذا{S}(?P<ut>الشهر|الاسبوع|العام|السنه){E})",
+        rf"(?P<PERR>{body['r']}{_S}(?P<modr>{pastp}|{cur}|{nxt}){_E})",
+        rf"(?P<PERT>هذا{_S}(?P<ut>الشهر|الاسبوع|العام|السنه){_E})",
     ]
     return {name: re.compile(alt) for name, alt in zip(_ORDER, alts, strict=True)}
 
@@ -237,17 +240,23 @@ def _dispatch() -> dict[str, tuple[str, ...]]:
         "HIJ": {_DIGIT, *(w.split()[0] for w in HIJRI_MONTHS)},
         "YR": {"منذ", "عام", "العام", "سنه", "السنه", *_PARTS},
         "POM": set(_PARTS),
-        "REL": {*_POD_WORDS, "يوم", "امس", "الامس", "اول", "البارحه", "اليوم", "غدا", "غد", "بعد", "هذا"},
+        "REL": {*_POD_WORDS, "يوم", "امس", "الامس", "اول", "البارحه", "اليوم", "غدا", "غد", "هذا"},
         "WKD": {*_POD_WORDS, "يوم", *WEEKDAYS},
         "ABS": {"منذ", *_POD_WORDS, "يوم", _DIGIT, "ال"},
         "MON": {"منذ", "شهر", *(w.split()[0] for w in MONTHS)},
-        "PERQ": {"خلال", "في", "غضون", "طوال", "علي"},
+        "PERQ": {"خلال", "غضون", "طوال"},
         "PERS": {"منذ", "قبل"},
         "PERR": {_DIGIT, "ال", *_NUM_WORDS, *_FEW_WORDS, *_UNITS},
         "PERT": {"هذا"},
     }
-    words = set().union(*first.values())
+    words = set().union(*first.values(), _BACK_TRIGGERS)
     return {w: tuple(name for name in _ORDER if w in first[name]) for w in words}
+
+
+#: Expressions whose first word is too common to scan for ("في غضون", "على مدى", "بعد غد") are
+#: found from their second word: second word → (first word, alternatives).
+_BACK_TRIGGERS = {"غضون": ("في", ("PERQ",)), "مدي": ("علي", ("PERQ",)), "مدار": ("علي", ("PERQ",)),
+                  "غد": ("بعد", ("REL",))}  # fmt: skip
 
 
 _CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
@@ -287,6 +296,17 @@ def _candidates(key: str, hits, digit_pieces) -> list[tuple[int, tuple[str, ...]
                     k -= 1
                 if k >= 0 and key[k] in '(/"' and q - k <= 3:
                     out.append((k, ("WKD",)))
+            elif base in _BACK_TRIGGERS:
+                first, names = _BACK_TRIGGERS[base]
+                k = q - 1
+                while k >= 0 and key[k] in " \t":
+                    k -= 1
+                end = k + 1
+                while k >= 0 and (key[k].isalnum() or key[k] == "_"):
+                    k -= 1
+                prev = key[k + 1 : end]
+                if end < q and prev.endswith(first) and prev[: -len(first)] in _CLITICS:
+                    out.append((end - len(first), names))
     for p, piece in digit_pieces:
         m = _DIGIT_START.match(piece)
         if m is not None:

@@ -1,11 +1,14 @@
 """Number expressions in Arabic news: digits in any script, number words, qualifiers.
 
-``find_quantities`` walks the matching key (see ``raqib.normalize``) once: a single regex splits
-it into digit runs and words, and each word is looked up in a table of every clitic-prefixed
-surface form of the number words, qualifier words and dual nouns (built once, lazily). Offsets go
-back to the original text through the key's offset map, so ``text[q.start_char:q.end_char]`` is
-exactly the expression, qualifier included and a leading conjunction or preposition (و ف ب ل ك)
-excluded.
+``find_quantities`` works on the matching key (see ``raqib.normalize``). A pre-scan (``scan``:
+one ``str.split`` of the key and set look-ups against every clitic-prefixed surface form of the
+number words and dual nouns, tables built once, lazily) finds the anchors: digit runs and number
+words. Only a short window of words around each anchor is tokenized and parsed: the qualifier
+before it (أكثر من، نحو، ما لا يقل عن ...), the compound (ثلاثة وعشرين، مئة وخمسين ألفا), a
+multiplier (40 ألف) and a qualifier after it (على الأقل). Offsets go back to the original text
+through the key's offset map, so ``text[q.start_char:q.end_char]`` is exactly the expression,
+qualifier included and a leading conjunction or preposition (و ف ب ل ك) excluded. Expressions
+never overlap.
 
 Every number is returned, years and day-of-month numbers included; callers filter, for example
 with ``is_year_like`` or by dropping numbers that lie inside a ``DateRef`` span.
@@ -362,9 +365,9 @@ def find_quantities(text: str, norm: Normalized | None = None) -> list[Quantity]
         for a, _ in anchors[k:k_end]:
             if a < done or a not in index:
                 continue
-            res = _parse(key, toks, index[a], words, quals, clitics, lo > 0, hi < n_key)
+            res = _parse(key, toks, index[a], words, quals, clitics, lo > 0, hi < n_key, done)
             if res is _MORE:  # too close to the window's edge: read a wider one
-                res = _parse_wide(text, norm, a, words, quals, clitics)
+                res = _parse_wide(text, norm, a, words, quals, clitics, done)
             if res is None:
                 continue
             stated, low, high, qual, ks, ke = res
@@ -394,7 +397,7 @@ def _spaces_ahead(key: str, a: int, n: int) -> int:
 _MORE = object()
 
 
-def _parse(key, toks, i, words, quals, clitics, cut_left: bool, cut_right: bool):
+def _parse(key, toks, i, words, quals, clitics, cut_left: bool, cut_right: bool, floor: int):
     """The expression whose number is ``toks[i]``, None, or ``_MORE`` when the window is short."""
     if i < 5 and cut_left:
         return _MORE
@@ -410,12 +413,12 @@ def _parse(key, toks, i, words, quals, clitics, cut_left: bool, cut_right: bool)
     if j + 3 >= len(toks) and cut_right:
         return _MORE
     if qual == "exact":
-        ks, qual, ke = _qualify(key, toks, first, ks, quals, clitics, ke, j)
+        ks, qual, ke = _qualify(key, toks, first, ks, quals, words, ke, j, floor)
         low, high = _bounds(qual, stated)
     return stated, low, high, qual, ks, ke
 
 
-def _parse_wide(text, norm, a, words, quals, clitics):
+def _parse_wide(text, norm, a, words, quals, clitics, floor):
     key = norm.key
     n_key = len(key)
     back, ahead = 4 * _BACK_WORDS, 4 * _AHEAD_WORD
@@ -425,7 +428,7 @@ def _parse_wide(text, norm, a, words, quals, clitics):
         i = next((k for k, t in enumerate(toks) if t[0] == a), None)
         if i is None:
             return None
-        res = _parse(key, toks, i, words, quals, clitics, lo > 0, hi < n_key)
+        res = _parse(key, toks, i, words, quals, clitics, lo > 0, hi < n_key, floor)
         if res is not _MORE:
             return res
         back, ahead = 4 * back, 4 * ahead
@@ -591,14 +594,14 @@ def _words(key, toks, i, w: _Word, words):
     return value, value, value, "exact", ks, end, i, j
 
 
-def _qualify(key, toks, first, ks, quals, clitics, ke, j):
-    """Extend ``[ks, ke)`` over a qualifier before (or after) the number."""
+def _qualify(key, toks, first, ks, quals, words, ke, j, floor):
+    """Extend ``[ks, ke)`` over a qualifier before (not reaching before ``floor``) or after it."""
     if first >= 0:
         back: list[str] = []  # words right before the number, nearest first
         k = first
         while k > 0 and len(back) < 4:
             p = toks[k - 1]
-            if p[3] or not _space_gap(key, p[1], toks[k][0]):
+            if p[3] or p[0] < floor or not _space_gap(key, p[1], toks[k][0]):
                 break
             back.append(p[2])
             k -= 1
@@ -621,7 +624,7 @@ def _qualify(key, toks, first, ks, quals, clitics, ke, j):
                 for k, w in enumerate(more)
             ):
                 return ks, q, toks[b][1]
-        if toks[a][3]:
+        if toks[a][3] or toks[a][2] in words:  # the skipped word is no number of its own
             break
     return ks, "exact", ke
 

@@ -1,0 +1,89 @@
+"""The benchmark scripts run end to end at a small size and report a positive rate."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+
+
+def _run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, f"{script} failed:\n{proc.stderr[-3000:]}"
+    return proc
+
+
+def _result(stdout: str) -> dict:
+    """The one-line JSON result the scripts print first."""
+    for line in stdout.splitlines():
+        if line.startswith("{"):
+            return json.loads(line)
+    raise AssertionError(f"no JSON result in:\n{stdout[-2000:]}")
+
+
+def test_corpus_is_reproducible_and_varied(tmp_path: Path) -> None:
+    out = tmp_path / "corpus.jsonl"
+    _run("corpus.py", "--n", "50", "--seed", "3", "-o", str(out))
+    lines = out.read_text("utf-8").splitlines()
+    assert len(lines) == 50
+    docs = [json.loads(line) for line in lines]
+    assert all(set(d) == {"id", "published", "source", "text"} and d["text"].strip() for d in docs)
+    assert set(docs[0]["source"]) == {"outlet", "url"}
+    assert len({d["id"] for d in docs}) == 50
+    # the same seed gives the same corpus, another seed another one
+    again = _run("corpus.py", "--n", "50", "--seed", "3").stdout.splitlines()
+    assert again == lines
+    other = _run("corpus.py", "--n", "50", "--seed", "4").stdout.splitlines()
+    assert other != lines
+
+
+def test_corpus_generate_by_import() -> None:
+    spec = importlib.util.spec_from_file_location("raqib_bench_corpus", BENCH / "corpus.py")
+    assert spec and spec.loader
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    a = list(corpus.generate(70, 11, use_gazetteer=False))
+    b = list(corpus.generate(70, 11, use_gazetteer=False))
+    assert a == b
+    base = {r["id"]: r["text"] for r in corpus.dev_reports()}
+    # Texts are varied copies: most differ from their dev report, and every dev report is used.
+    changed = sum(d["text"] != base[d["id"].split("-", 3)[3]] for d in a)
+    assert changed >= 60
+    assert {d["id"].split("-", 3)[3] for d in a} == set(base)
+
+
+def test_bench_floor_small() -> None:
+    proc = _run("bench_floor.py", "--n", "50", "--runs", "2")
+    result = _result(proc.stdout)
+    assert result["benchmark"] == "floor" and result["n"] == 50
+    assert result["docs_per_s"] > 0
+    assert "docs/s" in proc.stdout
+
+
+@pytest.mark.parametrize("profile", [False, True], ids=["timed", "profile"])
+def test_bench_extract_small(profile: bool) -> None:
+    args = ["--profile", "--profile-n", "20"] if profile else ["--n", "50", "--runs", "1"]
+    proc = _run("bench_extract.py", *args)
+    result = _result(proc.stdout)
+    if profile:
+        assert result["docs_per_s_under_profiler"] > 0
+        assert "cumulative" in proc.stdout
+    else:
+        assert result["n"] == 50
+        assert result["docs_per_s"] > 0 and result["floor_docs_per_s"] > 0
+        assert result["ratio_full_to_floor"] > 0 and result["resource_load_s"] > 0
+        assert result["errors"] == 0, result["error_examples"]
