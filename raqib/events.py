@@ -361,6 +361,7 @@ class EventCoder:
                     confidence=round(confidence, 2),
                     extent=extent,
                     background=background,
+                    actor1_inferred=fallback,
                 )
             )
         return out
@@ -756,7 +757,7 @@ def _merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) ->
                 and _place_key(kept) == _place_key(ev)
                 and same_actor
                 and same_date
-                and (same_sentence or title_pair or placed)
+                and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred)))
             ):
                 dup = n
                 break

@@ -1485,15 +1485,31 @@ def build_index(
 # Importers of full sources
 
 
+def _count_source(conn: sqlite3.Connection, source: str, rows: int) -> dict[str, int]:
+    counts = {s: n for s, n in conn.execute("SELECT source, rows FROM sources") if n is not None}
+    if source:
+        counts[source] = counts.get(source, 0) + rows
+    _write_sources(conn, counts)
+    return counts
+
+
+def _after_import(index_path: Path, source: str, rows: int, rebuild: bool) -> BuildReport | None:
+    if rebuild:
+        return _reindex(index_path, source, rows)
+    conn = sqlite3.connect(index_path)
+    try:
+        _count_source(conn, source, rows)
+        conn.commit()
+    finally:
+        conn.close()
+    return None
+
+
 def _reindex(index_path: Path, source: str, rows: int) -> BuildReport:
     t0 = time.perf_counter()
     conn = sqlite3.connect(index_path)
     try:
-        counts = {
-            s: n for s, n in conn.execute("SELECT source, rows FROM sources") if n is not None
-        }
-        counts[source] = counts.get(source, 0) + rows
-        _write_sources(conn, counts)
+        counts = _count_source(conn, source, rows)
         places, merged, unplaced = _rebuild(conn)
         names = conn.execute("SELECT count(*) FROM name").fetchone()[0]
         countries = conn.execute("SELECT value FROM meta WHERE key='countries'").fetchone()
@@ -1509,7 +1525,14 @@ def _check_index(index_path: Path) -> None:
         raise DataFileError(str(index_path), "gazetteer index not found; build it first (raqib gazetteer build)")
 
 
-def import_geonames_dump(index_path: Path, dump_path: Path) -> BuildReport:
+def rebuild_index(index_path: Path) -> BuildReport:
+    """Recompute the merged tables of an index from its source tables (after imports made with
+    ``rebuild=False``)."""
+    _check_index(index_path)
+    return _reindex(Path(index_path), "", 0)
+
+
+def import_geonames_dump(index_path: Path, dump_path: Path, *, rebuild: bool = True) -> BuildReport | None:
     """Add a GeoNames ``geoname``-table dump (``SY.txt``, ``SY.zip``, ``allCountries.zip`` ...).
 
     Rows of the countries the index was built for are kept: populated places (class P) and
@@ -1533,7 +1556,7 @@ def import_geonames_dump(index_path: Path, dump_path: Path) -> BuildReport:
         conn.commit()
     finally:
         conn.close()
-    return _reindex(Path(index_path), "geonames_dump", len(rows))
+    return _after_import(Path(index_path), "geonames_dump", len(rows), rebuild)
 
 
 _PPLP_COLUMNS = {
@@ -1550,7 +1573,7 @@ _PPLP_COLUMNS = {
 }  # fmt: skip
 
 
-def import_ocha_pplp_csv(index_path: Path, csv_path: Path) -> BuildReport:
+def import_ocha_pplp_csv(index_path: Path, csv_path: Path, *, rebuild: bool = True) -> BuildReport | None:
     """Add an OCHA COD-PP populated-places CSV (e.g. HDX ``syr_pplp_adm4_unocha``).
 
     Columns are recognised case-insensitively under their COD names: ``admin4Pcode``/``ADM4_PCODE``,
@@ -1590,10 +1613,10 @@ def import_ocha_pplp_csv(index_path: Path, csv_path: Path) -> BuildReport:
         conn.commit()
     finally:
         conn.close()
-    return _reindex(Path(index_path), "ocha_pplp", len(rows))
+    return _after_import(Path(index_path), "ocha_pplp", len(rows), rebuild)
 
 
-def import_osm_places(index_path: Path, path: Path) -> BuildReport:
+def import_osm_places(index_path: Path, path: Path, *, rebuild: bool = True) -> BuildReport | None:
     """Add OpenStreetMap populated places from GeoJSON (Point features with ``name``, ``name:ar``,
     ``name:en``, ``place`` properties, as in HOTOSM exports) or CSV (the same columns plus
     ``lat``/``lon`` or ``X``/``Y``, and ``osm_id``)."""
@@ -1634,7 +1657,7 @@ def import_osm_places(index_path: Path, path: Path) -> BuildReport:
         conn.commit()
     finally:
         conn.close()
-    return _reindex(Path(index_path), "osm_places", len(rows))
+    return _after_import(Path(index_path), "osm_places", len(rows), rebuild)
 
 
 # --------------------------------------------------------------------------------------------

@@ -206,6 +206,8 @@ class Event:
     """Actors acting jointly with actor1."""
     background: bool = False
     """True for an earlier event mentioned in passing (سبق أن، في وقت سابق)."""
+    actor1_inferred: bool = False
+    """True when the sentence names no acting side and actor1 was taken from the rest of the report."""
 
 
 @dataclass(frozen=True, slots=True)

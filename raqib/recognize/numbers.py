@@ -345,7 +345,7 @@ def find_quantities(text: str, norm: Normalized | None = None) -> list[Quantity]
     words, quals, clitics = _tables()
     hits, digit_pieces = scan(norm)
     run = _split_re()[1]
-    anchors = [(p, _AHEAD_WORD) for p, w in hits if w in words]
+    anchors = [(p, _AHEAD_DIGIT if words[w].kind == "dual" else _AHEAD_WORD) for p, w in hits if w in words]
     anchors.extend((p + m.start(), _AHEAD_DIGIT) for p, piece in digit_pieces for m in run.finditer(piece))
     anchors.sort()
     out: list[Quantity] = []

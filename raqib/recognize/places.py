@@ -29,6 +29,8 @@ _PREPOSITIONS = frozenset(
 )
 # Proclitics that make the next word the object of a preposition ("بريف", "لبلدة", "وفي").
 _PREP_CLITICS = ("ب", "ل", "وب", "ول", "فب")
+# Words before "سيطرة" that make it a statement of control, not a capture ("الخاضعة لسيطرة").
+_STATE_WORDS = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "وقوعها", "وقوعه"])
 _DIRECTION_TAILS = frozenset(["شرقي", "غربي", "شمالي", "جنوبي", "شرقيه", "غربيه", "شماليه", "جنوبيه"])
 
 
@@ -52,6 +54,8 @@ class PlaceLexicon:
     """Dual generics (قريتي، بلدتين): exactly two names follow."""
     weak: frozenset[str]
     """Generics too common in other senses (منطقة، محور ...): the name must be in the gazetteer."""
+    object_verbs: re.Pattern[str]
+    """Verbs whose object is a place (سيطر على، استعاد، حرر ...)."""
     openers: frozenset[str]
     """Words that open a list of names after a plural ("قرى، وهي A، B، C")."""
     common: frozenset[str]
@@ -74,6 +78,7 @@ def load_place_lexicon() -> PlaceLexicon:
         weak=frozenset(raw["weak_generic"]),
         common=frozenset(raw["common_words"]),
         openers=frozenset(raw["list_openers"]),
+        object_verbs=re.compile(raw["object_verbs"]),
     )
 
 
@@ -164,6 +169,28 @@ class PlaceFinder:
         prev_end_tok = -10
         while i < len(toks):
             tok = toks[i]
+            if (lex.object_verbs.fullmatch(tok.key) or lex.object_verbs.fullmatch(tok.stem)) and not (
+                i > 0 and toks[i - 1].key in _STATE_WORDS
+            ):
+                j = i + 1
+                if j < len(toks) and toks[j].key == "علي":
+                    j += 1
+                elif "سيطر" in tok.key:
+                    j = len(toks)  # "سيطرة الفصائل": without على the next word is not the place
+                if (
+                    j < len(toks)
+                    and toks[j].stem not in lex.generic
+                    and not self._broken(toks[j - 1], toks[j])
+                ):
+                    names = [
+                        (s, e) for s, e in self._list_after(toks, j) if not (e == s + 1 and toks[s].key in self.blocked)
+                    ]
+                    if names and names[0][0] == j:
+                        for s, e in names:
+                            out.append(self._mention(text, toks, s, e, None))
+                        i = names[-1][1]
+                        prev_end_tok = i
+                        continue
             if (tok.key in lex.openers or tok.stem in lex.openers) and self._after_plural(toks, i):
                 names = self._list_after(toks, i + 1)
                 if names:
@@ -212,7 +239,9 @@ class PlaceFinder:
                 if "." in gap or ")" in gap and "(" not in gap:
                     break
             tok = toks[k]
-            if _is_stop(tok, self.lex) or _generic(tok, self.lex) or tok.key.isdigit():
+            if _is_stop(tok, self.lex) or tok.stem in self.lex.generic or tok.key.isdigit():
+                break
+            if tok.key[1:] in self.lex.stops and tok.clitics.startswith("و"):
                 break
             e = self._name_end(toks, k, None)
             if e == k:
@@ -242,6 +271,8 @@ class PlaceFinder:
 
     def _names_after(self, toks: Sequence[Token], j: int, generic: str) -> list[tuple[int, int]]:
         """Token ranges of the name(s) after a generic word; several for plural generics."""
+        if j < len(toks) and re.search(r"[،,.;؛:!?؟]", self._text[toks[j - 1].end_char : toks[j].start_char]):
+            return []  # "6 قرى، وهي ...": punctuation after the generic word; no name follows it
         end = self._name_end(toks, j, generic)
         if end == j:
             return []
