@@ -65,7 +65,7 @@ class Rule:
     kind: str
     """Event kind."""
     patterns: tuple[tuple[re.Pattern[str], bool], ...]
-    """Token patterns in order; the flag says a gap of up to three tokens may come before it."""
+    """Token patterns in order; the flag says a gap of up to six tokens may come before it."""
     agent: str
     """subject, by, or a fixed actor id."""
     patient: frozenset[str]
@@ -155,7 +155,7 @@ def _match(rule: Rule, toks: Sequence[Token], i: int, blocked: set[int]) -> int:
     """Index one past a match of ``rule`` starting at token ``i`` (0 when it does not match)."""
     pos = i
     for n, (pattern, gap) in enumerate(rule.patterns):
-        limit = pos + (4 if gap and n else 1)
+        limit = pos + (7 if gap and n else 1)
         for k in range(pos, min(limit, len(toks))):
             if k not in blocked and _tok_matches(pattern, toks[k]):
                 pos = k + 1
@@ -243,6 +243,10 @@ class EventCoder:
         before = toks[max(0, trig.start - 2) : trig.start]
         if any(t.key in self.cue["negation_before"] for t in before):
             return True
+        wider = toks[max(0, trig.start - 6) : trig.start]
+        for k, t in enumerate(wider[:-1]):
+            if t.key in ("لم", "لن", "لا") and wider[k + 1].key in self.cue["ability"]:
+                return True  # "لم تتمكن القوات من السيطرة"
         if trig.rule.kind == "takeover" and trig.start > 0:
             prev = toks[trig.start - 1]
             if prev.key in self.cue["state_before"] or toks[trig.start].key in self.cue["state_before"]:
@@ -327,6 +331,7 @@ class EventCoder:
             kind = "airstrike"
         if kind == "clash" and agent is not None and agent == patient:
             kind = "internal_clash"
+        self._actor_spans = [(m.start_char, m.end_char) for m in s_actors]
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place)
         if kind == "agreement" and (fallback or patient is None or agent is None):
             return []  # an agreement needs two parties the sentence names (aid deals name none)
@@ -456,7 +461,7 @@ class EventCoder:
                 patient = m.actor
                 break
         allies = self.allies(agent, self._published)
-        if patient is None and rule.kind in ("clash", "takeover", "airstrike", "shelling"):
+        if patient is None and rule.kind in ("clash", "takeover", "airstrike", "shelling", "agreement"):
             for m in before + after:
                 if m.actor != agent and m.actor not in _NO_AGENT and m.actor not in allies and not _supporting(toks, index(m)):
                     patient = m.actor
@@ -520,9 +525,14 @@ class EventCoder:
         if not after:
             return []
         if near:
-            gap = _ASIDE.sub(" ", text[t_end : after[0].mention.start_char])
+            gap_chars = list(text[t_end : after[0].mention.start_char])
+            for a_start, a_end in getattr(self, "_actor_spans", ()):
+                # The subject may stand between verb and object: "سيطرت قوات النظام على ...".
+                for k in range(max(a_start, t_end), min(a_end, after[0].mention.start_char)):
+                    gap_chars[k - t_end] = " "
+            gap = _ASIDE.sub(" ", "".join(gap_chars))
             lead = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
-            if len(lead) > 4 or not all(_lead_word(w) for w in lead):
+            if len(lead) > 7 or not all(_lead_word(w) for w in lead):
                 return []
         chain = [after[0]]
         skip_to = -1
@@ -641,7 +651,9 @@ _GENERIC_WORD = re.compile(
 
 _LEAD = re.compile(
     r"^[وف]?(على|علي|في|من|إلى|الى|كامل|بالكامل|كامل|كافة|مدخل|أطراف|اطراف|أجزاء|اجزاء|أحياء|احياء|مشارف|محيط|معظم|أغلب|"
-    r"نقاط|مواقع|تلال|عدة|عدد|كل|جميع|المذكورة|التالية|هي|وهي|منها|ومنها|تشمل|وتشمل)$"
+    r"نقاط|مواقع|تلال|عدة|عدد|كل|جميع|المذكورة|التالية|هي|وهي|منها|ومنها|تشمل|وتشمل|قد|وقت|سابق|لاحق|"
+    r"اليوم|أمس|امس|صباح|مساء|فجر|ليل|ليلة|يوم|الماضي|الماضية|الجاري|الجارية|الأحد|الاثنين|الإثنين|الثلاثاء|"
+    r"الأربعاء|الاربعاء|الخميس|الجمعة|السبت|مجددا|مجدداً|بشكل|تام|كامل|أيضا|أيضاً|ايضا)$"
 )
 
 
@@ -752,6 +764,11 @@ def _merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) ->
             same_sentence = kept.evidence_start == ev.evidence_start
             title_pair = kept.evidence_end <= title_end
             placed = kept.place is not None
+            if same_sentence and kept.kind == ev.kind and (kept.place is None) != (ev.place is None) and (
+                kept.actor1 == ev.actor1
+            ):
+                dup = n
+                break
             if (
                 kept.kind == ev.kind
                 and _place_key(kept) == _place_key(ev)

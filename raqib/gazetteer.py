@@ -66,6 +66,7 @@ def normalizer_fingerprint() -> str:
     """Hash of the Arabic keys of a fixed word list: changes when ``normalize`` behaves differently."""
     return hashlib.sha256("|".join(bare(w) for w in _PROBES).encode()).hexdigest()[:16]
 
+
 #: Arab League members, then the neighbours kept by default.
 ARAB_LEAGUE = (
     "DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR", "MA", "OM", "PS", "QA", "SA",
@@ -238,7 +239,8 @@ def _is_latin(text: str) -> bool:
 # ---- Latin folding: the key English names and romanisations are compared on --------------
 
 _ARTICLES = frozenset(
-    "al el as ash ad adh ar at ath az an es ech ed er et ez en ul il l".split()
+    ["al", "el", "as", "ash", "ad", "adh", "ar", "at", "ath", "az", "an", "es", "ech", "ed", "er", "et", "ez",
+     "en", "ul", "il", "l"]
 )  # fmt: skip
 #: Qualifier words → canonical marks, moved to the end of the key so word order does not matter.
 _QUALIFIERS: dict[str, str] = {}
@@ -255,7 +257,7 @@ for _mark, _words in {
 }.items():
     for _w in _words.split():
         _QUALIFIERS[_w] = _mark
-_ABU = frozenset("abu abou abo albu albou bu abi".split())
+_ABU = frozenset(["abu", "abou", "abo", "albu", "albou", "bu", "abi"])
 _LATIN_JUNK = re.compile(r"[^a-z0-9 ]+")
 _DIGRAPHS = (
     ("x", "ks"), ("sh", "S"), ("ch", "S"), ("kh", "X"), ("gh", "G"), ("th", "t"), ("dh", "d"),
@@ -466,7 +468,9 @@ def _romanize_cached(text: str, limit: int) -> tuple[str, ...]:
             first = _CONS.get(core[0], ("l",))[0]
             art = f"a{first}-" if core[0] in _SUN else "al-"
         if core in _AR_QUALIFIERS:
-            per_word.append([art + x for x in _AR_QUALIFIERS[core]] if not art else list(_AR_QUALIFIERS[core]))
+            per_word.append(
+                [art + x for x in _AR_QUALIFIERS[core]] if not art else list(_AR_QUALIFIERS[core])
+            )
             continue
         if core in _AR_WORDS:
             per_word.append([art + x for x in _AR_WORDS[core]])
@@ -548,7 +552,7 @@ class PolygonIndex:
                         if y1 == y2:
                             continue
                         lo, hi = min(y1, y2), max(y1, y2)
-                        for b in range(int(math.floor(lo / self.BAND)), int(math.floor(hi / self.BAND)) + 1):
+                        for b in range(math.floor(lo / self.BAND), math.floor(hi / self.BAND) + 1):
                             bands[b].append((x1, y1, x2, y2))
                         xs.append(x1)
                         ys.append(y1)
@@ -558,7 +562,7 @@ class PolygonIndex:
 
     def locate(self, lat: float, lon: float) -> str | None:
         """Key of the polygon containing the point, or None."""
-        b = int(math.floor(lat / self.BAND))
+        b = math.floor(lat / self.BAND)
         for key, (x0, y0, x1, y1), bands in zip(self.keys, self.bboxes, self.bands, strict=True):
             if not (x0 <= lon <= x1 and y0 <= lat <= y1):
                 continue
@@ -662,7 +666,7 @@ def _open_text(path: Path) -> io.TextIOBase:
         if not members:
             raise DataFileError(str(path), "no .txt member in the zip archive")
         return io.TextIOWrapper(zf.open(members[0]), encoding="utf-8-sig", newline="")
-    return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    return open(path, encoding="utf-8-sig", newline="")
 
 
 def _find(src_dir: Path, name: str) -> Path:
@@ -698,7 +702,21 @@ def _geonames_rows(path: Path, countries: frozenset[str], origin: str) -> Iterat
             except ValueError:
                 continue
             pop = int(f[14]) if f[14].isdigit() else 0
-            yield (gid, f[1], f[2], _keep_alternates(f[3]), lat, lon, f[6], f[7], f[8], f[10], f[11], pop, origin)
+            yield (
+                gid,
+                f[1],
+                f[2],
+                _keep_alternates(f[3]),
+                lat,
+                lon,
+                f[6],
+                f[7],
+                f[8],
+                f[10],
+                f[11],
+                pop,
+                origin,
+            )
 
 
 def _load_geonames(conn: sqlite3.Connection, src_dir: Path, countries: frozenset[str]) -> int:
@@ -782,7 +800,11 @@ def _round_geometry(geom: dict, digits: int = 4) -> dict:
     return {"type": "MultiPolygon", "coordinates": [[ring(r) for r in p] for p in geom["coordinates"]]}
 
 
-_WIKI_FILES = (("syria_map_marks.csv", "sy"), ("iraq_map_marks.csv", "iq"), ("syria_iraq_border_marks.csv", "syiq"))
+_WIKI_FILES = (
+    ("syria_map_marks.csv", "sy"),
+    ("iraq_map_marks.csv", "iq"),
+    ("syria_iraq_border_marks.csv", "syiq"),
+)
 
 
 def _load_wikipedia(conn: sqlite3.Connection, src_dir: Path, exclude: frozenset[str]) -> int:
@@ -911,17 +933,27 @@ def _records(conn: sqlite3.Connection) -> list[_Rec]:
             elif len(en_keys) < 6 and latin_key(a) not in en_keys:
                 _add_en(en, a)
                 en_keys.add(latin_key(a))
-        adm = {"gn1": f"{cc}.{a1}" if a1 else "", "gn2": f"{cc}.{a1}.{a2}" if a1 and a2 else "", "fcode": fcode,
-               "origin": origin}
+        adm = {
+            "gn1": f"{cc}.{a1}" if a1 else "",
+            "gn2": f"{cc}.{a1}.{a2}" if a1 and a2 else "",
+            "fcode": fcode,
+            "origin": origin,
+        }
         radius = 8.0 if feature == "city" else 4.0 if feature == "town" else 3.0
-        recs.append(_Rec(f"gn:{gid}", "geonames", lat, lon, ar, en, feature, cc, None, gid, 2, pop or 0, adm, radius))
+        recs.append(
+            _Rec(f"gn:{gid}", "geonames", lat, lon, ar, en, feature, cc, None, gid, 2, pop or 0, adm, radius)
+        )
     for row in conn.execute("SELECT * FROM ocha_pplp ORDER BY pcode"):
         pcode, n_ar, n_en, p1, e1, _a1, p2, e2, _a2, p3, e3, _a3, lat, lon, cc = row
         ar, en = [], []
         _add_ar(ar, n_ar)
         _add_en(en, n_en)
         adm = {"p1": p1 or "", "e1": e1 or "", "p2": p2 or "", "e2": e2 or "", "p3": p3 or "", "e3": e3 or ""}
-        recs.append(_Rec(f"pplp:{pcode}", "ocha_pplp", lat, lon, ar, en, "village", cc or "SY", pcode, None, 1, 0, adm))
+        recs.append(
+            _Rec(
+                f"pplp:{pcode}", "ocha_pplp", lat, lon, ar, en, "village", cc or "SY", pcode, None, 1, 0, adm
+            )
+        )
     for row in conn.execute("SELECT * FROM iom_osm ORDER BY pcode"):
         pcode, _fid, _osm, n_ar, n_en, n_lat, loc, place, p1, e1, p2, e2, p3, e3, lat, lon, _sim = row
         ar, en = [], []
@@ -968,13 +1000,13 @@ class _Grid:
         self.cells: dict[tuple[int, int], list] = defaultdict(list)
 
     def key(self, lat: float, lon: float) -> tuple[int, int]:
-        return int(math.floor(lat / self.CELL)), int(math.floor(lon / self.CELL))
+        return math.floor(lat / self.CELL), math.floor(lon / self.CELL)
 
     def add(self, lat: float, lon: float, item: object) -> None:
         self.cells[self.key(lat, lon)].append(item)
 
     def near(self, lat: float, lon: float, km: float) -> Iterator:
-        r = int(math.ceil(km / (111.0 * self.CELL * max(0.2, math.cos(math.radians(lat))))))
+        r = math.ceil(km / (111.0 * self.CELL * max(0.2, math.cos(math.radians(lat)))))
         ci, cj = self.key(lat, lon)
         for di in range(-r, r + 1):
             for dj in range(-r, r + 1):
@@ -1068,7 +1100,12 @@ def _norm_en(s: str) -> str:
 
 
 def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
-    """Recompute ``place``, ``place_source`` and ``name`` from the source tables."""
+    """Recompute ``place``, ``place_source`` and ``name`` from the source tables.
+
+    Ids are kept across rebuilds: a place keeps the id it had when one of its source records
+    was already part of that place (so imports never rename places).
+    """
+    previous = dict(conn.execute("SELECT source_id, place_id FROM place_source"))
     conn.execute("DELETE FROM place")
     conn.execute("DELETE FROM place_source")
     conn.execute("DELETE FROM name")
@@ -1076,7 +1113,9 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
     # --- admin-1 references
     ocha = {
         r[0]: r
-        for r in conn.execute("SELECT pcode, name_en, name_ar, alt_en, center_lat, center_lon, geometry FROM ocha_adm1")
+        for r in conn.execute(
+            "SELECT pcode, name_en, name_ar, alt_en, center_lat, center_lon, geometry FROM ocha_adm1"
+        )
     }
     polys = PolygonIndex((p, json.loads(r[6])) for p, r in ocha.items()) if ocha else None
     ocha_by_en = {_norm_en(r[1]): p for p, r in ocha.items()}
@@ -1084,7 +1123,10 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
         for alt in (r[3] or "").split("|"):
             if alt:
                 ocha_by_en.setdefault(_norm_en(alt), p)
-    gn_admin = {code: (level, name, asc, gid) for code, level, name, asc, gid in conn.execute("SELECT * FROM geonames_admin")}
+    gn_admin = {
+        code: (level, name, asc, gid)
+        for code, level, name, asc, gid in conn.execute("SELECT * FROM geonames_admin")
+    }
 
     recs = _records(conn)
     places, merged = _cluster(recs)
@@ -1247,7 +1289,9 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
                 if en:
                     sy_adm.setdefault(code, en)
     for code in sorted(k for k in sy_adm if len(k) in (6, 8) and k[:4] in ocha):
-        members = [m for m in sy_members.get(code, []) if any(r.source in ("iom_osm", "ocha_pplp") for r in m.recs)]
+        members = [
+            m for m in sy_members.get(code, []) if any(r.source in ("iom_osm", "ocha_pplp") for r in m.recs)
+        ]
         members = members or sy_members.get(code, [])
         if not members:
             continue
@@ -1348,30 +1392,42 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
 
     # --- write
     place_rows, src_rows, name_rows = [], [], []
+    used_ids: set[str] = {a["id"] for a in admin_rows}
     for pl in places:
         ids = admin_of[id(pl)]
-        # the id comes from the shipped sources first, so that imports never rename a place
         recs_sorted = sorted(pl.recs, key=_id_priority)
-        first = recs_sorted[0]
-        ar_names = list(dict.fromkeys(n for r in sorted(recs_sorted, key=lambda r: r.pos_rank) for n in r.names_ar))
-        en_order = sorted(recs_sorted, key=lambda r: {"geonames": 0, "iom_osm": 1, "ocha_pplp": 1}.get(r.source, 2))
+        old_ids = sorted({previous[r.sid] for r in recs_sorted if r.sid in previous} - used_ids)
+        pid = old_ids[0] if old_ids else recs_sorted[0].sid
+        if pid in used_ids:
+            pid = next((r.sid for r in recs_sorted if r.sid not in used_ids), f"{pid}#{len(used_ids)}")
+        used_ids.add(pid)
+        ar_names = list(
+            dict.fromkeys(n for r in sorted(recs_sorted, key=lambda r: r.pos_rank) for n in r.names_ar)
+        )
+        en_order = sorted(
+            recs_sorted, key=lambda r: {"geonames": 0, "iom_osm": 1, "ocha_pplp": 1}.get(r.source, 2)
+        )
         en_names = list(dict.fromkeys(n for r in en_order for n in r.names_en))
         feature = _feature(pl)
         pop = max(r.population for r in recs_sorted)
-        rank = _SETTLEMENT_RANK.get(feature, 0) * 2 + min(len(recs_sorted), 4) + (math.log10(pop) if pop > 1 else 0)
+        rank = (
+            _SETTLEMENT_RANK.get(feature, 0) * 2
+            + min(len(recs_sorted), 4)
+            + (math.log10(pop) if pop > 1 else 0)
+        )
         pcode = next((r.pcode for r in recs_sorted if r.pcode), None)
         gid = next((r.geonames_id for r in recs_sorted if r.geonames_id), None)
         place_rows.append((
-            first.sid, ar_names[0] if ar_names else None, en_names[0] if en_names else None, round(pl.lat, 6),
+            pid, ar_names[0] if ar_names else None, en_names[0] if en_names else None, round(pl.lat, 6),
             round(pl.lon, 6), feature, "|".join(ids), "|".join(names_of(i)[0] for i in ids),
             "|".join(names_of(i)[1] for i in ids), pl.country, pcode, gid, round(rank, 3), near_ids.get(id(pl)),
         ))  # fmt: skip
         for r in recs_sorted:
-            src_rows.append((first.sid, r.sid, r.source))
+            src_rows.append((pid, r.sid, r.source))
             for n in r.names_ar:
-                name_rows.append((first.sid, n, bare(n), "ar", r.source))
+                name_rows.append((pid, n, bare(n), "ar", r.source))
             for n in r.names_en:
-                name_rows.append((first.sid, n, latin_key(n), "en", r.source))
+                name_rows.append((pid, n, latin_key(n), "en", r.source))
     for a in admin_rows:
         ids = a["parents"]
         place_rows.append((
@@ -1400,11 +1456,15 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
 
 
 def _id_priority(r: _Rec) -> tuple[int, str]:
-    order = {"geonames": 0, "iom_osm": 1, "wikipedia_marks": 2, "iom_audit": 3, "ocha_pplp": 5, "osm_places": 6}
-    rank = order.get(r.source, 9)
-    if r.source == "geonames" and r.adm.get("origin") != "cities500":
-        rank = 4
-    return rank, r.sid
+    order = {
+        "geonames": 0,
+        "iom_osm": 1,
+        "wikipedia_marks": 2,
+        "iom_audit": 3,
+        "ocha_pplp": 5,
+        "osm_places": 6,
+    }
+    return order.get(r.source, 9), r.sid
 
 
 def _feature(pl: _Place) -> str:
@@ -1467,9 +1527,13 @@ def build_index(
         _write_sources(conn, counts)
         conn.executemany(
             "INSERT INTO meta VALUES (?,?)",
-            [("schema_version", SCHEMA_VERSION), ("latin_key_version", LATIN_KEY_VERSION),
-             ("normalizer", normalizer_fingerprint()),
-             ("countries", ",".join(sorted(keep))), ("excluded", str(len(ex)))],
+            [
+                ("schema_version", SCHEMA_VERSION),
+                ("latin_key_version", LATIN_KEY_VERSION),
+                ("normalizer", normalizer_fingerprint()),
+                ("countries", ",".join(sorted(keep))),
+                ("excluded", str(len(ex))),
+            ],
         )
         places, merged, unplaced = _rebuild(conn)
         conn.executescript(_INDEXES)
@@ -1478,7 +1542,9 @@ def build_index(
     finally:
         conn.close()
     os.replace(tmp, out_path)
-    return BuildReport(out_path, places, names, counts, merged, unplaced, time.perf_counter() - t0, tuple(sorted(keep)))
+    return BuildReport(
+        out_path, places, names, counts, merged, unplaced, time.perf_counter() - t0, tuple(sorted(keep))
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1517,12 +1583,16 @@ def _reindex(index_path: Path, source: str, rows: int) -> BuildReport:
     finally:
         conn.close()
     cc = tuple(countries[0].split(",")) if countries and countries[0] else ()
-    return BuildReport(Path(index_path), places, names, counts, merged, unplaced, time.perf_counter() - t0, cc)
+    return BuildReport(
+        Path(index_path), places, names, counts, merged, unplaced, time.perf_counter() - t0, cc
+    )
 
 
 def _check_index(index_path: Path) -> None:
     if not Path(index_path).exists():
-        raise DataFileError(str(index_path), "gazetteer index not found; build it first (raqib gazetteer build)")
+        raise DataFileError(
+            str(index_path), "gazetteer index not found; build it first (raqib gazetteer build)"
+        )
 
 
 def rebuild_index(index_path: Path) -> BuildReport:
@@ -1589,7 +1659,9 @@ def import_ocha_pplp_csv(index_path: Path, csv_path: Path, *, rebuild: bool = Tr
         col = {k: next((header[c] for c in cands if c in header), None) for k, cands in _PPLP_COLUMNS.items()}
         missing = [k for k in ("pcode", "lat", "lon") if col[k] is None]
         if missing or (col["name_ar"] is None and col["name_en"] is None):
-            raise DataFileError(str(csv_path), f"missing columns {missing or ['name_ar/name_en']} in {list(header)}")
+            raise DataFileError(
+                str(csv_path), f"missing columns {missing or ['name_ar/name_en']} in {list(header)}"
+            )
         for i, d in enumerate(reader, start=2):
 
             def get(k: str, d: dict = d) -> str | None:
@@ -1634,7 +1706,17 @@ def import_osm_places(index_path: Path, path: Path, *, rebuild: bool = True) -> 
             lon, lat = geom["coordinates"][:2]
             oid = p.get("osm_id") or feat.get("id") or f"f{i}"
             oid = f"{p.get('osm_type', 'node')}/{oid}" if str(oid).lstrip("-").isdigit() else str(oid)
-            rows.append((oid, p.get("name"), p.get("name:ar"), p.get("name:en"), p.get("place"), float(lat), float(lon)))
+            rows.append(
+                (
+                    oid,
+                    p.get("name"),
+                    p.get("name:ar"),
+                    p.get("name:en"),
+                    p.get("place"),
+                    float(lat),
+                    float(lon),
+                )
+            )
     else:
         with _open_text(path) as fh:
             reader = csv.DictReader(fh)
@@ -1758,7 +1840,9 @@ class Gazetteer:
         for k, v in self.name_index.items():
             joined["".join(k)].extend(v)
             firsts[k[0]].append(k)
-        self.joined_index: Mapping[str, tuple[int, ...]] = {k: tuple(dict.fromkeys(v)) for k, v in joined.items()}
+        self.joined_index: Mapping[str, tuple[int, ...]] = {
+            k: tuple(dict.fromkeys(v)) for k, v in joined.items()
+        }
         self.first_words: Mapping[str, tuple[tuple[str, ...], ...]] = {w: tuple(v) for w, v in firsts.items()}
         self.max_words = max((len(k) for k in self.name_index), default=1)
         # members of every admin unit (and country), and a 0.25-degree grid, for area searches
@@ -1878,14 +1962,13 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
         for pid, n_ar, n_en, lat, lon, feat, aids, a_ar, a_en, cc, pcode, gid, rank, near_ids in conn.execute(
             "SELECT * FROM place ORDER BY rowid"
         ):
-            entries.append(
-                Entry(
-                    pid, n_ar, tuple(names_ar.get(pid, ())), n_en, tuple(names_en.get(pid, ())), lat, lon, feat,
-                    tuple(a_ar.split("|")) if aids else (), tuple(a_en.split("|")) if aids else (), cc, pcode, gid,
-                    tuple(sources.get(pid, ())), tuple(aids.split("|")) if aids else (), rank or 0.0,
-                    tuple(near_ids.split("|")) if near_ids else (),
-                )  # fmt: skip
-            )
+            entry = Entry(
+                pid, n_ar, tuple(names_ar.get(pid, ())), n_en, tuple(names_en.get(pid, ())), lat, lon, feat,
+                tuple(a_ar.split("|")) if aids else (), tuple(a_en.split("|")) if aids else (), cc, pcode, gid,
+                tuple(sources.get(pid, ())), tuple(aids.split("|")) if aids else (), rank or 0.0,
+                tuple(near_ids.split("|")) if near_ids else (),
+            )  # fmt: skip
+            entries.append(entry)
             latin_keys.append(tuple(dict.fromkeys(k for k in keys_en.get(pid, ()) if k)))
             ar_index_keys.append(tuple(dict.fromkeys(keys_ar.get(pid, ()))))
         entries_t = tuple(entries)
@@ -1894,7 +1977,9 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
         placed = {e.pcode for e in entries_t if e.pcode} | {
             s.split(":", 1)[1] for e in entries_t for s in e.sources if s.startswith("iom:")
         }
-        for pcode, name_en, p3 in conn.execute("SELECT pcode, name_en, adm3_pcode FROM iom_audit ORDER BY pcode"):
+        for pcode, name_en, p3 in conn.execute(
+            "SELECT pcode, name_en, adm3_pcode FROM iom_audit ORDER BY pcode"
+        ):
             if pcode in placed or not p3:
                 continue
             area = by_id.get(f"ocha:{p3}", by_id.get(f"ocha:{p3[:6]}"))

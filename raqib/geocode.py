@@ -72,7 +72,9 @@ _PREPOSITIONS = frozenset(
     ["في", "من", "الي", "علي", "قرب", "محيط", "حول", "داخل", "نحو", "باتجاه", "عند", "اطراف", "تابعه",
      "تابع", "مشارف", "ضواحي", "بين", "مسافه", "حدود", "ادار"]
 )  # fmt: skip
-_STOPS = frozenset(["و", "او", "مع", "التي", "الذي", "هو", "هي", "عدد", "نقاط", "لا", "تتجاوز", "مختلف", "اداريه"])
+_STOPS = frozenset(
+    ["و", "او", "مع", "التي", "الذي", "هو", "هي", "عدد", "نقاط", "لا", "تتجاوز", "مختلف", "اداريه"]
+)
 _PART_OF = frozenset(["اطراف", "اجزاء", "محيط", "ضواحي", "مشارف", "جزء", "اغلب", "معظم", "مساحات"])
 _COUNTRY_ADJ = {
     "سوري": "SY", "سوريه": "SY", "عراقي": "IQ", "عراقيه": "IQ", "يمني": "YE", "يمنيه": "YE",
@@ -251,9 +253,17 @@ def _parse_name(name: str) -> _Name:
     if toks and len(toks) > 1 and not head:
         first = toks[0][2]
         if first == "بو" or (first == "البو"):
-            forms.append(_Form(("ابو", *(t[2] for t in toks[1:])), "أبو " + " ".join(t[0] for t in toks[1:]), "variant"))
+            forms.append(
+                _Form(
+                    ("ابو", *(t[2] for t in toks[1:])), "أبو " + " ".join(t[0] for t in toks[1:]), "variant"
+                )
+            )
         elif first == "ابو":
-            forms.append(_Form(("بو", *(t[2] for t in toks[1:])), "البو " + " ".join(t[0] for t in toks[1:]), "variant"))
+            forms.append(
+                _Form(
+                    ("بو", *(t[2] for t in toks[1:])), "البو " + " ".join(t[0] for t in toks[1:]), "variant"
+                )
+            )
     seen: set[tuple[str, ...]] = set()
     uniq = []
     for f in forms:
@@ -427,7 +437,7 @@ def _fuzzy(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]]
     for pool, thr, small in pools:
         best: dict[tuple[int, str], _Cand] = {}
 
-        def put(c: _Cand, key: tuple[int, str]) -> None:
+        def put(c: _Cand, key: tuple[int, str], best: dict[tuple[int, str], _Cand] = best) -> None:
             if key not in best or best[key].base < c.base:
                 best[key] = c
 
@@ -437,7 +447,9 @@ def _fuzzy(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]]
                     continue
                 cutoff = PREFILTER_SMALL if small else PREFILTER
                 keys, metas = pool.block(base)
-                for _k, _s, j in process.extract(base, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=20):
+                for _k, _s, j in process.extract(
+                    base, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=20
+                ):
                     k, idx, kind = metas[j]
                     sim = latin_similarity(full, k)
                     if kind == "ar":
@@ -503,7 +515,15 @@ def _pick(gaz: Gazetteer, hits: Sequence[int], kind: str | None, countries: Sequ
         elif kind == "district":
             s += (4 if sub else 6) if f == "district" else (1 if f in ("city", "town") else -2)
         elif kind == "countryside":
-            s += 5 if f == "governorate" else (3 if not sub else 2.5) if f == "district" else 2 if f in ("city", "town") else 0
+            s += (
+                5
+                if f == "governorate"
+                else (3 if not sub else 2.5)
+                if f == "district"
+                else 2
+                if f in ("city", "town")
+                else 0
+            )
         elif kind == "country":
             s += 5 if f == "country" else -3
         elif kind == "point":
@@ -623,7 +643,7 @@ def parse_context(gaz: Gazetteer, context: str | None) -> ContextInfo:
         dist: float | None = None
         i = 0
 
-        def add(m: _Mention, end: int) -> int:
+        def add(m: _Mention, end: int, toks: list[tuple[str, str, str]] = toks) -> int:
             nonlocal kind, bearing, dist
             m.bearing, m.dist = bearing, dist
             sector, used = _direction(toks, end)  # "ريف حماه الشمالي الشرقي"
@@ -663,13 +683,23 @@ def parse_context(gaz: Gazetteer, context: str | None) -> ContextInfo:
                 i += 1
                 continue
             if n:
-                i = add(_Mention(hits, " ".join(t[0] for t in toks[i : i + n]), tuple(stems[i : i + n]), kind), i + n)
+                i = add(
+                    _Mention(hits, " ".join(t[0] for t in toks[i : i + n]), tuple(stems[i : i + n]), kind),
+                    i + n,
+                )
                 continue
             if kind in ("point", "subdistrict", "district", "governorate"):
                 # a name the gazetteer does not know in Arabic: up to three words, resolved below
                 j = i
-                while j < len(toks) and j - i < 3 and toks[j][2] not in _GENERIC and toks[j][2] not in _DIRECTIONS \
-                        and toks[j][2] not in _PREPOSITIONS and toks[j][2] not in _STOPS and not toks[j][2].isdigit():
+                while (
+                    j < len(toks)
+                    and j - i < 3
+                    and toks[j][2] not in _GENERIC
+                    and toks[j][2] not in _DIRECTIONS
+                    and toks[j][2] not in _PREPOSITIONS
+                    and toks[j][2] not in _STOPS
+                    and not toks[j][2].isdigit()
+                ):
                     j += 1  # fmt: skip
                 if j > i:
                     i = add(_Mention(None, " ".join(t[0] for t in toks[i:j]), tuple(stems[i:j]), kind), j)
@@ -891,7 +921,9 @@ def _context_place0(gaz: Gazetteer, name: str, ctx: ContextInfo, parent_place: P
         if a.target is not None:
             return Place(name, round(a.target[0], 5), round(a.target[1], 5), e.id, _admin(e), e.country, "district",
                          "context", 0.35, pcode)  # fmt: skip
-        score = {"city": 0.4, "town": 0.4, "district": 0.3, "governorate": 0.2, "country": 0.1}.get(e.feature, 0.35)
+        score = {"city": 0.4, "town": 0.4, "district": 0.3, "governorate": 0.2, "country": 0.1}.get(
+            e.feature, 0.35
+        )
         return _place(gaz, name, e, _CONTEXT_PRECISION.get(e.feature, "town"), "context", score, pcode=pcode)
     for cc in ctx.countries:
         e = gaz.get(f"country:{cc}")
@@ -908,7 +940,9 @@ def _within(gaz: Gazetteer, name: str) -> Place | None:
         cs = [e for e in (gaz.get(f"country:{c}") for c in info.countries) if e is not None]
         if len(cs) >= 2:
             lat, lon = sum(c.lat for c in cs) / len(cs), sum(c.lon for c in cs) / len(cs)
-            return Place(name, round(lat, 5), round(lon, 5), cs[0].id, (), cs[0].country, "country", "context", 0.1)
+            return Place(
+                name, round(lat, 5), round(lon, 5), cs[0].id, (), cs[0].country, "country", "context", 0.1
+            )
         return None
     if len(pts) == 1:
         e = pts[0]
@@ -946,8 +980,10 @@ def geocode(
         if parent_place is None:
             parent_place = geocode(gaz, parent, context, country, near)
             _cache_put(gaz, pk, parent_place)
-        if parent_place.lat is not None and parent_place.gazetteer_id and parent_place.precision in (
-            "village", "town", "city"
+        if (
+            parent_place.lat is not None
+            and parent_place.gazetteer_id
+            and parent_place.precision in ("village", "town", "city")
         ):
             pe = gaz.get(parent_place.gazetteer_id)
             if pe is not None:
@@ -993,7 +1029,15 @@ def geocode(
         if hp.lat is not None and hp.precision in ("city", "town", "village") and hp.gazetteer_id:
             he = gaz.get(hp.gazetteer_id)
             if he is not None:
-                return _place(gaz, name, he, _CONTEXT_PRECISION.get(he.feature, "town"), "context", 0.5 * hp.score, pcode=None)
+                return _place(
+                    gaz,
+                    name,
+                    he,
+                    _CONTEXT_PRECISION.get(he.feature, "town"),
+                    "context",
+                    0.5 * hp.score,
+                    pcode=None,
+                )
     if parent_place is None and area_hint is not None:
         # a community known only by P-code: its sub-district, unless the context names a town in it
         town = next((a for a in ctx.anchors if a.kind == "point"), None)

@@ -1,0 +1,155 @@
+"""Each rule family on small sentences written for these tests, with a made-up actor dictionary
+and gazetteer so that the production dictionaries can grow without breaking them. Negations,
+denials, attempts and hedges must not produce a (certain) event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from raqib.events import EventCoder, Located, load_rules
+from raqib.model import Event, Place
+from raqib.normalize import bare, normalize
+from raqib.recognize.actors import ActorFinder
+from raqib.recognize.dates import find_dates
+from raqib.recognize.numbers import find_quantities
+from raqib.recognize.places import PlaceFinder
+from raqib.segment import segment
+
+
+@dataclass(frozen=True)
+class _Alias:
+    actor: str
+    countries: frozenset[str] = frozenset()
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    kind: str = "name"
+
+
+ALIASES = {
+    "قوات الصقر": "HAWK",
+    "جماعة النسر": "EAGLE",
+    "الطيران الحربي الأزرق": "BLUE-AIR",
+    "المدنيين": "CIVILIANS",
+    "الأهالي": "CIVILIANS",
+}
+PLACES = ["الزيتونة", "البرتقال", "تل الرمان", "كفر التين"]
+
+
+@pytest.fixture(scope="module")
+def code():  # type: ignore[no-untyped-def]
+    index: dict[tuple[str, ...], list[_Alias]] = {}
+    for alias, actor in ALIASES.items():
+        index.setdefault(tuple(bare(alias).split()), []).append(_Alias(actor))
+    actors = ActorFinder(index)
+    names = {tuple(bare(p).split()): (n,) for n, p in enumerate(PLACES)}
+    places = PlaceFinder(names, 2, blocked=frozenset(k[0] for k in index if len(k) == 1))
+    coder = EventCoder(load_rules(), frozenset(), [("BLUE-AIR", "HAWK", None, None)])
+
+    def _code(text: str, published: str = "2020-05-10") -> list[Event]:
+        day = dt.date.fromisoformat(published)
+        norm = normalize(text)
+        sentences = segment(text, norm)
+        mentions = [m for s in sentences for m in places.find(text, s)]
+        located = [Located(m, Place(m.name, 1.0, 1.0, None, (), None, "village"), False) for m in mentions]
+        found = actors.find(text, sentences)
+        return coder.code(text, sentences, found, located, find_quantities(text, norm), find_dates(text, day, norm), day)
+
+    return _code
+
+
+def _summary(events: list[Event]) -> list[tuple[str, str | None, str | None, str | None]]:
+    return [(e.kind, e.actor1, e.actor2, e.place.name_ar if e.place else None) for e in events]
+
+
+def test_capture_of_two_villages_is_two_events(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت قوات الصقر على قريتي الزيتونة والبرتقال بعد معارك مع جماعة النسر.")
+    assert _summary(evs) == [("takeover", "HAWK", "EAGLE", "الزيتونة"), ("takeover", "HAWK", "EAGLE", "البرتقال")]
+    assert all(e.rule_id == "takeover.seize.v1" for e in evs)
+
+
+def test_capture_from_named_side(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("تمكنت قوات الصقر من انتزاع بلدة تل الرمان من جماعة النسر اليوم.")
+    assert _summary(evs) == [("takeover", "HAWK", "EAGLE", "تل الرمان")]
+    assert evs[0].date is not None and evs[0].date.start == dt.date(2020, 5, 10)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "لم تتمكن قوات الصقر من السيطرة على قرية الزيتونة.",
+        "نفت قوات الصقر سيطرتها على قرية الزيتونة.",
+        "تحاول قوات الصقر السيطرة على قرية الزيتونة منذ أيام.",
+        "تسعى جماعة النسر إلى استعادة قرية البرتقال.",
+        "المناطق الخاضعة لسيطرة جماعة النسر تشمل قرية الزيتونة.",
+    ],
+)
+def test_negated_denied_attempted_or_stated_control_is_not_a_capture(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert [e for e in code(text) if e.kind == "takeover"] == []
+
+
+def test_hedged_report_is_speculative(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("يرجح ناشطون أن قوات الصقر سيطرت على قرية الزيتونة.")
+    assert [e.certainty for e in evs] == ["speculative"]
+
+
+def test_claim_by_a_party_is_claimed_with_its_claimant(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أعلنت قوات الصقر في بيان سيطرتها على قرية الزيتونة.")
+    assert [(e.kind, e.certainty, e.claimant) for e in evs] == [("takeover", "claimed", "HAWK")]
+
+
+def test_air_strike_with_casualties(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("شن الطيران الحربي الأزرق ثلاث غارات على قرية البرتقال، ما أدى إلى مقتل خمسة مدنيين وإصابة 12 آخرين.")
+    assert [(e.kind, e.actor1) for e in evs] == [("airstrike", "BLUE-AIR")]
+    counts = {k: q.stated for k, q in evs[0].counts}
+    assert counts == {"strikes": 3, "fatalities": 5, "civilians_killed": 5, "injured": 12}
+
+
+def test_shelling_by_ground_forces(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر بقذائف الهاون قرية الزيتونة.")
+    assert [(e.kind, e.actor1) for e in evs] == [("shelling", "EAGLE")]
+
+
+def test_car_bomb_is_one_explosion_with_unknown_author(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قتل 4 أشخاص وأصيب 20 آخرون جراء انفجار سيارة مفخخة في قرية كفر التين.")
+    assert _summary(evs) == [("explosion", "UNKNOWN", None, "كفر التين")]
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 4, "injured": 20}
+
+
+def test_follow_up_sentence_adds_numbers_to_the_same_explosion(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وقع انفجار عبوة ناسفة في قرية الزيتونة. وأودى الانفجار بحياة ستة أشخاص.")
+    assert len(evs) == 1
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 6}
+
+
+def test_arrest_surrender_and_release(code) -> None:  # type: ignore[no-untyped-def]
+    arrest = code("اعتقلت قوات الصقر أكثر من 30 عنصرا من جماعة النسر في قرية الزيتونة.")
+    assert _summary(arrest) == [("arrest", "HAWK", "EAGLE", "الزيتونة")]
+    q = dict(arrest[0].counts)["arrested"]
+    assert (q.stated, q.low, q.qualifier) == (30, 31, "more_than")
+    surrender = code("سلم 15 عنصرا من جماعة النسر أنفسهم إلى قوات الصقر.")
+    assert [(e.kind, e.actor2) for e in surrender] == [("surrender", "HAWK")]
+    release = code("أفرجت جماعة النسر عن 7 من الأهالي في قرية البرتقال.")
+    assert [(e.kind, e.actor1) for e in release] == [("release", "EAGLE")]
+
+
+def test_clash_between_two_sides(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("اندلعت اشتباكات عنيفة بين قوات الصقر وجماعة النسر في محيط قرية البرتقال.")
+    assert [(e.kind, {e.actor1, e.actor2}) for e in evs] == [("clash", {"HAWK", "EAGLE"})]
+
+
+def test_protest_and_agreement(code) -> None:  # type: ignore[no-untyped-def]
+    assert [e.kind for e in code("خرج الأهالي في مظاهرة ضد جماعة النسر في قرية الزيتونة.")] == ["protest"]
+    agreement = code("توصلت قوات الصقر وجماعة النسر إلى اتفاق تسوية في قرية البرتقال.")
+    assert [e.kind for e in agreement] == ["agreement"]
+
+
+def test_background_capture_has_no_date_of_its_own(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وكانت قوات الصقر قد سيطرت في وقت سابق على قرية الزيتونة.")
+    assert len(evs) == 1 and evs[0].background and evs[0].date is None
+
+
+def test_a_sentence_without_conflict_yields_nothing(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("افتتحت مديرية التربية مدرسة جديدة في قرية الزيتونة وسط حضور الأهالي.") == []
