@@ -325,24 +325,35 @@ def _split_quals(key: str) -> tuple[str, frozenset[str]]:
     return " ".join(p for p in parts if not p.startswith("^")), frozenset(p for p in parts if p[0] == "^")
 
 
+@lru_cache(maxsize=131072)
+def _parts(base: str) -> tuple[str, str, str, bool]:
+    """(base, joined without spaces and doubles, consonant skeleton, has a glued article)."""
+    joined = _DOUBLE.sub(r"\1", base.replace(" ", "")) if " " in base else base
+    return base, joined, _skeleton(base), base[:2] == "al" and len(base) > 5
+
+
 def latin_similarity(a: str, b: str) -> float:
-    """Similarity (0-100) of two ``latin_key`` keys; qualifiers must agree when both have some."""
+    """Similarity (0-100) of two ``latin_key`` keys; qualifiers must agree when both have some.
+
+    Half the rapidfuzz ratio of the folded keys (or of the keys without spaces, less 3), half
+    the ratio of their consonant skeletons; an article glued to one name only is ignored; 6
+    points off when one name has a qualifier (Fawqani, Kabir ...) the other lacks.
+    """
     ba, qa = _split_quals(a)
     bb, qb = _split_quals(b)
-    if qa and qb and qa != qb:
-        return 0.0
-    if not ba or not bb:
+    if (qa and qb and qa != qb) or not ba or not bb:
         return 0.0
     if ba[:2] == "al" and bb[:2] != "al" and len(ba) > 5:
         ba = ba[2:]  # an article glued to the name ("Alsafafnah")
     elif bb[:2] == "al" and ba[:2] != "al" and len(bb) > 5:
         bb = bb[2:]
+    _, ja, sa, _ = _parts(ba)
+    _, jb, sb, _ = _parts(bb)
     score = fuzz.ratio(ba, bb)
-    if " " in ba or " " in bb:
-        ja, jb = _DOUBLE.sub(r"\1", ba.replace(" ", "")), _DOUBLE.sub(r"\1", bb.replace(" ", ""))
+    if ja is not ba or jb is not bb:
         score = max(score, fuzz.ratio(ja, jb) - 3.0)
     if SKELETON_WEIGHT:
-        score = (1 - SKELETON_WEIGHT) * score + SKELETON_WEIGHT * fuzz.ratio(_skeleton(ba), _skeleton(bb))
+        score = (1 - SKELETON_WEIGHT) * score + SKELETON_WEIGHT * fuzz.ratio(sa, sb)
     if qa != qb:
         score -= 6.0
     return score

@@ -1,0 +1,1 @@
+"""Recognisers: actors, places, numbers and dates in a segmented document."""
