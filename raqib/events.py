@@ -21,7 +21,7 @@ from importlib.abc import Traversable
 
 from raqib.errors import DataFileError
 from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
-from raqib.normalize import bare
+from raqib.normalize import bare, match_key
 
 KINDS = (
     "takeover", "withdrawal", "clash", "airstrike", "shelling", "explosion", "suicide_attack", "killing",
@@ -687,10 +687,10 @@ def _lead_word(word: str) -> bool:
 
 
 def _connector(word: str, connectors: frozenset[str]) -> bool:
-    w = word.replace("\u0640", "")
+    w = match_key(word)
     if w.startswith("و") and len(w) > 1 and w[1:] in connectors:
         return True
-    return w in connectors or w in ("إضافة", "إلى", "بالإضافة") or bool(_GENERIC_WORD.match(w))
+    return w in connectors or w in ("اضافه", "بالاضافه") or bool(_GENERIC_WORD.match(word.replace("\u0640", "")))
 
 
 def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[_Trigger]) -> dict[int, list[Quantity]]:

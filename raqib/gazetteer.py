@@ -326,10 +326,11 @@ def _split_quals(key: str) -> tuple[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=131072)
-def _parts(base: str) -> tuple[str, str, str, bool]:
-    """(base, joined without spaces and doubles, consonant skeleton, has a glued article)."""
-    joined = _DOUBLE.sub(r"\1", base.replace(" ", "")) if " " in base else base
-    return base, joined, _skeleton(base), base[:2] == "al" and len(base) > 5
+def _parts(base: str) -> tuple[str | None, str]:
+    """(the base without spaces and doubled letters, or None when it has no space; its consonant
+    skeleton)."""
+    joined = _DOUBLE.sub(r"\1", base.replace(" ", "")) if " " in base else None
+    return joined, _skeleton(base)
 
 
 def latin_similarity(a: str, b: str) -> float:
@@ -347,11 +348,11 @@ def latin_similarity(a: str, b: str) -> float:
         ba = ba[2:]  # an article glued to the name ("Alsafafnah")
     elif bb[:2] == "al" and ba[:2] != "al" and len(bb) > 5:
         bb = bb[2:]
-    _, ja, sa, _ = _parts(ba)
-    _, jb, sb, _ = _parts(bb)
+    ja, sa = _parts(ba)
+    jb, sb = _parts(bb)
     score = fuzz.ratio(ba, bb)
-    if ja is not ba or jb is not bb:
-        score = max(score, fuzz.ratio(ja, jb) - 3.0)
+    if ja is not None or jb is not None:
+        score = max(score, fuzz.ratio(ja or ba, jb or bb) - 3.0)
     if SKELETON_WEIGHT:
         score = (1 - SKELETON_WEIGHT) * score + SKELETON_WEIGHT * fuzz.ratio(sa, sb)
     if qa != qb:

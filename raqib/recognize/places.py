@@ -246,6 +246,17 @@ class PlaceFinder:
             e = self._name_end(toks, k, None)
             if e == k:
                 break
+            # In a comma-separated list an item runs to the next comma or "و": "خراب بيت، كاني شيت".
+            while (
+                e < len(toks)
+                and e - k < 3
+                and not self._broken(toks[e - 1], toks[e])
+                and not toks[e].clitics.startswith("و")
+                and not _is_stop(toks[e], self.lex)
+                and toks[e].stem not in self.lex.generic
+                and not toks[e].key.isdigit()
+            ):
+                e += 1
             names.append((k, e))
             k = e
         return names
@@ -313,6 +324,7 @@ class PlaceFinder:
         # A conjunction or preposition glued to the first word is not part of the name; the
         # article is ("الكشمة").
         drop = first.clitics[:-2] if first.clitics.endswith("ال") else first.clitics
+        drop = drop.replace("ك", "")  # ك is far likelier the name's first letter (كفر، كركوك) than "like"
         if generic is None and (first.key in self.whole_words or strip_article(first.key) in self.whole_words):
             drop = ""  # "بغداد", "ليبيا": the letter is part of the name
         if generic is not None and not (s > 0 and _generic(toks[s - 1], self.lex) is None):
@@ -347,9 +359,10 @@ class PlaceFinder:
                 return None, None
         first = toks[e]
         lex = self.lex
+        on_axis = first.key == "علي" and e + 1 < len(toks) and toks[e + 1].key in ("محور", "طريق", "جبهه")
         starts_context = first.key in ("التابعه", "التابع", "الواقعه", "الواقع") or (
             first.key in ("في", "ب") or (first.clitics in ("ب",) and _generic(first, lex) == "ريف")
-        ) or first.stem in lex.directions or first.key in lex.directions
+        ) or first.stem in lex.directions or first.key in lex.directions or on_axis
         if not starts_context:
             return None, None
         k = e
