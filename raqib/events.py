@@ -243,6 +243,9 @@ class EventCoder:
         before = toks[max(0, trig.start - 2) : trig.start]
         if any(t.key in self.cue["negation_before"] for t in before):
             return True
+        near = toks[max(0, trig.start - 3) : trig.end + 2]
+        if any(t.key in self.cue["habitual"] or t.stem in self.cue["habitual"] for t in near):
+            return True  # "تشهد المنطقة تفجيرات متكررة": a pattern, not one event
         wider = toks[max(0, trig.start - 6) : trig.start]
         for k, t in enumerate(wider[:-1]):
             if t.key in ("لم", "لن", "لا") and wider[k + 1].key in self.cue["ability"]:

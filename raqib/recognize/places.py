@@ -360,9 +360,11 @@ class PlaceFinder:
         first = toks[e]
         lex = self.lex
         on_axis = first.key == "علي" and e + 1 < len(toks) and toks[e + 1].key in ("محور", "طريق", "جبهه")
+        # "في مقبرة الهواري بمدينة بنغازي": the town after a landmark or village is its container.
+        in_town = first.clitics == "ب" and first.stem in ("مدينه", "بلده", "محافظه", "ولايه", "منطقه", "قضاء", "ناحيه")
         starts_context = first.key in ("التابعه", "التابع", "الواقعه", "الواقع") or (
             first.key in ("في", "ب") or (first.clitics in ("ب",) and _generic(first, lex) == "ريف")
-        ) or first.stem in lex.directions or first.key in lex.directions or on_axis
+        ) or first.stem in lex.directions or first.key in lex.directions or on_axis or in_town
         if not starts_context:
             return None, None
         k = e
