@@ -201,6 +201,7 @@ def evaluate_cmd(
 
 def predict_gold(gold: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Extract every gold document from its text alone: annotations never reach the pipeline."""
+    from raqib.dedup import assign_clusters
     from raqib.ingest import document_from_json
     from raqib.pipeline import extract
     from raqib.record import to_record
@@ -212,7 +213,7 @@ def predict_gold(gold: list[dict[str, Any]]) -> list[dict[str, Any]]:
         visible = {k: g[k] for k in ("id", "text", "published", "title", "url", "outlet", "source") if k in g}
         doc = document_from_json(visible, origin=str(g["id"]))
         out.append(to_record(extract(doc, res), res.state_actors, versions["rules"], versions["gazetteer"]))
-    return out
+    return assign_clusters(out)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

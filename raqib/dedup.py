@@ -1,0 +1,113 @@
+"""One happening reported by several outlets becomes one cluster of events.
+
+Two events of different reports are taken to describe the same happening when their kinds are
+in the same group (takeover/withdrawal, remote violence, battles …), their acting sides agree
+(either order for clashes and agreements; an unknown side agrees with any), they happened at the
+same place (same name, one name inside the other as whole words, or within 5 km) and their days
+are at most three days apart (outlets date the same capture differently). Events that only look
+alike — the same village taken and retaken, neighbouring villages, different days — stay apart
+because one of these tests fails. Clusters are the connected groups of such pairs; each event
+of a cluster carries the same ``cluster`` id in the output record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from raqib.normalize import bare
+
+GROUPS = {
+    "takeover": "territory", "withdrawal": "territory",
+    "airstrike": "remote", "shelling": "remote", "explosion": "remote", "suicide_attack": "remote",
+    "clash": "battle", "internal_clash": "battle", "siege": "battle",
+    "surrender": "yield", "defection": "yield",
+    "arrest": "detain", "abduction": "detain", "release": "detain",
+    "killing": "killing", "protest": "protest", "agreement": "agreement", "other": "other",
+}  # fmt: skip
+_UNORDERED = frozenset(["clash", "internal_clash", "agreement"])
+MAX_KM = 5.0
+MAX_DAYS = 3
+
+
+def _km(a: dict[str, Any], b: dict[str, Any]) -> float | None:
+    if None in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
+        return None
+    la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def _same_place(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    if not a or not b:
+        return False
+    wa, wb = bare(a["name_ar"]).split(), bare(b["name_ar"]).split()
+    if wa and wb:
+        short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+        if any(long_[i : i + len(short)] == short for i in range(len(long_) - len(short) + 1)):
+            return True
+    km = _km(a, b)
+    # Two places located only at a coarse level (the same town for two villages) are not the same.
+    fine = a.get("precision") in ("village", "town", "city", "neighbourhood", "landmark", "camp")
+    return km is not None and km <= MAX_KM and fine and a.get("precision") == b.get("precision")
+
+
+def _day(ev: dict[str, Any]) -> dt.date | None:
+    d = ev.get("date")
+    return dt.date.fromisoformat(d["from"]) if d else None
+
+
+def _same_sides(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    def agree(x: str | None, y: str | None) -> bool:
+        return x == y or "UNKNOWN" in (x, y)
+
+    if a["kind"] in _UNORDERED and b["kind"] in _UNORDERED:
+        return {a["actor1"], a["actor2"]} == {b["actor1"], b["actor2"]} or agree(a["actor1"], b["actor1"])
+    return agree(a["actor1"], b["actor1"])
+
+
+def same_happening(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two events of different reports describe one happening (see the module text)."""
+    if GROUPS.get(a["kind"]) != GROUPS.get(b["kind"]) or not _same_sides(a, b):
+        return False
+    if not _same_place(a.get("location"), b.get("location")):
+        return False
+    da, db = _day(a), _day(b)
+    return da is None or db is None or abs((da - db).days) <= MAX_DAYS
+
+
+def assign_clusters(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of the records in which events of one happening share a ``cluster`` id."""
+    items = [(r, k) for r, rec in enumerate(records) for k in range(len(rec["events"]))]
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_group: dict[str, list[int]] = {}
+    for n, (r, k) in enumerate(items):
+        by_group.setdefault(GROUPS.get(records[r]["events"][k]["kind"], "other"), []).append(n)
+    for members in by_group.values():
+        for x, i in enumerate(members):
+            ri, ki = items[i]
+            for j in members[x + 1 :]:
+                rj, kj = items[j]
+                if ri != rj and same_happening(records[ri]["events"][ki], records[rj]["events"][kj]):
+                    parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for n in range(len(items)):
+        groups.setdefault(find(n), []).append(n)
+    out = [{**rec, "events": [dict(e) for e in rec["events"]]} for rec in records]
+    for members in groups.values():
+        keys = sorted(f"{records[items[n][0]]['id']}#{items[n][1]}" for n in members)
+        cluster = "evt-" + hashlib.sha256("|".join(keys).encode()).hexdigest()[:12]
+        for n in members:
+            r, k = items[n]
+            out[r]["events"][k]["cluster"] = cluster
+    return out
