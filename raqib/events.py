@@ -192,6 +192,20 @@ class EventCoder:
         self.state = state_actors
         self.cue = rules.cues
         self.alliances = tuple(alliances)
+        self._first_cache: dict[tuple[str, str], tuple[Rule, ...]] = {}
+
+    def _starting(self, tok: Token) -> tuple[Rule, ...]:
+        """The rules whose first pattern matches a token, memoised by the token's key and stem:
+        news vocabulary repeats, so almost every look-up after the first thousand documents is a
+        dictionary hit."""
+        cache_key = (tok.key, tok.stem)
+        hit = self._first_cache.get(cache_key)
+        if hit is None:
+            if len(self._first_cache) > 500_000:
+                self._first_cache.clear()
+            hit = tuple(r for r in self.rules.rules if _tok_matches(r.patterns[0][0], tok))
+            self._first_cache[cache_key] = hit
+        return hit
 
     def allies(self, actor: str | None, day: dt.date | None) -> frozenset[str]:
         """Actors allied with ``actor`` on ``day`` (any day when unknown)."""
@@ -209,10 +223,10 @@ class EventCoder:
     def triggers(self, sentence: Sentence, blocked: set[int]) -> list[_Trigger]:
         """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires."""
         found: list[_Trigger] = []
-        for i in range(len(sentence.tokens)):
+        for i, tok in enumerate(sentence.tokens):
             if i in blocked:
                 continue
-            for rule in self.rules.rules:
+            for rule in self._starting(tok):
                 end = _match(rule, sentence.tokens, i, blocked)
                 if end:
                     found.append(_Trigger(rule, i, end))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 #: The groups of the character map, in the order they are listed in the data file.
@@ -62,26 +62,35 @@ class Normalized:
         return self.offsets[key_start], self.offsets[key_end - 1] + 1
 
 
+@cache
+def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
+    """The full translation table (the character map plus ASCII lower-casing) and a pattern
+    matching every character the map deletes."""
+    table = dict(_charmap())
+    for c in range(ord("A"), ord("Z") + 1):
+        table.setdefault(c, chr(c + 32))
+    deleted = "".join(re.escape(chr(c)) for c, v in table.items() if v == "")
+    return table, re.compile(f"[{deleted}]")
+
+
 def normalize(text: str) -> Normalized:
     """The matching key of ``text`` with its offset map (see the module docstring)."""
-    table = _charmap()
-    out: list[str] = []
+    table, deleted = _tables()
+    key = text.translate(table)
+    if len(key) == len(text):
+        return Normalized(key, tuple(range(len(text) + 1)))
     offsets: list[int] = []
-    for i, ch in enumerate(text):
-        mapped = table.get(ord(ch))
-        if mapped is None:
-            mapped = ch.lower() if ch.isascii() else ch
-        if mapped:
-            out.append(mapped)
-            offsets.append(i)
-    offsets.append(len(text))
-    return Normalized("".join(out), tuple(offsets))
+    prev = 0
+    for m in deleted.finditer(text):
+        offsets.extend(range(prev, m.start()))
+        prev = m.end()
+    offsets.extend(range(prev, len(text) + 1))
+    return Normalized(key, tuple(offsets))
 
 
 def match_key(text: str) -> str:
     """The matching key alone, for dictionary entries and look-ups."""
-    table = _charmap()
-    return "".join(table.get(ord(ch), ch.lower() if ch.isascii() else ch) for ch in text)
+    return text.translate(_tables()[0])
 
 
 #: Proclitics that may be glued to the front of a word, longest first. Only the conjunctions and
@@ -91,6 +100,7 @@ _PROCLITICS = ("وبال", "وال", "فال", "بال", "كال", "ولل", "ل
 _WORD = re.compile(r"[\w\u0600-\u06ff]+")
 
 
+@lru_cache(maxsize=200_000)
 def strip_clitics(key: str, min_stem: int = 3) -> tuple[str, str]:
     """Split a word key into (proclitics, stem), removing و ف ب ل ك and the article ال.
 
