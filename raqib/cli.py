@@ -242,8 +242,8 @@ def geocode(
     """Put a place name on the map and show how it was matched and the alternatives."""
     from dataclasses import asdict
 
-    from raqib.geocode import geocode as run
     from raqib.gazetteer import load_gazetteer
+    from raqib.geocode import geocode as run
 
     try:
         gaz = load_gazetteer()

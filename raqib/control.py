@@ -69,11 +69,15 @@ def claims_from_statements(
             ) or bool(_HOLD_VERBS.fullmatch(tok.stem) and (k == 0 or toks[k - 1].key not in ("لم", "لن")))
             if not is_state:
                 continue
-            if _HOLD_VERBS.fullmatch(tok.stem) and tok.stem.startswith(("ي", "ت")):
-                # Present tense is a statement when "still" precedes it or it is not the headline
-                # form of a fresh capture (the title line uses the present for news).
-                if sentence.paragraph == 0 and not any(t.key in _STILL for t in toks[max(0, k - 3) : k]):
-                    continue
+            # Present tense is a statement when "still" precedes it or it is not the headline
+            # form of a fresh capture (the title line uses the present for news).
+            if (
+                _HOLD_VERBS.fullmatch(tok.stem)
+                and tok.stem.startswith(("ي", "ت"))
+                and sentence.paragraph == 0
+                and not any(t.key in _STILL for t in toks[max(0, k - 3) : k])
+            ):
+                continue
             controller = _controller(toks, k, sentence, actors)
             if controller is None:
                 continue
@@ -82,7 +86,7 @@ def claims_from_statements(
             listed = [
                 p
                 for p in places
-                if not p.context_only and toks[k].end_char <= p.mention.start_char < clause_end
+                if not p.context_only and tok.end_char <= p.mention.start_char < clause_end
             ]
             date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
             for loc in listed:

@@ -111,7 +111,7 @@ def strip_clitics(key: str, min_stem: int = 3) -> tuple[str, str]:
     for clitic in _PROCLITICS:
         if key.startswith(clitic) and len(key) - len(clitic) >= min_stem:
             rest = key[len(clitic) :]
-            if clitic.endswith("ال") or clitic.endswith("لل"):
+            if clitic.endswith(("ال", "لل")):
                 # "لل" is ل + ال with the alef dropped ("للنظام" = ل + النظام).
                 return clitic, rest
             if rest.startswith("ال") and len(rest) - 2 >= min_stem:

@@ -15,7 +15,7 @@ RAQIB = [sys.executable, "-m", "raqib.cli"]
 
 def _raqib(*args: str, cwd: Path | None = None, stdin: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     return subprocess.run(
-        [*RAQIB, *args], capture_output=True, text=True, cwd=cwd, input=stdin, timeout=300,
+        [*RAQIB, *args], capture_output=True, text=True, cwd=cwd, input=stdin, timeout=300, check=False,
         env={**os.environ, **(env or {})},
     )  # fmt: skip
 

@@ -5,10 +5,10 @@ denials, attempts and hedges must not produce a (certain) event."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 
+from raqib.actors import Alias
 from raqib.events import EventCoder, Located, load_rules
 from raqib.model import Event, Place
 from raqib.normalize import bare, normalize
@@ -17,16 +17,6 @@ from raqib.recognize.dates import find_dates
 from raqib.recognize.numbers import find_quantities
 from raqib.recognize.places import PlaceFinder
 from raqib.segment import segment
-
-
-@dataclass(frozen=True)
-class _Alias:
-    actor: str
-    countries: frozenset[str] = frozenset()
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-    kind: str = "name"
-
 
 ALIASES = {
     "قوات الصقر": "HAWK",
@@ -40,9 +30,10 @@ PLACES = ["الزيتونة", "البرتقال", "تل الرمان", "كفر �
 
 @pytest.fixture(scope="module")
 def code():  # type: ignore[no-untyped-def]
-    index: dict[tuple[str, ...], list[_Alias]] = {}
+    index: dict[tuple[str, ...], list[Alias]] = {}
     for alias, actor in ALIASES.items():
-        index.setdefault(tuple(bare(alias).split()), []).append(_Alias(actor))
+        key = bare(alias)
+        index.setdefault(tuple(key.split()), []).append(Alias(alias, key, actor, frozenset(), None, None, "name", ""))
     actors = ActorFinder(index)
     names = {tuple(bare(p).split()): (n,) for n, p in enumerate(PLACES)}
     places = PlaceFinder(names, 2, blocked=frozenset(k[0] for k in index if len(k) == 1))

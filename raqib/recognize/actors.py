@@ -19,21 +19,11 @@ class AliasLike(Protocol):
     """What the finder needs of a dictionary alias (see ``raqib.actors.Alias``)."""
 
     actor: str
-    countries: frozenset[str]
-    valid_from: dt.date | None
-    valid_to: dt.date | None
     kind: str
 
-
-def _applies(alias: AliasLike, country: str | None, day: dt.date | None) -> bool:
-    if alias.countries and country is not None and country not in alias.countries:
-        return False
-    if day is not None:
-        if alias.valid_from is not None and day < alias.valid_from:
-            return False
-        if alias.valid_to is not None and day > alias.valid_to:
-            return False
-    return True
+    def applies(self, country: str | None = None, day: dt.date | None = None) -> bool:
+        """Whether the alias names its actor in a report about ``country`` on ``day``."""
+        ...
 
 
 class ActorFinder:
@@ -71,7 +61,7 @@ class ActorFinder:
                     for j in range(i, min(len(toks), i + self.max_words)):
                         if j > i:
                             words.append(toks[j].stem)
-                        candidates = [a for a in self.index.get(tuple(words), ()) if _applies(a, country, day)]
+                        candidates = [a for a in self.index.get(tuple(words), ()) if a.applies(country, day)]
                         if candidates and (best is None or j + 1 - i > best[0]):
                             chosen = self._choose(candidates, out)
                             best = (j + 1 - i, chosen, first == tok.key)

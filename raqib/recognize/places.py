@@ -144,9 +144,9 @@ class PlaceFinder:
             return j  # "بلدة وثلاث قرى": a conjunction right after the generic word starts no name
         gaz = self._gaz_match(toks, j, n)
         end = j + 1
-        if toks[j].stem in lex.heads or toks[j].key in lex.heads:
-            if end < n and not self._broken(toks[end - 1], toks[end]) and not _is_stop(toks[end], lex):
-                end += 1
+        head = toks[j].stem in lex.heads or toks[j].key in lex.heads
+        if head and end < n and not self._broken(toks[end - 1], toks[end]) and not _is_stop(toks[end], lex):
+            end += 1
         while end < n and not self._broken(toks[end - 1], toks[end]):
             tail = strip_article(toks[end].key)
             if tail in lex.tails and tail not in _DIRECTION_TAILS:
@@ -169,46 +169,19 @@ class PlaceFinder:
         prev_end_tok = -10
         while i < len(toks):
             tok = toks[i]
-            if (lex.object_verbs.fullmatch(tok.key) or lex.object_verbs.fullmatch(tok.stem)) and not (
-                i > 0 and toks[i - 1].key in _STATE_WORDS
-            ):
-                j = i + 1
-                if j < len(toks) and toks[j].key == "علي":
-                    j += 1
-                elif "سيطر" in tok.key:
-                    j = len(toks)  # "سيطرة الفصائل": without على the next word is not the place
-                if (
-                    j < len(toks)
-                    and toks[j].stem not in lex.generic
-                    and not self._broken(toks[j - 1], toks[j])
-                ):
-                    names = [
-                        (s, e) for s, e in self._list_after(toks, j) if not (e == s + 1 and toks[s].key in self.blocked)
-                    ]
-                    if names and names[0][0] == j:
-                        for s, e in names:
-                            out.append(self._mention(text, toks, s, e, None))
-                        i = names[-1][1]
-                        prev_end_tok = i
-                        continue
-            if (tok.key in lex.openers or tok.stem in lex.openers) and self._after_plural(toks, i):
+            names = self._object_names(toks, i)
+            feature = None
+            if not names and (tok.key in lex.openers or tok.stem in lex.openers) and self._after_plural(toks, i):
                 names = self._list_after(toks, i + 1)
-                if names:
-                    for s, e in names:
-                        out.append(self._mention(text, toks, s, e, None))
-                    i = names[-1][1]
-                    prev_end_tok = i
-                    continue
-            generic = _generic(tok, lex)
+            generic = None if names else _generic(tok, lex)
             if generic is not None:
-                names = self._names_after(toks, i + 1, generic)
-                if names:
-                    for s, e in names:
-                        out.append(self._mention(text, toks, s, e, generic))
-                    i = names[-1][1]
-                    prev_end_tok = i
+                names, feature = self._names_after(toks, i + 1, generic), generic
+                if not names:
+                    i += 1
                     continue
-                i += 1
+            if names:
+                out.extend(self._mention(text, toks, s, e, feature) for s, e in names)
+                i = prev_end_tok = names[-1][1]
                 continue
             gaz = self._gaz_match(toks, i, len(toks)) if not _is_stop(tok, lex) else 0
             if gaz and self._plausible(toks, i, gaz, prev_end_tok):
@@ -219,6 +192,23 @@ class PlaceFinder:
                 continue
             i += 1
         return out
+
+    def _object_names(self, toks: Sequence[Token], i: int) -> list[tuple[int, int]]:
+        """Names in the object slot of a capture verb: "سيطرت على X وY"، "استعادت X"."""
+        tok, lex = toks[i], self.lex
+        if not (lex.object_verbs.fullmatch(tok.key) or lex.object_verbs.fullmatch(tok.stem)):
+            return []
+        if i > 0 and toks[i - 1].key in _STATE_WORDS:
+            return []
+        j = i + 1
+        if j < len(toks) and toks[j].key == "علي":
+            j += 1
+        elif "سيطر" in tok.key:
+            return []  # "سيطرة الفصائل": without على the next word is not the place
+        if j >= len(toks) or toks[j].stem in lex.generic or self._broken(toks[j - 1], toks[j]):
+            return []
+        names = [(s, e) for s, e in self._list_after(toks, j) if not (e == s + 1 and toks[s].key in self.blocked)]
+        return names if names and names[0][0] == j else []
 
     def _after_plural(self, toks: Sequence[Token], i: int) -> bool:
         """A plural generic (قرى، القرى، بلدات) stands shortly before token ``i``."""
@@ -323,7 +313,7 @@ class PlaceFinder:
         start = first.start_char
         # A conjunction or preposition glued to the first word is not part of the name; the
         # article is ("الكشمة").
-        drop = first.clitics[:-2] if first.clitics.endswith("ال") else first.clitics
+        drop = first.clitics.removesuffix("ال")
         drop = drop.replace("ك", "")  # ك is far likelier the name's first letter (كفر، كركوك) than "like"
         if generic is None and (first.key in self.whole_words or strip_article(first.key) in self.whole_words):
             drop = ""  # "بغداد", "ليبيا": the letter is part of the name
