@@ -86,7 +86,7 @@ def claims_from_statements(
             listed = [
                 p
                 for p in places
-                if not p.context_only and tok.end_char <= p.mention.start_char < clause_end
+                if not p.context_only and tok.end_char <= p.start < clause_end
             ]
             date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
             for loc in listed:
@@ -127,7 +127,7 @@ def _clause_end(text: str, sentence: Sentence, toks: Sequence, k: int) -> int:
 
 
 def _outskirts(text: str, loc: Located) -> bool:
-    before = text[max(0, loc.mention.start_char - 12) : loc.mention.start_char]
+    before = text[max(0, loc.start - 12) : loc.start]
     return bool(re.search(r"(أطراف|اطراف|مشارف|محيط)\s*$", before))
 
 

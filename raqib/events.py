@@ -175,6 +175,19 @@ class Located:
     """Where it is (possibly only coarsely)."""
     context_only: bool
     """True when the mention only serves as another mention's context (its parent, its ريف)."""
+    anchor: tuple[int, int] | None = None
+    """Where the text refers to the place when that is not the mention itself: the span of a
+    back-reference such as "البلدتين" whose referent is ``mention``."""
+
+    @property
+    def start(self) -> int:
+        """Offset where the sentence refers to the place."""
+        return self.anchor[0] if self.anchor else self.mention.start_char
+
+    @property
+    def end(self) -> int:
+        """Offset one past the reference."""
+        return self.anchor[1] if self.anchor else self.mention.end_char
 
 
 class EventCoder:
@@ -294,12 +307,12 @@ class EventCoder:
             blocked = {
                 k for k, t in enumerate(toks) for a in s_actors if a.start_char <= t.start_char < a.end_char
             }
-            s_places = [p for p in places if sentence.start_char <= p.mention.start_char < sentence.end_char]
+            s_places = [p for p in places if sentence.start_char <= p.start < sentence.end_char]
             blocked |= {
                 k
                 for k, t in enumerate(toks)
                 for p in s_places
-                if p.mention.start_char <= t.start_char < p.mention.end_char
+                if p.start <= t.start_char < p.end
             }
             trigs = [t for t in self.triggers(sentence, blocked) if not self._blocked_by_cues(toks, t, toks[: t.start])]
             if any(t.rule.kind == "takeover" for t in trigs):
@@ -350,6 +363,8 @@ class EventCoder:
             kind = "internal_clash"
         self._actor_spans = [(m.start_char, m.end_char) for m in s_actors]
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place)
+        if kind == "withdrawal" and agent in _NO_AGENT:
+            return []  # "خرج الأهالي": people going out, not forces withdrawing
         if kind == "agreement" and (fallback or patient is None or agent is None):
             return []  # an agreement needs two parties the sentence names (aid deals name none)
         if not located and (kind == "takeover" or (agent is None and patient is None)):
@@ -361,7 +376,7 @@ class EventCoder:
         counts = self._counts(text, sentence, kind, t_start, quantities, dates)
         certainty, claimant = self._certainty(toks, trig, s_actors)
         confidence = 0.8 - (0.2 if rule.weak else 0.0) - (0.1 if fallback else 0.0)
-        ev_start, ev_end = _evidence(text, sentence, t_start, max([t_end] + [p.mention.end_char for p in located]))
+        ev_start, ev_end = _evidence(text, sentence, t_start, max([t_end] + [p.end for p in located]))
         out = []
         for loc in located or [None]:
             extent = self._extent(toks, trig, loc) if kind == "takeover" else None
@@ -519,19 +534,21 @@ class EventCoder:
         mode: str,
     ) -> list[Located]:
         own = [p for p in s_places if not p.context_only]
-        after = self._chain(text, [p for p in own if t_end <= p.mention.start_char < clause_end], t_end, s_places,
+        after = self._chain(text, [p for p in own if t_end <= p.start < clause_end], t_end, s_places,
                             near=mode == "object")  # fmt: skip
         if mode == "from":
-            src = [p for p in after if re.search(r"(^|\s)(من|عن)\s*$", text[max(t_end, p.mention.start_char - 6) : p.mention.start_char])]
+            src = [p for p in after if re.search(r"(^|\s)(من|عن)\s*(\S+\s+)?$", text[max(t_end, p.start - 14) : p.start])]
             if src:
-                return src[:1]
+                # "انسحبوا من مناطق A، وB، وC": the place left and those listed with it.
+                return self._chain(text, [p for p in after if p.start >= src[0].start],
+                                   src[0].start, s_places, near=False)  # fmt: skip
         if mode == "object" and after:
             return _drop_destinations(text, after)
         if mode in ("any", "from") and after:
             return _drop_destinations(text, after)
         if mode == "object":
             return []
-        before = [p for p in own if p.mention.end_char <= t_start]
+        before = [p for p in own if p.end <= t_start]
         return before[-1:] if before else []
 
     def _chain(
@@ -542,10 +559,10 @@ class EventCoder:
         if not after:
             return []
         if near:
-            gap_chars = list(text[t_end : after[0].mention.start_char])
+            gap_chars = list(text[t_end : after[0].start])
             for a_start, a_end in getattr(self, "_actor_spans", ()):
                 # The subject may stand between verb and object: "سيطرت قوات النظام على ...".
-                for k in range(max(a_start, t_end), min(a_end, after[0].mention.start_char)):
+                for k in range(max(a_start, t_end), min(a_end, after[0].start)):
                     gap_chars[k - t_end] = " "
             gap = _ASIDE.sub(" ", "".join(gap_chars))
             lead = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
@@ -554,17 +571,17 @@ class EventCoder:
         chain = [after[0]]
         skip_to = -1
         for p in after[1:]:
-            if p.mention.start_char < skip_to:
+            if p.start < skip_to:
                 continue  # an alternative name in parentheses: "أبو الحسن (البقعان جزيرة)"
-            gap_start = chain[-1].mention.end_char
-            if text[gap_start : p.mention.start_char].strip().startswith("("):
+            gap_start = chain[-1].end
+            if text[gap_start : p.start].strip().startswith("("):
                 close = text.find(")", gap_start)
-                if close != -1 and close > p.mention.start_char:
+                if close != -1 and close > p.start:
                     skip_to = close
                     continue
-            gap = text[gap_start : p.mention.start_char]
+            gap = text[gap_start : p.start]
             for ctx in s_places:
-                if ctx.context_only and gap_start <= ctx.mention.start_char < p.mention.start_char:
+                if ctx.context_only and gap_start <= ctx.start < p.start:
                     gap = gap.replace(ctx.mention.name, " ")
             prev_ctx = chain[-1].mention.context
             if prev_ctx:
@@ -650,7 +667,7 @@ class EventCoder:
     def _extent(self, toks: Sequence[Token], trig: _Trigger, loc: Located | None) -> str:
         if loc is None:
             return "whole"
-        between = [t for t in toks[trig.end :] if t.end_char <= loc.mention.start_char][-3:]
+        between = [t for t in toks[trig.end :] if t.end_char <= loc.start][-3:]
         keys = {t.key for t in between} | {t.stem for t in between}
         if keys & self.cue["extent_outskirts"]:
             return "outskirts"
@@ -749,7 +766,7 @@ def _evidence(text: str, sentence: Sentence, start: int, end: int) -> tuple[int,
 
 def _drop_destinations(text: str, places: Sequence[Located]) -> list[Located]:
     """Places after "إلى" are where someone went, not where the event happened, unless alone."""
-    kept = [p for p in places if not re.search(r"(^|\s)(الى|إلى|نحو|باتجاه)\s*$", text[max(0, p.mention.start_char - 7) : p.mention.start_char])]
+    kept = [p for p in places if not re.search(r"(^|\s)(الى|إلى|نحو|باتجاه)\s*$", text[max(0, p.start - 7) : p.start])]
     return kept or list(places[:1])
 
 

@@ -5,22 +5,28 @@ Build (``build_index``) copies each source into its own table (``geonames``, ``i
 ``osm_places``), records licences in ``sources`` and then merges everything into:
 
 * ``place``: one row per place, keyed by a stable id taken from its highest-priority source
-  ("gn:172415", "iom:C6803", "wp:sy:4711" ...). Points of different sources lying within a few
-  kilometres with the same or a compatible name (same Arabic key, close English spelling, or an
-  Arabic name whose romanisation matches an English one) become one place;
+  ("gn:172415", "iom:C6803", "wp:sy:4711" ...; a rebuild keeps the ids places already had, so
+  imports never rename a place). Points of different sources lying within a few kilometres with
+  the same or a compatible name (same Arabic key, close English spelling, or an Arabic name whose
+  romanisation matches an English one) become one place; different points of one source never do;
 * ``place_source``: every source id merged into a place;
 * ``name``: Arabic and English names and variants (``key`` is ``normalize.bare`` for Arabic,
   ``latin_key`` for Latin script).
 
-Governorates, districts and sub-districts are places too (feature ``governorate``/``district``):
-OCHA ADM1 polygons (Syria), the IOM P-code hierarchy (Syrian districts and sub-districts, placed
-at the mean of their communities) and GeoNames admin-1/admin-2 codes elsewhere. Syrian points
-without an admin path get their governorate by point-in-polygon on the OCHA ADM1 polygons.
+Admin units are places too (feature ``governorate``/``district``/``country``): the OCHA ADM1
+polygons (Syrian governorates, Arabic names, at their centroid), the IOM P-code hierarchy
+(Syrian districts and sub-districts, at the mean of their communities, Arabic name from their
+seat), GeoNames admin-1 units (IQ, YE, LY, SD, Arabic names from a table in this module, at their
+seat) and admin-2 units (Iraqi districts). Syrian points without an admin path get their
+governorate by point-in-polygon on the OCHA polygons and their district/sub-district from the
+nearest IOM community within 10 km; other points take GeoNames' admin codes (or those of the
+nearest GeoNames place). IOM communities known only by P-code and English name (no coordinates)
+are attached to a compatible map mark of their sub-district when that is unambiguous, and are
+otherwise kept in ``iom_audit`` for cross-script matching at sub-district level.
 
 The merge reads only the tables of the index, so importers (``import_geonames_dump``,
-``import_ocha_pplp_csv``, ``import_osm_places``) add rows to a source table and re-run it.
-
-IOM population and displacement figures are never copied.
+``import_ocha_pplp_csv``, ``import_osm_places``) add rows to a source table and re-run it. The
+build is deterministic. IOM population and displacement figures are never copied.
 """
 
 from __future__ import annotations
@@ -218,6 +224,30 @@ def is_arabic(text: str) -> bool:
 def ar_words(name: str) -> tuple[str, ...]:
     """The name-index key of an Arabic name: the words of ``normalize.bare(name)``."""
     return tuple(bare(name).split())
+
+
+_NON_ARABIC_LETTERS = frozenset("پچژگڤڵۆێەڕیکھۀٹڈڑںےۇۈۋ")
+
+
+def _romanised_fit(arabic: str, en_key: str) -> float:
+    """How well an Arabic name's romanisation matches an English key (0-100), rounded to 5."""
+    if not en_key:
+        return 0.0
+    return 5 * round(max((latin_similarity(k, en_key) for k in romanized_keys(arabic)), default=0.0) / 5)
+
+
+def _en_order_first(recs: Sequence[_Rec]) -> str:
+    """The English name the place's primary names come from (GeoNames first)."""
+    for src in ("geonames", "iom_osm", "ocha_pplp", "osm_places", "wikipedia_marks"):
+        for r in recs:
+            if r.source == src and r.names_en:
+                return r.names_en[0]
+    return ""
+
+
+def _non_arabic_letters(name: str) -> int:
+    """Number of letters of Persian/Kurdish/Urdu orthography in a name (0 for Arabic)."""
+    return sum(ch in _NON_ARABIC_LETTERS for ch in name)
 
 
 def ar_loose(name: str) -> str:
@@ -698,7 +728,10 @@ def _keep_alternates(alts: str) -> str:
         a = a.strip()
         if not a or a in keep or any(ch.isdigit() for ch in a) or "http" in a:
             continue
-        if is_arabic(a) or (_is_latin(a) and not (a.isupper() and len(a) <= 4)):
+        if is_arabic(a):
+            if not any("a" <= c.lower() <= "z" for c in a):  # mixed-script junk ("qamshlۆ")
+                keep.append(a)
+        elif _is_latin(a) and not (a.isupper() and len(a) <= 4):
             keep.append(a)
     return ",".join(keep)
 
@@ -1269,14 +1302,14 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
         key = latin_key(re.sub(r"(?i)\b(district|qadha|qada|qa[dḑ]a[’']?|nahiyat|markaz)\b", " ", name))
         best: tuple[float, int, list[str]] = (0.0, 0, [])
         for m in members:
-            ar = [n for r in m.recs for n in r.names_ar]
+            ar = [n for r in sorted(m.recs, key=lambda r: r.pos_rank) for n in r.names_ar]
             if not ar:
                 continue
             s = max((latin_similarity(key, k) for k in m.en_keys), default=0.0)
             rank = _SETTLEMENT_RANK.get(_feature(m), 0)
             if s >= 85 and (s, rank) > best[:2]:
                 best = (s, rank, ar)
-        return list(dict.fromkeys(best[2]))
+        return sorted(dict.fromkeys(best[2]), key=_non_arabic_letters)
 
     sy_members: dict[str, list[_Place]] = defaultdict(list)
     for pl in places:
@@ -1416,6 +1449,10 @@ def _rebuild(conn: sqlite3.Connection) -> tuple[int, int, int]:
         ar_names = list(
             dict.fromkeys(n for r in sorted(recs_sorted, key=lambda r: r.pos_rank) for n in r.names_ar)
         )
+        # Arabic spellings before Persian/Kurdish ones; among GeoNames' Arabic alternates the one
+        # whose romanisation is closest to the English name (القامشلي for Al Qāmishlī, not القامشلو)
+        en_key = latin_key(_en_order_first(recs_sorted))
+        ar_names.sort(key=lambda n: (_non_arabic_letters(n), -_romanised_fit(n, en_key)))
         en_order = sorted(
             recs_sorted, key=lambda r: {"geonames": 0, "iom_osm": 1, "ocha_pplp": 1}.get(r.source, 2)
         )
@@ -1804,7 +1841,9 @@ class Unplaced:
     """A community known by P-code and English name only (IOM list), located at its sub-district."""
 
     pcode: str
+    """Community P-code (Cnnnn)."""
     name_en: str
+    """English name in the IOM list."""
     area: int
     """Index of the sub-district (or district) entry."""
 
@@ -1815,7 +1854,15 @@ class Unplaced:
 
 
 class Gazetteer:
-    """The gazetteer in memory: entries, the Arabic name index and the lookup structures."""
+    """The gazetteer in memory: entries, the Arabic name index and the lookup structures.
+
+    Public attributes: ``entries`` (tuple of ``Entry``); ``name_index`` (tuple of the words of
+    ``normalize.bare(arabic_name)`` → entry indices, most prominent first); ``max_words`` (longest
+    Arabic name, in words); ``version`` (sha256 of the index file, first 12 hex digits); ``path``;
+    ``by_id`` (id → index); ``joined_index`` (the key words without spaces → indices);
+    ``unplaced`` (IOM communities without coordinates). Methods: ``get(id)``, ``lookup(name)``,
+    ``near(lat, lon, km)``. ``geocode`` keeps bounded caches on the instance.
+    """
 
     def __init__(
         self,
@@ -1832,16 +1879,15 @@ class Gazetteer:
         self.unplaced = unplaced
         self.by_id: dict[str, int] = {e.id: i for i, e in enumerate(entries)}
         if latin_keys is None:
-            latin_keys = [tuple(dict.fromkeys(k for k in map(latin_key, e.names_en) if k)) for e in entries]
+            latin_keys = [tuple(k for k in map(latin_key, e.names_en) if k) for e in entries]
         self.latin_keys: tuple[tuple[str, ...], ...] = tuple(latin_keys)
         index: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for i, e in enumerate(entries):
-            if ar_keys is not None:
-                keys = ar_keys[i]
-            else:
-                keys = tuple(dict.fromkeys(k for k in map(ar_words, e.names_ar) if k))
+            keys = ar_keys[i] if ar_keys is not None else [k for k in map(ar_words, e.names_ar) if k]
             for k in keys:
-                index[k].append(i)
+                hits = index[k]
+                if not hits or hits[-1] != i:
+                    hits.append(i)
         self._loose: dict[int, tuple[str, ...]] = {}
         ranks = [-e.rank for e in entries]
         self.name_index: Mapping[tuple[str, ...], tuple[int, ...]] = {
@@ -1878,6 +1924,7 @@ class Gazetteer:
                 unplaced_by_area[aid].append(j)
         self.unplaced_by_area: Mapping[str, list[int]] = unplaced_by_area
         self._cache: dict = {}
+        self._admin_paths: dict[str, tuple[str, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -1971,18 +2018,25 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
         entries = []
         latin_keys = []
         ar_index_keys: list[tuple[tuple[str, ...], ...]] = []
+        add_entry, add_latin, add_ar = entries.append, latin_keys.append, ar_index_keys.append
+        empty: tuple = ()
         for pid, n_ar, n_en, lat, lon, feat, aids, a_ar, a_en, cc, pcode, gid, rank, near_ids in conn.execute(
             "SELECT * FROM place ORDER BY rowid"
         ):
-            entry = Entry(
-                pid, n_ar, tuple(names_ar.get(pid, ())), n_en, tuple(names_en.get(pid, ())), lat, lon, feat,
-                tuple(a_ar.split("|")) if aids else (), tuple(a_en.split("|")) if aids else (), cc, pcode, gid,
-                tuple(sources.get(pid, ())), tuple(aids.split("|")) if aids else (), rank or 0.0,
-                tuple(near_ids.split("|")) if near_ids else (),
+            ar = names_ar.get(pid)
+            en = names_en.get(pid)
+            add_entry(
+                Entry(
+                    pid, n_ar, tuple(ar) if ar else empty, n_en, tuple(en) if en else empty, lat, lon, feat,
+                    tuple(a_ar.split("|")) if aids else empty, tuple(a_en.split("|")) if aids else empty, cc, pcode,
+                    gid, tuple(sources.get(pid, empty)), tuple(aids.split("|")) if aids else empty, rank or 0.0,
+                    tuple(near_ids.split("|")) if near_ids else empty,
+                )
             )  # fmt: skip
-            entries.append(entry)
-            latin_keys.append(tuple(dict.fromkeys(k for k in keys_en.get(pid, ()) if k)))
-            ar_index_keys.append(tuple(dict.fromkeys(keys_ar.get(pid, ()))))
+            ke = keys_en.get(pid)
+            add_latin(tuple(ke) if ke else empty)
+            ka = keys_ar.get(pid)
+            add_ar(tuple(ka) if ka else empty)
         entries_t = tuple(entries)
         by_id = {e.id: i for i, e in enumerate(entries_t)}
         unplaced = []

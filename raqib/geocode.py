@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -81,8 +81,24 @@ _COUNTRY_ADJ = {
     "ليبي": "LY", "ليبيه": "LY", "سوداني": "SD", "سودانيه": "SD", "تركي": "TR", "تركيه": "TR",
     "لبناني": "LB", "لبنانيه": "LB", "اردني": "JO", "اردنيه": "JO", "ايراني": "IR", "ايرانيه": "IR",
 }  # fmt: skip
+_VOCAB = frozenset(
+    [
+        *_GENERIC,
+        *_DIRECTIONS,
+        *_KM,
+        *_PREPOSITIONS,
+        *_STOPS,
+        *_PART_OF,
+        *_COUNTRY_ADJ,
+        "من",
+        "ابو",
+        "بو",
+        "البو",
+    ]
+)
 _WORD = re.compile(r"[\w\u0600-\u06ff]+")
 _SEGMENT_BREAK = re.compile(r"[،,;؛:()\[\]\"“”«»\n]|\s[-–—]\s")
+_PAREN = re.compile(r"^(.*?)\s*[(\[]([^)\]]*)[)\]]\s*(.*)$")
 _QUOTES = "\"'“”«»‘’„` "
 
 #: Precision of an entry found for the name itself, by feature.
@@ -116,9 +132,12 @@ VARIANT_LATIN_MIN = 80.0
 """Least romanisation similarity for a place whose Arabic name is spelled differently ..."""
 VARIANT_ARABIC_MIN = 75.0
 """... together with this least Arabic similarity (fuzz.ratio of the keys)."""
+VARIANT_LATIN_ALONE = 95.0
+"""Least romanisation similarity that accepts such a place (in a small area) whatever its Arabic."""
 ARABIC_ONLY_MIN = 90.0
 """Least Arabic similarity for a variant when the romanisations do not agree."""
 _CACHE_MAX = 20000
+_POINT_POOLS_MAX = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,23 +212,55 @@ class _Name:
 # Words
 
 
-def _split(text: str) -> list[tuple[str, str, str]]:
-    """(original word without proclitics, clitics, stem key) for each word of ``text``."""
+def _make_fast_key() -> Callable[[str], str]:
+    """``normalize.match_key`` by ``str.translate`` on the same character map, used only if it
+    gives the same keys on a probe list (else ``match_key`` itself)."""
+    try:
+        from raqib.normalize import _charmap
+
+        table = _charmap()
+    except (ImportError, TypeError, KeyError, OSError):  # pragma: no cover - normaliser changed
+        return match_key
+
+    def fast(text: str) -> str:
+        t = text.translate(table)
+        return t if t == t.lower() else match_key(text)
+
+    probes = ("أبو الحسن", "قرية “الكشمة”", "إدلب ١٢", "حماة‌ ـ", "ABC Ḩamāh", "ى ة ؤ ئ ک ی", "سُوريّة")
+    return fast if all(fast(x) == match_key(x) for x in probes) else match_key
+
+
+_key = _make_fast_key()
+
+
+@lru_cache(maxsize=65536)
+def _stem(key: str) -> tuple[str, str]:
+    return strip_clitics(key)
+
+
+def _split(text: str) -> list[tuple[str, str, str, str]]:
+    """(original word, clitics, stem key, tag) for each word of ``text``.
+
+    The stem (``strip_clitics``) is what the name index is keyed on; the tag is the word as it
+    is looked up in the vocabulary tables above: the whole key when it is a vocabulary word
+    ("بلدة" stays "بلده", where ``strip_clitics`` would cut a ب), else the stem ("لبلدة" → "بلده").
+    """
     words = _WORD.findall(text)
-    keys = _WORD.findall(match_key(text))
+    keys = _WORD.findall(_key(text))
     if len(keys) == len(words):
         pairs = zip(words, keys, strict=True)
     else:  # a character the key drops split or joined words: key each word on its own
-        pairs = ((w, match_key(w)) for w in words)
+        pairs = ((w, _key(w)) for w in words)
     out = []
     for w, key in pairs:
         if not key:
             continue
-        clitics, stem = strip_clitics(key)
+        clitics, stem = _stem(key)
         # the original word for romanisation: only a clitic glued to the article is cut ("بالشعفة");
         # a lone و/ب/ل/ف/ك may be the first letter of the name ("كبير", "فوقاني")
         cut = len(clitics) - 2 if clitics.endswith("ال") else 0
-        out.append((w[cut:] if 0 < cut < len(w) else w, clitics, stem))
+        tag = key if key in _VOCAB else stem
+        out.append((w[cut:] if 0 < cut < len(w) else w, clitics, stem, tag))
     return out
 
 
@@ -217,41 +268,41 @@ def _split(text: str) -> list[tuple[str, str, str]]:
 def _parse_name(name: str) -> _Name:
     text = name.strip().strip(_QUOTES)
     main, paren = text, None
-    m = re.match(r"^(.*?)\s*[(\[]([^)\]]*)[)\]]\s*(.*)$", text)
+    m = _PAREN.match(text) if ("(" in text or "[" in text) else None
     if m:
         main = (m.group(1) + " " + m.group(3)).strip()
         paren = m.group(2).strip()
     toks = _split(main)
     part_of = False
-    while len(toks) > 1 and toks[0][2] in _PART_OF:
+    while len(toks) > 1 and toks[0][3] in _PART_OF:
         part_of = True
         toks = toks[1:]
-        if len(toks) > 1 and toks[0][2] == "من":
+        if len(toks) > 1 and toks[0][3] == "من":
             toks = toks[1:]
     forms: list[_Form] = []
     generic = None
     head = None
 
-    def form(ts: Sequence[tuple[str, str, str]], how: str) -> _Form:
+    def form(ts: Sequence[tuple[str, str, str, str]], how: str) -> _Form:
         return _Form(tuple(t[2] for t in ts), " ".join(t[0] for t in ts), how)
 
     if toks:
         forms.append(form(toks, "exact"))
-    while len(toks) > 1 and toks[0][2] in _GENERIC:
-        generic = generic or _GENERIC[toks[0][2]]
-        if toks[0][2] in _LANDMARK_HEADS:
+    while len(toks) > 1 and toks[0][3] in _GENERIC:
+        generic = generic or _GENERIC[toks[0][3]]
+        if toks[0][3] in _LANDMARK_HEADS:
             head = form(toks[1:], "exact")
             break
         toks = toks[1:]
         forms.append(form(toks, "exact"))
     if paren:
         pt = _split(paren)
-        while len(pt) > 1 and pt[0][2] in _GENERIC:
+        while len(pt) > 1 and pt[0][3] in _GENERIC:
             pt = pt[1:]
         if pt:
             forms.append(form(pt, "variant"))
     if toks and len(toks) > 1 and not head:
-        first = toks[0][2]
+        first = toks[0][3]
         if first == "بو" or (first == "البو"):
             forms.append(
                 _Form(
@@ -380,15 +431,18 @@ def _area_pool(gaz: Gazetteer, aid: str) -> _Pool:
 
 
 def _point_pool(gaz: Gazetteer, points: Sequence[tuple[float, float, float]]) -> _Pool:
-    ck = ("ppool", tuple((round(a, 3), round(b, 3), round(r, 1)) for a, b, r in points))
-    pool = gaz._cache.get(ck)
+    ck = tuple((round(a, 3), round(b, 3), round(r, 1)) for a, b, r in points)
+    pools: dict = gaz._cache.setdefault(("ppools",), {})
+    pool = pools.get(ck)
     if pool is None:
         members: dict[int, None] = {}
         for la, lo, r in points:
             for i in gaz.near(la, lo, max(r, 8.0)):
                 members[i] = None
         pool = _make_pool(gaz, list(members))
-        _cache_put(gaz, ck, pool)
+        if len(pools) >= _POINT_POOLS_MAX:
+            pools.clear()
+        pools[ck] = pool
     return pool
 
 
@@ -458,9 +512,12 @@ def _fuzzy(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]]
                         arsim = max(
                             (fuzz.ratio(q, a) for q in ar_queries for a in gaz.loose_keys(idx)), default=0.0
                         )
-                        if arsim < VARIANT_ARABIC_MIN:
-                            continue
-                        put(_Cand(idx, "variant", 0.85 * (sim + arsim) / 200), (idx, "e"))
+                        if arsim >= VARIANT_ARABIC_MIN:
+                            put(_Cand(idx, "variant", 0.85 * (sim + arsim) / 200), (idx, "e"))
+                        elif sim >= VARIANT_LATIN_ALONE:
+                            # its Arabic name is another form ("الدادات" for عون الدادات) but one
+                            # of its English names is ours
+                            put(_Cand(idx, "cross-script", 0.85 * sim / 100), (idx, "e"))
                     elif sim >= thr - 2 * MARGIN:
                         if kind == "un":
                             u = gaz.unplaced[idx]
@@ -602,13 +659,13 @@ def _info(gaz: Gazetteer, anchors: Sequence[Anchor], countries: Sequence[str]) -
     return ContextInfo(tuple(anchors), tuple(c for c in ccs if c), frozenset(area), tuple(points), sectors)
 
 
-def _direction(toks: Sequence[tuple[str, str, str]], i: int) -> tuple[float | None, int]:
+def _direction(toks: Sequence[tuple[str, str, str, str]], i: int) -> tuple[float | None, int]:
     """A direction word (or pair: شمال شرق، الشمالي الغربي) at ``toks[i]``: (bearing, words used)."""
-    if i >= len(toks) or toks[i][2] not in _DIRECTIONS:
+    if i >= len(toks) or toks[i][3] not in _DIRECTIONS:
         return None, 0
-    b = _DIRECTIONS[toks[i][2]]
-    if i + 1 < len(toks) and toks[i + 1][2] in _DIRECTIONS:
-        o = _DIRECTIONS[toks[i + 1][2]]
+    b = _DIRECTIONS[toks[i][3]]
+    if i + 1 < len(toks) and toks[i + 1][3] in _DIRECTIONS:
+        o = _DIRECTIONS[toks[i + 1][3]]
         if b != o and abs(b - o) != 180:
             return (315.0 if {b, o} == {0.0, 270.0} else (b + o) / 2), 2
     return b, 1
@@ -643,7 +700,7 @@ def parse_context(gaz: Gazetteer, context: str | None) -> ContextInfo:
         dist: float | None = None
         i = 0
 
-        def add(m: _Mention, end: int, toks: list[tuple[str, str, str]] = toks) -> int:
+        def add(m: _Mention, end: int, toks: list[tuple[str, str, str, str]] = toks) -> int:
             nonlocal kind, bearing, dist
             m.bearing, m.dist = bearing, dist
             sector, used = _direction(toks, end)  # "ريف حماه الشمالي الشرقي"
@@ -655,9 +712,9 @@ def parse_context(gaz: Gazetteer, context: str | None) -> ContextInfo:
             return end
 
         while i < len(toks):
-            word, _clitics, stem = toks[i]
+            word, _clitics, stem, tag = toks[i]
             if stem.isdigit():
-                if i + 1 < len(toks) and toks[i + 1][2] in _KM:
+                if i + 1 < len(toks) and toks[i + 1][3] in _KM:
                     dist = float(stem)
                     i += 2
                     continue
@@ -668,9 +725,9 @@ def parse_context(gaz: Gazetteer, context: str | None) -> ContextInfo:
                 bearing = b
                 i += used
                 continue
-            if stem in _COUNTRY_ADJ:
-                countries.append(_COUNTRY_ADJ[stem])
-            generic = _GENERIC.get(stem)
+            if tag in _COUNTRY_ADJ:
+                countries.append(_COUNTRY_ADJ[tag])
+            generic = _GENERIC.get(tag)
             n, hits = _lookup(gaz, stems, i)
             if generic:
                 if n >= 2 and any(_generic_fits(generic, gaz.entries[h].feature) for h in hits):
@@ -679,7 +736,7 @@ def parse_context(gaz: Gazetteer, context: str | None) -> ContextInfo:
                 kind = generic
                 i += 1
                 continue
-            if stem in _PREPOSITIONS or stem in _STOPS:
+            if tag in _PREPOSITIONS or tag in _STOPS:
                 i += 1
                 continue
             if n:
@@ -694,10 +751,10 @@ def parse_context(gaz: Gazetteer, context: str | None) -> ContextInfo:
                 while (
                     j < len(toks)
                     and j - i < 3
-                    and toks[j][2] not in _GENERIC
-                    and toks[j][2] not in _DIRECTIONS
-                    and toks[j][2] not in _PREPOSITIONS
-                    and toks[j][2] not in _STOPS
+                    and toks[j][3] not in _GENERIC
+                    and toks[j][3] not in _DIRECTIONS
+                    and toks[j][3] not in _PREPOSITIONS
+                    and toks[j][3] not in _STOPS
                     and not toks[j][2].isdigit()
                 ):
                     j += 1  # fmt: skip
@@ -734,10 +791,6 @@ def parse_context(gaz: Gazetteer, context: str | None) -> ContextInfo:
     info = _info(gaz, list(reversed(resolved)), countries)
     _cache_put(gaz, ck, info)
     return info
-
-
-def _bd(bearing: float | None, dist: float | None) -> tuple[float, float] | None:
-    return (bearing, dist) if bearing is not None and dist is not None else None
 
 
 def _generic_fits(generic: str, feature: str) -> bool:
@@ -799,8 +852,9 @@ def _consistency(gaz: Gazetteer, e: Entry, ctx: ContextInfo, country: str | None
         return False, -0.5
     bonus = 0.0
     ok = True
-    in_area = bool(ctx.area_ids) and (e.id in ctx.area_ids or any(a in ctx.area_ids for a in e.admin_ids))
-    near_area = bool(ctx.area_ids) and any(a in ctx.area_ids for a in e.admin_near)
+    area = ctx.area_ids
+    in_area = bool(area) and (e.id in area or not area.isdisjoint(e.admin_ids))
+    near_area = bool(area) and bool(e.admin_near) and not area.isdisjoint(e.admin_near)
     if ctx.points:
         d = min(approx_km(e.lat, e.lon, la, lo) / r for la, lo, r in ctx.points)
         if d > 1.0 and ctx.sectors:
@@ -855,20 +909,27 @@ def _score(gaz: Gazetteer, cands: list[_Cand], ctx: ContextInfo, country: str | 
                 bonus += 0.05
         elif generic == "point":
             bonus += 0.05 if f in ("city", "town", "village", "landmark") else -0.2
+        elif generic == "countryside":
+            bonus += 0.3 if f == "governorate" else 0.2 if f == "district" else -0.1
         elif f in ("governorate", "district", "country"):
             bonus -= 0.08  # a bare name is more often the town than the unit named after it
         c.consistent = ok
-        c.score = c.base + bonus + _FEATURE_WEIGHT.get(f, 0.0) + 0.004 * min(e.rank, 12)
+        c.score = c.base + bonus + _FEATURE_WEIGHT.get(f, 0.0) + 0.008 * min(e.rank, 15)
 
 
 # --------------------------------------------------------------------------------------------
 # Results
 
 
-def _admin(e: Entry) -> tuple[str, ...]:
-    admin = tuple(a for a in e.admin_ar if a)
-    if e.feature in ("governorate", "district") and e.name_ar:
-        admin = (*admin, e.name_ar)
+def _admin(gaz: Gazetteer, e: Entry) -> tuple[str, ...]:
+    """Arabic admin path of a Place at ``e`` (the unit itself last when ``e`` is one); cached."""
+    paths = gaz._admin_paths
+    admin = paths.get(e.id)
+    if admin is None:
+        admin = tuple(a for a in e.admin_ar if a)
+        if e.feature in ("governorate", "district") and e.name_ar:
+            admin = (*admin, e.name_ar)
+        paths[e.id] = admin
     return admin
 
 
@@ -880,7 +941,7 @@ def _place(gaz: Gazetteer, name: str, e: Entry, precision: str, how: str, score:
     """A Place at entry ``e``; ``pcode`` defaults to the entry's own (pass None or the place's
     own P-code when ``e`` only contains the place)."""
     alts = tuple(dict.fromkeys(gaz.entries[i].id for i in alternatives if gaz.entries[i].id != e.id))[:5]
-    return Place(name, e.lat, e.lon, e.id, _admin(e), e.country, precision, how, round(max(0.0, min(1.0, score)), 3),
+    return Place(name, e.lat, e.lon, e.id, _admin(gaz, e), e.country, precision, how, round(max(0.0, min(1.0, score)), 3),
                  e.pcode if pcode == _OWN else pcode, alts)  # fmt: skip
 
 
@@ -889,13 +950,19 @@ def _choose(gaz: Gazetteer, name: str, cands: list[_Cand], how: str | None = Non
     best = cands[0]
     e = gaz.entries[best.index]
     score = best.base
-    if len(cands) > 1:
-        e2 = gaz.entries[cands[1].index]
-        if approx_km(e.lat, e.lon, e2.lat, e2.lon) > 5:
-            gap = best.score - cands[1].score
-            score *= 0.6 if gap < 0.1 else 0.8 if gap < 0.25 else 1.0  # far-apart places fit about as well
+    rival = next((c for c in cands[1:] if _rivals(e, gaz.entries[c.index])), None)
+    if rival is not None:
+        gap = best.score - rival.score
+        score *= 0.6 if gap < 0.1 else 0.8 if gap < 0.25 else 1.0  # far-apart places fit about as well
     return _place(gaz, name, e, _PRECISION.get(e.feature, "village"), how or best.how, score,
-                  [c.index for c in cands[1:]], best.pcode)  # fmt: skip
+                  [c.index for c in cands[1:]], best.pcode or _OWN)  # fmt: skip
+
+
+def _rivals(e: Entry, e2: Entry) -> bool:
+    """Whether two candidates are different places (not the same spot, nor a unit and its seat)."""
+    if e.id in e2.admin_ids or e2.id in e.admin_ids:
+        return False
+    return approx_km(e.lat, e.lon, e2.lat, e2.lon) > 5
 
 
 def _context_place(gaz: Gazetteer, name: str, ctx: ContextInfo, parent_place: Place | None,
@@ -919,7 +986,7 @@ def _context_place0(gaz: Gazetteer, name: str, ctx: ContextInfo, parent_place: P
     for a in ctx.anchors:
         e = gaz.entries[a.index]
         if a.target is not None:
-            return Place(name, round(a.target[0], 5), round(a.target[1], 5), e.id, _admin(e), e.country, "district",
+            return Place(name, round(a.target[0], 5), round(a.target[1], 5), e.id, _admin(gaz, e), e.country, "district",
                          "context", 0.35, pcode)  # fmt: skip
         score = {"city": 0.4, "town": 0.4, "district": 0.3, "governorate": 0.2, "country": 0.1}.get(
             e.feature, 0.35
@@ -951,7 +1018,7 @@ def _within(gaz: Gazetteer, name: str) -> Place | None:
     spread = max(approx_km(lat, lon, e.lat, e.lon) for e in pts)
     prec = "town" if spread < 10 else "district" if spread < 60 else "governorate"
     e = pts[0]
-    return Place(name, round(lat, 5), round(lon, 5), e.id, _admin(e), e.country, prec, "context", 0.3)
+    return Place(name, round(lat, 5), round(lon, 5), e.id, _admin(gaz, e), e.country, prec, "context", 0.3)
 
 
 def geocode(

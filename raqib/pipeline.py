@@ -12,6 +12,7 @@ from raqib.model import Document, Extraction, PlaceMention, Sentence
 from raqib.normalize import bare, normalize
 from raqib.recognize.dates import find_dates
 from raqib.recognize.numbers import find_quantities
+from raqib.recognize.places import ANAPHORS
 from raqib.resources import Resources
 from raqib.segment import segment
 
@@ -21,6 +22,8 @@ def guess_country(res: Resources, mentions: Sequence[PlaceMention]) -> str | Non
     votes: Counter[str] = Counter()
     gaz = res.gazetteer
     for m in mentions:
+        if m.feature and m.feature.startswith("anaphor:"):
+            continue
         ids = gaz.name_index.get(tuple(bare(m.name).split()), ())
         countries = {gaz.entries[i].country for i in ids if gaz.entries[i].feature in ("city", "town", "governorate")}
         if len(countries) == 1:
@@ -46,17 +49,52 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
     first = {}
     near: list[tuple[float, float]] = []
     for m in mentions:
+        if m.feature and m.feature.startswith("anaphor:"):
+            continue
         place = geocode(gaz, m.name, context=m.context, country=country, parent=m.parent)
         first[id(m)] = place
         if place.lat is not None and place.lon is not None and not place.alternatives:
             near.append((place.lat, place.lon))
-    out = []
+    out: list[Located] = []
     for m in mentions:
+        if m.feature and m.feature.startswith("anaphor:"):
+            out.extend(_resolve(m, out))
+            continue
         place = first[id(m)]
         if place.alternatives and near:
             place = geocode(gaz, m.name, context=m.context, country=country, near=near, parent=m.parent)
         out.append(Located(m, place, _context_only(m, mentions, text)))
     return out
+
+
+_FAMILY = {"village": ("قريه", "قريتي", "قريتين", "قري"), "town": ("بلده", "بلدتي", "بلدتين", "بلدات"),
+           "city": ("مدينه", "مدينتي", "مدينتين", "مدن"), "camp": ("مخيم", "مخيمات")}  # fmt: skip
+
+
+def _resolve(anaphor: PlaceMention, earlier: Sequence[Located]) -> list[Located]:
+    """The places a back-reference ("البلدتين", "القرى", "المدينة") points to: the last one (or
+    two, or the last list) named with the same kind of generic word."""
+    family, how_many = ANAPHORS[anaphor.feature.removeprefix("anaphor:")]  # type: ignore[union-attr]
+    words = _FAMILY.get(family, ())
+    named = [
+        loc for loc in earlier
+        if not loc.context_only and loc.anchor is None
+        and (loc.mention.feature in words or (loc.mention.feature is None and loc.place.precision == family))
+    ]  # fmt: skip
+    if not named:
+        return []
+    if how_many == 0:  # a plural: the whole last list, i.e. the last run named with one generic word
+        feature = named[-1].mention.feature
+        run = []
+        for loc in reversed(named):
+            if loc.mention.feature != feature:
+                break
+            run.append(loc)
+        chosen = list(reversed(run))
+    else:
+        chosen = named[-how_many:]
+    span = (anaphor.start_char, anaphor.end_char)
+    return [Located(loc.mention, loc.place, False, span) for loc in chosen]
 
 
 def extract(doc: Document, res: Resources) -> Extraction:

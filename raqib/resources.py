@@ -15,8 +15,8 @@ from pathlib import Path
 from raqib.actors import ActorBook, load_actor_book
 from raqib.events import EventCoder, RuleSet, load_rules
 from raqib.gazetteer import Gazetteer, load_gazetteer
-from raqib.recognize.actors import ActorFinder
 from raqib.normalize import match_key
+from raqib.recognize.actors import ActorFinder
 from raqib.recognize.places import PlaceFinder, strip_article
 
 #: Feature types whose names are taken as places even without a preposition before them.

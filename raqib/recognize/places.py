@@ -29,6 +29,14 @@ _PREPOSITIONS = frozenset(
 )
 # Proclitics that make the next word the object of a preposition ("بريف", "لبلدة", "وفي").
 _PREP_CLITICS = ("ب", "ل", "وب", "ول", "فب")
+#: Definite generic words that refer back to places already named, with (family, how many).
+ANAPHORS = {
+    "قريه": ("village", 1), "بلده": ("town", 1), "مدينه": ("city", 1), "مخيم": ("camp", 1),
+    "قريتين": ("village", 2), "بلدتين": ("town", 2), "مدينتين": ("city", 2),
+    "قري": ("village", 0), "بلدات": ("town", 0),
+}  # fmt: skip
+_ANAPHORS = frozenset(ANAPHORS)
+
 # Words before "سيطرة" that make it a statement of control, not a capture ("الخاضعة لسيطرة").
 _STATE_WORDS = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "وقوعها", "وقوعه"])
 _DIRECTION_TAILS = frozenset(["شرقي", "غربي", "شمالي", "جنوبي", "شرقيه", "غربيه", "شماليه", "جنوبيه"])
@@ -173,6 +181,12 @@ class PlaceFinder:
             feature = None
             if not names and (tok.key in lex.openers or tok.stem in lex.openers) and self._after_plural(toks, i):
                 names = self._list_after(toks, i + 1)
+            if not names and tok.clitics.endswith("ال") and tok.stem in _ANAPHORS:
+                # "البلدتين", "المدينة": a back-reference, resolved to earlier places by the caller.
+                start = _skip_clitics(text, tok.start_char, len(tok.clitics) - 2)
+                out.append(PlaceMention(text[start : tok.end_char], start, tok.end_char, "anaphor:" + tok.stem))
+                i += 1
+                continue
             generic = None if names else _generic(tok, lex)
             if generic is not None:
                 names, feature = self._names_after(toks, i + 1, generic), generic
