@@ -363,7 +363,8 @@ class EventCoder:
             kind = "internal_clash"
         self._actor_spans = [(m.start_char, m.end_char) for m in s_actors]
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place)
-        if kind == "withdrawal" and agent in _NO_AGENT:
+        civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)
+        if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
             return []  # "خرج الأهالي": people going out, not forces withdrawing
         if kind == "agreement" and (fallback or patient is None or agent is None):
             return []  # an agreement needs two parties the sentence names (aid deals name none)

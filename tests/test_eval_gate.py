@@ -11,7 +11,6 @@ import math
 from pathlib import Path
 
 import pytest
-
 from conftest import DEV
 
 FLOORS = Path(__file__).with_name("eval_floors.json")

@@ -31,7 +31,10 @@ def test_no_rule_names_a_place_a_date_or_an_outlet() -> None:
     from raqib.recognize.places import load_place_lexicon
 
     gaz = load_gazetteer()
-    generic = set(load_place_lexicon().generic)
+    lexicon = load_place_lexicon()
+    # Generic place words and common words that gazetteers also list as towns (خرج is a verb and
+    # a Saudi town) are vocabulary, not an article's place.
+    generic = set(lexicon.generic) | set(lexicon.common)
     # Towns, cities and governorates: the names an article-specific rule would carry.
     big = {k[0] for k, ids in gaz.name_index.items() if len(k) == 1
            and any(gaz.entries[i].feature in ("city", "governorate") for i in ids)}  # fmt: skip
