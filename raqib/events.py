@@ -9,160 +9,17 @@ of another event) only count when no strong trigger fires in the same sentence.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
-import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
-from importlib.abc import Traversable
 
-from raqib.errors import DataFileError
 from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
 from raqib.normalize import bare, match_key
+from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 
-KINDS = (
-    "takeover", "withdrawal", "clash", "airstrike", "shelling", "explosion", "suicide_attack", "killing",
-    "abduction", "arrest", "release", "surrender", "defection", "internal_clash", "siege", "protest",
-    "agreement", "other",
-)  # fmt: skip
-
-#: ACLED event type and sub-event type per kind; takeovers and withdrawals are refined in ``acled_type``.
-ACLED = {
-    "takeover": ("Battles", "Non-state actor overtakes territory"),
-    "withdrawal": ("Strategic developments", "Other"),
-    "clash": ("Battles", "Armed clash"),
-    "internal_clash": ("Battles", "Armed clash"),
-    "airstrike": ("Explosions/Remote violence", "Air/drone strike"),
-    "shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    "explosion": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
-    "suicide_attack": ("Explosions/Remote violence", "Suicide bomb"),
-    "killing": ("Violence against civilians", "Attack"),
-    "abduction": ("Violence against civilians", "Abduction/forced disappearance"),
-    "arrest": ("Strategic developments", "Arrests"),
-    "release": ("Strategic developments", "Other"),
-    "surrender": ("Strategic developments", "Other"),
-    "defection": ("Strategic developments", "Change to group/activity"),
-    "siege": ("Strategic developments", "Other"),
-    "protest": ("Protests", "Peaceful protest"),
-    "agreement": ("Strategic developments", "Agreement"),
-    "other": ("Strategic developments", "Other"),
-}
-
-#: Actors that only strike from the air in these conflicts: قصف by them is an air strike.
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 _NO_AGENT = frozenset(["CIVILIANS"])
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One row of the event rules."""
-
-    id: str
-    """Stable id recorded on every event the rule makes."""
-    kind: str
-    """Event kind."""
-    patterns: tuple[tuple[re.Pattern[str], bool], ...]
-    """Token patterns in order; the flag says a gap of up to six tokens may come before it."""
-    agent: str
-    """subject, by, or a fixed actor id."""
-    patient: frozenset[str]
-    """Marker words introducing actor2, or {"between"} / {"_direct"}."""
-    place: str
-    """object, from or any."""
-    weak: bool
-    """Only counts when no strong rule fires in the sentence."""
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSet:
-    """The event rules, the cue words and the count nouns, with a version for provenance."""
-
-    rules: tuple[Rule, ...]
-    """Rules in file order (the tie-break order)."""
-    cues: Mapping[str, frozenset[str]]
-    """Cue word sets by name (negation_before, hedge, claim ...)."""
-    count_nouns: tuple[tuple[re.Pattern[str], str, Mapping[str, str]], ...]
-    """(pattern, key, per-kind keys) for the nouns after a number."""
-    version: str
-    """sha256 (12 hex) of the rule, cue and count files."""
-
-
-def _rows(path: Traversable) -> list[dict[str, str]]:
-    lines = [ln for ln in path.read_text("utf-8").splitlines() if ln and not ln.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
-def load_rules(data: Traversable | None = None) -> RuleSet:
-    """Read ``rules/events.tsv``, ``lexicon/cues.json`` and ``lexicon/counts.tsv`` from ``data``
-    (default: the packaged data directory)."""
-    data = data or resources.files("raqib").joinpath("data")
-    rules_path = data.joinpath("rules/events.tsv")
-    rules = []
-    digest = hashlib.sha256()
-    for n, row in enumerate(_rows(rules_path), start=1):
-        try:
-            patterns = []
-            for part in row["trigger"].split(" "):
-                gap = part.startswith("…")
-                patterns.append((re.compile(part.lstrip("…")), gap))
-            if row["kind"] not in KINDS:
-                raise ValueError(f"unknown kind {row['kind']!r}; expected one of {', '.join(KINDS)}")
-            if row["strength"] not in ("weak", "strong"):
-                raise ValueError(f"strength {row['strength']!r} is not weak or strong")
-            rules.append(
-                Rule(
-                    id=row["id"],
-                    kind=row["kind"],
-                    patterns=tuple(patterns),
-                    agent=row["agent"],
-                    patient=frozenset(p for p in row["patient"].split("|") if p and p != "-"),
-                    place=row["place"],
-                    weak=row["strength"] == "weak",
-                )
-            )
-        except (KeyError, ValueError, re.error, AttributeError) as exc:
-            raise DataFileError(str(rules_path), f"rule row {n}: {exc}") from exc
-    cues_text = data.joinpath("lexicon/cues.json").read_text("utf-8")
-    cues = {k: frozenset(v) for k, v in json.loads(cues_text).items() if not k.startswith("_")}
-    nouns = []
-    counts_path = data.joinpath("lexicon/counts.tsv")
-    for row in _rows(counts_path):
-        per_kind = dict(p.split("=", 1) for p in row["kind_keys"].split(",") if "=" in p) if row["kind_keys"] else {}
-        nouns.append((re.compile(row["pattern"]), row["key"], per_kind))
-    for path in (rules_path, counts_path):
-        digest.update(path.read_bytes())
-    digest.update(cues_text.encode())
-    return RuleSet(tuple(rules), cues, tuple(nouns), digest.hexdigest()[:12])
-
-
-@dataclass(frozen=True, slots=True)
-class _Trigger:
-    rule: Rule
-    start: int
-    """Index of the first trigger token in the sentence."""
-    end: int
-    """Index one past the last trigger token."""
-
-
-def _tok_matches(pattern: re.Pattern[str], tok: Token) -> bool:
-    return bool(pattern.fullmatch(tok.key) or pattern.fullmatch(tok.stem))
-
-
-def _match(rule: Rule, toks: Sequence[Token], i: int, blocked: set[int]) -> int:
-    """Index one past a match of ``rule`` starting at token ``i`` (0 when it does not match)."""
-    pos = i
-    for n, (pattern, gap) in enumerate(rule.patterns):
-        limit = pos + (7 if gap and n else 1)
-        for k in range(pos, min(limit, len(toks))):
-            if k not in blocked and _tok_matches(pattern, toks[k]):
-                pos = k + 1
-                break
-        else:
-            return 0
-    return pos
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +73,7 @@ class EventCoder:
         if hit is None:
             if len(self._first_cache) > 500_000:
                 self._first_cache.clear()
-            hit = tuple(r for r in self.rules.rules if _tok_matches(r.patterns[0][0], tok))
+            hit = tuple(r for r in self.rules.rules if tok_matches(r.patterns[0][0], tok))
             self._first_cache[cache_key] = hit
         return hit
 
@@ -233,16 +90,16 @@ class EventCoder:
         return frozenset(out)
 
     # -- triggers -----------------------------------------------------------------------------
-    def triggers(self, sentence: Sentence, blocked: set[int]) -> list[_Trigger]:
+    def triggers(self, sentence: Sentence, blocked: set[int]) -> list[Trigger]:
         """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires."""
-        found: list[_Trigger] = []
+        found: list[Trigger] = []
         for i, tok in enumerate(sentence.tokens):
             if i in blocked:
                 continue
             for rule in self._starting(tok):
-                end = _match(rule, sentence.tokens, i, blocked)
+                end = match(rule, sentence.tokens, i, blocked)
                 if end:
-                    found.append(_Trigger(rule, i, end))
+                    found.append(Trigger(rule, i, end))
         order = {r.id: n for n, r in enumerate(self.rules.rules)}
         found.sort(key=lambda t: (-(t.end - t.start), order[t.rule.id]))
         taken: set[int] = set()
@@ -257,15 +114,15 @@ class EventCoder:
             kept = [t for t in kept if not t.rule.weak]
         kept.sort(key=lambda t: t.start)
         # Words of one kind that follow each other name one happening: "انفجار سيارة مفخخة".
-        merged: list[_Trigger] = []
+        merged: list[Trigger] = []
         for trig in kept:
             if merged and merged[-1].rule.kind == trig.rule.kind and trig.start - merged[-1].end <= 2:
-                merged[-1] = _Trigger(merged[-1].rule, merged[-1].start, trig.end)
+                merged[-1] = Trigger(merged[-1].rule, merged[-1].start, trig.end)
                 continue
             merged.append(trig)
         return merged
 
-    def _blocked_by_cues(self, toks: Sequence[Token], trig: _Trigger, prior: Sequence[Token]) -> bool:
+    def _blocked_by_cues(self, toks: Sequence[Token], trig: Trigger, prior: Sequence[Token]) -> bool:
         """Negated or unrealised (لم يتمكن، تحاول، نفت): no event."""
         before = toks[max(0, trig.start - 2) : trig.start]
         if any(t.key in self.cue["negation_before"] for t in before):
@@ -341,7 +198,7 @@ class EventCoder:
         text: str,
         sentences: Sequence[Sentence],
         sn: int,
-        trig: _Trigger,
+        trig: Trigger,
         clause_end: int,
         s_actors: Sequence[ActorMention],
         all_actors: Sequence[ActorMention],
@@ -424,7 +281,7 @@ class EventCoder:
         self,
         text: str,
         toks: Sequence[Token],
-        trig: _Trigger,
+        trig: Trigger,
         s_actors: Sequence[ActorMention],
         all_actors: Sequence[ActorMention],
         sentence: Sentence,
@@ -527,7 +384,7 @@ class EventCoder:
     def _places(
         self,
         text: str,
-        trig: _Trigger,
+        trig: Trigger,
         t_start: int,
         t_end: int,
         clause_end: int,
@@ -635,7 +492,7 @@ class EventCoder:
 
     def _count_key(self, tok: Token, kind: str) -> str | None:
         for pattern, key, per_kind in self.rules.count_nouns:
-            if _tok_matches(pattern, tok):
+            if tok_matches(pattern, tok):
                 if key != "*":
                     return key
                 return per_kind.get(kind, per_kind.get("default")) or None
@@ -652,7 +509,7 @@ class EventCoder:
         return None
 
     def _certainty(
-        self, toks: Sequence[Token], trig: _Trigger, s_actors: Sequence[ActorMention]
+        self, toks: Sequence[Token], trig: Trigger, s_actors: Sequence[ActorMention]
     ) -> tuple[str, str | None]:
         before = toks[: trig.start]
         if any(t.key in self.cue["hedge"] or t.stem in self.cue["hedge"] for t in before):
@@ -665,7 +522,7 @@ class EventCoder:
                         return "claimed", m.actor
         return "reported", None
 
-    def _extent(self, toks: Sequence[Token], trig: _Trigger, loc: Located | None) -> str:
+    def _extent(self, toks: Sequence[Token], trig: Trigger, loc: Located | None) -> str:
         if loc is None:
             return "whole"
         between = [t for t in toks[trig.end :] if t.end_char <= loc.start][-3:]
@@ -728,7 +585,7 @@ def _connector(word: str, connectors: frozenset[str]) -> bool:
     return w in connectors or w in ("اضافه", "بالاضافه") or bool(_GENERIC_WORD.match(word.replace("\u0640", "")))
 
 
-def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[_Trigger]) -> dict[int, list[Quantity]]:
+def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[Trigger]) -> dict[int, list[Quantity]]:
     """Each number of the sentence belongs to the trigger before it (else the first one after)."""
     out: dict[int, list[Quantity]] = {}
     if not trigs:
@@ -847,21 +704,3 @@ def _finer(a: Place | None, b: Place | None) -> bool:
     if b is None or b.lat is None:
         return True
     return _PRECISION_RANK.get(a.precision, 9) < _PRECISION_RANK.get(b.precision, 9)
-
-
-def acled_type(event: Event, state_actors: frozenset[str], text: str) -> tuple[str | None, str | None]:
-    """ACLED event type and sub-event type: state vs non-state takeovers by the actor's kind,
-    and handovers "دون معارك" as non-violent transfers."""
-    event_type, sub = ACLED[event.kind]
-    evidence = text[event.evidence_start : event.evidence_end]
-    if event.kind == "takeover":
-        if re.search(r"(دون|بدون)\s+(قتال|معارك|مواجهات|اشتباكات)|تسليم|تسلم", evidence):
-            return "Strategic developments", "Non-violent transfer of territory"
-        if event.actor1 in state_actors:
-            return "Battles", "Government regains territory"
-    return event_type, sub
-
-
-def as_date(value: dt.date | None) -> str | None:
-    """ISO form of a day, or None."""
-    return value.isoformat() if value else None

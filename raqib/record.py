@@ -8,8 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from raqib.events import acled_type
 from raqib.model import ControlClaim, DateRef, Event, Extraction, Place, Quantity
+from raqib.rules import acled_type
 
 SCHEMA_VERSION = "1.0"
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from raqib.actors import ActorBook, load_actor_book
-from raqib.events import EventCoder, RuleSet, load_rules
+from raqib.events import EventCoder
 from raqib.gazetteer import Gazetteer, load_gazetteer
 from raqib.normalize import match_key
 from raqib.recognize.actors import ActorFinder
 from raqib.recognize.places import PlaceFinder, strip_article
+from raqib.rules import RuleSet, load_rules
 
 #: Feature types whose names are taken as places even without a preposition before them.
 _STRONG_FEATURES = frozenset(["city", "town", "governorate", "district", "country"])

@@ -9,13 +9,14 @@ import datetime as dt
 import pytest
 
 from raqib.actors import Alias
-from raqib.events import EventCoder, Located, load_rules
+from raqib.events import EventCoder, Located
 from raqib.model import Event, Place
 from raqib.normalize import bare, normalize
 from raqib.recognize.actors import ActorFinder
 from raqib.recognize.dates import find_dates
 from raqib.recognize.numbers import find_quantities
 from raqib.recognize.places import PlaceFinder
+from raqib.rules import load_rules
 from raqib.segment import segment
 
 ALIASES = {

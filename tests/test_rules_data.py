@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from raqib.events import KINDS, load_rules
+from raqib.rules import KINDS, load_rules
 
 
 def test_rules_load_with_unique_ids_and_known_kinds() -> None:
