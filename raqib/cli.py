@@ -277,6 +277,33 @@ def gazetteer_build(
     err.print(f"raqib: wrote {output}: {report}", markup=False)
 
 
+@gazetteer_app.command("import")
+def gazetteer_import(
+    kind: Annotated[str, typer.Argument(help="Source format: geonames (a SY.zip/IQ.txt country dump), ocha (populated-places CSV) or osm (CSV or GeoJSON with name:ar).")],
+    source: Annotated[Path, typer.Argument(help="The file to import.")],
+    index: Annotated[
+        Path,
+        typer.Option(envvar="RAQIB_GAZETTEER", help="Index to add to (env RAQIB_GAZETTEER); build one first with `raqib gazetteer build -o FILE`."),
+    ] = Path("raqib/data/gazetteer.sqlite"),
+) -> None:
+    """Add a full source that a user with internet has downloaded to an index."""
+    from raqib import gazetteer
+
+    importers = {
+        "geonames": gazetteer.import_geonames_dump,
+        "ocha": gazetteer.import_ocha_pplp_csv,
+        "osm": gazetteer.import_osm_places,
+    }
+    if kind not in importers:
+        _fail(f"unknown source format {kind!r}; expected one of: {', '.join(importers)}")
+    if not source.is_file():
+        _fail(f"{source}: no such file")
+    if not index.is_file():
+        _fail(f"{index}: no index there; build one with `raqib gazetteer build -o {index}`")
+    report = importers[kind](index, source)
+    err.print(f"raqib: imported {source} into {index}: {report}", markup=False)
+
+
 def main() -> None:
     """Entry point of the ``raqib`` command."""
     try:

@@ -21,7 +21,8 @@ def _raqib(*args: str, cwd: Path | None = None, stdin: str | None = None, env: d
 
 
 def test_help_on_every_command() -> None:
-    for cmd in ([], ["extract"], ["ingest"], ["events"], ["eval"], ["geocode"], ["gazetteer", "build"]):
+    for cmd in ([], ["extract"], ["ingest"], ["events"], ["eval"], ["geocode"], ["gazetteer", "build"],
+                ["gazetteer", "import"]):  # fmt: skip
         out = _raqib(*cmd, "--help")
         assert out.returncode == 0, out.stderr
         assert "Usage" in out.stdout
@@ -83,3 +84,25 @@ def test_eval_prints_every_figure(tmp_path: Path) -> None:
     assert figures["events_lenient_f1"]["value"] > 0.3
     table = _raqib("eval", str(DEV))
     assert "events_strict_f1" in table.stdout
+
+
+def test_gazetteer_import_into_a_copy_of_the_index(tmp_path: Path) -> None:
+    import shutil
+    from importlib import resources
+
+    index = tmp_path / "gaz.sqlite"
+    shutil.copy(str(resources.files("raqib").joinpath("data/gazetteer.sqlite")), index)
+    osm = Path(__file__).parent / "data" / "gazetteer"
+    sample = next(p for p in sorted(osm.iterdir()) if "osm" in p.name.lower())
+    out = _raqib("gazetteer", "import", "osm", str(sample), "--index", str(index))
+    assert out.returncode == 0, out.stderr
+    bad = _raqib("gazetteer", "import", "shapefile", str(sample), "--index", str(index))
+    assert bad.returncode == 2 and "expected one of" in bad.stderr
+
+
+def test_geocode_shows_how_a_village_was_matched() -> None:
+    out = _raqib("geocode", "الكشمة", "--context", "التابعة لبلدة الشعفة في ريف دير الزور الشرقي", "--json")
+    assert out.returncode == 0, out.stderr
+    place = json.loads(out.stdout)
+    assert place["precision"] != "village" and place["matched_by"] == "context"
+    assert abs(place["lat"] - 34.56) < 0.1
