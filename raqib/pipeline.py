@@ -51,7 +51,13 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
     for m in mentions:
         if m.feature and m.feature.startswith("anaphor:"):
             continue
-        place = geocode(gaz, m.name, context=m.context, country=country, parent=m.parent)
+        key = (m.name, m.context, country, m.parent)
+        place = res.geocode_cache.get(key)
+        if place is None:
+            if len(res.geocode_cache) > 200_000:
+                res.geocode_cache.clear()
+            place = geocode(gaz, m.name, context=m.context, country=country, parent=m.parent)
+            res.geocode_cache[key] = place
         first[id(m)] = place
         if place.lat is not None and place.lon is not None and not place.alternatives:
             near.append((place.lat, place.lon))

@@ -9,12 +9,13 @@ like ``raqib/data``) and ``RAQIB_GAZETTEER`` (an index file) override it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from raqib.actors import ActorBook, load_actor_book
 from raqib.events import EventCoder
 from raqib.gazetteer import Gazetteer, load_gazetteer
+from raqib.model import Place
 from raqib.normalize import match_key
 from raqib.recognize.actors import ActorFinder
 from raqib.recognize.places import PlaceFinder, strip_article
@@ -42,6 +43,9 @@ class Resources:
     """The rule engine."""
     state_actors: frozenset[str]
     """Actor ids that are state forces (their takeovers are "Government regains territory")."""
+    geocode_cache: dict[tuple[str, str | None, str | None, str | None], Place] = field(default_factory=dict)
+    """Answers of the geocoder for (name, context, country, parent): reports name the same
+    villages again and again, and the answer depends on nothing else."""
 
     @property
     def versions(self) -> dict[str, str]:
