@@ -221,6 +221,9 @@ class EventCoder:
         self._actor_spans = [(m.start_char, m.end_char) for m in s_actors]
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place)
         civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)
+        named = {m.actor for m in clause_actors}
+        if kind in ("clash", "internal_clash") and not located and not (agent in named and patient in named):
+            return []  # fighting with neither a place nor both sides in the sentence is background
         if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
             return []  # "خرج الأهالي": people going out, not forces withdrawing
         if kind == "agreement" and (fallback or patient is None or agent is None):
