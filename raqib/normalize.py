@@ -7,7 +7,8 @@ offset array: ``offsets[i]`` is the index in the original text of the character 
 produced ``key[i]``, and ``offsets[len(key)]`` is the end of the text. The character map is
 data (``data/charmaps/arabic_keys.json``), applied identically to dictionary entries at load
 time and to text at match time. Every map is one character to at most one character, so
-offsets stay exact.
+offsets stay exact. Each group of the map is also a small named function (``unify_alef``,
+``strip_tatweel`` ...); the matching key applies all of them at once.
 """
 
 from __future__ import annotations
@@ -43,6 +44,65 @@ def _charmap(groups: tuple[str, ...] = GROUPS) -> dict[int, str]:
         for src, dst in raw[group].items():
             table[ord(src)] = dst
     return table
+
+
+def _fold(text: str, group: str) -> str:
+    return text.translate(_charmap((group,)))
+
+
+def unify_alef(text: str) -> str:
+    """أ إ آ ٱ → ا."""
+    return _fold(text, "alef")
+
+
+def ta_marbuta_to_ha(text: str) -> str:
+    """ة → ه."""
+    return _fold(text, "ta_marbuta")
+
+
+def alef_maqsura_to_ya(text: str) -> str:
+    """ى (and the Persian ی) → ي."""
+    return _fold(text, "alef_maqsura")
+
+
+def hamza_seats_to_letters(text: str) -> str:
+    """ؤ → و, ئ → ي."""
+    return _fold(text, "hamza_seats")
+
+
+def persian_letters_to_arabic(text: str) -> str:
+    """ک → ك, ھ → ه and the like."""
+    return _fold(text, "persian_letters")
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove harakat, shadda, sukun, dagger alef."""
+    return _fold(text, "diacritics")
+
+
+def strip_tatweel(text: str) -> str:
+    """Remove the kashida ـ ("لـ" → "ل")."""
+    return _fold(text, "tatweel")
+
+
+def strip_invisible(text: str) -> str:
+    """Remove zero-width and bidi control characters (RLM, LRE, ZWJ, BOM ...)."""
+    return _fold(text, "zero_width_and_bidi")
+
+
+def western_digits(text: str) -> str:
+    """Arabic-Indic and Persian digits → 0-9."""
+    return _fold(text, "digits")
+
+
+def plain_quotes(text: str) -> str:
+    """“ ” « » ‘ ’ and the other typographic quotes → " and '."""
+    return _fold(text, "quotes")
+
+
+def plain_punctuation(text: str) -> str:
+    """، ؛ ؟ → , ; ? and the dashes → -."""
+    return _fold(text, "punctuation")
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,3 +64,21 @@ def test_proclitic_with_tatweel_and_quotes_is_split() -> None:
     text = "التقدم السريع لـ”قسد” خلال"
     toks = segment(text)[0].tokens
     assert [t.text for t in toks] == ["التقدم", "السريع", "ل", "قسد", "خلال"]
+
+
+def test_the_key_is_all_the_named_steps_together() -> None:
+    from raqib import normalize as n
+
+    text = "إِدلب «قسد» لـ٤٨ ساعةً مستشفى مؤسسة\u200f"
+    steps = [n.unify_alef, n.ta_marbuta_to_ha, n.alef_maqsura_to_ya, n.hamza_seats_to_letters,
+             n.persian_letters_to_arabic, n.strip_diacritics, n.strip_tatweel, n.strip_invisible,
+             n.western_digits, n.plain_quotes, n.plain_punctuation]  # fmt: skip
+    folded = text
+    for step in steps:
+        folded = step(folded)
+    assert folded == match_key(text) == 'ادلب "قسد" ل48 ساعه مستشفي موسسه'
+
+
+def test_abbreviations_and_semicolons() -> None:
+    text = "قال د. أحمد إن القصف استمر؛ ثم توقف. وانتهى"
+    assert [s.text for s in segment(text)] == ["قال د. أحمد إن القصف استمر؛", "ثم توقف.", "وانتهى"]
