@@ -1,0 +1,368 @@
+"""Candidates for a parsed name: from the Arabic name index, from area pools across scripts
+(``_fuzzy``), and their scores against what the context says (``_score``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from raqib.gazetteer import Entry, Gazetteer, approx_km, ar_loose, latin_similarity, romanized_keys
+from raqib.gazetteer.latin import _DOUBLE, _split_quals
+from raqib.geocode.names import _Name
+
+if TYPE_CHECKING:  # only in annotations: the context module imports this one
+    from raqib.geocode.context import ContextInfo
+
+
+_FEATURE_WEIGHT = {"city": 0.05, "town": 0.04, "village": 0.02}
+
+CROSS_SCRIPT_MIN = 85.0
+"""Least ``latin_similarity`` (0-100) for a cross-script match in a small area (sub-district,
+district, the vicinity of the context's towns)."""
+CROSS_SCRIPT_MIN_AREA = 90.0
+"""Least similarity when the area is a governorate."""
+CROSS_SCRIPT_MIN_WIDE = 96.0
+"""Least similarity when the only area is a whole country (only with ``_pools(wide=True)``)."""
+BLOCK_ABOVE = 400
+"""Pools with more keys than this are searched by first-letter block."""
+PREFILTER = 72.0
+"""rapidfuzz ratio a pool key must reach before ``latin_similarity`` is computed (large areas)."""
+PREFILTER_SMALL = 62.0
+"""The same for small areas."""
+MARGIN = 4.0
+"""A cross-script match is ambiguous when a place more than 5 km away scores within this many points."""
+VARIANT_LATIN_MIN = 80.0
+"""Least romanisation similarity for a place whose Arabic name is spelled differently ..."""
+VARIANT_ARABIC_MIN = 75.0
+"""... together with this least Arabic similarity (fuzz.ratio of the keys)."""
+VARIANT_LATIN_ALONE = 95.0
+"""Least romanisation similarity that accepts such a place (in a small area) whatever its Arabic."""
+ARABIC_ONLY_MIN = 90.0
+"""Least Arabic similarity for a variant when the romanisations do not agree."""
+_CACHE_MAX = 20000
+_POINT_POOLS_MAX = 256
+
+
+@dataclass(slots=True)
+class _Cand:
+    index: int
+    how: str
+    base: float
+    score: float = 0.0
+    consistent: bool = True
+    pcode: str | None = None
+    area_index: int | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Candidates from the Arabic name index
+
+
+def _name_candidates(gaz: Gazetteer, pn: _Name) -> list[_Cand]:
+    out: list[_Cand] = []
+    seen: set[int] = set()
+
+    def add(hits: Sequence[int], how: str, base: float) -> None:
+        for i in hits:
+            if i not in seen:
+                seen.add(i)
+                out.append(_Cand(i, how, base))
+
+    for f in pn.forms:
+        add(gaz.name_index.get(f.words, ()), f.how, 1.0 if f.how == "exact" else 0.9)
+    if out:
+        return out
+    for f in pn.forms:
+        add(gaz.joined_index.get("".join(f.words), ()), "variant", 0.88)
+    if out:
+        return out
+    for f in pn.forms[:2]:
+        n = len(f.words)
+        for key in gaz.first_words.get(f.words[0], ()):
+            if len(key) == n + 1 and key[:n] == f.words:
+                add(gaz.name_index[key], "variant", 0.8)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Area pools for fuzzy matching
+
+
+@dataclass(slots=True)
+class _Pool:
+    latin: list[str]
+    """Base latin keys (qualifiers removed)."""
+    latin_meta: list[tuple[str, int, str]]
+    """(full key, index, kind): kind "en" (English-only entry), "ar" (has Arabic), "un" (unplaced)."""
+    arabic: list[str]
+    arabic_meta: list[int]
+    blocks: dict[str, tuple[list[str], list[tuple[str, int, str]]]] | None = None
+    """For large pools: the latin keys grouped by first letter (searched instead of ``latin``)."""
+
+    def block(self, base: str) -> tuple[list[str], list[tuple[str, int, str]]]:
+        if self.blocks is None:
+            return self.latin, self.latin_meta
+        return self.blocks.get(base[:1], ([], []))
+
+
+def _base_forms(base: str) -> list[str]:
+    """The forms a base key is indexed under: as is, without a glued article ("alsafafna"),
+    without spaces ("kafr ram" → "kafram", for كفرروم / Kafroum)."""
+    out = [base]
+    if base[:2] == "al" and len(base) > 5:
+        out.append(base[2:])
+    if " " in base:
+        out.append(_DOUBLE.sub(r"\1", base.replace(" ", "")))
+    return out
+
+
+def _make_pool(gaz: Gazetteer, members: Sequence[int], unplaced: Sequence[int] = ()) -> _Pool:
+    pool = _Pool([], [], [], [])
+    for i in members:
+        kind = "ar" if gaz.entries[i].names_ar else "en"
+        for k in gaz.latin_keys[i]:
+            for b in _base_forms(_split_quals(k)[0]):
+                pool.latin.append(b)
+                pool.latin_meta.append((k, i, kind))
+        if kind == "ar":
+            for a in gaz.loose_keys(i):
+                pool.arabic.append(a)
+                pool.arabic_meta.append(i)
+    for j in unplaced:
+        k = gaz.unplaced[j].key
+        for b in _base_forms(_split_quals(k)[0]):
+            pool.latin.append(b)
+            pool.latin_meta.append((k, j, "un"))
+    if len(pool.latin) > BLOCK_ABOVE:
+        # first-letter blocks: romanisations and English spellings almost always agree on the
+        # first folded letter (ق gives both k and g, ث both t and s, a glued "al" is indexed without)
+        blocks: dict[str, tuple[list[str], list[tuple[str, int, str]]]] = {}
+        for b, m in zip(pool.latin, pool.latin_meta, strict=True):
+            keys, metas = blocks.setdefault(b[:1], ([], []))
+            keys.append(b)
+            metas.append(m)
+        pool.blocks = blocks
+    return pool
+
+
+def _cache_put(gaz: Gazetteer, key: tuple, value: object) -> None:
+    if len(gaz._cache) > _CACHE_MAX:
+        gaz._cache.clear()
+    gaz._cache[key] = value
+
+
+def _area_pool(gaz: Gazetteer, aid: str) -> _Pool:
+    ck = ("pool", aid)
+    pool = gaz._cache.get(ck)
+    if pool is None:
+        pool = _make_pool(gaz, gaz.members.get(aid, ()), gaz.unplaced_by_area.get(aid, ()))
+        _cache_put(gaz, ck, pool)
+    return pool
+
+
+def _point_pool(gaz: Gazetteer, points: Sequence[tuple[float, float, float]]) -> _Pool:
+    ck = tuple((round(a, 3), round(b, 3), round(r, 1)) for a, b, r in points)
+    pools: dict = gaz._cache.setdefault(("ppools",), {})
+    pool = pools.get(ck)
+    if pool is None:
+        members: dict[int, None] = {}
+        for la, lo, r in points:
+            for i in gaz.near(la, lo, max(r, 8.0)):
+                members[i] = None
+        pool = _make_pool(gaz, list(members))
+        if len(pools) >= _POINT_POOLS_MAX:
+            pools.clear()
+        pools[ck] = pool
+    return pool
+
+
+def _pools(gaz: Gazetteer, ctx: ContextInfo, country: str | None, near: Sequence[tuple[float, float]],
+           wide: bool = False) -> list[tuple[_Pool, float, bool]]:  # fmt: skip
+    """Search areas, most specific first: (pool, least cross-script similarity, small area).
+
+    Without a context area or ``near`` points nothing is searched unless ``wide`` (the whole
+    country, at ``CROSS_SCRIPT_MIN_WIDE``): matching a romanisation against a whole country's
+    English names finds the wrong village too often.
+    """
+    out: list[tuple[_Pool, float, bool]] = []
+    order = {"subdistrict": 0, "district": 1}
+    for a in sorted((a for a in ctx.anchors if a.kind in order), key=lambda a: order[a.kind]):
+        out.append((_area_pool(gaz, gaz.entries[a.index].id), CROSS_SCRIPT_MIN, True))
+    if ctx.points:
+        out.append((_point_pool(gaz, ctx.points), CROSS_SCRIPT_MIN, True))
+    for a in ctx.anchors:
+        if a.kind == "governorate":
+            out.append((_area_pool(gaz, gaz.entries[a.index].id), CROSS_SCRIPT_MIN_AREA, False))
+    if not out and near:
+        out.append((_point_pool(gaz, [(la, lo, 30.0) for la, lo in near[:8]]), CROSS_SCRIPT_MIN, True))
+    if not out and wide:
+        cc = country or (ctx.countries[0] if ctx.countries else None)
+        if cc:
+            out.append((_area_pool(gaz, f"country:{cc}"), CROSS_SCRIPT_MIN_WIDE, False))
+    return out
+
+
+def _fuzzy(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]]) -> tuple[list[_Cand], bool]:
+    """Cross-script and Arabic-variant candidates from the first pool that has any.
+
+    Arabic-variant matches (a place whose Arabic name is spelled differently) are only looked for
+    in small areas (sub-district, district, the vicinity of the context's towns): across a whole
+    governorate they find other villages far more often than spelling variants.
+    """
+    queries: list[tuple[str, str]] = []
+    ar_queries: list[str] = []
+    for f in pn.forms:
+        for rk in romanized_keys(f.text):
+            if rk:
+                for b in _base_forms(_split_quals(rk)[0]):
+                    queries.append((rk, b))
+        ar_queries.append(ar_loose(f.text))
+    queries = list(dict.fromkeys(queries))
+    for pool, thr, small in pools:
+        best: dict[tuple[int, str], _Cand] = {}
+
+        def put(c: _Cand, key: tuple[int, str], best: dict[tuple[int, str], _Cand] = best) -> None:
+            if key not in best or best[key].base < c.base:
+                best[key] = c
+
+        if pool.latin:
+            for full, base in queries:
+                if not base:
+                    continue
+                cutoff = PREFILTER_SMALL if small else PREFILTER
+                keys, metas = pool.block(base)
+                for _k, _s, j in process.extract(
+                    base, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=20
+                ):
+                    k, idx, kind = metas[j]
+                    sim = latin_similarity(full, k)
+                    if kind == "ar":
+                        if not small or sim < VARIANT_LATIN_MIN:
+                            continue
+                        arsim = max(
+                            (fuzz.ratio(q, a) for q in ar_queries for a in gaz.loose_keys(idx)), default=0.0
+                        )
+                        if arsim >= VARIANT_ARABIC_MIN:
+                            put(_Cand(idx, "variant", 0.85 * (sim + arsim) / 200), (idx, "e"))
+                        elif sim >= VARIANT_LATIN_ALONE:
+                            # its Arabic name is another form ("الدادات" for عون الدادات) but one
+                            # of its English names is ours
+                            put(_Cand(idx, "cross-script", 0.85 * sim / 100), (idx, "e"))
+                    elif sim >= thr - 2 * MARGIN:
+                        if kind == "un":
+                            u = gaz.unplaced[idx]
+                            put(_Cand(u.area, "cross-script", 0.9 * sim / 100, pcode=u.pcode, area_index=u.area),
+                                (idx, "u"))  # fmt: skip
+                        else:
+                            put(_Cand(idx, "cross-script", 0.9 * sim / 100), (idx, "e"))
+        if pool.arabic and small:
+            for q in ar_queries:
+                if len(q.replace(" ", "")) < 4:
+                    continue
+                for _a, arsim, j in process.extract(q, pool.arabic, scorer=fuzz.ratio, score_cutoff=ARABIC_ONLY_MIN,
+                                                    limit=5):  # fmt: skip
+                    idx = pool.arabic_meta[j]
+                    put(_Cand(idx, "variant", 0.8 * arsim / 100), (idx, "e"))
+        cands = list(best.values())
+        if not cands:
+            continue
+        # keep the best only when it clears the threshold and no far-away place comes close to it
+        cands.sort(key=lambda c: -c.base)
+        top = cands[0]
+        if top.how == "cross-script" and top.base < 0.9 * thr / 100:
+            continue
+        te = gaz.entries[top.index]
+        margin = 0.009 * (MARGIN if thr < CROSS_SCRIPT_MIN_WIDE else 2 * MARGIN)
+        rivals = [c for c in cands[1:] if c.base >= top.base - margin
+                  and approx_km(gaz.entries[c.index].lat, gaz.entries[c.index].lon, te.lat, te.lon) > 5]  # fmt: skip
+        if rivals:
+            return [top, *rivals], True  # ambiguous: unless ``near`` decides, the context is used
+        return [c for c in cands if c.base >= 0.9 * thr / 100 or c.how == "variant"], False
+    return [], False
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring
+
+
+def _consistency(gaz: Gazetteer, e: Entry, ctx: ContextInfo, country: str | None,
+                 near: Sequence[tuple[float, float]]) -> tuple[bool, float]:  # fmt: skip
+    """(consistent with the context, bonus)."""
+    want = (country,) if country else ctx.countries
+    if want and e.country not in want:
+        return False, -0.5
+    bonus = 0.0
+    ok = True
+    area = ctx.area_ids
+    in_area = bool(area) and (e.id in area or not area.isdisjoint(e.admin_ids))
+    near_area = bool(area) and bool(e.admin_near) and not area.isdisjoint(e.admin_near)
+    if ctx.points:
+        d = min(approx_km(e.lat, e.lon, la, lo) / r for la, lo, r in ctx.points)
+        if d > 1.0 and ctx.sectors:
+            # "north of X" without a distance: further away is fine in that direction
+            for la, lo, b in ctx.sectors:
+                r = next((r for pla, plo, r in ctx.points if pla == la and plo == lo), None)
+                if r is not None:
+                    diff = abs((_bearing(la, lo, e.lat, e.lon) - b + 180.0) % 360.0 - 180.0)
+                    if diff <= 60 and approx_km(e.lat, e.lon, la, lo) <= 4 * r:
+                        d = min(d, 1.0)
+        if d <= 1.0:
+            bonus += 0.25 * (1.0 - d) + 0.05
+        elif d <= 1.5 and (in_area or near_area or not ctx.area_ids):
+            bonus += 0.0
+        else:
+            ok = False
+    elif ctx.area_ids:
+        if in_area:
+            bonus += 0.2
+        elif near_area:
+            bonus += 0.15
+        elif e.admin_ids:
+            ok = False
+        else:  # admin unknown: judge by the distance to the areas' centres
+            ok = min(approx_km(e.lat, e.lon, gaz.get(a).lat, gaz.get(a).lon) for a in ctx.area_ids) < 80  # type: ignore[union-attr]
+    if in_area and ctx.points:
+        bonus += 0.05
+    for la, lo, b in ctx.sectors:
+        if approx_km(la, lo, e.lat, e.lon) > 3.0:
+            diff = abs((_bearing(la, lo, e.lat, e.lon) - b + 180.0) % 360.0 - 180.0)
+            bonus += 0.15 if diff <= 45 else 0.0 if diff <= 90 else -0.2
+    if near:
+        d = min(approx_km(e.lat, e.lon, la, lo) for la, lo in near)
+        if d < 40:
+            bonus += 0.15 * (1.0 - d / 40)
+        elif d > 250:
+            bonus -= 0.1
+    return ok, bonus
+
+
+def _score(gaz: Gazetteer, cands: list[_Cand], ctx: ContextInfo, country: str | None,
+           near: Sequence[tuple[float, float]], generic: str | None) -> None:  # fmt: skip
+    for c in cands:
+        e = gaz.entries[c.index]
+        ok, bonus = _consistency(gaz, e, ctx, country, near)
+        f = e.feature
+        if generic == "governorate":
+            bonus += 0.3 if f == "governorate" else -0.1
+        elif generic in ("district", "subdistrict"):
+            bonus += 0.3 if f == "district" else 0.0
+            if generic == "subdistrict" and e.pcode and len(e.pcode) == 8:
+                bonus += 0.05
+        elif generic == "point":
+            bonus += 0.05 if f in ("city", "town", "village", "landmark") else -0.2
+        elif generic == "countryside":
+            bonus += 0.3 if f == "governorate" else 0.2 if f == "district" else -0.1
+        elif f in ("governorate", "district", "country"):
+            bonus -= 0.08  # a bare name is more often the town than the unit named after it
+        c.consistent = ok
+        c.score = c.base + bonus + _FEATURE_WEIGHT.get(f, 0.0) + 0.008 * min(e.rank, 15)
+
+
+def _bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Approximate bearing (degrees from north) from point 1 to point 2."""
+    x = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.degrees(math.atan2(x, lat2 - lat1)) % 360.0
