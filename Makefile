@@ -16,8 +16,9 @@ demo: $(BIN)/raqib
 	$(BIN)/raqib ingest samples/ --db sqlite:///raqib.db
 	$(BIN)/raqib events --db sqlite:///raqib.db
 
-## test: the whole test suite (PostgreSQL/browser tiers skip with a reason when absent)
+## test: lint, then the whole test suite (PostgreSQL/browser tiers skip with a reason when absent)
 test: $(BIN)/raqib
+	$(BIN)/ruff check raqib tests benchmarks
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/raqib
