@@ -112,7 +112,7 @@ def extract(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write JSON Lines here (default stdout).")] = None,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Also store the results in this database (env RAQIB_DB is not used here)."),
+        typer.Option("--db", envvar="RAQIB_DB", help="Also store the results in this database (env RAQIB_DB)."),
     ] = None,
 ) -> None:
     """Read reports and print one JSON record per document (events and control rows)."""
