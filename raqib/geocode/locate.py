@@ -136,6 +136,24 @@ def geocode(
     near: Sequence[tuple[float, float]] = (),
     parent: str | None = None,
 ) -> Place:
+    """Locate a place name as written in the text (see ``_locate``). An answer outside the
+    ``country`` asked for is never returned: "unknown" is honest, a village in another country
+    is not."""
+    place = _locate(gaz, name, context, country, near, parent)
+    if country and place.country and place.country != country and place.lat is not None:
+        return Place(name, None, None, None, (), country, "unknown", "none", 0.0,
+                     alternatives=(place.gazetteer_id,) if place.gazetteer_id else ())  # fmt: skip
+    return place
+
+
+def _locate(
+    gaz: Gazetteer,
+    name: str,
+    context: str | None = None,
+    country: str | None = None,
+    near: Sequence[tuple[float, float]] = (),
+    parent: str | None = None,
+) -> Place:
     """Locate a place name as written in the text (see the module docstring for the order).
 
     ``context`` is the admin context the text attaches ("التابعة لبلدة الشعفة في ريف دير الزور
