@@ -214,8 +214,9 @@ class EventCoder:
         clause_actors = [m for m in s_actors if m.start_char < clause_end]
         agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence)
         kind = rule.kind
-        if kind == "shelling" and agent in _AIR_ONLY:
-            kind = "airstrike"
+        aircraft = any(t.key in self.cue["aircraft"] or t.stem in self.cue["aircraft"] for t in toks)
+        if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
+            kind = "airstrike"  # "قصفت طائرة مسيرة"، "مسيرات انتحارية": from the air
         if kind == "clash" and agent is not None and agent == patient:
             kind = "internal_clash"
         self._actor_spans = [(m.start_char, m.end_char) for m in s_actors]
