@@ -181,7 +181,8 @@ class PlaceFinder:
             feature = None
             if not names and (tok.key in lex.openers or tok.stem in lex.openers) and self._after_plural(toks, i):
                 names = self._list_after(toks, i + 1)
-            if not names and tok.clitics.endswith("ال") and tok.stem in _ANAPHORS:
+            listed_next = any(t.key in lex.openers for t in toks[i + 1 : i + 4])
+            if not names and tok.clitics.endswith("ال") and tok.stem in _ANAPHORS and not listed_next:
                 # "البلدتين", "المدينة": a back-reference, resolved to earlier places by the caller.
                 start = _skip_clitics(text, tok.start_char, len(tok.clitics) - 2)
                 out.append(PlaceMention(text[start : tok.end_char], start, tok.end_char, "anaphor:" + tok.stem))
