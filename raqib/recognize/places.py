@@ -302,8 +302,8 @@ class PlaceFinder:
             tok = toks[k]
             if tok.clitics.startswith("و") and "،" not in gap and "," not in gap and not _BREAK.search(gap):
                 sub = _strip_conj(tok)
-            elif gap.strip() in ("،", ",") and not tok.clitics:
-                sub = tok
+            elif gap.strip() in ("،", ","):
+                sub = tok  # "قريتي (كفر رم، وقروت قولاق)"
             else:
                 break
             if sub is None:
