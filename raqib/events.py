@@ -665,6 +665,9 @@ def _merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) ->
             ):
                 dup = n
                 break
+            if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence:
+                dup = n  # the headline and the body report one event; the body says it better
+                break
             if (
                 kept.kind == ev.kind
                 and _place_key(kept) == _place_key(ev)
