@@ -126,9 +126,12 @@ class PlaceFinder:
         self.blocked = blocked
         self.lex = lexicon or load_place_lexicon()
         self.whole_words = whole_words
+        self.first_words = frozenset(k[0] for k in name_index)
 
     def _gaz_match(self, toks: Sequence[Token], i: int, limit: int) -> int:
         """Number of tokens of the longest gazetteer name starting at ``toks[i]`` (0 if none)."""
+        if toks[i].stem not in self.first_words:
+            return 0
         best = 0
         words: list[str] = []
         for j in range(i, min(limit, i + self.max_words)):
