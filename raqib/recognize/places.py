@@ -127,6 +127,7 @@ class PlaceFinder:
         self.lex = lexicon or load_place_lexicon()
         self.whole_words = whole_words
         self.first_words = frozenset(k[0] for k in name_index)
+        self._verb_cache: dict[str, bool] = {}
 
     def _gaz_match(self, toks: Sequence[Token], i: int, limit: int) -> int:
         """Number of tokens of the longest gazetteer name starting at ``toks[i]`` (0 if none)."""
@@ -184,8 +185,12 @@ class PlaceFinder:
             feature = None
             if not names and (tok.key in lex.openers or tok.stem in lex.openers) and self._after_plural(toks, i):
                 names = self._list_after(toks, i + 1)
-            listed_next = any(t.key in lex.openers for t in toks[i + 1 : i + 4])
-            if not names and tok.clitics.endswith("ال") and tok.stem in _ANAPHORS and not listed_next:
+            if (
+                not names
+                and tok.clitics.endswith("ال")
+                and tok.stem in _ANAPHORS
+                and not any(t.key in lex.openers for t in toks[i + 1 : i + 4])
+            ):
                 # "البلدتين", "المدينة": a back-reference, resolved to earlier places by the caller.
                 start = _skip_clitics(text, tok.start_char, len(tok.clitics) - 2)
                 out.append(PlaceMention(text[start : tok.end_char], start, tok.end_char, "anaphor:" + tok.stem))
@@ -214,7 +219,12 @@ class PlaceFinder:
     def _object_names(self, toks: Sequence[Token], i: int) -> list[tuple[int, int]]:
         """Names in the object slot of a capture verb: "سيطرت على X وY"، "استعادت X"."""
         tok, lex = toks[i], self.lex
-        if not (lex.object_verbs.fullmatch(tok.key) or lex.object_verbs.fullmatch(tok.stem)):
+        verb = self._verb_cache.get(tok.key)
+        if verb is None:
+            verb = bool(lex.object_verbs.fullmatch(tok.key) or lex.object_verbs.fullmatch(tok.stem))
+            if len(self._verb_cache) < 500_000:
+                self._verb_cache[tok.key] = verb
+        if not verb:
             return []
         if i > 0 and toks[i - 1].key in _STATE_WORDS:
             return []
