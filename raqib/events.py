@@ -156,8 +156,7 @@ class EventCoder:
     ) -> list[Event]:
         """All events of a document, one per (kind, actors, place, day)."""
         events: list[Event] = []
-        self._published = published
-        self._lead_date = _lead_date(dates, sentences)
+        day = _DayContext(published, _lead_date(dates, sentences))
         for sn, sentence in enumerate(sentences):
             toks = sentence.tokens
             s_actors = [a for a in actors if sentence.start_char <= a.start_char < sentence.end_char]
@@ -180,7 +179,7 @@ class EventCoder:
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, actors, s_places,
-                                        owned.get(n, []), dates)  # fmt: skip
+                                        owned.get(n, []), dates, day)  # fmt: skip
                 if toks[trig.start].clitics.endswith("ال") and all(e.place is None for e in made):
                     # "الانفجار أودى بحياة ستة أشخاص": the definite noun refers back to the event
                     # already reported; its numbers complete that event.
@@ -205,6 +204,7 @@ class EventCoder:
         s_places: Sequence[Located],
         quantities: Sequence[Quantity],
         dates: Sequence[DateRef],
+        day: _DayContext,
     ) -> list[Event]:
         sentence = sentences[sn]
         toks = sentence.tokens
@@ -212,15 +212,15 @@ class EventCoder:
         t_start = toks[trig.start].start_char
         t_end = toks[trig.end - 1].end_char
         clause_actors = [m for m in s_actors if m.start_char < clause_end]
-        agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence)
+        agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence, day.published)
         kind = rule.kind
         aircraft = any(t.key in self.cue["aircraft"] or t.stem in self.cue["aircraft"] for t in toks)
         if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
             kind = "airstrike"  # "قصفت طائرة مسيرة"، "مسيرات انتحارية": from the air
         if kind == "clash" and agent is not None and agent == patient:
             kind = "internal_clash"
-        self._actor_spans = [(m.start_char, m.end_char) for m in s_actors]
-        located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place)
+        spans = [(m.start_char, m.end_char) for m in s_actors]
+        located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place, spans)
         civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)
         named = {m.actor for m in clause_actors}
         if kind in ("clash", "internal_clash") and not located and not (agent in named and patient in named):
@@ -234,7 +234,7 @@ class EventCoder:
         background = any(t.key in self.cue["background"] or t.stem in self.cue["background"] for t in toks)
         date = _nearest(dates, sentence, t_start)
         if date is None and not background:
-            date = self._context_date(dates, sentences, sn)
+            date = _context_date(dates, sentences, sn, day)
         counts = self._counts(text, sentence, kind, t_start, quantities, dates)
         certainty, claimant = self._certainty(toks, trig, s_actors)
         confidence = 0.8 - (0.2 if rule.weak else 0.0) - (0.1 if fallback else 0.0)
@@ -265,22 +265,6 @@ class EventCoder:
             )
         return out
 
-    def _context_date(self, dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int) -> DateRef | None:
-        """A day for a sentence that states none: the last date earlier in its paragraph, else the
-        lead's date, else the publication day (ACLED's practice for same-day reports)."""
-        sentence = sentences[sn]
-        para_start = min(s.start_char for s in sentences if s.paragraph == sentence.paragraph)
-        earlier = [
-            d for d in dates if para_start <= d.start_char < sentence.start_char and d.start is not None
-        ]
-        if earlier:
-            return replace(earlier[-1], source="context")
-        if self._lead_date is not None:
-            return replace(self._lead_date, source="context")
-        if self._published is not None:
-            return DateRef(self._published, self._published, "day", 0, 0, True, source="published")
-        return None
-
     def _actors(
         self,
         text: str,
@@ -289,12 +273,12 @@ class EventCoder:
         s_actors: Sequence[ActorMention],
         all_actors: Sequence[ActorMention],
         sentence: Sentence,
+        published: dt.date | None = None,
     ) -> tuple[str | None, str | None, bool]:
         """(actor1, actor2, whether actor1 came from an earlier sentence)."""
         rule = trig.rule
         t_start = toks[trig.start].start_char
         t_end = toks[trig.end - 1].end_char
-        tok_at = {t.start_char: k for k, t in enumerate(toks)}
 
         def index(m: ActorMention) -> int:
             for k, t in enumerate(toks):
@@ -310,7 +294,6 @@ class EventCoder:
             prev = toks[max(0, k - 2) : k]
             return any(t.key in markers or t.stem in markers for t in prev)
 
-        del tok_at
         after = [m for m in s_actors if m.start_char >= t_end]
         before = [m for m in s_actors if m.end_char <= t_start]
         role_markers = frozenset(["علي", "ضد", "حساب", "بين", "مع", "من", "عن", "الي", "ل", "قبضه", "يد", "مواقع"])
@@ -354,7 +337,7 @@ class EventCoder:
             if ("_direct" in rule.patient and m in after) or marked(m, rule.patient):
                 patient = m.actor
                 break
-        allies = self.allies(agent, self._published)
+        allies = self.allies(agent, published)
         if patient is None and rule.kind in ("clash", "takeover", "airstrike", "shelling", "agreement"):
             for m in before + after:
                 if m.actor != agent and m.actor not in _NO_AGENT and m.actor not in allies and not _supporting(toks, index(m)):
@@ -394,10 +377,11 @@ class EventCoder:
         clause_end: int,
         s_places: Sequence[Located],
         mode: str,
+        actor_spans: Sequence[tuple[int, int]] = (),
     ) -> list[Located]:
         own = [p for p in s_places if not p.context_only]
         after = self._chain(text, [p for p in own if t_end <= p.start < clause_end], t_end, s_places,
-                            near=mode == "object")  # fmt: skip
+                            near=mode == "object", actor_spans=actor_spans)  # fmt: skip
         if mode == "from":
             src = [p for p in after if re.search(r"(^|\s)(من|عن)\s*(\S+\s+)?$", text[max(t_end, p.start - 14) : p.start])]
             if src:
@@ -414,7 +398,13 @@ class EventCoder:
         return before[-1:] if before else []
 
     def _chain(
-        self, text: str, after: Sequence[Located], t_end: int, s_places: Sequence[Located], near: bool
+        self,
+        text: str,
+        after: Sequence[Located],
+        t_end: int,
+        s_places: Sequence[Located],
+        near: bool,
+        actor_spans: Sequence[tuple[int, int]] = (),
     ) -> list[Located]:
         """The places that are the trigger's object: the first after it (close to it for takeovers),
         then those that continue the list ("قرية A، وقرية B التابعة لـ C، إضافة إلى قريتي D وE")."""
@@ -422,7 +412,7 @@ class EventCoder:
             return []
         if near:
             gap_chars = list(text[t_end : after[0].start])
-            for a_start, a_end in getattr(self, "_actor_spans", ()):
+            for a_start, a_end in actor_spans:
                 # The subject may stand between verb and object: "سيطرت قوات النظام على ...".
                 for k in range(max(a_start, t_end), min(a_end, after[0].start)):
                     gap_chars[k - t_end] = " "
@@ -557,6 +547,35 @@ _LEAD = re.compile(
 _ASIDE = re.compile(r"[،,]\s*(?:إثر|اثر|بعد|عقب|خلال|وسط|بدعم|بمساندة)[^،,]*[،,]")
 
 _SUPPORT = frozenset(["بدعم", "دعم", "بمسانده", "مسانده", "باسناد", "اسناد", "مدعومه", "مدعوما", "بغطاء", "بقياده", "بمشاركه"])
+
+
+@dataclass(frozen=True, slots=True)
+class _DayContext:
+    """What one document says about its days, for sentences that state none."""
+
+    published: dt.date | None
+    """The report's publication day."""
+    lead: DateRef | None
+    """The first day the title or lead paragraph states."""
+
+
+def _context_date(
+dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int, day: _DayContext
+) -> DateRef | None:
+    """A day for a sentence that states none: the last date earlier in its paragraph, else the
+    lead's date, else the publication day (ACLED's practice for same-day reports)."""
+    sentence = sentences[sn]
+    para_start = min(s.start_char for s in sentences if s.paragraph == sentence.paragraph)
+    earlier = [
+        d for d in dates if para_start <= d.start_char < sentence.start_char and d.start is not None
+    ]
+    if earlier:
+        return replace(earlier[-1], source="context")
+    if day.lead is not None:
+        return replace(day.lead, source="context")
+    if day.published is not None:
+        return DateRef(day.published, day.published, "day", 0, 0, True, source="published")
+    return None
 
 
 def _supporting(toks: Sequence[Token], k: int) -> bool:
