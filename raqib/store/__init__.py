@@ -8,6 +8,7 @@ unchanged document (same id, same text) is a no-op.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -100,6 +101,39 @@ control = Table(
 )
 
 
+# The day a document was first stored, kept across re-stores (no foreign key: ``save`` deletes and
+# re-inserts a changed document). The control timeline dates a claim whose report gives no day by it.
+first_stored = Table(
+    "document_first_stored",
+    metadata,
+    Column("document_id", String(200), primary_key=True),
+    Column("day", String(10), nullable=False),
+)
+
+# Control marks of a map snapshot (see ``raqib.baseline``): a prior the reports then update. One row
+# per side of a mark (a mixed or contested mark gives two).
+baseline_control = Table(
+    "baseline_control",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(200), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("label", Text),
+    Column("controller", String(40), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("valid_from", String(10), nullable=False),
+    Column("valid_to", String(10), nullable=False),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("gazetteer_id", String(64)),
+    Column("pcode", String(32)),
+    Column("mark", Text),
+    Column("symbol", String(40)),
+    Column("evidence", Text, nullable=False),
+)
+
+
 def resolve_url(url: str | None) -> str:
     """The database URL: the option, else ``RAQIB_DB``, else ``sqlite:///raqib.db``."""
     return url or os.environ.get("RAQIB_DB") or DEFAULT_DB
@@ -142,6 +176,7 @@ class Store:
                         gazetteer_version=versions["gazetteer"],
                     )
                 )
+                _note_first_stored(conn, doc.id)
                 for n, ev in enumerate(record["events"]):
                     loc = ev["location"] or {}
                     date = ev["date"] or {}
@@ -238,3 +273,76 @@ def open_store(url: str | None = None) -> Store:
     except ModuleNotFoundError as exc:
         raise StoreError(f"cannot open database {url!r}: the driver {exc.name!r} is not installed") from exc
     return Store(engine)
+
+
+# --------------------------------------------------------------------------------------------
+# Control timeline: the rows ``raqib.timeline`` reads, and the map baseline ``raqib.baseline`` writes
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def _note_first_stored(conn: Any, document_id: str) -> None:
+    """Remember the day a document was first stored (a re-store keeps the first day)."""
+    known = conn.execute(select(first_stored.c.day).where(first_stored.c.document_id == document_id)).first()
+    if known is None:
+        conn.execute(first_stored.insert().values(document_id=document_id, day=_today()))
+
+
+def control_rows(store: Store) -> list[dict[str, Any]]:
+    """Every stored control row with its document's ``published``, ``outlet``, ``url`` and
+    ``first_stored`` day, in (document id, seq) order.
+
+    Documents stored before the first-stored day was kept get today's day, once: it is the
+    latest day they can have been stored on, and later reads see the same day.
+    """
+    try:
+        with store.engine.begin() as conn:
+            missing = conn.execute(
+                select(documents.c.id).where(documents.c.id.not_in(select(first_stored.c.document_id)))
+            ).scalars().all()
+            for doc_id in missing:
+                conn.execute(first_stored.insert().values(document_id=doc_id, day=_today()))
+            rows = conn.execute(
+                select(
+                    control.c.document_id, control.c.seq, control.c.place_ar, control.c.controller,
+                    control.c.status, control.c.as_of, control.c.lat, control.c.lon, control.c.gazetteer_id,
+                    control.c.evidence, control.c.record, documents.c.published, documents.c.outlet,
+                    documents.c.url, first_stored.c.day.label("first_stored"),
+                )
+                .join(documents, documents.c.id == control.c.document_id)
+                .join(first_stored, first_stored.c.document_id == control.c.document_id, isouter=True)
+                .order_by(control.c.document_id, control.c.seq)
+            ).mappings().all()  # fmt: skip
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot read control rows: {exc.__class__.__name__}: {exc}") from exc
+    return [{**r, "record": _json(r["record"])} for r in rows]
+
+
+def replace_baseline(store: Store, source: str, rows: list[dict[str, Any]]) -> int:
+    """Replace the baseline rows of ``source`` (a file name) with ``rows`` in one transaction;
+    returns how many were written. Keys of a row: the columns of ``baseline_control`` but ``pk``
+    and ``source``."""
+    values = [{**r, "source": source} for r in rows]
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(delete(baseline_control).where(baseline_control.c.source == source))
+            if values:
+                conn.execute(baseline_control.insert(), values)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot store the baseline {source!r}: {exc.__class__.__name__}: {exc}") from exc
+    return len(values)
+
+
+def baseline_rows(store: Store) -> list[dict[str, Any]]:
+    """Every baseline row, in (source, seq) order."""
+    try:
+        with store.engine.connect() as conn:
+            rows = conn.execute(
+                select(baseline_control).order_by(baseline_control.c.source, baseline_control.c.seq,
+                                                  baseline_control.c.pk)
+            ).mappings().all()  # fmt: skip
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot read the baseline: {exc.__class__.__name__}: {exc}") from exc
+    return [dict(r) for r in rows]
