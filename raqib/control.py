@@ -21,7 +21,7 @@ from raqib.model import ActorMention, ControlClaim, DateRef, Event, Sentence
 
 # Statement cues, matched on token keys/stems (see normalize.py). "سيطره" is only a statement when
 # it follows one of the words in _STATE_BEFORE ("الخاضعة لسيطرة", "تحت سيطرة", "مناطق سيطرة").
-_STATE_BEFORE = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "معاقل", "مناطق"])
+_STATE_BEFORE = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "معاقل"])
 _HOLD_VERBS = re.compile(r"(ي|ت)سيطر(ون)?|(ي|ت)تحصن(ون)?|(ي|ت)حتفظ(ون)?|معاقل|معقل")
 _STILL = frozenset(["زال", "يزال", "تزال", "مازال", "لازال", "لايزال", "مازالت", "لاتزال"])
 _CLOSED = re.compile(r"(ا|ت|ي)?نحسر\w*|(ت|ي)?قلص\w*|اقتصر\w*|تنحصر|انحصر\w*|باتت|بات|تبقي|تبقت|بقيت")
@@ -63,7 +63,7 @@ def claims_from_statements(
         toks = sentence.tokens
         for k, tok in enumerate(toks):
             is_state = (
-                tok.stem in ("سيطره", "سيطرته", "سيطرتها")
+                tok.stem in ("سيطره", "سيطرته", "سيطرتها", "قبضه", "سلطه")
                 and k > 0
                 and (toks[k - 1].key in _STATE_BEFORE or toks[k - 1].stem in _STATE_BEFORE)
             ) or bool(_HOLD_VERBS.fullmatch(tok.stem) and (k == 0 or toks[k - 1].key not in ("لم", "لن")))
@@ -88,6 +88,13 @@ def claims_from_statements(
                 for p in places
                 if not p.context_only and tok.end_char <= p.start < clause_end
             ]
+            if k > 0 and toks[k - 1].key == "تحت":
+                # "المدينة الواقعة تحت سيطرة X": the place named earlier in the same clause.
+                clause_start = max(sentence.start_char, *(text.rfind(c, sentence.start_char, toks[k - 1].start_char) + 1 for c in "،,؛"))
+                listed = [
+                    p for p in places
+                    if not p.context_only and clause_start <= p.start < toks[k - 1].start_char
+                ] + listed  # fmt: skip
             date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
             for loc in listed:
                 status = "partial" if _outskirts(text, loc) else "held"

@@ -239,8 +239,9 @@ class PlaceFinder:
         return names if names and names[0][0] == j else []
 
     def _after_plural(self, toks: Sequence[Token], i: int) -> bool:
-        """A plural generic (قرى، القرى، بلدات) stands shortly before token ``i``."""
-        for t in toks[max(0, i - 5) : i]:
+        """A plural generic (قرى، القرى، بلدات) stands shortly before token ``i`` ("بقيت 5 بلدات في ريف
+        دير الزور تحت قبضة داعش، هي: ...")."""
+        for t in toks[max(0, i - 10) : i]:
             if t.key in self.lex.plural or t.stem in self.lex.plural:
                 return True
         return False
