@@ -88,8 +88,9 @@ def claims_from_statements(
                 for p in places
                 if not p.context_only and tok.end_char <= p.start < clause_end
             ]
-            if k > 0 and toks[k - 1].key == "تحت":
-                # "المدينة الواقعة تحت سيطرة X": the place named earlier in the same clause.
+            if (k > 0 and toks[k - 1].key in ("تحت", "الخاضعه", "خاضعه")) or tok.stem in ("معاقل", "معقل"):
+                # "المدينة الواقعة تحت سيطرة X"، "إدلب الخاضعة لسيطرة X"، "الشعفة التي تعد أهم معاقل X":
+                # the place named earlier in the same clause.
                 clause_start = max(sentence.start_char, *(text.rfind(c, sentence.start_char, toks[k - 1].start_char) + 1 for c in "،,؛"))
                 listed = [
                     p for p in places
