@@ -323,7 +323,10 @@ class PlaceFinder:
             if sub is None:
                 break
             e = self._name_end_from_conj(toks, k)
-            if e == k or (not dual and not self._gaz_match(toks, k, len(toks)) and "،" not in gap):
+            # In a plural list a name after "و" must be known to the gazetteer or carry the article
+            # ("بلدات السوسة والشعفة"): "قريتي الكشمة وأبو الحسن وإقامة إمارة" must stop at إقامة.
+            known = self._gaz_match(toks, k, len(toks)) or tok.clitics.endswith("ال")
+            if e == k or (not dual and not known and "،" not in gap):
                 break
             names.append((k, e))
             k = e
