@@ -291,6 +291,8 @@ class EventCoder:
             first = toks[k] if k < len(toks) else None
             if first is not None and first.clitics and first.clitics.rstrip("ال")[-1:] in markers:
                 return True
+            if k > 0 and toks[k - 1].key in ("ان", "بان", "لان", "وان"):
+                return False  # "إلى أن الهيئة أعادت": after أن the actor is a subject
             prev = toks[max(0, k - 2) : k]
             return any(t.key in markers or t.stem in markers for t in prev)
 
