@@ -157,6 +157,9 @@ class EventCoder:
         """All events of a document, one per (kind, actors, place, day)."""
         events: list[Event] = []
         day = _DayContext(published, _lead_date(dates, sentences))
+        # Sides introduced as support ("بدعم من التحالف"، "بمشاركة الجيش التركي") are not what the
+        # report is about: they never stand in for an unnamed actor.
+        topic = [m for m in actors if not _supporting_mention(sentences, m)]
         for sn, sentence in enumerate(sentences):
             toks = sentence.tokens
             s_actors = [a for a in actors if sentence.start_char <= a.start_char < sentence.end_char]
@@ -178,7 +181,7 @@ class EventCoder:
             for n, trig in enumerate(trigs):
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
-                made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, actors, s_places,
+                made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, s_places,
                                         owned.get(n, []), dates, day)  # fmt: skip
                 if toks[trig.start].clitics.endswith("ال") and all(e.place is None for e in made):
                     # "الانفجار أودى بحياة ستة أشخاص": the definite noun refers back to the event
@@ -313,7 +316,7 @@ class EventCoder:
         fixed = rule.agent not in ("subject", "by")
         if rule.agent == "by":
             for m in after:
-                if not marked(m, rule.patient) and m.actor not in _NO_AGENT:
+                if not marked(m, rule.patient) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
                     agent = m.actor
                     break
         if agent is None and not fixed:
@@ -323,12 +326,12 @@ class EventCoder:
                 for m in after:
                     if index(m) - trig.end > 3:
                         break
-                    if not marked(m, role_markers | rule.patient) and m.actor not in _NO_AGENT:
+                    if not marked(m, role_markers | rule.patient) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
                         agent = m.actor
                         break
             if agent is None:
                 for m in reversed(before):
-                    if not marked(m, role_markers) and m.actor not in _NO_AGENT:
+                    if not marked(m, role_markers) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
                         agent = m.actor
                         break
         if fixed:
@@ -583,6 +586,15 @@ dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int, day: _DayConte
 def _supporting(toks: Sequence[Token], k: int) -> bool:
     """An actor introduced as support ("بدعم من التحالف") is not the opponent."""
     return any(t.key in _SUPPORT for t in toks[max(0, k - 3) : k])
+
+
+def _supporting_mention(sentences: Sequence[Sentence], m: ActorMention) -> bool:
+    for sentence in sentences:
+        if sentence.start_char <= m.start_char < sentence.end_char:
+            toks = sentence.tokens
+            k = next((i for i, t in enumerate(toks) if t.end_char > m.start_char), len(toks))
+            return _supporting(toks, k)
+    return False
 
 
 def _lead_date(dates: Sequence[DateRef], sentences: Sequence[Sentence]) -> DateRef | None:
