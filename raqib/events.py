@@ -487,7 +487,27 @@ class EventCoder:
                 keys = [prev]
             for key in keys:
                 out.setdefault(key, q)
+        if kind in _HARM_KINDS:
+            self._singular_victims(sentence, out)
         return tuple(sorted(out.items()))
+
+    def _singular_victims(self, sentence: Sentence, out: dict[str, Quantity]) -> None:
+        """"مقتل شاب"، "لقي مدني حتفه"، "وأصيب آخر": one person named by a singular noun next to a
+        death or injury word is a count of 1, as coders write it."""
+        toks = sentence.tokens
+        for k, tok in enumerate(toks):
+            person = tok.stem if tok.stem in _PERSON else tok.key if tok.key in _PERSON else None
+            if person is None:
+                continue
+            near = [t for t in toks[max(0, k - 3) : k + 3] if t is not tok]
+            harm = {self._count_key(t, "") for t in near}
+            one = Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
+            if "fatalities" in harm and "fatalities" not in out:
+                out["fatalities"] = one
+                if person in _CIVILIAN_PERSON:
+                    out.setdefault("civilians_killed", one)
+            elif "injured" in harm and "injured" not in out:
+                out["injured"] = one
 
     def _count_key(self, tok: Token, kind: str) -> str | None:
         for pattern, key, per_kind in self.rules.count_nouns:
@@ -638,6 +658,13 @@ def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[
         out.setdefault(owner, []).append(q)
     return out
 
+
+_HARM_KINDS = frozenset(["killing", "explosion", "airstrike", "shelling", "suicide_attack", "clash"])
+# Singular nouns for one person (key form); the civilian ones also count as civilians killed.
+_CIVILIAN_PERSON = frozenset(["مدني", "مدنيا", "طفل", "طفلا", "طفله", "امراه", "سيده", "مواطن", "مواطنا",
+                              "مسن", "ناشط", "ناشطا", "ناشطه"])  # fmt: skip
+_PERSON = _CIVILIAN_PERSON | frozenset(["شاب", "شابا", "رجل", "رجلا", "عنصر", "عنصرا", "مقاتل", "مقاتلا",
+                                        "جندي", "جنديا", "شخص", "شخصا", "قيادي", "قياديا", "ضابط", "ضابطا"])  # fmt: skip
 
 _MAX_EVIDENCE = 300
 

@@ -145,3 +145,9 @@ def test_background_capture_has_no_date_of_its_own(code) -> None:  # type: ignor
 
 def test_a_sentence_without_conflict_yields_nothing(code) -> None:  # type: ignore[no-untyped-def]
     assert code("افتتحت مديرية التربية مدرسة جديدة في قرية الزيتونة وسط حضور الأهالي.") == []
+
+
+def test_one_victim_named_by_a_singular_noun_counts_one(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("اغتال مسلحون مجهولون مدنيا في قرية الزيتونة، وأصيب آخر بجروح.")
+    assert [e.kind for e in evs] == ["killing"]
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 1, "civilians_killed": 1}
