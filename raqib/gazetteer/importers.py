@@ -92,13 +92,7 @@ def import_ocha_pplp_csv(index_path: Path, csv_path: Path, *, rebuild: bool = Tr
                 get("adm2_pcode"), get("adm2_en"), get("adm2_ar"), get("adm3_pcode"), get("adm3_en"),
                 get("adm3_ar"), lat, lon, (cc[:2].upper() if cc else "SY"),
             ))  # fmt: skip
-    conn = sqlite3.connect(index_path)
-    try:
-        conn.executemany("INSERT OR REPLACE INTO ocha_pplp VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        conn.commit()
-    finally:
-        conn.close()
-    return _after_import(Path(index_path), "ocha_pplp", len(rows), rebuild)
+    return _store_rows(index_path, "ocha_pplp", rows, rebuild)
 
 
 def import_osm_places(index_path: Path, path: Path, *, rebuild: bool = True) -> BuildReport | None:
@@ -146,10 +140,17 @@ def import_osm_places(index_path: Path, path: Path, *, rebuild: bool = True) -> 
                     oid = f"{d.get('osm_type') or 'node'}/{oid}"
                 rows.append((oid, d.get("name"), d.get("name:ar") or d.get("name_ar"), d.get("name:en") or d.get("name_en"),
                              d.get("place"), flat, flon))  # fmt: skip
+    return _store_rows(index_path, "osm_places", rows, rebuild)
+
+
+def _store_rows(index_path: Path, table: str, rows: list[tuple], rebuild: bool) -> BuildReport | None:
+    """Insert a source's rows into its own table of the index, then rebuild the merged places."""
     conn = sqlite3.connect(index_path)
     try:
-        conn.executemany("INSERT OR REPLACE INTO osm_places VALUES (?,?,?,?,?,?,?)", rows)
+        marks = ",".join("?" * len(rows[0])) if rows else ""
+        if rows:
+            conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)  # the table name is one of ours, never input
         conn.commit()
     finally:
         conn.close()
-    return _after_import(Path(index_path), "osm_places", len(rows), rebuild)
+    return _after_import(Path(index_path), table, len(rows), rebuild)
