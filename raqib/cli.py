@@ -69,8 +69,7 @@ def _run(sources: list[str] | None, db: str | None, out: TextIO | None, store_al
     """Extract every document of ``sources``; print records to ``out`` and/or store them.
     Returns (documents, events, errors)."""
     from raqib.ingest import read_sources
-    from raqib.pipeline import extract
-    from raqib.record import to_record
+    from raqib.pipeline import process
 
     res = _load()
     store = None
@@ -92,8 +91,7 @@ def _run(sources: list[str] | None, db: str | None, out: TextIO | None, store_al
                 n_errors += 1
                 continue
             try:
-                ex = extract(item, res)
-                record = to_record(ex, res.state_actors, versions["rules"], versions["gazetteer"])
+                record = process(item, res)
                 if store is not None:
                     store.save(item, record, versions)
             except RaqibError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from raqib.control import claims_from_events, claims_from_statements, dedupe_claims
 from raqib.events import Located
@@ -122,3 +123,12 @@ def extract(doc: Document, res: Resources) -> Extraction:
         claims_from_statements(text, sentences, actors, located, dates) + claims_from_events(events)
     )
     return Extraction(doc, tuple(events), tuple(control))
+
+
+def process(doc: Document, res: Resources) -> dict[str, Any]:
+    """The output record of one document (``extract`` then ``raqib.record.to_record``): what
+    ``raqib extract`` prints and ``Store.save`` stores."""
+    from raqib.record import to_record
+
+    v = res.versions
+    return to_record(extract(doc, res), res.state_actors, v["rules"], v["gazetteer"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +27,11 @@ def res():  # type: ignore[no-untyped-def]
 def run(res):  # type: ignore[no-untyped-def]
     """Extract a text and return its output record."""
     from raqib.model import Document
-    from raqib.pipeline import extract
-    from raqib.record import to_record
+    from raqib.pipeline import process
 
     def _run(text: str, published: str | None = None, doc_id: str = "t") -> dict[str, Any]:
         day = dt.date.fromisoformat(published) if published else None
-        ex = extract(Document(id=doc_id, text=text, published=day), res)
-        v = res.versions
-        return to_record(ex, res.state_actors, v["rules"], v["gazetteer"])
+        return process(Document(id=doc_id, text=text, published=day), res)
 
     return _run
 
@@ -49,3 +48,53 @@ def dev_predictions(res):  # type: ignore[no-untyped-def]
 
 def load(name: str) -> dict[str, Any]:
     return dict(json.loads((DEV / f"{name}.json").read_text("utf-8")))
+
+
+# --------------------------------------------------------------------------------------------
+# Store back ends: every test that takes ``store_url`` runs against SQLite and PostgreSQL.
+
+
+def _require_servers() -> bool:
+    return os.environ.get("RAQIB_REQUIRE_SERVERS") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with ``reason`` locally; fail under ``RAQIB_REQUIRE_SERVERS=1`` (set by .ci/run)."""
+    if _require_servers():
+        pytest.fail(f"{reason} (RAQIB_REQUIRE_SERVERS=1, so this is a failure)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):  # type: ignore[no-untyped-def]
+    """A fresh, empty database URL: a SQLite file, or a schema of its own in the PostgreSQL
+    server named by RAQIB_TEST_PG_URL (dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'raqib.db'}"
+        return
+    yield from _pg_schema_url(request.node.name)
+
+
+def _pg_schema_url(name: str):  # type: ignore[no-untyped-def]
+    base = os.environ.get("RAQIB_TEST_PG_URL")
+    if not base:
+        skip_or_fail("no PostgreSQL server: set RAQIB_TEST_PG_URL (bash scripts/start-postgres.sh prints one)")
+    import sqlalchemy as sa
+
+    schema = "t_" + "".join(c if c.isalnum() else "_" for c in name.lower())[:40] + "_" + uuid.uuid4().hex[:8]
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema},public"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url(request):  # type: ignore[no-untyped-def]
+    """A fresh PostgreSQL schema only (see ``store_url``)."""
+    yield from _pg_schema_url(request.node.name)
