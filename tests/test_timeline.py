@@ -647,7 +647,8 @@ def test_import_baseline_command(tmp_path: Path) -> None:
 
 def test_first_stored_day_survives_a_restore(res, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from raqib.model import Document
-    from raqib.store import control_rows, first_stored, open_store
+    from raqib.store import control_rows, open_store
+    from raqib.store.tables import first_stored
 
     store = open_store(f"sqlite:///{tmp_path / 'f.db'}")
     doc = Document(id="x", text="text")
@@ -660,6 +661,7 @@ def test_first_stored_day_survives_a_restore(res, tmp_path: Path) -> None:  # ty
                 "status": "held",
                 "as_of": None,
                 "evidence": "text",
+                "evidence_span": [0, 4],
                 "rule_id": "r",
             }
         ],

@@ -1,9 +1,12 @@
-"""Storage of documents, events and control claims (SQLAlchemy 2).
+"""Storage of documents, events, control claims and analyst corrections (SQLAlchemy 2).
 
-SQLite by default (one file, no server); any SQLAlchemy URL works, PostgreSQL for a shared
-server. The schema carries a version in ``raqib_meta``; later versions migrate it in place
-(``migrate``), never drop it. Each document is written in one transaction, and re-storing an
-unchanged document (same id, same text) is a no-op.
+SQLite by default (one file, no server; an R*Tree indexes event positions), PostgreSQL + PostGIS
+for a shared server (a generated point column with a GiST index), chosen by the URL. Alembic
+migrations (``raqib/store/migrations``) create the schema and bring older stores up to date when
+they are opened. Each document is written in one transaction; re-storing an unchanged document
+with the same rule set and gazetteer is a no-op; a revised text under a known id becomes a new
+version (the old text is kept in ``document_versions``). Analyst corrections are re-applied every
+time a document is (re-)extracted.
 """
 
 from __future__ import annotations
@@ -12,131 +15,121 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    delete,
-    func,
-    select,
-)
-from sqlalchemy.engine import Engine
+from sqlalchemy import and_, create_engine, delete, event, func, inspect, or_, select, text, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from raqib.errors import StoreError
 from raqib.model import Document
+from raqib.store import corrections as fix
+from raqib.store.keys import control_uids, event_uids
+from raqib.store.tables import (
+    baseline_control,
+    batch_partitions,
+    control,
+    document_versions,
+    documents,
+    events,
+    first_stored,
+    input_problems,
+)
+from raqib.store.tables import (
+    corrections as corrections_table,
+)
+
+__all__ = [
+    "DEFAULT_DB", "SCHEMA_VERSION", "EventFilter", "Store", "baseline_rows", "batch_partitions", "control_rows",
+    "iter_events", "open_store", "query_events", "replace_baseline", "resolve_url",
+]  # fmt: skip
 
 DEFAULT_DB = "sqlite:///raqib.db"
-SCHEMA_VERSION = 1
-
-metadata = MetaData()
-
-meta = Table("raqib_meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text))
-
-documents = Table(
-    "documents",
-    metadata,
-    Column("id", String(200), primary_key=True),
-    Column("url", Text),
-    Column("outlet", Text),
-    Column("published", String(10)),
-    Column("title", Text),
-    Column("text", Text, nullable=False),
-    Column("text_sha256", String(64), nullable=False),
-    Column("status", String(20), nullable=False, default="ok"),
-    Column("reason", Text),
-    Column("rules_version", String(32)),
-    Column("gazetteer_version", String(32)),
-)
-
-events = Table(
-    "events",
-    metadata,
-    Column("pk", Integer, primary_key=True, autoincrement=True),
-    Column("document_id", String(200), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("seq", Integer, nullable=False),
-    Column("kind", String(32), nullable=False, index=True),
-    Column("actor1", String(40), index=True),
-    Column("actor2", String(40)),
-    Column("place_ar", Text),
-    Column("lat", Float),
-    Column("lon", Float),
-    Column("gazetteer_id", String(64)),
-    Column("date_from", String(10), index=True),
-    Column("date_to", String(10)),
-    Column("certainty", String(16)),
-    Column("evidence", Text, nullable=False),
-    Column("evidence_start", Integer, nullable=False),
-    Column("evidence_end", Integer, nullable=False),
-    Column("rule_id", String(80), nullable=False),
-    Column("record", JSON, nullable=False),
-)
-
-control = Table(
-    "control",
-    metadata,
-    Column("pk", Integer, primary_key=True, autoincrement=True),
-    Column("document_id", String(200), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("seq", Integer, nullable=False),
-    Column("place_ar", Text, nullable=False),
-    Column("controller", String(40), nullable=False, index=True),
-    Column("status", String(16), nullable=False),
-    Column("as_of", String(10)),
-    Column("lat", Float),
-    Column("lon", Float),
-    Column("gazetteer_id", String(64)),
-    Column("evidence", Text, nullable=False),
-    Column("record", JSON, nullable=False),
-)
-
-
-# The day a document was first stored, kept across re-stores (no foreign key: ``save`` deletes and
-# re-inserts a changed document). The control timeline dates a claim whose report gives no day by it.
-first_stored = Table(
-    "document_first_stored",
-    metadata,
-    Column("document_id", String(200), primary_key=True),
-    Column("day", String(10), nullable=False),
-)
-
-# Control marks of a map snapshot (see ``raqib.baseline``): a prior the reports then update. One row
-# per side of a mark (a mixed or contested mark gives two).
-baseline_control = Table(
-    "baseline_control",
-    metadata,
-    Column("pk", Integer, primary_key=True, autoincrement=True),
-    Column("source", String(200), nullable=False, index=True),
-    Column("seq", Integer, nullable=False),
-    Column("name", Text, nullable=False),
-    Column("label", Text),
-    Column("controller", String(40), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("valid_from", String(10), nullable=False),
-    Column("valid_to", String(10), nullable=False),
-    Column("lat", Float),
-    Column("lon", Float),
-    Column("gazetteer_id", String(64)),
-    Column("pcode", String(32)),
-    Column("mark", Text),
-    Column("symbol", String(40)),
-    Column("evidence", Text, nullable=False),
-)
+SCHEMA_VERSION = 2
+HEAD = "0002"
+"""The newest migration; ``tests/test_store.py`` checks it is the head of the migration scripts."""
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def resolve_url(url: str | None) -> str:
     """The database URL: the option, else ``RAQIB_DB``, else ``sqlite:///raqib.db``."""
     return url or os.environ.get("RAQIB_DB") or DEFAULT_DB
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which stored events a query returns; every field narrows it (empty means any)."""
+
+    date_from: str | None = None
+    """First day (ISO): events whose [date_from, date_to] overlaps the window. Undated events never match."""
+    date_to: str | None = None
+    """Last day (ISO), inclusive."""
+    bbox: tuple[float, float, float, float] | None = None
+    """(min_lon, min_lat, max_lon, max_lat); events without a position never match."""
+    actors: tuple[str, ...] = ()
+    """Actor ids, matching actor1 or actor2."""
+    kinds: tuple[str, ...] = ()
+    """Event kinds."""
+    certainty: tuple[str, ...] = ()
+    """reported / claimed / speculative."""
+    document_id: str | None = None
+    """Only this document's events."""
+    include_rejected: bool = False
+    """Also the events an analyst rejected."""
+
+
+def _event_columns(ev: dict[str, Any]) -> dict[str, Any]:
+    """The columns queries filter on, read off an event record."""
+    loc = ev.get("location") or {}
+    date = ev.get("date") or {}
+    return {
+        "kind": ev["kind"], "actor1": ev["actor1"], "actor2": ev.get("actor2"), "place_ar": loc.get("name_ar"),
+        "lat": loc.get("lat"), "lon": loc.get("lon"), "gazetteer_id": loc.get("gazetteer_id"),
+        "pcode": loc.get("pcode"), "country": loc.get("country"), "precision": loc.get("precision"),
+        "date_from": date.get("from"), "date_to": date.get("to") or date.get("from"),
+        "certainty": ev.get("certainty"),
+    }  # fmt: skip
+
+
+def _control_columns(c: dict[str, Any]) -> dict[str, Any]:
+    return {"place_ar": c["place_ar"], "controller": c["controller"], "status": c["status"], "as_of": c.get("as_of"),
+            "lat": c.get("lat"), "lon": c.get("lon"), "gazetteer_id": c.get("gazetteer_id")}  # fmt: skip
+
+
+def _replay(conn: Connection, document_id: str) -> dict[tuple[str, str], list[tuple[str, Any]]]:
+    """The analyst corrections of a document, by (target, uid), oldest first."""
+    out: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+    rows = conn.execute(
+        select(corrections_table.c.target, corrections_table.c.uid, corrections_table.c.field, corrections_table.c.value)
+        .where(corrections_table.c.document_id == document_id)
+        .order_by(corrections_table.c.pk)
+    )  # fmt: skip
+    for target, uid, field, value in rows:
+        out.setdefault((target, uid), []).append((field, _json(value)))
+    return out
+
+
+def corrected(target: str, record: dict[str, Any], fixes: Sequence[tuple[str, Any]]) -> tuple[dict[str, Any], str]:
+    """A machine record with the analyst's corrections applied, and its review status."""
+    status = "ok"
+    for field, value in fixes:
+        record, status = fix.apply(target, record, status, field, value)
+    return record, status
 
 
 @dataclass
@@ -146,128 +139,239 @@ class Store:
     engine: Engine
     """The SQLAlchemy engine."""
 
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
     def save(self, doc: Document, record: dict[str, Any], versions: dict[str, str]) -> bool:
         """Store a document and its extraction in one transaction. False when nothing changed."""
-        digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        return self.save_many([(doc, record)], versions) == 1
+
+    def save_many(self, items: Iterable[tuple[Document, dict[str, Any]]], versions: dict[str, str]) -> int:
+        """Store several documents in one transaction (each whole or not at all); how many changed."""
+        items = list(items)
         try:
             with self.engine.begin() as conn:
-                row = conn.execute(
-                    select(documents.c.text_sha256, documents.c.rules_version, documents.c.gazetteer_version).where(
-                        documents.c.id == doc.id
-                    )
-                ).first()
-                if row is not None and tuple(row) == (digest, versions["rules"], versions["gazetteer"]):
-                    return False
-                if row is not None:
-                    conn.execute(delete(events).where(events.c.document_id == doc.id))
-                    conn.execute(delete(control).where(control.c.document_id == doc.id))
-                    conn.execute(delete(documents).where(documents.c.id == doc.id))
-                conn.execute(
-                    documents.insert().values(
-                        id=doc.id,
-                        url=doc.url,
-                        outlet=doc.outlet,
-                        published=doc.published.isoformat() if doc.published else None,
-                        title=doc.title,
-                        text=doc.text,
-                        text_sha256=digest,
-                        status="ok",
-                        rules_version=versions["rules"],
-                        gazetteer_version=versions["gazetteer"],
-                    )
-                )
-                _note_first_stored(conn, doc.id)
-                for n, ev in enumerate(record["events"]):
-                    loc = ev["location"] or {}
-                    date = ev["date"] or {}
-                    conn.execute(
-                        events.insert().values(
-                            document_id=doc.id,
-                            seq=n,
-                            kind=ev["kind"],
-                            actor1=ev["actor1"],
-                            actor2=ev["actor2"],
-                            place_ar=loc.get("name_ar"),
-                            lat=loc.get("lat"),
-                            lon=loc.get("lon"),
-                            gazetteer_id=loc.get("gazetteer_id"),
-                            date_from=date.get("from"),
-                            date_to=date.get("to"),
-                            certainty=ev["certainty"],
-                            evidence=ev["evidence"],
-                            evidence_start=ev["evidence_span"][0],
-                            evidence_end=ev["evidence_span"][1],
-                            rule_id=ev["rule_id"],
-                            record=ev,
-                        )
-                    )
-                for n, c in enumerate(record["control"]):
-                    conn.execute(
-                        control.insert().values(
-                            document_id=doc.id,
-                            seq=n,
-                            place_ar=c["place_ar"],
-                            controller=c["controller"],
-                            status=c["status"],
-                            as_of=c["as_of"],
-                            lat=c.get("lat"),
-                            lon=c.get("lon"),
-                            gazetteer_id=c.get("gazetteer_id"),
-                            evidence=c["evidence"],
-                            record=c,
-                        )
-                    )
+                return sum(self._write(conn, doc, record, versions) for doc, record in items)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot store document {doc.id!r}: {exc.__class__.__name__}: {exc}") from exc
+            which = items[0][0].id if len(items) == 1 else f"{len(items)} documents from {items[0][0].id!r}"
+            raise StoreError(f"cannot store document {which!r}: {exc.__class__.__name__}: {exc}") from exc
+
+    def _write(self, conn: Connection, doc: Document, record: dict[str, Any], versions: dict[str, str]) -> bool:
+        digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        published = doc.published.isoformat() if doc.published else None
+        now = _now()
+        row = conn.execute(
+            select(documents.c.text_sha256, documents.c.rules_version, documents.c.gazetteer_version,
+                   documents.c.version, documents.c.published, documents.c.url, documents.c.title, documents.c.outlet)
+            .where(documents.c.id == doc.id)
+        ).first()  # fmt: skip
+        fields = {"url": doc.url, "outlet": doc.outlet, "published": published, "title": doc.title}
+        if row is not None and (row.text_sha256, row.rules_version, row.gazetteer_version) == (
+            digest, versions["rules"], versions["gazetteer"]
+        ) and (row.published, row.url, row.title, row.outlet) == (published, doc.url, doc.title, doc.outlet):
+            return False
+        warnings = record.get("warnings") or []
+        values = {**fields, "text": doc.text, "text_sha256": digest, "status": "warning" if warnings else "ok",
+                  "reason": "; ".join(warnings) or None, "rules_version": versions["rules"],
+                  "gazetteer_version": versions["gazetteer"], "stored_at": now}  # fmt: skip
+        if row is None:
+            version = 1
+            conn.execute(documents.insert().values(id=doc.id, version=version, **values))
+        else:
+            version = row.version + (row.text_sha256 != digest)
+            conn.execute(delete(events).where(events.c.document_id == doc.id))
+            conn.execute(delete(control).where(control.c.document_id == doc.id))
+            conn.execute(update(documents).where(documents.c.id == doc.id).values(version=version, **values))
+        if row is None or row.text_sha256 != digest:
+            conn.execute(document_versions.insert().values(
+                document_id=doc.id, version=version, url=doc.url, published=published, title=doc.title,
+                text=doc.text, text_sha256=digest, stored_at=now,
+            ))  # fmt: skip
+        _note_first_stored(conn, doc.id)
+        fixes = _replay(conn, doc.id) if row is not None else {}
+        evs = record["events"]
+        rows = []
+        for n, (ev, uid) in enumerate(zip(evs, event_uids(doc.id, [e["evidence_span"] for e in evs]), strict=True)):
+            final, status = corrected("event", ev, fixes.get(("event", uid), ()))
+            rows.append({
+                "document_id": doc.id, "seq": n, "uid": uid, "document_version": version, **_event_columns(final),
+                "evidence": ev["evidence"], "evidence_start": ev["evidence_span"][0],
+                "evidence_end": ev["evidence_span"][1], "rule_id": ev["rule_id"], "record": final,
+                "rules_version": versions["rules"], "gazetteer_version": versions["gazetteer"],
+                "cluster": ev.get("cluster"), "review_status": status, "reviewed": ("event", uid) in fixes,
+                "machine": ev if ("event", uid) in fixes else None,
+            })  # fmt: skip
+        if rows:
+            conn.execute(events.insert(), rows)
+        ctl = record["control"]
+        keys = [(c["place_ar"], *c["evidence_span"]) for c in ctl]
+        rows = []
+        for n, (c, uid) in enumerate(zip(ctl, control_uids(doc.id, keys), strict=True)):
+            final, status = corrected("control", c, fixes.get(("control", uid), ()))
+            rows.append({
+                "document_id": doc.id, "seq": n, "uid": uid, **_control_columns(final), "evidence": c["evidence"],
+                "record": final, "review_status": status, "reviewed": ("control", uid) in fixes,
+                "machine": c if ("control", uid) in fixes else None,
+            })  # fmt: skip
+        if rows:
+            conn.execute(control.insert(), rows)
         return True
 
+    def note_problem(self, origin: str, reason: str, document_id: str | None = None, level: str = "error") -> None:
+        """Record input that never became a document (or a warning about one), and why."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(input_problems.insert().values(
+                    origin=origin, document_id=document_id, level=level, reason=reason, at=_now()
+                ))  # fmt: skip
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot record a problem with {origin!r}: {exc.__class__.__name__}: {exc}") from exc
+
+    def problems(self) -> list[dict[str, Any]]:
+        """Every recorded input problem, oldest first."""
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(select(input_problems).order_by(input_problems.c.pk)).mappings()]
+
+    def document(self, document_id: str) -> dict[str, Any] | None:
+        """A stored document (its current text) with the list of its versions; None if unknown."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(documents).where(documents.c.id == document_id)).mappings().first()
+            if row is None:
+                return None
+            vers = conn.execute(
+                select(document_versions.c.version, document_versions.c.text_sha256, document_versions.c.stored_at)
+                .where(document_versions.c.document_id == document_id).order_by(document_versions.c.version)
+            ).mappings().all()  # fmt: skip
+        return {**row, "versions": [dict(v) for v in vers]}
+
+    def document_version(self, document_id: str, version: int) -> dict[str, Any] | None:
+        """One stored version of a document (text and metadata as stored then)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(document_versions).where(
+                document_versions.c.document_id == document_id, document_versions.c.version == version
+            )).mappings().first()  # fmt: skip
+        return dict(row) if row else None
+
+    def stored_documents(self, stale_for: dict[str, str] | None = None) -> Iterator[Document]:
+        """The stored documents (current versions), in id order; with ``stale_for`` (versions), only
+        those extracted by another rule set or gazetteer."""
+        q = select(documents.c.id, documents.c.text, documents.c.url, documents.c.outlet, documents.c.published,
+                   documents.c.title).order_by(documents.c.id)  # fmt: skip
+        if stale_for is not None:
+            q = q.where(or_(
+                documents.c.rules_version.is_distinct_from(stale_for["rules"]),
+                documents.c.gazetteer_version.is_distinct_from(stale_for["gazetteer"]),
+            ))  # fmt: skip
+        with self.engine.connect() as conn:
+            ids = [r.id for r in conn.execute(q.with_only_columns(documents.c.id))]
+        for start in range(0, len(ids), 500):
+            with self.engine.connect() as conn:
+                rows = conn.execute(q.where(documents.c.id.in_(ids[start : start + 500]))).all()
+            for r in rows:
+                day = dt.date.fromisoformat(r.published) if r.published else None
+                yield Document(id=r.id, text=r.text, url=r.url, outlet=r.outlet, published=day, title=r.title,
+                               origin=f"stored document {r.id}")  # fmt: skip
+
+    def set_clusters(self, clusters: dict[str, str | None]) -> int:
+        """Write cross-report cluster ids (event uid -> cluster) into the events and their records."""
+        n = 0
+        with self.engine.begin() as conn:
+            for uid, cluster in clusters.items():
+                for pk, rec in conn.execute(select(events.c.pk, events.c.record).where(events.c.uid == uid)).all():
+                    rec = dict(_json(rec))
+                    if cluster is None:
+                        rec.pop("cluster", None)
+                    else:
+                        rec["cluster"] = cluster
+                    conn.execute(update(events).where(events.c.pk == pk).values(cluster=cluster, record=rec))
+                    n += 1
+        return n
+
     def records(self) -> Iterator[dict[str, Any]]:
-        """Every stored document as an output record, in id order."""
+        """Every stored document as an output record (corrections applied, rejected rows left out),
+        in id order."""
         with self.engine.connect() as conn:
             docs = conn.execute(select(documents).order_by(documents.c.id)).mappings().all()
             for d in docs:
                 evs = conn.execute(
-                    select(events.c.record).where(events.c.document_id == d["id"]).order_by(events.c.seq)
-                ).scalars()
+                    select(events.c.record).where(events.c.document_id == d["id"], events.c.review_status == "ok")
+                    .order_by(events.c.seq)
+                ).scalars().all()  # fmt: skip
                 ctl = conn.execute(
-                    select(control.c.record).where(control.c.document_id == d["id"]).order_by(control.c.seq)
-                ).scalars()
+                    select(control.c.record).where(control.c.document_id == d["id"], control.c.review_status == "ok")
+                    .order_by(control.c.seq)
+                ).scalars().all()  # fmt: skip
                 yield {
                     "id": d["id"],
                     "schema_version": "1.0",
                     "url": d["url"],
                     "outlet": d["outlet"],
                     "published": d["published"],
-                    "events": [_json(e) for e in evs],
-                    "control": [_json(c) for c in ctl],
-                    "warnings": [],
+                    "events": [dict(_json(e)) for e in evs],
+                    "control": [dict(_json(c)) for c in ctl],
+                    "warnings": d["reason"].split("; ") if d["status"] == "warning" and d["reason"] else [],
                 }
 
     def counts(self) -> dict[str, int]:
         """Rows per table."""
         with self.engine.connect() as conn:
-            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (documents, events, control)}
+            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in (documents, events, control)}  # fmt: skip
 
 
-def _json(value: Any) -> dict[str, Any]:
-    return dict(json.loads(value)) if isinstance(value, str) else dict(value)
+# --------------------------------------------------------------------------------------------
+# Opening: engine settings and migrations
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout = 30000")  # a second writer waits instead of failing at once
+    cur.execute("PRAGMA journal_mode = WAL")  # readers (the API, the map) go on while a writer writes
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def _alembic_config(conn: Connection) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def migrate(engine: Engine) -> str:
+    """Bring the schema to ``HEAD`` (creating it in an empty database); the revision it was at."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # one migrator at a time when several processes open the store
+            conn.execute(text("SELECT pg_advisory_xact_lock(72720260)"))
+        tables = set(inspect(conn).get_table_names())
+        current = None
+        if "alembic_version" in tables:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if current == HEAD:
+            return current
+        if current is not None and not any((MIGRATIONS / "versions").glob(f"{current}_*.py")):
+            raise StoreError(f"the database's schema revision {current!r} is newer than this raqib ({HEAD}); upgrade raqib")
+        cfg = _alembic_config(conn)
+        if current is None and "raqib_meta" in tables:  # made by raqib 0.1 before Alembic: schema 1
+            command.stamp(cfg, "0001")
+        command.upgrade(cfg, "head")
+        return current or "empty"
 
 
 def open_store(url: str | None = None) -> Store:
-    """Open (and create or migrate) the database at ``url`` (see ``resolve_url``)."""
+    """Open the database at ``url`` (see ``resolve_url``), creating or migrating its schema."""
     url = resolve_url(url)
     try:
         engine = create_engine(url)
-        metadata.create_all(engine)
-        with engine.begin() as conn:
-            version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
-            if version is None:
-                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-            elif int(version) > SCHEMA_VERSION:
-                raise StoreError(
-                    f"database {url} has schema version {version}, newer than this raqib ({SCHEMA_VERSION}); "
-                    "upgrade raqib"
-                )
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        migrate(engine)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open database {url!r}: {exc.__class__.__name__}: {exc}") from exc
     except ModuleNotFoundError as exc:
@@ -276,11 +380,90 @@ def open_store(url: str | None = None) -> Store:
 
 
 # --------------------------------------------------------------------------------------------
+# Event queries: the filter the CLI, the exports and the API share
+
+
+def _event_query(store: Store, flt: EventFilter) -> Any:
+    q = select(
+        events.c.pk, events.c.uid, events.c.document_id, events.c.document_version, events.c.seq, events.c.kind,
+        events.c.actor1, events.c.actor2, events.c.place_ar, events.c.lat, events.c.lon, events.c.gazetteer_id,
+        events.c.pcode, events.c.country, events.c.precision, events.c.date_from, events.c.date_to,
+        events.c.certainty, events.c.evidence, events.c.evidence_start, events.c.evidence_end, events.c.rule_id,
+        events.c.rules_version, events.c.gazetteer_version, events.c.cluster, events.c.review_status.label("status"),
+        events.c.reviewed, events.c.record, documents.c.url, documents.c.outlet, documents.c.published,
+        documents.c.title,
+    ).join(documents, documents.c.id == events.c.document_id)  # fmt: skip
+    conds = []
+    if flt.date_from:
+        conds.append(events.c.date_to >= flt.date_from)
+    if flt.date_to:
+        conds.append(events.c.date_from <= flt.date_to)
+    if flt.bbox is not None:
+        x0, y0, x1, y1 = (float(v) for v in flt.bbox)
+        if store.dialect == "sqlite":
+            box = text("SELECT id FROM events_rtree WHERE min_lon >= :x0 AND max_lon <= :x1 "
+                       "AND min_lat >= :y0 AND max_lat <= :y1").columns()  # fmt: skip
+            conds.append(events.c.pk.in_(box.bindparams(x0=x0, x1=x1, y0=y0, y1=y1)))
+        elif store.dialect == "postgresql":
+            conds.append(text("events.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)").bindparams(
+                x0=x0, y0=y0, x1=x1, y1=y1))  # fmt: skip
+        else:
+            conds.append(and_(events.c.lon.between(x0, x1), events.c.lat.between(y0, y1)))
+    if flt.actors:
+        conds.append(or_(events.c.actor1.in_(flt.actors), events.c.actor2.in_(flt.actors)))
+    if flt.kinds:
+        conds.append(events.c.kind.in_(flt.kinds))
+    if flt.certainty:
+        conds.append(events.c.certainty.in_(flt.certainty))
+    if flt.document_id is not None:
+        conds.append(events.c.document_id == flt.document_id)
+    if not flt.include_rejected:
+        conds.append(events.c.review_status == "ok")
+    return q.where(*conds)
+
+
+def _event_row(r: Any) -> dict[str, Any]:
+    row = dict(r)
+    row["record"] = dict(_json(row["record"]))
+    row["reviewed"] = bool(row["reviewed"])
+    return row
+
+
+def query_events(store: Store, flt: EventFilter = EventFilter(), *, after: int | None = None,
+                 limit: int = 100) -> list[dict[str, Any]]:  # fmt: skip
+    """One page of matching events in ``pk`` order: those after ``after`` (the last pk of the
+    previous page), at most ``limit``."""
+    q = _event_query(store, flt)
+    if after is not None:
+        q = q.where(events.c.pk > after)
+    q = q.order_by(events.c.pk).limit(limit)
+    try:
+        with store.engine.connect() as conn:
+            return [_event_row(r) for r in conn.execute(q).mappings()]
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot read events: {exc.__class__.__name__}: {exc}") from exc
+
+
+def iter_events(store: Store, flt: EventFilter = EventFilter(), *, page: int = 1000) -> Iterator[dict[str, Any]]:
+    """Every matching event in ``pk`` order, read a page at a time."""
+    after = None
+    while True:
+        rows = query_events(store, flt, after=after, limit=page)
+        yield from rows
+        if len(rows) < page:
+            return
+        after = rows[-1]["pk"]
+
+
+def count_events(store: Store, flt: EventFilter = EventFilter()) -> int:
+    """How many events match."""
+    q = select(func.count()).select_from(_event_query(store, flt).subquery())
+    with store.engine.connect() as conn:
+        return int(conn.execute(q).scalar_one())
+
+
+# --------------------------------------------------------------------------------------------
 # Control timeline: the rows ``raqib.timeline`` reads, and the map baseline ``raqib.baseline`` writes
-
-
-def _today() -> str:
-    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def _note_first_stored(conn: Any, document_id: str) -> None:
@@ -291,8 +474,8 @@ def _note_first_stored(conn: Any, document_id: str) -> None:
 
 
 def control_rows(store: Store) -> list[dict[str, Any]]:
-    """Every stored control row with its document's ``published``, ``outlet``, ``url`` and
-    ``first_stored`` day, in (document id, seq) order.
+    """Every stored control row an analyst has not rejected (corrections applied), with its
+    document's ``published``, ``outlet``, ``url`` and ``first_stored`` day, in (document id, seq) order.
 
     Documents stored before the first-stored day was kept get today's day, once: it is the
     latest day they can have been stored on, and later reads see the same day.
@@ -306,18 +489,19 @@ def control_rows(store: Store) -> list[dict[str, Any]]:
                 conn.execute(first_stored.insert().values(document_id=doc_id, day=_today()))
             rows = conn.execute(
                 select(
-                    control.c.document_id, control.c.seq, control.c.place_ar, control.c.controller,
+                    control.c.document_id, control.c.seq, control.c.uid, control.c.place_ar, control.c.controller,
                     control.c.status, control.c.as_of, control.c.lat, control.c.lon, control.c.gazetteer_id,
                     control.c.evidence, control.c.record, documents.c.published, documents.c.outlet,
                     documents.c.url, first_stored.c.day.label("first_stored"),
                 )
                 .join(documents, documents.c.id == control.c.document_id)
                 .join(first_stored, first_stored.c.document_id == control.c.document_id, isouter=True)
+                .where(control.c.review_status == "ok")
                 .order_by(control.c.document_id, control.c.seq)
             ).mappings().all()  # fmt: skip
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot read control rows: {exc.__class__.__name__}: {exc}") from exc
-    return [{**r, "record": _json(r["record"])} for r in rows]
+    return [{**r, "record": dict(_json(r["record"]))} for r in rows]
 
 
 def replace_baseline(store: Store, source: str, rows: list[dict[str, Any]]) -> int:
