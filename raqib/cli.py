@@ -26,6 +26,11 @@ gazetteer_app = typer.Typer(help="Build and inspect the place index.", no_args_i
 app.add_typer(gazetteer_app, name="gazetteer")
 control_app = typer.Typer(help="Who holds which place on a day: the control timeline.", no_args_is_help=True)
 app.add_typer(control_app, name="control")
+review_app = typer.Typer(
+    help="Analyst review: reject or correct stored events and control rows (kept across re-extraction, audited).",
+    no_args_is_help=True,
+)
+app.add_typer(review_app, name="review")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -135,42 +140,50 @@ def ingest(sources: Sources = None, db: DbOption = None) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
-def events(
-    db: DbOption = None,
-    kind: Annotated[str | None, typer.Option(help="Only events of this kind.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
-) -> None:
-    """Show the events and control rows stored in the database."""
+def _open(db: str | None):  # type: ignore[no-untyped-def]
     from raqib.store import open_store, resolve_url
 
     try:
-        store = open_store(resolve_url(db))
+        return open_store(resolve_url(db))
     except RaqibError as exc:
         _fail(str(exc))
-    records = list(store.records())
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    kind: Annotated[list[str] | None, typer.Option(help="Only events of this kind (repeatable).")] = None,
+    actor: Annotated[list[str] | None, typer.Option(help="Only events with this actor id as actor1 or actor2 (repeatable).")] = None,
+    document: Annotated[str | None, typer.Option(help="Only this document's events.")] = None,
+    include_rejected: Annotated[bool, typer.Option("--include-rejected", help="Also events an analyst rejected.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON record per document (JSON Lines) instead of a table.")] = False,
+) -> None:
+    """Show the events stored in the database (with the ids `raqib review` takes)."""
+    from raqib.store import EventFilter, iter_events, resolve_url
+
+    store = _open(db)
     if as_json:
-        for r in records:
+        for r in store.records():
             print(json.dumps(r, ensure_ascii=False))
         return
-    out = Console(highlight=False, width=160)
+    flt = EventFilter(kinds=tuple(kind or ()), actors=tuple(actor or ()), document_id=document,
+                      include_rejected=include_rejected)  # fmt: skip
+    out = Console(highlight=False, width=170)
     table = Table(title=f"events in {resolve_url(db)}")
-    for col in ("document", "kind", "actor1", "actor2", "place", "lat,lon", "precision", "date", "counts"):
+    for col in ("id", "document", "kind", "actor1", "actor2", "place", "lat,lon", "precision", "date", "counts"):
         table.add_column(col)
-    n_ctl = 0
-    for r in records:
-        n_ctl += len(r["control"])
-        for e in r["events"]:
-            if kind and e["kind"] != kind:
-                continue
-            loc = e["location"] or {}
-            latlon = f"{loc['lat']:.3f},{loc['lon']:.3f}" if loc.get("lat") is not None else "-"
-            date = e["date"]["from"] if e["date"] else "-"
-            counts = " ".join(f"{k}={v}" for k, v in e["counts"].items()) or "-"
-            table.add_row(r["id"], e["kind"], e["actor1"], e["actor2"] or "-", loc.get("name_ar") or "-", latlon,
-                          loc.get("precision") or "-", date, counts)  # fmt: skip
+    n = 0
+    for e in iter_events(store, flt):
+        rec = e["record"]
+        latlon = f"{e['lat']:.3f},{e['lon']:.3f}" if e["lat"] is not None else "-"
+        counts = " ".join(f"{k}={v}" for k, v in rec["counts"].items()) or "-"
+        mark = " (rejected)" if e["status"] == "rejected" else " (reviewed)" if e["reviewed"] else ""
+        table.add_row(e["uid"] + mark, e["document_id"], e["kind"], e["actor1"], e["actor2"] or "-",
+                      e["place_ar"] or "-", latlon, e["precision"] or "-", e["date_from"] or "-", counts)  # fmt: skip
+        n += 1
     out.print(table)
-    out.print(f"{len(records)} documents, {sum(len(r['events']) for r in records)} events, {n_ctl} control rows")
+    c = store.counts()
+    out.print(f"{c['documents']} documents, {n} events shown, {c['control']} control rows")
 
 
 @app.command("eval")
@@ -534,6 +547,180 @@ def control_import_baseline(
     except RaqibError as exc:
         _fail(str(exc))
     err.print(f"raqib: stored {report} in {resolve_url(db)}", markup=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Review and reprocessing
+
+Who = Annotated[
+    str | None, typer.Option("--who", envvar="RAQIB_REVIEWER", help="Reviewer name for the audit (default: login name).")
+]
+Reason = Annotated[str, typer.Option("--reason", "-r", help="Why (kept in the audit table).")]
+
+
+def _parse_value(field: str, value: str) -> Any:
+    """A command-line value: JSON when it parses (objects, numbers), else the plain string;
+    ``place`` also takes NAME,LAT,LON and ``date`` FROM..TO."""
+    if field == "place" and not value.lstrip().startswith("{"):
+        parts = [p.strip() for p in value.rsplit(",", 2)]
+        if len(parts) != 3:
+            _fail(f"place: give NAME,LAT,LON or a JSON object, not {value!r}")
+        try:
+            return {"name_ar": parts[0], "lat": float(parts[1]), "lon": float(parts[2])}
+        except ValueError:
+            _fail(f"place: {parts[1]!r}, {parts[2]!r} are not numbers (NAME,LAT,LON)")
+    if field == "date" and ".." in value:
+        start, _, end = value.partition("..")
+        return {"from": start.strip(), "to": end.strip()}
+    if field == "counts" or value.lstrip().startswith("{"):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            _fail(f"{field}: {value!r} is not JSON ({exc.msg}); counts look like {{\"killed\": 3}}")
+    return value
+
+
+def _review(db: str | None, uid: str, field: str, value: Any, reason: str, who: str | None) -> None:
+    from raqib.review import (
+        ReviewError,
+        correct_control,
+        correct_event,
+        default_reviewer,
+        reject_event,
+        restore_event,
+    )
+
+    store = _open(db)
+    who = who or default_reviewer()
+    try:
+        if uid.startswith("c"):
+            done = correct_control(store, uid, field, value, reason=reason, who=who)
+        elif field == "reject":
+            done = reject_event(store, uid, reason=reason, who=who)
+        elif field == "restore":
+            done = restore_event(store, uid, reason=reason, who=who)
+        else:
+            done = correct_event(store, uid, field, value, reason=reason, who=who)
+    except ReviewError as exc:
+        _fail(str(exc))
+    err.print(f"raqib: {done['target']} {uid}: {field} recorded by {who} (status {done['status']})", markup=False)
+
+
+@review_app.command("set")
+def review_set(
+    uid: Annotated[str, typer.Argument(help="Event id (e…) or control row id (c…), as `raqib events` / `raqib review list` show.")],
+    field: Annotated[str, typer.Argument(help="Event: kind actor1 actor2 place date counts certainty. Control: controller status as_of place.")],
+    value: Annotated[str, typer.Argument(help="New value: an id or word; place NAME,LAT,LON; date D or D1..D2; counts JSON.")],
+    reason: Reason,
+    db: DbOption = None,
+    who: Who = None,
+) -> None:
+    """Correct one field of a stored event or control row."""
+    _review(db, uid, field, _parse_value(field, value), reason, who)
+
+
+@review_app.command("reject")
+def review_reject(uid: Annotated[str, typer.Argument(help="Event or control row id.")], reason: Reason,
+                  db: DbOption = None, who: Who = None) -> None:  # fmt: skip
+    """Mark a stored event or control row as wrong (hidden from queries, exports, the map)."""
+    _review(db, uid, "reject", None, reason, who)
+
+
+@review_app.command("restore")
+def review_restore(uid: Annotated[str, typer.Argument(help="Event or control row id.")], reason: Reason,
+                   db: DbOption = None, who: Who = None) -> None:  # fmt: skip
+    """Undo a rejection."""
+    _review(db, uid, "restore", None, reason, who)
+
+
+@review_app.command("list")
+def review_list(
+    db: DbOption = None,
+    document: Annotated[str | None, typer.Option(help="Only this document.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+) -> None:
+    """Events and control rows with their ids, review status and evidence."""
+    from raqib.store import EventFilter, control_rows, query_events
+
+    store = _open(db)
+    out = Console(highlight=False, width=170)
+    table = Table(title="events")
+    for col in ("id", "status", "kind", "actor1", "actor2", "place", "date", "evidence"):
+        table.add_column(col)
+    for e in query_events(store, EventFilter(document_id=document, include_rejected=True), limit=limit):
+        status = e["status"] + (" (reviewed)" if e["reviewed"] else "")
+        table.add_row(e["uid"], status, e["kind"], e["actor1"], e["actor2"] or "-", e["place_ar"] or "-",
+                      e["date_from"] or "-", _clip(e["evidence"], 70))  # fmt: skip
+    out.print(table)
+    table = Table(title="control rows (not rejected)")
+    for col in ("id", "place", "controller", "status", "as of", "evidence"):
+        table.add_column(col)
+    rows = [r for r in control_rows(store) if document is None or r["document_id"] == document][:limit]
+    for r in rows:
+        table.add_row(r["uid"], r["place_ar"], r["controller"], r["status"], r["as_of"] or "-", _clip(r["evidence"], 70))
+    out.print(table)
+
+
+@review_app.command("audit")
+def review_audit(
+    db: DbOption = None,
+    uid: Annotated[str | None, typer.Option(help="Only changes of this row.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many changes.")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines.")] = False,
+) -> None:
+    """Every change an analyst made: who, when, what before and after, why (newest first)."""
+    from raqib.review import audit_log, unmatched_corrections
+
+    store = _open(db)
+    rows = audit_log(store, limit=limit, uid=uid)
+    if as_json:
+        for r in rows:
+            print(json.dumps(r, ensure_ascii=False))
+        return
+    out = Console(highlight=False, width=170)
+    table = Table(title="audit")
+    for col in ("when", "who", "action", "id", "field", "before", "after", "reason"):
+        table.add_column(col)
+    for r in rows:
+        field = r["field"]
+        before = r["before"]["record"].get(field) if field not in ("reject", "restore") else r["before"]["status"]
+        after = r["after"]["record"].get(field) if field not in ("reject", "restore") else r["after"]["status"]
+        table.add_row(r["at"], r["who"], r["action"], r["uid"], field, _clip(json.dumps(before, ensure_ascii=False), 40),
+                      _clip(json.dumps(after, ensure_ascii=False), 40), r["reason"])  # fmt: skip
+    out.print(table)
+    lost = unmatched_corrections(store)
+    if lost:
+        out.print(f"{len(lost)} corrections name rows no longer stored (a revised text moved their sentence): "
+                  + ", ".join(sorted({c["uid"] for c in lost})))  # fmt: skip
+
+
+@app.command()
+def reprocess(
+    db: DbOption = None,
+    all_documents: Annotated[bool, typer.Option("--all", help="Re-extract every document, not only those made by an older rule set or gazetteer.")] = False,
+) -> None:
+    """Re-extract stored documents after an upgrade of raqib's rules or gazetteer; analyst
+    corrections are applied again to the new rows."""
+    from raqib.pipeline import process
+
+    store = _open(db)
+    res = _load()
+    versions = res.versions
+    docs = list(store.stored_documents(None if all_documents else versions))
+    changed = errors = 0
+    with _progress(len(docs)) as progress:
+        task = progress.add_task("re-extracting", total=len(docs))
+        for doc in docs:
+            try:
+                changed += store.save(doc, process(doc, res), versions, force=all_documents)
+            except RaqibError as exc:
+                err.print(f"raqib: error: {doc.origin}: {exc}", markup=False)
+                errors += 1
+            progress.advance(task)
+    err.print(f"raqib: re-extracted {len(docs)} documents ({changed} changed) with rules {versions['rules']}, "
+              f"gazetteer {versions['gazetteer']}; {errors} errors", markup=False)  # fmt: skip
+    if errors:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -35,6 +35,7 @@ from raqib.store.tables import (
     document_versions,
     documents,
     events,
+    events_rtree,
     first_stored,
     input_problems,
 )
@@ -120,7 +121,7 @@ def _replay(conn: Connection, document_id: str) -> dict[tuple[str, str], list[tu
         .order_by(corrections_table.c.pk)
     )  # fmt: skip
     for target, uid, field, value in rows:
-        out.setdefault((target, uid), []).append((field, _json(value)))
+        out.setdefault((target, uid), []).append((field, value))
     return out
 
 
@@ -144,21 +145,26 @@ class Store:
         """``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
 
-    def save(self, doc: Document, record: dict[str, Any], versions: dict[str, str]) -> bool:
-        """Store a document and its extraction in one transaction. False when nothing changed."""
-        return self.save_many([(doc, record)], versions) == 1
+    def save(self, doc: Document, record: dict[str, Any], versions: dict[str, str], *, force: bool = False) -> bool:
+        """Store a document and its extraction in one transaction. False when nothing changed
+        (same text, metadata, rule set and gazetteer), unless ``force`` (re-extraction by hand)."""
+        return self.save_many([(doc, record)], versions, force=force) == 1
 
-    def save_many(self, items: Iterable[tuple[Document, dict[str, Any]]], versions: dict[str, str]) -> int:
+    def save_many(self, items: Iterable[tuple[Document, dict[str, Any]]], versions: dict[str, str], *,
+                  force: bool = False) -> int:  # fmt: skip
         """Store several documents in one transaction (each whole or not at all); how many changed."""
         items = list(items)
+        if not items:
+            return 0
         try:
             with self.engine.begin() as conn:
-                return sum(self._write(conn, doc, record, versions) for doc, record in items)
+                return sum(self._write(conn, doc, record, versions, force) for doc, record in items)
         except SQLAlchemyError as exc:
             which = items[0][0].id if len(items) == 1 else f"{len(items)} documents from {items[0][0].id!r}"
             raise StoreError(f"cannot store document {which!r}: {exc.__class__.__name__}: {exc}") from exc
 
-    def _write(self, conn: Connection, doc: Document, record: dict[str, Any], versions: dict[str, str]) -> bool:
+    def _write(self, conn: Connection, doc: Document, record: dict[str, Any], versions: dict[str, str],
+               force: bool = False) -> bool:  # fmt: skip
         digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         published = doc.published.isoformat() if doc.published else None
         now = _now()
@@ -168,7 +174,7 @@ class Store:
             .where(documents.c.id == doc.id)
         ).first()  # fmt: skip
         fields = {"url": doc.url, "outlet": doc.outlet, "published": published, "title": doc.title}
-        if row is not None and (row.text_sha256, row.rules_version, row.gazetteer_version) == (
+        if not force and row is not None and (row.text_sha256, row.rules_version, row.gazetteer_version) == (
             digest, versions["rules"], versions["gazetteer"]
         ) and (row.published, row.url, row.title, row.outlet) == (published, doc.url, doc.title, doc.outlet):
             return False
@@ -401,9 +407,10 @@ def _event_query(store: Store, flt: EventFilter) -> Any:
     if flt.bbox is not None:
         x0, y0, x1, y1 = (float(v) for v in flt.bbox)
         if store.dialect == "sqlite":
-            box = text("SELECT id FROM events_rtree WHERE min_lon >= :x0 AND max_lon <= :x1 "
-                       "AND min_lat >= :y0 AND max_lat <= :y1").columns()  # fmt: skip
-            conds.append(events.c.pk.in_(box.bindparams(x0=x0, x1=x1, y0=y0, y1=y1)))
+            r = events_rtree.c
+            conds.append(events.c.pk.in_(
+                select(r.id).where(r.min_lon >= x0, r.max_lon <= x1, r.min_lat >= y0, r.max_lat <= y1)
+            ))  # fmt: skip
         elif store.dialect == "postgresql":
             conds.append(text("events.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)").bindparams(
                 x0=x0, y0=y0, x1=x1, y1=y1))  # fmt: skip

@@ -191,3 +191,16 @@ batch_partitions = Table(
     Column("error", Text),
     Column("updated", String(32), nullable=False),
 )
+
+# SQLite only: the R*Tree of event positions, kept by triggers (migration 0002). Declared apart so
+# that nothing creates it as an ordinary table.
+spatial = MetaData()
+events_rtree = Table(
+    "events_rtree",
+    spatial,
+    Column("id", Integer, primary_key=True),
+    Column("min_lon", Float),
+    Column("max_lon", Float),
+    Column("min_lat", Float),
+    Column("max_lat", Float),
+)
