@@ -140,6 +140,55 @@ def ingest(sources: Sources = None, db: DbOption = None) -> None:
         raise typer.Exit(1)
 
 
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs (http, https) or feed files.")],
+    every: Annotated[
+        str, typer.Option(help="Time between polls: a number and s, m or h (30s, 15m, 1h).")
+    ] = "15m",
+    db: DbOption = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Poll once and exit; status 1 if anything failed.")
+    ] = False,
+    timeout: Annotated[str, typer.Option(help="Longest a feed or page request may take (20s, 1m).")] = "20s",
+    pages: Annotated[
+        bool,
+        typer.Option("--pages/--no-pages", help="Fetch the article page when an entry has only a summary."),
+    ] = True,
+) -> None:
+    """Poll feeds on an interval; extract and store new and revised articles (Ctrl-C or SIGTERM stops
+    after the current feed). One line per problem and one summary line per poll on stderr."""
+    import threading
+
+    from raqib import watch as watcher
+    from raqib.store import open_store, resolve_url
+
+    try:
+        interval = watcher.parse_interval(every, "--every")
+        options = watcher.WatchOptions(timeout=watcher.parse_interval(timeout, "--timeout"), pages=pages)
+        watcher.check_sources(feeds)
+        store = open_store(resolve_url(db))
+    except RaqibError as exc:
+        _fail(str(exc))
+    res = _load()
+
+    def say(line: str) -> None:
+        err.print(line, markup=False)
+
+    stop = threading.Event()
+    with watcher.stop_on_signals(stop, say):
+        try:
+            reports = watcher.watch(
+                store, res, feeds, every=interval, options=options, once=once, stop=stop, say=say
+            )
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except RaqibError as exc:
+            _fail(str(exc))
+    if once and any(r.errors for r in reports):
+        raise typer.Exit(1)
+
+
 def _open(db: str | None):  # type: ignore[no-untyped-def]
     from raqib.store import open_store, resolve_url
 

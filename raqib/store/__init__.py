@@ -49,8 +49,8 @@ __all__ = [
 ]  # fmt: skip
 
 DEFAULT_DB = "sqlite:///raqib.db"
-SCHEMA_VERSION = 2
-HEAD = "0002"
+SCHEMA_VERSION = 3
+HEAD = "0003"
 """The newest migration; ``tests/test_store.py`` checks it is the head of the migration scripts."""
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -204,3 +204,15 @@ events_rtree = Table(
     Column("min_lat", Float),
     Column("max_lat", Float),
 )
+
+# What ``raqib watch`` remembers of each feed across restarts.
+watch_feeds = Table(
+    "watch_feeds",
+    metadata,
+    Column("feed", String(64), primary_key=True),  # sha256 of ``source``: URLs can be long
+    Column("source", Text, nullable=False),  # the feed URL or file path as given
+    Column("etag", Text),  # the server's ETag, or the sha256 of a feed file's bytes
+    Column("last_modified", Text),  # the server's Last-Modified
+    Column("entries", JSON),  # {entry key: fingerprint} of the entries handled in the last full read
+    Column("checked", String(32)),  # when the feed was last read without a problem (UTC, ISO)
+)
