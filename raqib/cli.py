@@ -189,6 +189,56 @@ def watch(
         raise typer.Exit(1)
 
 
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="acled-csv, geojson, plover-jsonl or jsonl.")],
+    date_from: Annotated[str | None, typer.Option("--from", help="Only events on or after this day (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Only events on or before this day (YYYY-MM-DD).")] = None,
+    bbox: Annotated[str | None, typer.Option(help="Only events inside MINLON,MINLAT,MAXLON,MAXLAT (degrees).")] = None,
+    actor: Annotated[list[str] | None, typer.Option(help="Only events with this actor id as actor1 or actor2 (repeatable).")] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="Only events of this kind (repeatable).")] = None,
+    certainty: Annotated[list[str] | None, typer.Option(help="Only reported, claimed or speculative events (repeatable).")] = None,
+    include_rejected: Annotated[bool, typer.Option("--include-rejected", help="Also events an analyst rejected.")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (default stdout); the sources' attribution goes beside it in FILE.attribution.txt.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export stored events for other tools: ACLED-style CSV, GeoJSON, PLOVER JSON Lines or raqib's rows."""
+    from raqib import export
+    from raqib.store import iter_events
+
+    try:
+        export.check_format(fmt)
+        flt = export.build_filter(date_from=date_from, date_to=date_to, bbox=bbox, actors=actor or (),
+                                  kinds=kind or (), certainty=certainty or (), include_rejected=include_rejected)
+        ctx = export.load_context()
+    except RaqibError as exc:
+        _fail(str(exc))
+    store = _open(db)
+    with ExitStack() as stack, _progress(None) as progress:
+        try:
+            out = stack.enter_context(output.open("w", encoding="utf-8", newline="")) if output else sys.stdout
+        except OSError as exc:
+            _fail(f"{output}: cannot write ({exc.strerror})")
+        task = progress.add_task("exporting", total=None)
+
+        def rows():  # type: ignore[no-untyped-def]
+            for row in iter_events(store, flt):
+                progress.advance(task)
+                yield row
+
+        try:
+            summary = export.export_events(rows(), fmt, out, ctx)
+        except RaqibError as exc:
+            _fail(str(exc))
+    where = f"to {output}" if output else "to stdout"
+    if fmt != "geojson" and output:
+        where += f"; attribution in {export.write_sidecar(output, summary.attribution)}"
+    elif fmt != "geojson":
+        err.print(summary.attribution.text(), markup=False, end="")
+    err.print(f"raqib: exported {summary.events} events as {fmt} {where} ({summary.located} with coordinates, "
+              f"{summary.dated} with a date)", markup=False)  # fmt: skip
+
+
 def _open(db: str | None):  # type: ignore[no-untyped-def]
     from raqib.store import open_store, resolve_url
 

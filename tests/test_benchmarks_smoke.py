@@ -87,3 +87,15 @@ def test_bench_extract_small(profile: bool) -> None:
         assert result["docs_per_s"] > 0 and result["floor_docs_per_s"] > 0
         assert result["ratio_full_to_floor"] > 0 and result["resource_load_s"] > 0
         assert result["errors"] == 0, result["error_examples"]
+
+
+def test_bench_store_small(tmp_path: Path) -> None:
+    import os
+
+    backends = "sqlite,postgresql" if os.environ.get("RAQIB_TEST_PG_URL") else "sqlite"
+    proc = _run("bench_store.py", "--events", "3000", "--queries", "20", "--backends", backends,
+                "--workdir", str(tmp_path))  # fmt: skip
+    result = _result(proc.stdout)
+    for backend in backends.split(","):
+        r = result[backend]
+        assert r["queries"] == 20 and 0 < r["p50_ms"] <= r["p99_ms"] and r["load_s"] > 0

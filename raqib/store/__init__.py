@@ -397,7 +397,7 @@ def _event_query(store: Store, flt: EventFilter) -> Any:
         events.c.certainty, events.c.evidence, events.c.evidence_start, events.c.evidence_end, events.c.rule_id,
         events.c.rules_version, events.c.gazetteer_version, events.c.cluster, events.c.review_status.label("status"),
         events.c.reviewed, events.c.record, documents.c.url, documents.c.outlet, documents.c.published,
-        documents.c.title,
+        documents.c.title, documents.c.stored_at,
     ).join(documents, documents.c.id == events.c.document_id)  # fmt: skip
     conds = []
     if flt.date_from:
