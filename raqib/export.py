@@ -55,7 +55,7 @@ ACLED_COLUMNS = (
 )  # fmt: skip
 EXTRA_COLUMNS = (
     "pcode", "location_ar", "evidence", "certainty", "claimant", "cluster", "raqib_uid", "document_id", "url",
-    "rule_id", "rules_version", "gazetteer_version",
+    "rule_id", "rules_version", "gazetteer_version", "review_status",
 )  # fmt: skip
 CSV_COLUMNS = ACLED_COLUMNS + EXTRA_COLUMNS
 
@@ -513,6 +513,7 @@ def acled_row(row: Mapping[str, Any], ctx: ExportContext) -> dict[str, Any]:
         "rule_id": row.get("rule_id") or "",
         "rules_version": row.get("rules_version") or rec.get("rules_version") or "",
         "gazetteer_version": row.get("gazetteer_version") or rec.get("gazetteer_version") or "",
+        "review_status": row.get("status") or "ok",  # "rejected" only in an export --include-rejected
     }  # fmt: skip
 
 

@@ -43,7 +43,7 @@ EXPECTED_HEADER = [
     "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude",
     "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
     "pcode", "location_ar", "evidence", "certainty", "claimant", "cluster", "raqib_uid", "document_id", "url",
-    "rule_id", "rules_version", "gazetteer_version",
+    "rule_id", "rules_version", "gazetteer_version", "review_status",
 ]  # fmt: skip
 ISO_NUMERIC = {"SY": 760, "IQ": 368, "YE": 887, "LY": 434, "SD": 729}
 
