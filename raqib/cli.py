@@ -239,6 +239,56 @@ def export_cmd(
               f"{summary.dated} with a date)", markup=False)  # fmt: skip
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    token_env: Annotated[
+        str, typer.Option(help="Environment variable holding the token for writes (posting reports, corrections); "
+                          "writes are refused when it is unset.")
+    ] = "RAQIB_TOKEN",
+    private: Annotated[bool, typer.Option("--private", help="Reads need the token too (the map page then shows "
+                                          "an error: it sends no token).")] = False,
+    evidence_only: Annotated[
+        bool, typer.Option("--evidence-only", help="Publish evidence sentences only, never full article texts.")
+    ] = False,
+    withhold_names: Annotated[
+        bool, typer.Option("--withhold-names", help="Withhold the sentences that may name victims or detainees "
+                           "(events of killing, abduction, arrest, release or with casualty/detainee counts), and all "
+                           "texts and titles.")
+    ] = False,
+    tile_url: Annotated[
+        str | None, typer.Option(help="Map tile URL template, e.g. https://tile.example.org/{z}/{x}/{y}.png "
+                                 "(default: none; the governorate outlines are the offline base).")
+    ] = None,
+    tile_attribution: Annotated[str | None, typer.Option(help="Attribution the tile server requires.")] = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /openapi.json) and the web map (at /) over a database."""
+    import os
+
+    import uvicorn
+
+    from raqib.api import create_app
+    from raqib.store import resolve_url
+
+    if not 0 < port < 65536:
+        _fail(f"--port {port}: must be 1-65535")
+    if tile_url is not None and not tile_url.startswith(("http://", "https://")):
+        _fail(f"--tile-url {tile_url!r}: expected an http(s) URL template with {{z}}, {{x}} and {{y}}")
+    token = os.environ.get(token_env) or None
+    if private and token is None:
+        _fail(f"--private needs a token: set the environment variable {token_env} (see --token-env)")
+    try:
+        api = create_app(resolve_url(db), token=token, public_reads=not private, evidence_only=evidence_only,
+                         withhold_names=withhold_names, tile_url=tile_url, tile_attribution=tile_attribution)  # fmt: skip
+    except RaqibError as exc:
+        _fail(str(exc))
+    writes = f"writes with the token in ${token_env}" if token else f"read-only (set ${token_env} to allow writes)"
+    err.print(f"raqib: serving {resolve_url(db)} on http://{host}:{port}/ ({writes})", markup=False)
+    uvicorn.run(api, host=host, port=port, log_level="info")
+
+
 def _open(db: str | None):  # type: ignore[no-untyped-def]
     from raqib.store import open_store, resolve_url
 
