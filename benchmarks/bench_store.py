@@ -144,6 +144,7 @@ def main() -> None:
             store = open_store(url)
             load_s = fill(store, args.events, args.seed)
             result[backend] = {"load_s": round(load_s, 1), **queries(store, args.queries, args.seed)}
+            print(f"  {backend}: {json.dumps(result[backend])}", file=sys.stderr, flush=True)
             store.engine.dispose()
             if backend == "postgresql":
                 _drop_pg_schema(args.pg_url)
@@ -156,7 +157,7 @@ def main() -> None:
                   f"{r['mean_rows']} rows on average")  # fmt: skip
 
 
-SCHEMA = "bench_store"
+SCHEMA = f"bench_store_{os.getpid()}"  # one per run: runs may overlap on a shared server
 
 
 def _fresh_pg_schema(base: str) -> str:

@@ -49,8 +49,8 @@ __all__ = [
 ]  # fmt: skip
 
 DEFAULT_DB = "sqlite:///raqib.db"
-SCHEMA_VERSION = 3
-HEAD = "0003"
+SCHEMA_VERSION = 4
+HEAD = "0004"
 """The newest migration; ``tests/test_store.py`` checks it is the head of the migration scripts."""
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -389,17 +389,16 @@ def open_store(url: str | None = None) -> Store:
 # Event queries: the filter the CLI, the exports and the API share
 
 
-def _event_query(store: Store, flt: EventFilter) -> Any:
-    q = select(
-        events.c.pk, events.c.uid, events.c.document_id, events.c.document_version, events.c.seq, events.c.kind,
-        events.c.actor1, events.c.actor2, events.c.place_ar, events.c.lat, events.c.lon, events.c.gazetteer_id,
-        events.c.pcode, events.c.country, events.c.precision, events.c.date_from, events.c.date_to,
-        events.c.certainty, events.c.evidence, events.c.evidence_start, events.c.evidence_end, events.c.rule_id,
-        events.c.rules_version, events.c.gazetteer_version, events.c.cluster, events.c.review_status.label("status"),
-        events.c.reviewed, events.c.record, documents.c.url, documents.c.outlet, documents.c.published,
-        documents.c.title, documents.c.stored_at,
-    ).join(documents, documents.c.id == events.c.document_id)  # fmt: skip
-    conds = []
+_EVENT_COLUMNS = (
+    "pk", "uid", "document_id", "document_version", "seq", "kind", "actor1", "actor2", "place_ar", "lat", "lon",
+    "gazetteer_id", "pcode", "country", "precision", "date_from", "date_to", "certainty", "evidence",
+    "evidence_start", "evidence_end", "rule_id", "rules_version", "gazetteer_version", "cluster", "review_status",
+    "reviewed", "record",
+)  # fmt: skip
+
+
+def _event_conditions(store: Store, flt: EventFilter) -> list[Any]:
+    conds: list[Any] = []
     if flt.date_from:
         conds.append(events.c.date_to >= flt.date_from)
     if flt.date_to:
@@ -411,7 +410,7 @@ def _event_query(store: Store, flt: EventFilter) -> Any:
             conds.append(events.c.pk.in_(
                 select(r.id).where(r.min_lon >= x0, r.max_lon <= x1, r.min_lat >= y0, r.max_lat <= y1)
             ))  # fmt: skip
-        elif store.dialect == "postgresql":
+        elif store.dialect == "postgresql":  # the GiST index on (geom, date_from, date_to) serves both
             conds.append(text("events.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)").bindparams(
                 x0=x0, y0=y0, x1=x1, y1=y1))  # fmt: skip
         else:
@@ -426,7 +425,25 @@ def _event_query(store: Store, flt: EventFilter) -> Any:
         conds.append(events.c.document_id == flt.document_id)
     if not flt.include_rejected:
         conds.append(events.c.review_status == "ok")
-    return q.where(*conds)
+    return conds
+
+
+def _event_page(store: Store, flt: EventFilter, after: int | None, limit: int) -> Any:
+    """The page of events first (the indexes pick them), then their documents' fields for those
+    rows only: joining the documents before the limit would make the database read them all."""
+    conds = _event_conditions(store, flt)
+    if after is not None:
+        conds.append(events.c.pk > after)
+    page = (
+        select(*(events.c[name] for name in _EVENT_COLUMNS)).where(*conds).order_by(events.c.pk).limit(limit)
+    ).subquery("page")
+    return (
+        select(*(page.c[name] for name in _EVENT_COLUMNS if name != "review_status"),
+               page.c.review_status.label("status"), documents.c.url, documents.c.outlet, documents.c.published,
+               documents.c.title, documents.c.stored_at)
+        .join_from(page, documents, documents.c.id == page.c.document_id)
+        .order_by(page.c.pk)
+    )  # fmt: skip
 
 
 def _event_row(r: Any) -> dict[str, Any]:
@@ -440,10 +457,7 @@ def query_events(store: Store, flt: EventFilter = EventFilter(), *, after: int |
                  limit: int = 100) -> list[dict[str, Any]]:  # fmt: skip
     """One page of matching events in ``pk`` order: those after ``after`` (the last pk of the
     previous page), at most ``limit``."""
-    q = _event_query(store, flt)
-    if after is not None:
-        q = q.where(events.c.pk > after)
-    q = q.order_by(events.c.pk).limit(limit)
+    q = _event_page(store, flt, after, limit)
     try:
         with store.engine.connect() as conn:
             return [_event_row(r) for r in conn.execute(q).mappings()]
@@ -464,7 +478,7 @@ def iter_events(store: Store, flt: EventFilter = EventFilter(), *, page: int = 1
 
 def count_events(store: Store, flt: EventFilter = EventFilter()) -> int:
     """How many events match."""
-    q = select(func.count()).select_from(_event_query(store, flt).subquery())
+    q = select(func.count()).select_from(events).where(*_event_conditions(store, flt))
     with store.engine.connect() as conn:
         return int(conn.execute(q).scalar_one())
 
