@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, create_engine, delete, event, func, inspect, or_, select, text, update
+from sqlalchemy import create_engine, delete, event, func, inspect, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -397,6 +397,14 @@ _EVENT_COLUMNS = (
 )  # fmt: skip
 
 
+def _julian(day: str) -> float:
+    """SQLite's ``julianday`` of an ISO day."""
+    try:
+        return dt.date.fromisoformat(day).toordinal() + 1721424.5
+    except ValueError:
+        raise StoreError(f"{day!r} is not a day (YYYY-MM-DD)") from None
+
+
 def _event_conditions(store: Store, flt: EventFilter) -> list[Any]:
     conds: list[Any] = []
     if flt.date_from:
@@ -405,16 +413,22 @@ def _event_conditions(store: Store, flt: EventFilter) -> list[Any]:
         conds.append(events.c.date_from <= flt.date_to)
     if flt.bbox is not None:
         x0, y0, x1, y1 = (float(v) for v in flt.bbox)
-        if store.dialect == "sqlite":
-            r = events_rtree.c
-            conds.append(events.c.pk.in_(
-                select(r.id).where(r.min_lon >= x0, r.max_lon <= x1, r.min_lat >= y0, r.max_lat <= y1)
-            ))  # fmt: skip
-        elif store.dialect == "postgresql":  # the GiST index on (geom, date_from, date_to) serves both
+        conds += [events.c.lon.between(x0, x1), events.c.lat.between(y0, y1)]
+        if store.dialect == "postgresql":  # the GiST index on (geom, date_from, date_to) serves both
             conds.append(text("events.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)").bindparams(
                 x0=x0, y0=y0, x1=x1, y1=y1))  # fmt: skip
-        else:
-            conds.append(and_(events.c.lon.between(x0, x1), events.c.lat.between(y0, y1)))
+    if store.dialect == "sqlite" and (flt.bbox is not None or flt.date_from or flt.date_to):
+        # The R*Tree narrows by box and window at once; the exact tests above then hold for its rows.
+        r = events_rtree.c
+        box = []
+        if flt.bbox is not None:
+            x0, y0, x1, y1 = (float(v) for v in flt.bbox)
+            box += [r.min_lon >= x0, r.max_lon <= x1, r.min_lat >= y0, r.max_lat <= y1]
+        if flt.date_from:
+            box.append(r.max_day >= _julian(flt.date_from))
+        if flt.date_to:
+            box.append(r.min_day <= _julian(flt.date_to))
+        conds.append(events.c.pk.in_(select(r.id).where(*box)))
     if flt.actors:
         conds.append(or_(events.c.actor1.in_(flt.actors), events.c.actor2.in_(flt.actors)))
     if flt.kinds:

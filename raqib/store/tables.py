@@ -192,8 +192,8 @@ batch_partitions = Table(
     Column("updated", String(32), nullable=False),
 )
 
-# SQLite only: the R*Tree of event positions, kept by triggers (migration 0002). Declared apart so
-# that nothing creates it as an ordinary table.
+# SQLite only: the R*Tree of event positions and days (Julian day numbers), kept by triggers
+# (migration 0004). Declared apart so that nothing creates it as an ordinary table.
 spatial = MetaData()
 events_rtree = Table(
     "events_rtree",
@@ -203,6 +203,8 @@ events_rtree = Table(
     Column("max_lon", Float),
     Column("min_lat", Float),
     Column("max_lat", Float),
+    Column("min_day", Float),
+    Column("max_day", Float),
 )
 
 # What ``raqib watch`` remembers of each feed across restarts.
