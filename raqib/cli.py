@@ -289,6 +289,80 @@ def serve(
     uvicorn.run(api, host=host, port=port, log_level="info")
 
 
+@app.command()
+def batch(
+    sources: Annotated[list[str], typer.Argument(help="JSON Lines files, WARC files and directories of reports.")],
+    db: DbOption = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a running Dask scheduler, tcp://HOST:PORT (default: a local cluster).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes of the local cluster, one thread each (default: one per CPU).")
+    ] = None,
+    partition_size: Annotated[
+        int, typer.Option(help="Documents per partition: JSON Lines lines, WARC records or files.")
+    ] = 250,
+    retries: Annotated[int, typer.Option(help="How often a partition whose task fails is run again.")] = 2,
+    dedup: Annotated[
+        bool, typer.Option("--dedup", help="Afterwards, give the stored events of one happening one cluster id.")
+    ] = False,
+) -> None:
+    """Extract large inputs on a Dask cluster and store them; partitions done by an earlier run are skipped."""
+    import logging
+
+    from raqib.batch import cluster_stored, dask_client, plan, run_batch
+    from raqib.store import open_store, resolve_url
+
+    if scheduler is not None and workers is not None:
+        _fail("--scheduler and --workers exclude each other: the scheduler's own workers do the work")
+    if workers is not None and workers < 1:
+        _fail(f"--workers {workers}: must be at least 1")
+    if partition_size < 1 or retries < 0:
+        _fail(f"--partition-size {partition_size} / --retries {retries}: need a size >= 1 and retries >= 0")
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # its own log lines would break the progress bar
+    res = _load()
+    try:
+        store = open_store(resolve_url(db))
+        parts, unreadable = plan(sources, res.versions, partition_size)
+    except RaqibError as exc:
+        _fail(str(exc))
+    for problem in unreadable:
+        err.print(f"raqib: error: {problem}", markup=False)
+    with _progress(len(parts)) as progress:
+        task = progress.add_task("partitions", total=len(parts))
+        counted = [0]
+
+        def show(o: Any) -> None:
+            earlier = " (refused in an earlier run)" if o.status == "skipped" else ""
+            for line in o.problems:
+                err.print(f"raqib: error: {line}{earlier}", markup=False)
+            for e in o.retried_after:
+                err.print(f"raqib: warning: partition {o.name}: an attempt failed ({e}); retried", markup=False)
+            if o.status == "failed":
+                err.print(f"raqib: error: partition {o.name} failed after {o.attempts} attempts: {o.error}", markup=False)
+            counted[0] += o.documents
+            progress.update(task, advance=1, description=f"partitions ({counted[0]:,} documents)")
+
+        try:
+            report = run_batch(store, parts, res.versions, lambda: dask_client(scheduler, workers),
+                               retries=retries, on_outcome=show)  # fmt: skip
+        except RaqibError as exc:
+            _fail(str(exc))
+    err.print(f"raqib: stored {report.documents} documents, {report.events} events in {resolve_url(db)}; "
+              f"{report.errors + len(unreadable)} errors; partitions: {report.count('done')} done, "
+              f"{report.count('skipped')} skipped (done earlier), {report.count('failed')} failed; "
+              f"{report.seconds:.1f} s", markup=False)  # fmt: skip
+    if dedup:
+        try:
+            c = cluster_stored(store)
+        except RaqibError as exc:
+            _fail(str(exc))
+        err.print(f"raqib: {c.events} stored events in {c.clusters} clusters, {c.multi} of them reported by "
+                  f"several documents; {c.changed} cluster ids written ({c.seconds:.1f} s)", markup=False)  # fmt: skip
+    if report.errors or unreadable:
+        raise typer.Exit(1)
+
+
 def _open(db: str | None):  # type: ignore[no-untyped-def]
     from raqib.store import open_store, resolve_url
 

@@ -89,6 +89,21 @@ def test_bench_extract_small(profile: bool) -> None:
         assert result["errors"] == 0, result["error_examples"]
 
 
+def test_bench_batch_small(tmp_path: Path) -> None:
+    proc = _run("bench_batch.py", "--n", "24", "--extract-n", "12", "--speedup-n", "24", "--store-n", "12",
+                "--partition-size", "8", "--backends", "sqlite", "--workdir", str(tmp_path))  # fmt: skip
+    result = _result(proc.stdout)
+    assert result["startup"]["resource_load_s"] > 0 and result["startup"]["peak_rss_mb_after_load"] > 0
+    assert result["extract"]["ratio_full_to_floor"] > 0 and result["extract"]["errors"] == 0
+    one, two = result["speedup"]["runs"]
+    assert (one["workers"], two["workers"]) == (1, 2)
+    assert one["documents"] == two["documents"] == 24 and one["docs_per_s"] > 0 and two["docs_per_s"] > 0
+    assert result["store"]["sqlite"]["docs_per_s"] > 0
+    e2e = result["e2e"]["sqlite"]
+    assert e2e["exit"] == 0 and "stored 24 documents" in e2e["summary"]
+    assert set(result["projection"]["by_workers"]) == {"4", "8", "16", "32"}
+
+
 def test_bench_store_small(tmp_path: Path) -> None:
     import os
 
