@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench fuzz clean
 
 $(BIN)/raqib: pyproject.toml
 	@echo "setting up $(VENV) (first run only) ..."
@@ -19,11 +19,20 @@ demo: $(BIN)/raqib
 
 ## test: lint, then the whole test suite (PostgreSQL/browser tiers skip with a reason when absent)
 test: $(BIN)/raqib
-	$(BIN)/ruff check raqib tests benchmarks
+	$(BIN)/ruff check raqib tests benchmarks fuzz
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/raqib
-	$(BIN)/ruff check raqib tests benchmarks
+	$(BIN)/ruff check raqib tests benchmarks fuzz
+
+## fuzz: run the atheris harnesses (fuzz/) for FUZZ_SECONDS each, from the seeds in fuzz/corpus; new
+## inputs and crashes go to FUZZ_WORK (a crash prints its file: run the harness on it to see why)
+FUZZ_SECONDS ?= 300
+FUZZ_WORK ?= $(or $(TMPDIR),/tmp)/raqib-fuzz
+fuzz: $(BIN)/raqib
+	@mkdir -p $(FUZZ_WORK)/html $(FUZZ_WORK)/pipeline
+	$(BIN)/python fuzz/fuzz_html.py -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_WORK)/ $(FUZZ_WORK)/html fuzz/corpus/html
+	$(BIN)/python fuzz/fuzz_pipeline.py -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_WORK)/ $(FUZZ_WORK)/pipeline fuzz/corpus/pipeline
 
 clean:
 	rm -rf $(VENV) raqib.db .pytest_cache

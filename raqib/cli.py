@@ -88,21 +88,38 @@ def _run(sources: list[str] | None, db: str | None, out: TextIO | None, store_al
     versions = res.versions
     n_docs = n_events = n_errors = 0
     paths = sources or ["-"]
+
+    def problem(origin: str, reason: str, document_id: str | None = None) -> None:
+        """Report input that was refused, and record it in the store when one is open."""
+        err.print(f"raqib: error: {origin}: {reason}", markup=False)
+        if store is not None:
+            try:
+                store.note_problem(origin, reason, document_id)
+            except RaqibError as exc:
+                err.print(f"raqib: error: {exc}", markup=False)
+
     with _progress(None) as progress:
         task = progress.add_task("extracting", total=None)
         for item in read_sources(paths, stdin=sys.stdin):
             if isinstance(item, InputError):
-                err.print(f"raqib: error: {item}", markup=False)
+                problem(item.origin, item.problem)
                 n_errors += 1
                 continue
+            origin = item.origin or item.id
             try:
                 record = process(item, res)
                 if store is not None:
                     store.save(item, record, versions)
             except RaqibError as exc:
-                err.print(f"raqib: error: {item.origin or item.id}: {exc}", markup=False)
+                problem(origin, exc.problem if isinstance(exc, InputError) else str(exc), item.id)
                 n_errors += 1
                 continue
+            except Exception as exc:  # noqa: BLE001 - a bug met on one document must not cost the others
+                problem(origin, f"internal error, please report it: {exc.__class__.__name__}: {exc}", item.id)
+                n_errors += 1
+                continue
+            for warning in record["warnings"]:
+                err.print(f"raqib: warning: {origin}: {warning}", markup=False)
             if out is not None:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             n_docs += 1
@@ -138,155 +155,6 @@ def ingest(sources: Sources = None, db: DbOption = None) -> None:
     err.print(f"raqib: stored {n_docs} documents, {n_events} events in {resolve_url(db)}; {n_errors} errors", markup=False)
     if n_errors:
         raise typer.Exit(1)
-
-
-@app.command()
-def watch(
-    feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs (http, https) or feed files.")],
-    every: Annotated[
-        str, typer.Option(help="Time between polls: a number and s, m or h (30s, 15m, 1h).")
-    ] = "15m",
-    db: DbOption = None,
-    once: Annotated[
-        bool, typer.Option("--once", help="Poll once and exit; status 1 if anything failed.")
-    ] = False,
-    timeout: Annotated[str, typer.Option(help="Longest a feed or page request may take (20s, 1m).")] = "20s",
-    pages: Annotated[
-        bool,
-        typer.Option("--pages/--no-pages", help="Fetch the article page when an entry has only a summary."),
-    ] = True,
-) -> None:
-    """Poll feeds on an interval; extract and store new and revised articles (Ctrl-C or SIGTERM stops
-    after the current feed). One line per problem and one summary line per poll on stderr."""
-    import threading
-
-    from raqib import watch as watcher
-    from raqib.store import open_store, resolve_url
-
-    try:
-        interval = watcher.parse_interval(every, "--every")
-        options = watcher.WatchOptions(timeout=watcher.parse_interval(timeout, "--timeout"), pages=pages)
-        watcher.check_sources(feeds)
-        store = open_store(resolve_url(db))
-    except RaqibError as exc:
-        _fail(str(exc))
-    res = _load()
-
-    def say(line: str) -> None:
-        err.print(line, markup=False)
-
-    stop = threading.Event()
-    with watcher.stop_on_signals(stop, say):
-        try:
-            reports = watcher.watch(
-                store, res, feeds, every=interval, options=options, once=once, stop=stop, say=say
-            )
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
-        except RaqibError as exc:
-            _fail(str(exc))
-    if once and any(r.errors for r in reports):
-        raise typer.Exit(1)
-
-
-@app.command("export")
-def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="acled-csv, geojson, plover-jsonl or jsonl.")],
-    date_from: Annotated[str | None, typer.Option("--from", help="Only events on or after this day (YYYY-MM-DD).")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Only events on or before this day (YYYY-MM-DD).")] = None,
-    bbox: Annotated[str | None, typer.Option(help="Only events inside MINLON,MINLAT,MAXLON,MAXLAT (degrees).")] = None,
-    actor: Annotated[list[str] | None, typer.Option(help="Only events with this actor id as actor1 or actor2 (repeatable).")] = None,
-    kind: Annotated[list[str] | None, typer.Option(help="Only events of this kind (repeatable).")] = None,
-    certainty: Annotated[list[str] | None, typer.Option(help="Only reported, claimed or speculative events (repeatable).")] = None,
-    include_rejected: Annotated[bool, typer.Option("--include-rejected", help="Also events an analyst rejected.")] = False,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (default stdout); the sources' attribution goes beside it in FILE.attribution.txt.")] = None,
-    db: DbOption = None,
-) -> None:
-    """Export stored events for other tools: ACLED-style CSV, GeoJSON, PLOVER JSON Lines or raqib's rows."""
-    from raqib import export
-    from raqib.store import iter_events
-
-    try:
-        export.check_format(fmt)
-        flt = export.build_filter(date_from=date_from, date_to=date_to, bbox=bbox, actors=actor or (),
-                                  kinds=kind or (), certainty=certainty or (), include_rejected=include_rejected)
-        ctx = export.load_context()
-    except RaqibError as exc:
-        _fail(str(exc))
-    store = _open(db)
-    with ExitStack() as stack, _progress(None) as progress:
-        try:
-            out = stack.enter_context(output.open("w", encoding="utf-8", newline="")) if output else sys.stdout
-        except OSError as exc:
-            _fail(f"{output}: cannot write ({exc.strerror})")
-        task = progress.add_task("exporting", total=None)
-
-        def rows():  # type: ignore[no-untyped-def]
-            for row in iter_events(store, flt):
-                progress.advance(task)
-                yield row
-
-        try:
-            summary = export.export_events(rows(), fmt, out, ctx)
-        except RaqibError as exc:
-            _fail(str(exc))
-    where = f"to {output}" if output else "to stdout"
-    if fmt != "geojson" and output:
-        where += f"; attribution in {export.write_sidecar(output, summary.attribution)}"
-    elif fmt != "geojson":
-        err.print(summary.attribution.text(), markup=False, end="")
-    err.print(f"raqib: exported {summary.events} events as {fmt} {where} ({summary.located} with coordinates, "
-              f"{summary.dated} with a date)", markup=False)  # fmt: skip
-
-
-@app.command()
-def serve(
-    db: DbOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    token_env: Annotated[
-        str, typer.Option(help="Environment variable holding the token for writes (posting reports, corrections); "
-                          "writes are refused when it is unset.")
-    ] = "RAQIB_TOKEN",
-    private: Annotated[bool, typer.Option("--private", help="Reads need the token too (the map page then shows "
-                                          "an error: it sends no token).")] = False,
-    evidence_only: Annotated[
-        bool, typer.Option("--evidence-only", help="Publish evidence sentences only, never full article texts.")
-    ] = False,
-    withhold_names: Annotated[
-        bool, typer.Option("--withhold-names", help="Withhold the sentences that may name victims or detainees "
-                           "(events of killing, abduction, arrest, release or with casualty/detainee counts), and all "
-                           "texts and titles.")
-    ] = False,
-    tile_url: Annotated[
-        str | None, typer.Option(help="Map tile URL template, e.g. https://tile.example.org/{z}/{x}/{y}.png "
-                                 "(default: none; the governorate outlines are the offline base).")
-    ] = None,
-    tile_attribution: Annotated[str | None, typer.Option(help="Attribution the tile server requires.")] = None,
-) -> None:
-    """Serve the HTTP API (OpenAPI at /openapi.json) and the web map (at /) over a database."""
-    import os
-
-    import uvicorn
-
-    from raqib.api import create_app
-    from raqib.store import resolve_url
-
-    if not 0 < port < 65536:
-        _fail(f"--port {port}: must be 1-65535")
-    if tile_url is not None and not tile_url.startswith(("http://", "https://")):
-        _fail(f"--tile-url {tile_url!r}: expected an http(s) URL template with {{z}}, {{x}} and {{y}}")
-    token = os.environ.get(token_env) or None
-    if private and token is None:
-        _fail(f"--private needs a token: set the environment variable {token_env} (see --token-env)")
-    try:
-        api = create_app(resolve_url(db), token=token, public_reads=not private, evidence_only=evidence_only,
-                         withhold_names=withhold_names, tile_url=tile_url, tile_attribution=tile_attribution)  # fmt: skip
-    except RaqibError as exc:
-        _fail(str(exc))
-    writes = f"writes with the token in ${token_env}" if token else f"read-only (set ${token_env} to allow writes)"
-    err.print(f"raqib: serving {resolve_url(db)} on http://{host}:{port}/ ({writes})", markup=False)
-    uvicorn.run(api, host=host, port=port, log_level="info")
 
 
 @app.command()
@@ -363,6 +231,55 @@ def batch(
         raise typer.Exit(1)
 
 
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs (http, https) or feed files.")],
+    every: Annotated[
+        str, typer.Option(help="Time between polls: a number and s, m or h (30s, 15m, 1h).")
+    ] = "15m",
+    db: DbOption = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Poll once and exit; status 1 if anything failed.")
+    ] = False,
+    timeout: Annotated[str, typer.Option(help="Longest a feed or page request may take (20s, 1m).")] = "20s",
+    pages: Annotated[
+        bool,
+        typer.Option("--pages/--no-pages", help="Fetch the article page when an entry has only a summary."),
+    ] = True,
+) -> None:
+    """Poll feeds on an interval; extract and store new and revised articles (Ctrl-C or SIGTERM stops
+    after the current feed). One line per problem and one summary line per poll on stderr."""
+    import threading
+
+    from raqib import watch as watcher
+    from raqib.store import open_store, resolve_url
+
+    try:
+        interval = watcher.parse_interval(every, "--every")
+        options = watcher.WatchOptions(timeout=watcher.parse_interval(timeout, "--timeout"), pages=pages)
+        watcher.check_sources(feeds)
+        store = open_store(resolve_url(db))
+    except RaqibError as exc:
+        _fail(str(exc))
+    res = _load()
+
+    def say(line: str) -> None:
+        err.print(line, markup=False)
+
+    stop = threading.Event()
+    with watcher.stop_on_signals(stop, say):
+        try:
+            reports = watcher.watch(
+                store, res, feeds, every=interval, options=options, once=once, stop=stop, say=say
+            )
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except RaqibError as exc:
+            _fail(str(exc))
+    if once and any(r.errors for r in reports):
+        raise typer.Exit(1)
+
+
 def _open(db: str | None):  # type: ignore[no-untyped-def]
     from raqib.store import open_store, resolve_url
 
@@ -407,6 +324,56 @@ def events(
     out.print(table)
     c = store.counts()
     out.print(f"{c['documents']} documents, {n} events shown, {c['control']} control rows")
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="acled-csv, geojson, plover-jsonl or jsonl.")],
+    date_from: Annotated[str | None, typer.Option("--from", help="Only events on or after this day (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Only events on or before this day (YYYY-MM-DD).")] = None,
+    bbox: Annotated[str | None, typer.Option(help="Only events inside MINLON,MINLAT,MAXLON,MAXLAT (degrees).")] = None,
+    actor: Annotated[list[str] | None, typer.Option(help="Only events with this actor id as actor1 or actor2 (repeatable).")] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="Only events of this kind (repeatable).")] = None,
+    certainty: Annotated[list[str] | None, typer.Option(help="Only reported, claimed or speculative events (repeatable).")] = None,
+    include_rejected: Annotated[bool, typer.Option("--include-rejected", help="Also events an analyst rejected.")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (default stdout); the sources' attribution goes beside it in FILE.attribution.txt.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export stored events for other tools: ACLED-style CSV, GeoJSON, PLOVER JSON Lines or raqib's rows."""
+    from raqib import export
+    from raqib.store import iter_events
+
+    try:
+        export.check_format(fmt)
+        flt = export.build_filter(date_from=date_from, date_to=date_to, bbox=bbox, actors=actor or (),
+                                  kinds=kind or (), certainty=certainty or (), include_rejected=include_rejected)
+        ctx = export.load_context()
+    except RaqibError as exc:
+        _fail(str(exc))
+    store = _open(db)
+    with ExitStack() as stack, _progress(None) as progress:
+        try:
+            out = stack.enter_context(output.open("w", encoding="utf-8", newline="")) if output else sys.stdout
+        except OSError as exc:
+            _fail(f"{output}: cannot write ({exc.strerror})")
+        task = progress.add_task("exporting", total=None)
+
+        def rows():  # type: ignore[no-untyped-def]
+            for row in iter_events(store, flt):
+                progress.advance(task)
+                yield row
+
+        try:
+            summary = export.export_events(rows(), fmt, out, ctx)
+        except RaqibError as exc:
+            _fail(str(exc))
+    where = f"to {output}" if output else "to stdout"
+    if fmt != "geojson" and output:
+        where += f"; attribution in {export.write_sidecar(output, summary.attribution)}"
+    elif fmt != "geojson":
+        err.print(summary.attribution.text(), markup=False, end="")
+    err.print(f"raqib: exported {summary.events} events as {fmt} {where} ({summary.located} with coordinates, "
+              f"{summary.dated} with a date)", markup=False)  # fmt: skip
 
 
 @app.command("eval")
@@ -944,6 +911,56 @@ def reprocess(
               f"gazetteer {versions['gazetteer']}; {errors} errors", markup=False)  # fmt: skip
     if errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    token_env: Annotated[
+        str, typer.Option(help="Environment variable holding the token for writes (posting reports, corrections); "
+                          "writes are refused when it is unset.")
+    ] = "RAQIB_TOKEN",
+    private: Annotated[bool, typer.Option("--private", help="Reads need the token too (the map page then shows "
+                                          "an error: it sends no token).")] = False,
+    evidence_only: Annotated[
+        bool, typer.Option("--evidence-only", help="Publish evidence sentences only, never full article texts.")
+    ] = False,
+    withhold_names: Annotated[
+        bool, typer.Option("--withhold-names", help="Withhold the sentences that may name victims or detainees "
+                           "(events of killing, abduction, arrest, release or with casualty/detainee counts), and all "
+                           "texts and titles.")
+    ] = False,
+    tile_url: Annotated[
+        str | None, typer.Option(help="Map tile URL template, e.g. https://tile.example.org/{z}/{x}/{y}.png "
+                                 "(default: none; the governorate outlines are the offline base).")
+    ] = None,
+    tile_attribution: Annotated[str | None, typer.Option(help="Attribution the tile server requires.")] = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /openapi.json) and the web map (at /) over a database."""
+    import os
+
+    import uvicorn
+
+    from raqib.api import create_app
+    from raqib.store import resolve_url
+
+    if not 0 < port < 65536:
+        _fail(f"--port {port}: must be 1-65535")
+    if tile_url is not None and not tile_url.startswith(("http://", "https://")):
+        _fail(f"--tile-url {tile_url!r}: expected an http(s) URL template with {{z}}, {{x}} and {{y}}")
+    token = os.environ.get(token_env) or None
+    if private and token is None:
+        _fail(f"--private needs a token: set the environment variable {token_env} (see --token-env)")
+    try:
+        api = create_app(resolve_url(db), token=token, public_reads=not private, evidence_only=evidence_only,
+                         withhold_names=withhold_names, tile_url=tile_url, tile_attribution=tile_attribution)  # fmt: skip
+    except RaqibError as exc:
+        _fail(str(exc))
+    writes = f"writes with the token in ${token_env}" if token else f"read-only (set ${token_env} to allow writes)"
+    err.print(f"raqib: serving {resolve_url(db)} on http://{host}:{port}/ ({writes})", markup=False)
+    uvicorn.run(api, host=host, port=port, log_level="info")
 
 
 def main() -> None:

@@ -9,10 +9,12 @@ of another event) only count when no strong trigger fires in the same sentence.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
 from raqib.normalize import bare, match_key
@@ -20,6 +22,7 @@ from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 _NO_AGENT = frozenset(["CIVILIANS"])
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,13 +163,17 @@ class EventCoder:
         # Sides introduced as support ("بدعم من التحالف"، "بمشاركة الجيش التركي") are not what the
         # report is about: they never stand in for an unnamed actor.
         topic = [m for m in actors if not _supporting_mention(sentences, m)]
+        # Each sentence's actors, places and numbers, found once (a long text has thousands of sentences).
+        by_actor = _by_sentence(sentences, actors, lambda a: a.start_char)
+        by_place = _by_sentence(sentences, places, lambda p: p.start)
+        by_quantity = _by_sentence(sentences, quantities, lambda q: q.start_char)
         for sn, sentence in enumerate(sentences):
             toks = sentence.tokens
-            s_actors = [a for a in actors if sentence.start_char <= a.start_char < sentence.end_char]
+            s_actors = by_actor[sn]
             blocked = {
                 k for k, t in enumerate(toks) for a in s_actors if a.start_char <= t.start_char < a.end_char
             }
-            s_places = [p for p in places if sentence.start_char <= p.start < sentence.end_char]
+            s_places = by_place[sn]
             blocked |= {
                 k
                 for k, t in enumerate(toks)
@@ -177,7 +184,7 @@ class EventCoder:
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
                 trigs = [t for t in trigs if t.rule.kind != "clash"]
-            owned = _owners(quantities, sentence, trigs)
+            owned = _owners(by_quantity[sn], sentence, trigs)
             for n, trig in enumerate(trigs):
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
@@ -608,13 +615,32 @@ def _supporting(toks: Sequence[Token], k: int) -> bool:
     return any(t.key in _SUPPORT for t in toks[max(0, k - 3) : k])
 
 
+def _sentence_at(sentences: Sequence[Sentence], pos: int) -> int | None:
+    """Index of the sentence holding offset ``pos`` (sentences are in text order, never overlap)."""
+    k = bisect.bisect_right(sentences, pos, key=lambda s: s.start_char) - 1
+    return k if k >= 0 and pos < sentences[k].end_char else None
+
+
+def _by_sentence(
+    sentences: Sequence[Sentence], items: Sequence[_T], start: Callable[[_T], int]
+) -> list[list[_T]]:
+    """``items`` grouped by the sentence their ``start`` offset falls in, each group in the order of
+    ``items``; items outside every sentence are left out."""
+    out: list[list[_T]] = [[] for _ in sentences]
+    for item in items:
+        k = _sentence_at(sentences, start(item))
+        if k is not None:
+            out[k].append(item)
+    return out
+
+
 def _supporting_mention(sentences: Sequence[Sentence], m: ActorMention) -> bool:
-    for sentence in sentences:
-        if sentence.start_char <= m.start_char < sentence.end_char:
-            toks = sentence.tokens
-            k = next((i for i, t in enumerate(toks) if t.end_char > m.start_char), len(toks))
-            return _supporting(toks, k)
-    return False
+    sn = _sentence_at(sentences, m.start_char)
+    if sn is None:
+        return False
+    toks = sentences[sn].tokens
+    k = next((i for i, t in enumerate(toks) if t.end_char > m.start_char), len(toks))
+    return _supporting(toks, k)
 
 
 def _lead_date(dates: Sequence[DateRef], sentences: Sequence[Sentence]) -> DateRef | None:

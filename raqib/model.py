@@ -28,6 +28,9 @@ class Document:
     """Headline, when the source gives one apart from the text."""
     origin: str | None = None
     """Where the document was read from (file path, feed URL, ``<stdin>``), for error messages."""
+    warnings: tuple[str, ...] = ()
+    """Problems met while reading it that did not stop it being read (e.g. bytes that were not
+    valid UTF-8); they end in the output record's ``warnings`` and the stored document's reason."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
+from itertools import accumulate
 from typing import Any
 
 from raqib.control import claims_from_events, claims_from_statements, dedupe_claims
+from raqib.errors import InputError
 from raqib.events import Located
 from raqib.geocode import geocode
-from raqib.model import Document, Extraction, PlaceMention, Sentence
-from raqib.normalize import bare, normalize
+from raqib.ingest.text import MAX_TEXT_CHARS, too_long
+from raqib.model import ControlClaim, DateRef, Document, Event, Extraction, PlaceMention, Quantity, Sentence
+from raqib.normalize import bare, normalize, strip_invisible
 from raqib.recognize.dates import find_dates
 from raqib.recognize.numbers import find_quantities
 from raqib.recognize.places import ANAPHORS
@@ -32,15 +39,30 @@ def guess_country(res: Resources, mentions: Sequence[PlaceMention]) -> str | Non
     return votes.most_common(1)[0][0] if votes else None
 
 
-def _context_only(m: PlaceMention, mentions: Sequence[PlaceMention], text: str) -> bool:
-    """A mention inside another mention's context ("التابعة لبلدة الشعفة في ريف دير الزور")."""
+class _Cover:
+    """Which offsets fall inside any of a set of spans: a sorted search, not a scan of every span
+    for every offset (a long text has thousands of mentions)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach = list(accumulate((e for _, e in spans), max))  # furthest end of the spans so far
+
+    def __contains__(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos)
+        return k > 0 and self.reach[k - 1] > pos
+
+
+def _context_spans(mentions: Sequence[PlaceMention], text: str) -> _Cover:
+    """The spans of the mentions' contexts ("التابعة لبلدة الشعفة في ريف دير الزور"). A mention
+    inside one serves as another mention's context; never its own, which follows it."""
+    spans = []
     for other in mentions:
-        if other is m or not other.context:
-            continue
-        ctx_start = text.find(other.context, other.end_char)
-        if ctx_start != -1 and ctx_start <= m.start_char < ctx_start + len(other.context):
-            return True
-    return False
+        if other.context:
+            ctx_start = text.find(other.context, other.end_char)
+            if ctx_start != -1:
+                spans.append((ctx_start, ctx_start + len(other.context)))
+    return _Cover(spans)
 
 
 def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: str | None,
@@ -63,6 +85,7 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
         if place.lat is not None and place.lon is not None and not place.alternatives:
             near.append((place.lat, place.lon))
     out: list[Located] = []
+    contexts = _context_spans(mentions, text)
     for m in mentions:
         if m.feature and m.feature.startswith("anaphor:"):
             out.extend(_resolve(m, out))
@@ -70,7 +93,7 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
         place = first[id(m)]
         if place.alternatives and near:
             place = geocode(gaz, m.name, context=m.context, country=country, near=near, parent=m.parent)
-        out.append(Located(m, place, _context_only(m, mentions, text)))
+        out.append(Located(m, place, m.start_char in contexts))
     return out
 
 
@@ -104,8 +127,86 @@ def _resolve(anaphor: PlaceMention, earlier: Sequence[Located]) -> list[Located]
     return [Located(loc.mention, loc.place, False, span) for loc in chosen]
 
 
-def extract(doc: Document, res: Resources) -> Extraction:
-    """Everything raqib reads from one document."""
+_OVERRIDES = re.compile("[\u202d\u202e]")
+
+
+def document_warnings(doc: Document, today: dt.date | None = None) -> tuple[str, ...]:
+    """What an analyst should know about a document before trusting its events: problems met
+    while reading it, a missing or impossible publication date (relative dates such as "أمس" are
+    read from it), and bidi overrides, which make the text display in another order than it reads.
+    ``today`` defaults to the current UTC day; a date one day ahead is allowed for time zones."""
+    out = list(doc.warnings)
+    today = today or dt.datetime.now(dt.UTC).date()
+    if doc.published is None:
+        out.append("no publication date")
+    elif doc.published > today + dt.timedelta(days=1):
+        out.append(f"publication date {doc.published.isoformat()} is in the future")
+    overrides = [m.start() for m in _OVERRIDES.finditer(doc.text)]
+    if overrides:
+        out.append(
+            f"text contains {len(overrides)} bidi override character{'s' if len(overrides) > 1 else ''} "
+            f"(U+202D/U+202E, the first at offset {overrides[0]}), which change the order the text displays in"
+        )
+    return tuple(out)
+
+
+class _Restore:
+    """Offsets into a text with its zero-width and bidi marks removed, mapped back to the text."""
+
+    def __init__(self, text: str, visible: str) -> None:
+        invisible = {ord(c) for c in set(text) - set(visible)}
+        self.text = text
+        self.pos = [i for i, c in enumerate(text) if ord(c) not in invisible] + [len(text)]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the same visible characters in the text (marks inside it included)."""
+        return self.pos[start], (self.pos[end - 1] + 1 if end > start else self.pos[start])
+
+    def date(self, d: DateRef | None) -> DateRef | None:
+        if d is None:
+            return None
+        start, end = self.span(d.start_char, d.end_char)
+        return replace(d, start_char=start, end_char=end)
+
+    def quantity(self, q: Quantity) -> Quantity:
+        start, end = self.span(q.start_char, q.end_char)
+        return replace(q, start_char=start, end_char=end)
+
+    def event(self, ev: Event) -> Event:
+        counts = tuple((k, self.quantity(q)) for k, q in ev.counts)
+        ev_start, ev_end = self.span(ev.evidence_start, ev.evidence_end)
+        place, p_start, p_end = ev.place, ev.place_start, ev.place_end
+        if p_start is not None and p_end is not None:
+            p_start, p_end = self.span(p_start, p_end)
+            if place is not None:
+                place = replace(place, name_ar=self.text[p_start:p_end])
+        return replace(ev, place=place, place_start=p_start, place_end=p_end, date=self.date(ev.date),
+                       counts=counts, evidence_start=ev_start, evidence_end=ev_end)  # fmt: skip
+
+    def claim(self, c: ControlClaim) -> ControlClaim:
+        start, end = self.span(c.evidence_start, c.evidence_end)
+        return replace(c, as_of=self.date(c.as_of), evidence_start=start, evidence_end=end)
+
+
+def extract(doc: Document, res: Resources, *, today: dt.date | None = None) -> Extraction:
+    """Everything raqib reads from one document. ``today`` is for the publication-date check.
+
+    Zero-width and bidi marks (RLM, ZWJ, LRI ...) carry nothing a recogniser needs, but they stand
+    between the words and punctuation that sentence splitting and the rules look at; so the text is
+    read without them, and every offset is mapped back to the text as given.
+    """
+    if len(doc.text) > MAX_TEXT_CHARS:  # every reader refuses these; this guards other callers
+        raise InputError(doc.origin or doc.id, too_long(len(doc.text)))
+    warnings = document_warnings(doc, today)
+    visible = strip_invisible(doc.text)
+    if visible == doc.text:
+        return replace(_extract(doc, res), warnings=warnings)
+    ex = _extract(replace(doc, text=visible), res)
+    back = _Restore(doc.text, visible)
+    return Extraction(doc, tuple(map(back.event, ex.events)), tuple(map(back.claim, ex.control)), warnings)
+
+
+def _extract(doc: Document, res: Resources) -> Extraction:
     text = doc.text
     norm = normalize(text)
     sentences = segment(text, norm)
@@ -113,8 +214,8 @@ def extract(doc: Document, res: Resources) -> Extraction:
     country = guess_country(res, mentions)
     actors = res.actor_finder.find(text, sentences, country=country, day=doc.published)
     # A span read as an actor is not also a place ("الجيش الوطني" is not a village).
-    taken = [(a.start_char, a.end_char) for a in actors]
-    mentions = [m for m in mentions if not any(s <= m.start_char < e for s, e in taken)]
+    taken = _Cover([(a.start_char, a.end_char) for a in actors])
+    mentions = [m for m in mentions if m.start_char not in taken]
     located = locate(res, text, sentences, country, mentions)
     quantities = find_quantities(text, norm)
     dates = find_dates(text, doc.published, norm)
@@ -125,10 +226,10 @@ def extract(doc: Document, res: Resources) -> Extraction:
     return Extraction(doc, tuple(events), tuple(control))
 
 
-def process(doc: Document, res: Resources) -> dict[str, Any]:
+def process(doc: Document, res: Resources, *, today: dt.date | None = None) -> dict[str, Any]:
     """The output record of one document (``extract`` then ``raqib.record.to_record``): what
     ``raqib extract`` prints and ``Store.save`` stores."""
     from raqib.record import to_record
 
     v = res.versions
-    return to_record(extract(doc, res), res.state_actors, v["rules"], v["gazetteer"])
+    return to_record(extract(doc, res, today=today), res.state_actors, v["rules"], v["gazetteer"])

@@ -278,7 +278,7 @@ def test_gold_file_as_input_ignores_events() -> None:
         origin=str(SEED_GOLD),
     )
     assert [f.name for f in dataclasses.fields(Document)] == [
-        "id", "text", "url", "outlet", "published", "title", "origin",
+        "id", "text", "url", "outlet", "published", "title", "origin", "warnings",
     ]  # fmt: skip
 
 

@@ -42,10 +42,18 @@ from raqib.ingest.html import _document_from_html, document_from_html
 from raqib.ingest.text import (
     BINARY_PROBLEM,
     EMPTY_PROBLEM,
+    MAX_DOCUMENT_BYTES,
+    MAX_FILE_BYTES,
+    MAX_TEXT_CHARS,
     _normalise_newlines,
+    _probe,
     decode_bytes,
+    decode_text,
     document_from_text,
     stable_id,
+    too_big,
+    too_long,
+    with_warnings,
 )
 from raqib.model import Document
 
@@ -115,6 +123,10 @@ def document_from_json(obj: dict[str, Any], origin: str) -> Document:
         raise InputError(origin, f'field "text" must be a string, got {_show(text)}')
     if not text.strip():
         raise InputError(origin, f'{EMPTY_PROBLEM}: field "text" is empty')
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(origin, too_long(len(text)))
+    if not any(_probe(line) for line in text.splitlines()):
+        raise InputError(origin, f'{EMPTY_PROBLEM}: field "text" holds only invisible characters')
 
     source = obj.get("source")
     if source is None:
@@ -183,6 +195,12 @@ def _read_file(path: str, kind: str | None) -> Iterator[Document | InputError]:
             with open(path, "rb") as stream:
                 yield from _read_warc(stream, path)
             return
+        # One document (text, web page) or a whole file parsed at once: refused before it is read.
+        limit = MAX_DOCUMENT_BYTES if kind in ("text", "html") else MAX_FILE_BYTES
+        size = os.path.getsize(path)
+        if size > limit:
+            yield InputError(path, too_big("file", size, limit))
+            return
         with open(path, "rb") as stream:
             data = stream.read()
     except OSError as exc:
@@ -200,9 +218,12 @@ def _read_stdin(stream: TextIO | BinaryIO | None) -> Iterator[Document | InputEr
         yield InputError(STDIN_ORIGIN, "no standard input")
         return
     try:
-        data = stream.read()
+        data = stream.read(MAX_FILE_BYTES + 1)
     except (OSError, UnicodeDecodeError) as exc:
         yield InputError(STDIN_ORIGIN, f"cannot read standard input: {exc}")
+        return
+    if len(data) > MAX_FILE_BYTES:
+        yield InputError(STDIN_ORIGIN, f"standard input is more than the {MAX_FILE_BYTES // 2**20} MiB limit")
         return
     if isinstance(data, str):
         yield from _read_str(data, STDIN_ORIGIN, "sniff")
@@ -227,14 +248,18 @@ def _read_bytes(data: bytes, origin: str, kind: str) -> Iterator[Document | Inpu
             yield err
         return
     try:
-        text = decode_bytes(data, origin)
+        text, warning = decode_text(data, origin)
     except InputError as err:
         yield err
         return
     if kind == "sniff" and _sniff(text) == "feed":
         yield from _read_feed(data, origin)
         return
-    yield from _read_str(text, origin, kind)
+    for item in _read_str(text, origin, kind):
+        # The replaced bytes matter to the documents whose text they ended in.
+        if warning and isinstance(item, Document) and "\ufffd" in item.text:
+            item = with_warnings(item, warning)
+        yield item
 
 
 def _read_str(text: str, origin: str, kind: str) -> Iterator[Document | InputError]:
@@ -300,7 +325,7 @@ def _read_json_text(
             except InputError as err:
                 yield err
         else:
-            yield InputError(origin, f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+            yield InputError(origin, _json_problem(exc, text, f"line {exc.lineno} column {exc.colno}"))
         return
     yield from _json_values(value, origin)
 
@@ -326,8 +351,15 @@ def _json_line(line: str, origin: str) -> Document | InputError:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as exc:
-        return InputError(origin, f"invalid JSON: {exc.msg} at column {exc.colno}")
+        return InputError(origin, _json_problem(exc, line, f"column {exc.colno}"))
     return _json_document(value, origin)
+
+
+def _json_problem(exc: json.JSONDecodeError, text: str, where: str) -> str:
+    """The problem of invalid JSON, with a hint when the text ends before the value does (cut short)."""
+    msg = exc.msg.removesuffix(" at")  # "Unterminated string starting at" (then "at column N")
+    cut = exc.msg.startswith("Unterminated") or exc.pos >= len(text.rstrip())
+    return f"invalid JSON: {msg} at {where}" + ("; the text ends before the JSON value does (cut short?)" if cut else "")
 
 
 def _is_json_object(line: str) -> bool:
@@ -355,21 +387,43 @@ def _read_jsonl_file(path: str) -> Iterator[Document | InputError]:
             return
         stream.seek(0)
         empty = True
-        for lineno, raw in enumerate(stream, 1):
+        for lineno, raw in enumerate(_lines(stream, MAX_DOCUMENT_BYTES), 1):
+            origin = f"{path}:{lineno}"
+            if isinstance(raw, int):
+                empty = False
+                yield InputError(origin, too_big("line", raw, MAX_DOCUMENT_BYTES))
+                continue
             if lineno == 1:
                 raw = raw.removeprefix(codecs.BOM_UTF8)
             if not raw.strip():
                 continue
             empty = False
-            origin = f"{path}:{lineno}"
             try:
-                line = decode_bytes(raw, origin)
+                line, warning = decode_text(raw, origin)
             except InputError as err:
                 yield err
                 continue
-            yield _json_line(line, origin)
+            item = _json_line(line, origin)
+            yield with_warnings(item, warning) if isinstance(item, Document) else item
         if empty:
             yield InputError(path, EMPTY_PROBLEM)
+
+
+def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes | int]:
+    """The lines of ``stream``, each read with at most ``limit`` + 1 bytes in memory; for a line
+    longer than ``limit``, its length instead (the line is skipped)."""
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw.rstrip(b"\r\n")) <= limit:
+            yield raw
+            continue
+        size = len(raw)
+        while raw and not raw.endswith(b"\n"):
+            raw = stream.readline(limit + 1)
+            size += len(raw)
+        yield len(raw.rstrip(b"\r\n")) + size - len(raw)
 
 
 def _optional_str(obj: dict[str, Any], key: str, origin: str, label: str | None = None) -> str | None:

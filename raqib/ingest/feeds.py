@@ -17,10 +17,12 @@ from raqib.ingest.html import _clean_meta, _document_from_html, _element_lines, 
 from raqib.ingest.text import (
     BINARY_PROBLEM,
     EMPTY_PROBLEM,
+    MAX_TEXT_CHARS,
     _normalise_newlines,
     _probe,
     _strip_furniture,
     stable_id,
+    too_long,
 )
 from raqib.model import Document
 
@@ -84,6 +86,8 @@ def _document_from_entry(entry: Any, origin: str, outlet: str | None) -> Documen
     if not kept:
         raise InputError(origin, "no article text in the feed entry")
     body = "\n".join(kept)
+    if len(body) > MAX_TEXT_CHARS:
+        raise InputError(origin, too_long(len(body)))
     url = (entry.get("link") or "").strip() or None
     return Document(
         id=stable_id(body, url),

@@ -16,11 +16,15 @@ from raqib.ingest.bylines import _byline_only, _parse_byline_date, _published_in
 from raqib.ingest.text import (
     _BIDI,
     EMPTY_PROBLEM,
+    MAX_DOCUMENT_BYTES,
+    MAX_TEXT_CHARS,
     _normalise_newlines,
     _probe,
     _strip_furniture,
-    decode_bytes,
+    decode_text,
     stable_id,
+    too_big,
+    too_long,
 )
 from raqib.model import Document
 
@@ -52,6 +56,13 @@ _BLOCK_TAGS = {
 # What lxml and trafilatura raise on markup they cannot handle.
 _PARSE_ERRORS = (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError, LxmlError)
 _TITLE_SEPARATOR = re.compile(r"\s+(?:::|[-|–—:»·])\s+|\s*\|\s*")
+# libxml2 stops parsing a page at an element this many levels deep (without telling trafilatura):
+# whatever follows it in the page is lost.
+_PARSER_DEPTH = 255
+_TOO_DEEP = (
+    f"HTML nested more than {_PARSER_DEPTH} elements deep: the HTML parser stops there, so the text after "
+    "that point was not read"
+)
 
 
 def document_from_html(html: str | bytes, origin: str, url: str | None = None) -> Document:
@@ -65,6 +76,9 @@ def _document_from_html(
     import trafilatura
     from trafilatura.utils import load_html
 
+    if len(html) > MAX_DOCUMENT_BYTES:  # characters of a str: at least as many bytes
+        raise InputError(origin, too_big("web page", len(html), MAX_DOCUMENT_BYTES))
+    warning = None
     if isinstance(html, bytes):
         if not html.strip():
             raise InputError(origin, EMPTY_PROBLEM)
@@ -72,7 +86,7 @@ def _document_from_html(
         if declared is None:
             m = _META_CHARSET.search(html[:8192])
             declared = m.group(1).decode("ascii") if m else None
-        html = decode_bytes(html, origin, declared)
+        html, warning = decode_text(html, origin, declared)
     html = html.removeprefix("\ufeff")
     if not html.strip():
         raise InputError(origin, EMPTY_PROBLEM)
@@ -83,6 +97,8 @@ def _document_from_html(
     if tree is None:
         raise InputError(origin, "cannot parse HTML")
     tree = tree.getroottree().getroot()
+    _drop_control_characters(tree)
+    too_deep = bool(tree.xpath(f"boolean(//*[count(ancestor::*) >= {_PARSER_DEPTH}])"))
 
     evidence = _date_evidence(tree, url)
     page_title = _page_title(tree)
@@ -133,8 +149,11 @@ def _document_from_html(
     lines = [line for line in lines if not _byline_only(line)]
     kept = _strip_furniture(lines)
     if not kept:
-        raise InputError(origin, "no article text found in the HTML page")
+        raise InputError(origin, _TOO_DEEP if too_deep else "no article text found in the HTML page")
     body = "\n".join(kept)
+    if len(body) > MAX_TEXT_CHARS:
+        raise InputError(origin, too_long(len(body)))
+    warnings = (warning,) if warning and "\ufffd" in body else ()
     return Document(
         id=stable_id(body, page_url),
         text=body,
@@ -143,7 +162,22 @@ def _document_from_html(
         published=_choose_date(found_date, evidence),
         title=title,
         origin=origin,
+        warnings=warnings + ((_TOO_DEEP,) if too_deep else ()),
     )
+
+
+# What lxml refuses to write into a tree: C0 controls but tab and line ends, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _drop_control_characters(tree: Any) -> None:
+    """Remove the control characters that character references ("&#1;", "&#x0b;") put into the
+    parsed text: lxml refuses any text holding them, and the text is written back while reading."""
+    for el in tree.iter():
+        if el.text and _NOT_XML.search(el.text):
+            el.text = _NOT_XML.sub("", el.text)
+        if el.tail and _NOT_XML.search(el.tail):
+            el.tail = _NOT_XML.sub("", el.tail)
 
 
 def _choose_date(found: dt.date | None, evidence: list[dt.date]) -> dt.date | None:

@@ -7,12 +7,44 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 
 from raqib.errors import InputError
 from raqib.model import Document
 
 BINARY_PROBLEM = "binary file, expected text/HTML/JSON"
 EMPTY_PROBLEM = "empty document"
+
+# Size limits (documented in SECURITY.md). News articles are a few thousand characters; these bound
+# the time and memory one hostile or mistaken input can take (extraction time grows faster than the
+# length of a document), and anything over them is refused with an error naming the limit.
+MAX_DOCUMENT_BYTES = 10 * 2**20
+"""Largest single document read, in bytes: a web page (markup included) or a text file."""
+MAX_FILE_BYTES = 256 * 2**20
+"""Largest file read whole (a JSON file or list, a feed, standard input); JSON Lines and WARC files
+are streamed and have no limit, but each of their lines or records is one document."""
+MAX_TEXT_CHARS = 200_000
+"""Longest article text extracted, in characters (about 100 printed pages)."""
+
+
+def too_long(chars: int) -> str:
+    """The problem of a document whose text is over ``MAX_TEXT_CHARS``."""
+    return (
+        f"document text is {chars:,} characters, more than the {MAX_TEXT_CHARS:,} raqib extracts from "
+        "one document; split it into separate reports"
+    )
+
+
+def too_big(what: str, size: int, limit: int) -> str:
+    """The problem of an input over a byte limit."""
+    mib = 2**20
+    return f"{what} is {size / mib:.1f} MiB, more than the {limit // mib} MiB limit; split it into separate reports"
+
+
+def with_warnings(doc: Document, *warnings: str | None) -> Document:
+    """``doc`` with ``warnings`` (None entries ignored) added to its own."""
+    new = tuple(w for w in warnings if w and w not in doc.warnings)
+    return replace(doc, warnings=doc.warnings + new) if new else doc
 
 
 def stable_id(text: str, url: str | None) -> str:
@@ -25,29 +57,43 @@ def decode_bytes(data: bytes, origin: str, declared: str | None = None) -> str:
     """Text of ``data``: UTF-8 (BOM or not), else the ``declared`` charset, else windows-1256 Arabic.
 
     Raises ``InputError`` for binary data (NUL bytes, or bytes that decode to no Arabic text).
+    UTF-8 with a few invalid bytes has them replaced by U+FFFD; ``decode_text`` also says so.
     """
+    return decode_text(data, origin, declared)[0]
+
+
+def decode_text(data: bytes, origin: str, declared: str | None = None) -> tuple[str, str | None]:
+    """``decode_bytes`` and a warning for the document when invalid UTF-8 bytes were replaced."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), None
         except UnicodeDecodeError as exc:
             raise InputError(
                 origin, f"invalid UTF-8 after a UTF-8 byte-order mark (byte {exc.start})"
             ) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), None
         except UnicodeDecodeError:
             raise InputError(origin, BINARY_PROBLEM) from None
     if b"\x00" in data:
         raise InputError(origin, BINARY_PROBLEM)
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        # A few bad bytes in UTF-8 (a truncated or corrupted character) are replaced, not read as
+        # windows-1256, which would turn every Arabic letter of the text into two wrong ones.
+        repaired = _mostly_utf8(data)
+        if repaired is not None and not _mostly_control(repaired[0]):
+            text, bad = repaired
+            return text, (
+                f"invalid UTF-8: {bad} byte sequence{'s' if bad > 1 else ''} replaced by U+FFFD "
+                f"(the first at byte {exc.start})"
+            )
     else:
         if _mostly_control(text):
             raise InputError(origin, BINARY_PROBLEM)
-        return text
+        return text, None
     fallback = data.decode("cp1256", errors="replace")
     if declared:
         try:
@@ -64,9 +110,9 @@ def decode_bytes(data: bytes, origin: str, declared: str | None = None) -> str:
             and not _mostly_control(text)
             and (_mostly_arabic(text) or not _mostly_arabic(fallback))
         ):
-            return text
+            return text, None
     if not _mostly_control(fallback) and _mostly_arabic(fallback):
-        return fallback
+        return fallback, None
     raise InputError(origin, BINARY_PROBLEM)
 
 
@@ -77,6 +123,8 @@ def document_from_text(text: str, origin: str, doc_id: str | None = None) -> Doc
     text = _normalise_newlines(text.removeprefix("\ufeff"))
     if not text.strip():
         raise InputError(origin, EMPTY_PROBLEM)
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(origin, too_long(len(text)))
     kept = _strip_furniture(text.split("\n"))
     if not kept:
         raise InputError(origin, "no article text left after removing page furniture")
@@ -90,6 +138,18 @@ def document_from_text(text: str, origin: str, doc_id: str | None = None) -> Doc
 
 _ARABIC_CHAR = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _MARKUP = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]*>", re.DOTALL | re.IGNORECASE)
+
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """The text of UTF-8 ``data`` with its invalid byte sequences replaced and how many there were,
+    when they are at most 1 in 20 of the non-ASCII bytes (windows-1256 Arabic is nearly all invalid)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    return (text, bad) if 0 < bad and bad * 20 <= high else None
 
 
 def _mostly_arabic(text: str) -> bool:

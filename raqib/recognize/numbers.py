@@ -454,6 +454,8 @@ def _digits(key, toks, i, words, clitics):
         elif p[2] == "ال" and _space_gap(key, p[1], t[0]):  # "الـ 48"
             ks, first = p[0], i - 1
     value: float
+    if len(s.replace(",", "")) > 18:
+        return None  # counts nothing (and int() refuses runs of more than 4,300 digits)
     if "," in s:
         value = int(s.replace(",", ""))
     elif "." in s:
