@@ -31,8 +31,8 @@ FUZZ_SECONDS ?= 300
 FUZZ_WORK ?= $(or $(TMPDIR),/tmp)/raqib-fuzz
 fuzz: $(BIN)/raqib
 	@mkdir -p $(FUZZ_WORK)/html $(FUZZ_WORK)/pipeline
-	$(BIN)/python fuzz/fuzz_html.py -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_WORK)/ $(FUZZ_WORK)/html fuzz/corpus/html
-	$(BIN)/python fuzz/fuzz_pipeline.py -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_WORK)/ $(FUZZ_WORK)/pipeline fuzz/corpus/pipeline
+	$(BIN)/python fuzz/fuzz_html.py -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_WORK)/ $(FUZZ_WORK)/html fuzz/corpus/html tests/data/html
+	$(BIN)/python fuzz/fuzz_pipeline.py -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_WORK)/ $(FUZZ_WORK)/pipeline fuzz/corpus/pipeline tests/data/html
 
 clean:
 	rm -rf $(VENV) raqib.db .pytest_cache

@@ -262,9 +262,11 @@ def test_the_atheris_harnesses_run_without_a_crash(tmp_path: Path) -> None:
     for harness, seeds in (("fuzz_html", "html"), ("fuzz_pipeline", "pipeline")):
         work = tmp_path / seeds
         work.mkdir()
-        # The seeds are read, never written: new inputs go to ``work``, crashes to tmp_path.
+        # The seeds are read, never written: new inputs go to ``work``, crashes to tmp_path. The HTML test
+        # fixtures are seeds of both harnesses, read where they are rather than copied.
         cmd = [sys.executable, str(FUZZ / f"{harness}.py"), f"-max_total_time={FUZZ_SECONDS}",
-               f"-artifact_prefix={tmp_path}/{seeds}-", str(work), str(FUZZ / "corpus" / seeds)]  # fmt: skip
+               f"-artifact_prefix={tmp_path}/{seeds}-", str(work), str(FUZZ / "corpus" / seeds),
+               str(FUZZ.parent / "tests" / "data" / "html")]  # fmt: skip
         runs[seeds] = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for seeds, proc in runs.items():
         out, _ = proc.communicate(timeout=FUZZ_SECONDS + 300)
