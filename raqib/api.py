@@ -19,7 +19,8 @@ Two publication settings:
   document leaves out the withheld sentences. Other sentences are served as written and can still
   name people (commanders, spokesmen).
 
-The JSON forms of events and control, and the withholding rule, are in ``raqib.publish``. The web
+The JSON forms of events and control, and the withholding rule, are in ``raqib.publish``; the limits and
+the documented request, response and error shapes (``/openapi.json``) in ``raqib.api_schema``. The web
 map (``raqib/web``) is served at ``/`` by the same application; pages carry a
 Content-Security-Policy that allows scripts, styles and data only from the server itself (and
 images from the configured tile server).
@@ -30,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -38,17 +40,44 @@ from dataclasses import dataclass
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
 
+from raqib.api_schema import (
+    CURSOR,
+    DAY,
+    ERROR_RESPONSES,
+    MAX_BODY,
+    MAX_CURSOR,
+    PAGE_DEFAULT,
+    PAGE_MAX,
+    REQUIRED_DAY,
+    BasemapOut,
+    ControlChangesOut,
+    ControlCorrected,
+    ControlMapOut,
+    CorrectionIn,
+    DocumentOut,
+    EventCorrected,
+    EventOne,
+    EventsGeoJSON,
+    EventsPage,
+    MetaOut,
+    PlaceHistoryOut,
+    PostedOut,
+    ReportIn,
+    documented,
+    documented_geojson,
+    strings,
+)
 from raqib.errors import InputError, RaqibError, StoreError, UsageError
 from raqib.publish import (
     ACTOR_COLOURS,
@@ -72,16 +101,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("raqib.api")
 
-PAGE_MAX = 500
-"""Most events one page of ``/api/events`` returns."""
-PAGE_DEFAULT = 100
-MAX_BODY = 2 * 1024 * 1024
-"""Largest request body accepted (a long article is well under 200 kB)."""
 CERTAINTIES = ("reported", "claimed", "speculative")
 DAYS_KEPT = 32
 """Control maps of that many days are kept in memory per state of the store."""
 RECHECK_SECONDS = 1.0
 """How often the store is asked whether the control timeline must be rebuilt."""
+KEEP_ALIVE_SECONDS = 75
+"""How long ``raqib serve`` keeps an idle client connection open. uvicorn's default of 5 s is also the
+idle time after which httpx's pool stops reusing a connection, so a client could reuse one just as the
+server closed it and get a reset instead of an answer (a failed request in ``benchmarks/bench_load.py``).
+75 s is longer than the idle time of such pools and of proxies in front (nginx's upstream default 60 s)."""
 
 _ERROR_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
@@ -99,36 +128,31 @@ class ApiError(HTTPException):
         self.code = code
 
 
-def error_response(status: int, code: str, message: str) -> JSONResponse:
+def error_response(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
     """The one error shape of the API."""
-    headers = {"WWW-Authenticate": 'Bearer realm="raqib"'} if status == 401 else None
-    return JSONResponse({"error": {"status": status, "code": code, "message": message}}, status, headers=headers)
+    headers = {**(headers or {}), **({"WWW-Authenticate": 'Bearer realm="raqib"'} if status == 401 else {})}
+    return JSONOut({"error": {"status": status, "code": code, "message": message}}, status, headers=headers)
 
 
-# --------------------------------------------------------------------------------------------
-# Request bodies
+class JSONOut(JSONResponse):
+    """JSON with ``<``, ``>``, ``&`` and the line separators U+2028/U+2029 written as ``\\u`` escapes:
+    report text such as ``</script>`` or ``<img onerror=...>`` never appears literally in a response
+    body, even to a client that sniffs it as HTML or pastes it into a page. (These characters occur
+    in JSON only inside strings, where the escapes mean the same.)"""
+
+    def render(self, content: Any) -> bytes:
+        out = super().render(content)
+        for raw, escaped in _JSON_ESCAPES:
+            out = out.replace(raw, escaped)
+        return out
 
 
-class ReportIn(BaseModel):
-    """A report to extract and store (the fields ``raqib ingest`` reads from JSON)."""
-
-    text: str = Field(description="The article text (title on the first line when it has one).")
-    id: str | int | None = Field(None, description="Stable id; a content hash when absent. A known id with a "
-                                 "new text is stored as a new version.")  # fmt: skip
-    url: str | None = Field(None, description="Public address of the report.")
-    outlet: str | None = Field(None, description="Name of the outlet or agency.")
-    published: str | None = Field(None, description="Publication day, YYYY-MM-DD.")
-    title: str | None = Field(None, description="Headline, when not part of the text.")
+_JSON_ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"),
+                 ("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029"))  # fmt: skip
 
 
-class CorrectionIn(BaseModel):
-    """An analyst's correction of one field (see ``raqib.review``)."""
-
-    field: str = Field(description="event: kind, actor1, actor2, place, date, counts, certainty, reject, restore; "
-                       "control: controller, status, as_of, place, reject, restore.")  # fmt: skip
-    value: Any = Field(None, description="The new value (none for reject/restore).")
-    reason: str = Field(min_length=1, description="Why: kept in the audit log.")
-    who: str = Field("api", min_length=1, max_length=120, description="Who made the correction.")
+class GeoJSONResponse(JSONOut):
+    media_type = "application/geo+json"
 
 
 # --------------------------------------------------------------------------------------------
@@ -163,6 +187,8 @@ class _State:
         self._checked = 0.0
         self._days_of: ControlView | None = None
         self._days: OrderedDict[dt.date, Mapping[str, Sequence[Holding]]] = OrderedDict()
+        self.meta_of: tuple[ControlView, dict[str, Any]] | None = None
+        """``/api/meta`` for one state of the store (its date range and kinds scan the events table)."""
 
     def resources(self) -> Resources:
         with self._lock:
@@ -240,13 +266,25 @@ class _State:
 # Parsing query values (each error names the value, what was expected and an example)
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _day(value: str | None, name: str) -> dt.date | None:
     if value is None or value == "":
         return None
-    try:
-        return dt.date.fromisoformat(value)
+    try:  # only YYYY-MM-DD: Python also reads 20190115 and 2019-W03-2, which the API does not promise
+        if _ISO_DAY.fullmatch(value):
+            return dt.date.fromisoformat(value)
     except ValueError:
-        raise ApiError(422, "invalid_date", f"{name}={value!r} is not a day; expected YYYY-MM-DD, e.g. 2019-01-15")
+        pass
+    raise ApiError(422, "invalid_date", f"{name}={value!r} is not a day; expected YYYY-MM-DD, e.g. 2019-01-15")
+
+
+def _required_day(value: str, name: str) -> dt.date:
+    day = _day(value, name)
+    if day is None:
+        raise ApiError(422, "invalid_date", f"{name} is required: a day, YYYY-MM-DD, e.g. 2019-01-15")
+    return day
 
 
 def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
@@ -276,7 +314,7 @@ def _choices(values: Sequence[str], allowed: Sequence[str], name: str) -> tuple[
 def _cursor(value: str | None) -> int | None:
     if value is None or value == "":
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_CURSOR:  # "²".isdigit() is true too
         raise ApiError(422, "invalid_cursor", f"cursor={value!r} is not a cursor; pass the \"next\" value of the "
                        "previous page unchanged")  # fmt: skip
     return int(value)
@@ -324,6 +362,11 @@ class _Guard:
                 message["headers"] = [*message.get("headers", []), *self.headers]
             await send(message)
 
+        if "\x00" in scope.get("path", "") or b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
+            # PostgreSQL's text cannot hold NUL: refuse it here rather than as a database error
+            bad = error_response(422, "invalid_request", "the address holds a NUL character (%00); remove it")
+            await bad(scope, receive, send_with_headers)
+            return
         length = dict(scope["headers"]).get(b"content-length", b"")
         if length.isdigit() and int(length) > MAX_BODY:
             err = _TooLarge()
@@ -348,12 +391,15 @@ class _Guard:
 
 
 def event_filter(
-    date_from: Annotated[str | None, Query(alias="from", description="First day (YYYY-MM-DD).")] = None,
-    date_to: Annotated[str | None, Query(alias="to", description="Last day (YYYY-MM-DD), included.")] = None,
+    date_from: Annotated[str | None, Query(alias="from", description="First day (YYYY-MM-DD).", json_schema_extra=DAY)] = None,
+    date_to: Annotated[str | None, Query(alias="to", description="Last day (YYYY-MM-DD), included.",
+                                         json_schema_extra=DAY)] = None,
     bbox: Annotated[str | None, Query(description="MINLON,MINLAT,MAXLON,MAXLAT (degrees).")] = None,
-    actor: Annotated[list[str] | None, Query(description="Actor id (actor1 or actor2); repeatable.")] = None,
-    kind: Annotated[list[str] | None, Query(description="Event kind; repeatable.")] = None,
-    certainty: Annotated[list[str] | None, Query(description="reported, claimed or speculative; repeatable.")] = None,
+    actor: Annotated[list[str] | None, Query(description="Actor id (actor1 or actor2); repeatable.",
+                                             json_schema_extra=strings())] = None,
+    kind: Annotated[list[str] | None, Query(description="Event kind; repeatable.", json_schema_extra=strings(KINDS))] = None,
+    certainty: Annotated[list[str] | None, Query(description="reported, claimed or speculative; repeatable.",
+                                                 json_schema_extra=strings(CERTAINTIES))] = None,
 ) -> Any:
     """The ``EventFilter`` of the query string (each bad value is a 422 naming it)."""
     from raqib.store import EventFilter
@@ -368,7 +414,8 @@ def event_filter(
 
 Filter = Annotated[Any, Depends(event_filter)]
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description=f"Events a page (at most {PAGE_MAX}).")]
-Cursor = Annotated[str | None, Query(description='The "next" value of the previous page.')]
+Cursor = Annotated[str | None, Query(description='The "next" value of the previous page.',
+                                     json_schema_extra=CURSOR)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -404,10 +451,14 @@ def create_app(
         version=_version(),
         docs_url=None,  # the interactive docs load scripts from a CDN: not offline, not under the CSP
         redoc_url=None,
+        responses=ERROR_RESPONSES,
+        default_response_class=JSONOut,
     )
     app.state.raqib = state
     _install_errors(app)
-    app.add_middleware(GZipMiddleware, minimum_size=2048)  # control maps of thousands of places shrink ~10×
+    # Control maps of thousands of places shrink ~10×; level 6 (zlib's default) instead of Starlette's 9 costs
+    # a third of the CPU for a body a few per cent larger.
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=6)
     app.add_middleware(_Guard, csp=_csp(tile_url))
 
     def check_token(request: Request) -> None:
@@ -437,21 +488,24 @@ def create_app(
         items = [event_item(r, settings.withhold_names) for r in rows]
         return items, str(rows[-1]["pk"]) if more else None
 
-    @app.get("/api/events", dependencies=read, tags=["events"])
-    def list_events(flt: Filter, limit: Limit = PAGE_DEFAULT, cursor: Cursor = None) -> dict[str, Any]:
+    @app.get("/api/events", dependencies=read, tags=["events"], **documented(EventsPage))
+    def list_events(flt: Filter, limit: Limit = PAGE_DEFAULT, cursor: Cursor = None) -> JSONResponse:
         """Events matching the filters, a page at a time, oldest stored first."""
         items, nxt = page(flt, limit, cursor)
-        return {"items": items, "next": nxt}
+        # The handlers build plain JSON values: returning the response skips FastAPI's jsonable_encoder,
+        # which walks every value again on the event loop's thread (a third of the time of a page).
+        return JSONOut({"items": items, "next": nxt})
 
-    @app.get("/api/events.geojson", dependencies=read, tags=["events"], response_class=JSONResponse)
+    @app.get("/api/events.geojson", dependencies=read, tags=["events"], response_class=GeoJSONResponse,
+             **documented_geojson(EventsGeoJSON))
     def events_geojson(flt: Filter, limit: Limit = PAGE_DEFAULT, cursor: Cursor = None) -> JSONResponse:
         """The same page as ``/api/events`` as a GeoJSON FeatureCollection (``next`` beside ``features``)."""
         items, nxt = page(flt, limit, cursor)
         body = {"type": "FeatureCollection", "features": [event_feature(i) for i in items], "next": nxt}
-        return JSONResponse(body, media_type="application/geo+json")
+        return GeoJSONResponse(body)
 
-    @app.get("/api/events/{uid}", dependencies=read, tags=["events"])
-    def get_event(uid: str) -> dict[str, Any]:
+    @app.get("/api/events/{uid}", dependencies=read, tags=["events"], **documented(EventOne))
+    def get_event(uid: str) -> JSONResponse:
         """One event (rejected ones too), with its evidence and its source document."""
         row = _event_row(state.store, uid)
         item = event_item(row, settings.withhold_names)
@@ -460,18 +514,19 @@ def create_app(
                             "outlet": doc.get("outlet"), "published": doc.get("published"),
                             "title": None if settings.withhold_names else doc.get("title"),
                             "href": f"/api/documents/{quote(row['document_id'], safe='/')}"}  # fmt: skip
-        return item
+        return JSONOut(item)
 
-    @app.get("/api/documents/{document_id:path}", dependencies=read, tags=["documents"])
-    def get_document(document_id: str) -> dict[str, Any]:
+    @app.get("/api/documents/{document_id:path}", dependencies=read, tags=["documents"], **documented(DocumentOut))
+    def get_document(document_id: str) -> JSONResponse:
         """A stored document: its text (unless the server publishes evidence only) and the
         evidence sentences of its events and control rows."""
         doc = state.store.document(document_id)
         if doc is None:
             raise ApiError(404, "not_found", f"no document with id {document_id!r}")
-        return _document(state, doc)
+        return JSONOut(_document(state, doc))
 
-    @app.post("/api/documents", dependencies=write, tags=["documents"], status_code=201)
+    @app.post("/api/documents", dependencies=write, tags=["documents"], status_code=201,
+              **documented(PostedOut, 201, 200))  # 200: the same report again, nothing changed
     def post_document(report: ReportIn, response: Response) -> dict[str, Any]:
         """Extract a report with the pipeline and store it (201); a known id with a new text becomes a new
         version, and the same report again changes nothing (200, ``changed`` false)."""
@@ -494,7 +549,7 @@ def create_app(
         return {"id": doc.id, "changed": changed, "events": [event_item(r, settings.withhold_names) for r in evs],
                 "control": record["control"], "warnings": record.get("warnings", [])}  # fmt: skip
 
-    @app.post("/api/events/{uid}/corrections", dependencies=write, tags=["review"])
+    @app.post("/api/events/{uid}/corrections", dependencies=write, tags=["review"], **documented(EventCorrected))
     def correct_event(uid: str, fix: CorrectionIn) -> dict[str, Any]:
         """Correct one field of an event, reject it (field "reject") or undo that ("restore")."""
         from raqib import review
@@ -514,7 +569,8 @@ def create_app(
         state.changed()
         return {"correction": result, "event": event_item(_event_row(state.store, uid), settings.withhold_names)}
 
-    @app.post("/api/control/{uid}/corrections", dependencies=write, tags=["review"])
+    @app.post("/api/control/{uid}/corrections", dependencies=write, tags=["review"],
+              **documented(ControlCorrected))
     def correct_control(uid: str, fix: CorrectionIn) -> dict[str, Any]:
         """Correct one field of a control row (controller, status, as_of, place), or reject it."""
         from raqib import review
@@ -529,11 +585,14 @@ def create_app(
         state.changed()
         return {"correction": result}
 
-    @app.get("/api/control/map", dependencies=read, tags=["control"], response_class=JSONResponse)
+    @app.get("/api/control/map", dependencies=read, tags=["control"], response_class=GeoJSONResponse,
+             **documented_geojson(ControlMapOut))
     def get_control_map(
-        as_of: Annotated[str | None, Query(description="The day (YYYY-MM-DD); the last day of the data when absent.")] = None,
+        as_of: Annotated[str | None, Query(description="The day (YYYY-MM-DD); the last day of the data when absent.",
+                                           json_schema_extra=DAY)] = None,
         bbox: Annotated[str | None, Query(description="Only places inside MINLON,MINLAT,MAXLON,MAXLAT.")] = None,
-        place: Annotated[list[str] | None, Query(description="Only these places (the features' ids); repeatable.")] = None,
+        place: Annotated[list[str] | None, Query(description="Only these places (the features' ids); repeatable.",
+                                                 json_schema_extra=strings())] = None,
         brief: Annotated[bool, Query(description="Holders without evidence and sources (smaller, for replays).")] = False,
     ) -> JSONResponse:
         """Who holds which place on a day: one Feature per place with its status and holders, each
@@ -542,25 +601,27 @@ def create_app(
         day = _day(as_of, "as_of") or last_day(snap) or dt.date.today()
         body = control_map(snap, day, state.holdings(snap, day), brief=brief, places=tuple(place or ()),
                            bbox=_bbox(bbox))  # fmt: skip
-        return JSONResponse(body, media_type="application/geo+json")
+        return GeoJSONResponse(body)
 
-    @app.get("/api/control/changes", dependencies=read, tags=["control"], response_class=JSONResponse)
+    @app.get("/api/control/changes", dependencies=read, tags=["control"], response_class=GeoJSONResponse,
+             **documented_geojson(ControlChangesOut))
     def get_control_changes(
-        date_from: Annotated[str, Query(alias="from", description="First day (YYYY-MM-DD), included.")],
-        date_to: Annotated[str, Query(alias="to", description="Last day (YYYY-MM-DD), included.")],
+        date_from: Annotated[str, Query(alias="from", description="First day (YYYY-MM-DD), included.",
+                                        json_schema_extra=REQUIRED_DAY)],
+        date_to: Annotated[str, Query(alias="to", description="Last day (YYYY-MM-DD), included.",
+                                      json_schema_extra=REQUIRED_DAY)],
     ) -> JSONResponse:
         """The places whose holders changed between two days, one Feature a change."""
-        d1, d2 = _day(date_from, "from"), _day(date_to, "to")
-        assert d1 is not None and d2 is not None  # required parameters
+        d1, d2 = _required_day(date_from, "from"), _required_day(date_to, "to")  # "from=" is given but empty
         if d2 < d1:
             raise ApiError(422, "invalid_date", f"to={date_to} is before from={date_from}")
-        return JSONResponse(control_changes(state.snapshot(), d1, d2), media_type="application/geo+json")
+        return GeoJSONResponse(control_changes(state.snapshot(), d1, d2))
 
-    @app.get("/api/places/history", dependencies=read, tags=["control"])
+    @app.get("/api/places/history", dependencies=read, tags=["control"], **documented(PlaceHistoryOut))
     def get_place_history(
         name: Annotated[str | None, Query(description="The place as reports write it (Arabic).")] = None,
         gazetteer_id: Annotated[str | None, Query(description="The place's gazetteer id.")] = None,
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         """Who held a place over time, interval by interval, with the evidence."""
         if bool(name) == bool(gazetteer_id):
             raise ApiError(422, "invalid_request", "give one of name=<Arabic name> or gazetteer_id=<id>")
@@ -579,25 +640,36 @@ def create_app(
         if not keys:
             what = f"gazetteer_id={gazetteer_id!r}" if gazetteer_id else f"name={name!r}"
             raise ApiError(404, "not_found", f"no control claims about {what}; try the name as the reports write it")
-        return {"places": [place_history(snap, k) for k in keys]}
+        return JSONOut({"places": [place_history(snap, k) for k in keys]})
 
-    @app.get("/api/meta", dependencies=read, tags=["meta"])
-    def meta() -> dict[str, Any]:
+    @app.get("/api/meta", dependencies=read, tags=["meta"], **documented(MetaOut))
+    def meta() -> JSONResponse:
         """The date range of the data, the actors (id, English name, colour), the kinds and the
         map settings."""
-        return _meta(state)
+        return JSONOut(_meta(state))
 
-    @app.get("/api/basemap", dependencies=read, tags=["meta"], response_class=JSONResponse)
+    @app.get("/api/basemap", dependencies=read, tags=["meta"], response_class=GeoJSONResponse,
+             **documented_geojson(BasemapOut))
     def basemap() -> JSONResponse:
         """Syria's governorate outlines (OCHA COD-AB ADM1, simplified): the offline base of the map."""
         import json
 
         body = json.loads((web_dir() / "syria_adm1.geojson").read_text("utf-8"))
         body["attribution"] = BASEMAP_ATTRIBUTION
-        return JSONResponse(body, media_type="application/geo+json")
+        return GeoJSONResponse(body)
 
-    app.mount("/", StaticFiles(directory=web_dir(), html=True), name="web")
+    app.router.routes.append(_WebMount("/", app=StaticFiles(directory=web_dir(), html=True), name="web"))
     return app
+
+
+class _WebMount(Mount):
+    """The web map's files at ``/``, but never for ``/api/...``: an API path with the wrong method then
+    gets the router's 405 (with ``Allow``), and an unknown one its 404, instead of the file server's 404."""
+
+    def matches(self, scope: Any) -> tuple[Match, dict[str, Any]]:
+        if scope.get("type") == "http" and str(scope.get("path", "")).startswith("/api/"):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
 BASEMAP_ATTRIBUTION = "Governorates: OCHA COD-AB Syria ADM1 (HDX, v02, 2020-12-17), CC BY-IGO"
@@ -664,6 +736,9 @@ def _meta(state: _State) -> dict[str, Any]:
     from raqib.store import tables as t
 
     snap = state.snapshot()
+    cached = state.meta_of
+    if cached is not None and cached[0] is snap:
+        return cached[1]
     with state.store.engine.connect() as conn:
         lo, hi = conn.execute(
             select(func.min(t.events.c.date_from), func.max(t.events.c.date_to)).where(t.events.c.review_status == "ok")
@@ -677,7 +752,7 @@ def _meta(state: _State) -> dict[str, Any]:
         {c.controller for c in snap.timeline.claims} - set(book.actors)
     )  # sides named only by corrections or a custom actor file
     s = state.settings
-    return {
+    out = {
         "name": "raqib", "version": _version(),
         "dates": {"from": min(ends) if ends else None, "to": max(ends) if ends else None,
                   "events": {"from": lo, "to": hi}, "control": control_range},
@@ -690,6 +765,8 @@ def _meta(state: _State) -> dict[str, Any]:
         "settings": {"evidence_only": s.evidence_only, "withhold_names": s.withhold_names,
                      "writes": s.token is not None, "public_reads": s.public_reads},
     }  # fmt: skip
+    state.meta_of = (snap, out)
+    return out
 
 
 def _install_errors(app: FastAPI) -> None:
@@ -702,7 +779,7 @@ def _install_errors(app: FastAPI) -> None:
             message = "no such page or API endpoint; the API is described at /openapi.json"
         elif status == 405 and not isinstance(exc, ApiError):
             message = f"method not allowed here; allowed: {(exc.headers or {}).get('Allow', '?')}"
-        return error_response(status, code, message)
+        return error_response(status, code, message, exc.headers)  # e.g. Allow of a 405
 
     async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

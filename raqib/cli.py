@@ -187,7 +187,9 @@ def batch(
         _fail(f"--workers {workers}: must be at least 1")
     if partition_size < 1 or retries < 0:
         _fail(f"--partition-size {partition_size} / --retries {retries}: need a size >= 1 and retries >= 0")
-    logging.getLogger("distributed").setLevel(logging.ERROR)  # its own log lines would break the progress bar
+    # Dask's own log lines (a task's traceback, heartbeats at shutdown) would break the progress bar;
+    # every failure is reported below, by partition.
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
     res = _load()
     try:
         store = open_store(resolve_url(db))
@@ -943,7 +945,7 @@ def serve(
 
     import uvicorn
 
-    from raqib.api import create_app
+    from raqib.api import KEEP_ALIVE_SECONDS, create_app
     from raqib.store import resolve_url
 
     if not 0 < port < 65536:
@@ -960,7 +962,7 @@ def serve(
         _fail(str(exc))
     writes = f"writes with the token in ${token_env}" if token else f"read-only (set ${token_env} to allow writes)"
     err.print(f"raqib: serving {resolve_url(db)} on http://{host}:{port}/ ({writes})", markup=False)
-    uvicorn.run(api, host=host, port=port, log_level="info")
+    uvicorn.run(api, host=host, port=port, log_level="info", timeout_keep_alive=KEEP_ALIVE_SECONDS)
 
 
 def main() -> None:

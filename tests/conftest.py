@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -79,19 +78,10 @@ def _pg_schema_url(name: str):  # type: ignore[no-untyped-def]
     base = os.environ.get("RAQIB_TEST_PG_URL")
     if not base:
         skip_or_fail("no PostgreSQL server: set RAQIB_TEST_PG_URL (bash scripts/start-postgres.sh prints one)")
-    import sqlalchemy as sa
+    from raqib.store.scratch import scratch_schema
 
-    schema = "t_" + "".join(c if c.isalnum() else "_" for c in name.lower())[:40] + "_" + uuid.uuid4().hex[:8]
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema},public"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(base, "t_" + name) as url:
+        yield url
 
 
 @pytest.fixture

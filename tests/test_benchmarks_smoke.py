@@ -114,3 +114,20 @@ def test_bench_store_small(tmp_path: Path) -> None:
     for backend in backends.split(","):
         r = result[backend]
         assert r["queries"] == 20 and 0 < r["p50_ms"] <= r["p99_ms"] and r["load_s"] > 0
+
+
+def test_bench_load_small(tmp_path: Path) -> None:
+    import os
+
+    backends = "sqlite,postgresql" if os.environ.get("RAQIB_TEST_PG_URL") else "sqlite"
+    proc = _run("bench_load.py", "--requests", "300", "--connections", "50", "--reports", "12",
+                "--backends", backends, "--workdir", str(tmp_path))  # fmt: skip
+    result = _result(proc.stdout)
+    assert result["benchmark"] == "load" and result["valid"] is True
+    for backend in backends.split(","):
+        r = result[backend]
+        assert r["requests"] == 300 and r["errors"] == 0, r["error_examples"]
+        assert r["statuses"] == {"200": 300} and r["store"]["reports"] == 12
+        assert 0 < r["p50_ms"] <= r["p99_ms"] and r["requests_per_s"] > 0
+        assert set(r["by_endpoint"]) == {"events", "events_geojson", "control_map", "meta"}
+        assert f"{backend}: 300 requests over 50 connections" in proc.stdout

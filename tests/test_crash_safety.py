@@ -6,7 +6,9 @@ the command is started, killed once the store holds some but not all of the docu
 killed again further on, then run to the end. Afterwards every input id is stored exactly once (one
 version, no duplicate event), and each document's events equal those of a clean, uninterrupted run.
 
-``COMMANDS`` names the commands under test; ``raqib batch`` (``raqib/batch.py``) will be added there.
+``COMMANDS`` names the commands under test: ``raqib ingest`` (one process) and ``raqib batch`` (a Dask
+local cluster of two worker processes, killed with the whole process group, small partitions so that the
+kill falls between and inside partition writes).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -32,6 +35,9 @@ FILES = 3
 # name -> the command line that stores the reports of a folder in a database.
 COMMANDS: dict[str, Callable[[Path, str], list[str]]] = {
     "ingest": lambda folder, url: [*RAQIB, "ingest", str(folder), "--db", url],
+    "batch": lambda folder, url: [
+        *RAQIB, "batch", str(folder), "--db", url, "--workers", "2", "--partition-size", "10"
+    ],
 }
 
 
@@ -139,6 +145,9 @@ def test_a_killed_run_restarted_loses_nothing_and_stores_nothing_twice(
     assert 0 < first <= second < N_DOCS
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
     assert out.returncode == 0, out.stderr
+    if command == "batch":  # the partitions stored before the kills are not extracted again
+        m = re.search(r"(\d+) skipped \(done earlier\)", out.stdout + out.stderr)
+        assert m and int(m.group(1)) >= second // 10, out.stdout + out.stderr
 
     got = _snapshot(store_url)
     assert sorted(got["documents"]) == sorted(ids) == sorted(clean["documents"])  # each input id, once

@@ -1,0 +1,211 @@
+"""The cross-report step after a batch: events of one happening in several stored reports get one
+cluster id, with the rules of ``raqib.dedup`` (``same_happening``) but without comparing every pair.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: Grid cell for the "within 5 km" test of ``raqib.dedup``: 0.1° is at least 5.5 km north-south
+#: everywhere and east-west below 60° latitude (the regions raqib covers), so two places 5 km apart
+#: are in the same or neighbouring cells.
+_CELL_DEG = 0.1
+_FINE = frozenset(["village", "town", "city", "neighbourhood", "landmark", "camp"])
+
+
+class _Class:
+    """Events of one bucket that ``same_happening`` cannot tell apart but by day and document: same
+    kind class, sides, place name, point and precision. An undated event matches every member of a
+    class or none, except those of its own document; ``hubs`` remembers, per document left out
+    ("*": none), a member of the component that already holds all the other members."""
+
+    __slots__ = ("by_doc", "hubs", "pick", "rep")
+
+    def __init__(self, rep: int) -> None:
+        self.rep = rep
+        self.by_doc: dict[str, list[int]] = {}
+        self.hubs: dict[str, int | None] = {}
+        self.pick: list[int] | None = None
+        """Once the whole class is one component: members of (up to) two different documents."""
+
+
+def cluster_events(items: Sequence[tuple[str, int, dict[str, Any]]]) -> list[str]:
+    """The cluster id of every event (``(document id, seq, event record)``), the same as
+    ``raqib.dedup.assign_clusters`` gives over the documents' records.
+
+    Instead of comparing every pair of a kind group, events are compared only when they could pass
+    ``same_happening``'s place test: they share a word of the place name (one name inside the other
+    implies that) or lie in neighbouring grid cells. Inside such a bucket, two dated events are
+    compared only when at most ``MAX_DAYS`` apart; an undated event (it matches any day) is compared
+    with one member of each ``_Class`` and joined to the members of the classes it matches, so a
+    bucket costs about (undated events x classes), not (undated events x events). Pairs already in
+    one cluster are not compared again."""
+    from raqib.dedup import _UNORDERED, GROUPS, MAX_DAYS, same_happening
+    from raqib.normalize import bare
+
+    parent = list(range(len(items)))
+    docs = [doc for doc, _, _ in items]
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[ri] = rj
+
+    buckets: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    days: list[int | None] = []
+    sigs: list[tuple[Any, ...] | None] = []
+    for n, (_doc, _seq, ev) in enumerate(items):
+        date = ev.get("date")
+        days.append(dt.date.fromisoformat(date["from"]).toordinal() if date and date.get("from") else None)
+        loc = ev.get("location")
+        if not loc:
+            sigs.append(None)
+            continue  # no place: same_happening never matches it
+        group = GROUPS.get(ev["kind"])
+        name = bare(loc.get("name_ar") or "")
+        unordered = ev["kind"] in _UNORDERED
+        sigs.append((unordered, ev["actor1"], ev.get("actor2") if unordered else None, name, loc.get("lat"),
+                     loc.get("lon"), loc.get("precision")))  # fmt: skip
+        for word in set(name.split()):
+            buckets[(group, "w", word)].append(n)
+        if loc.get("lat") is not None and loc.get("lon") is not None and loc.get("precision") in _FINE:
+            cell = (math.floor(loc["lat"] / _CELL_DEG), math.floor(loc["lon"] / _CELL_DEG))
+            buckets[(group, "c", cell, loc["precision"])].append(n)
+
+    classes_of: dict[tuple[Any, ...], list[_Class]] = {}
+
+    def classes(bkey: tuple[Any, ...]) -> list[_Class]:
+        if bkey not in classes_of:
+            by_sig: dict[Any, _Class] = {}
+            for n in buckets[bkey]:
+                k = by_sig.setdefault(sigs[n], _Class(n))
+                k.by_doc.setdefault(docs[n], []).append(n)
+            classes_of[bkey] = list(by_sig.values())
+        return classes_of[bkey]
+
+    def join(x: int, k: _Class) -> None:
+        """Join the undated event ``x`` to every member of ``k`` from another document."""
+        dx = docs[x]
+        if k.pick is not None:
+            for m in k.pick:
+                if docs[m] != dx:
+                    union(x, m)
+                    return
+            return
+        left_out = dx if dx in k.by_doc else "*"
+        if left_out in k.hubs:
+            hub = k.hubs[left_out]
+            if hub is not None:
+                union(x, hub)
+            return
+        members = [m for d, ms in k.by_doc.items() if d != left_out for m in ms]
+        k.hubs[left_out] = members[0] if members else None
+        for m in members:
+            union(x, m)
+        # All members in one component: every member left out by one hub is in the other (or "*").
+        if "*" in k.hubs or (len(k.hubs) >= 2 and len(k.by_doc) >= 3):
+            k.pick = [ms[0] for ms in list(k.by_doc.values())[:2]]
+
+    def link(i: int, j: int) -> None:
+        if docs[i] != docs[j] and find(i) != find(j) and same_happening(items[i][2], items[j][2]):
+            union(i, j)
+
+    def compare(mine: tuple[Any, ...], theirs: tuple[Any, ...] | None = None) -> None:
+        """Events of bucket ``mine`` among themselves, or against those of bucket ``theirs``."""
+        a = buckets[mine]
+        b = a if theirs is None else buckets[theirs]
+        pool = a if theirs is None else a + b
+        in_a = set(a)
+        dated = sorted((d, i) for i in pool if (d := days[i]) is not None)
+        for x, (dx, i) in enumerate(dated):
+            for dy, j in dated[x + 1 :]:
+                if dy - dx > MAX_DAYS:
+                    break
+                if theirs is None or (i in in_a) != (j in in_a):
+                    link(i, j)
+        for side, target in [(a, mine)] if theirs is None else [(a, theirs), (b, mine)]:
+            targets = classes(target)
+            matches: dict[Any, list[_Class]] = {}
+            for x in side:
+                if days[x] is not None:
+                    continue
+                if sigs[x] not in matches:
+                    matches[sigs[x]] = [k for k in targets if same_happening(items[x][2], items[k.rep][2])]
+                for k in matches[sigs[x]]:
+                    join(x, k)
+
+    for bkey in list(buckets):
+        compare(bkey)
+        if bkey[1] == "c":
+            group, _, (la, lo), precision = bkey
+            for dla, dlo in ((0, 1), (1, -1), (1, 0), (1, 1)):  # each neighbouring pair of cells once
+                other = (group, "c", (la + dla, lo + dlo), precision)
+                if other in buckets:
+                    compare(bkey, other)
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for n in range(len(items)):
+        groups[find(n)].append(n)
+    out = [""] * len(items)
+    for members in groups.values():
+        keys = sorted(f"{items[n][0]}#{items[n][1]}" for n in members)
+        cluster = "evt-" + hashlib.sha256("|".join(keys).encode()).hexdigest()[:12]
+        for n in members:
+            out[n] = cluster
+    return out
+
+
+@dataclass(frozen=True)
+class ClusterReport:
+    """The outcome of ``cluster_stored``."""
+
+    events: int
+    """Events considered (all not rejected)."""
+    clusters: int
+    """Clusters, singletons included."""
+    multi: int
+    """Clusters with events of more than one report."""
+    changed: int
+    """Events whose cluster id was written."""
+    seconds: float
+    """Time taken."""
+
+
+def _matching_fields(ev: dict[str, Any]) -> dict[str, Any]:
+    """The part of an event record ``raqib.dedup.same_happening`` reads (a tenth of its memory)."""
+    loc, date = ev.get("location"), ev.get("date")
+    return {"kind": ev["kind"], "actor1": ev["actor1"], "actor2": ev.get("actor2"),
+            "location": {k: loc.get(k) for k in ("name_ar", "lat", "lon", "precision")} if loc else None,
+            "date": {"from": date.get("from")} if date else None}  # fmt: skip
+
+
+def cluster_stored(store: Any) -> ClusterReport:
+    """Give the stored events of one happening one cluster id (``cluster_events``) and write the ids
+    that changed (``Store.set_clusters``)."""
+    from raqib.store import iter_events
+
+    t0 = time.perf_counter()
+    rows = [(r["uid"], r["document_id"], r["seq"], _matching_fields(r["record"]), r["cluster"])
+            for r in iter_events(store, page=5000)]  # fmt: skip
+    ids = cluster_events([(doc, seq, rec) for _, doc, seq, rec, _ in rows])
+    changed = {uid: cid for (uid, *_, old), cid in zip(rows, ids, strict=True) if old != cid}
+    if changed:
+        store.set_clusters(changed)
+    docs: dict[str, set[str]] = defaultdict(set)
+    for (_, doc, *_), cid in zip(rows, ids, strict=True):
+        docs[cid].add(doc)
+    return ClusterReport(len(rows), len(docs), sum(len(d) > 1 for d in docs.values()), len(changed),
+                         time.perf_counter() - t0)  # fmt: skip
