@@ -164,6 +164,15 @@ def _build(root: Path) -> list[Case]:
         case("nested.html", "warning", TOO_DEEP + "…"))
     add("no-date.json", json.dumps({"id": "no-date", "text": ARABIC}, ensure_ascii=False),
         case("no-date.json", "warning", "no publication date", doc_id="no-date"))  # fmt: skip
+    # NUL characters: PostgreSQL cannot store them in text; replaced (offsets kept) in the text and title.
+    nul_text = ARABIC.replace("اللطامنة ", "اللطامنة\x00 ", 1) + "\x00"
+    add("nul.jsonl", _jsonl(
+        {"id": "nul", "text": nul_text, "title": "قصف\x00", "published": "2019-05-03"},
+        {"id": "nul\x00id", "text": ARABIC, "published": "2019-05-03"},
+    ), case("nul.jsonl", "warning", f'field "text" contains 2 NUL characters (U+0000, the first at offset '
+            f'{nul_text.index(chr(0))}), replaced by U+FFFD; field "title" contains 1 NUL character (U+0000, '
+            "the first at offset 3), replaced by U+FFFD", suffix=":1", doc_id="nul"),
+        case("nul.jsonl", "error", 'field "id" contains a NUL character (U+0000)', ":2"))  # fmt: skip
     hajin = {"published": HAJIN["published"], "source": HAJIN["source"]}
     add("reports.jsonl", _jsonl(
         {"id": "hajin-clean", "text": HAJIN["text"], **hajin},
@@ -305,7 +314,7 @@ def _matches(reason: str | None, expected: str | None) -> bool:
 CASE_IDS = [
     "binary.html", "binary.txt", "control-references.html", "empty.txt", "future.json", "huge.html", "huge.jsonl:1", "huge.jsonl:2", "huge.txt",
     "invalid-utf8.txt", "invisible.json", "long.json", "mixed.json", "nested-only.html", "nested.html",
-    "no-date.json", "reports.jsonl:1", "reports.jsonl:2", "reports.jsonl:3", "truncated.jsonl:1",
+    "no-date.json", "nul.jsonl:1", "nul.jsonl:2", "reports.jsonl:1", "reports.jsonl:2", "reports.jsonl:3", "truncated.jsonl:1",
     "truncated.jsonl:2", "truncated.jsonl:3", "whitespace.json", "whitespace.txt", "windows-1256.html",
     "windows-1256.txt", *[f"wrong-types.json[{i}]" for i in range(9)],
 ]  # fmt: skip
@@ -381,6 +390,13 @@ def test_zero_width_and_bidi_marks_change_nothing_but_the_offsets(run: Run) -> N
             assert strip_invisible(ev["evidence"]) == strip_invisible(
                 next(c["evidence"] for c in clean if c["seq"] == ev["seq"]))
             assert doc["text"][ev["evidence_start"] : ev["evidence_end"]] == ev["evidence"]
+
+
+def test_nul_characters_are_replaced_in_place(run: Run) -> None:
+    doc = run.documents["nul"]
+    assert doc["text"] == ARABIC.replace("اللطامنة ", "اللطامنة\ufffd ", 1) + "\ufffd"
+    assert doc["title"] == "قصف\ufffd"
+    assert {e["kind"] for e in run.events["nul"]} == {"shelling"}
 
 
 def test_mixed_arabic_latin_and_emoji(run: Run) -> None:

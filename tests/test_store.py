@@ -307,3 +307,26 @@ def test_a_first_version_store_is_migrated_in_place(store_url, res) -> None:  # 
     assert r["uid"] in {x["uid"] for x in query_events(store, EventFilter(bbox=box))}
     # the stale document is re-extracted by `raqib reprocess` (versions 'old' differ)
     assert [d.id for d in store.stored_documents(res.versions)] == [doc.id]
+
+
+def test_a_store_in_its_own_schema_ignores_a_store_later_on_the_search_path(pg_url: str, res) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL: a store whose search_path also reaches another store's schema (``public`` usually)
+    gets tables of its own and never reads or migrates the other's."""
+    from raqib.store.scratch import scratch_schema
+
+    first = open_store(pg_url)
+    doc = dev_doc(DOCS[0])
+    first.save(doc, process(doc, res), res.versions)
+    first.engine.dispose()
+    other_schema = pg_url.rsplit("search_path%3D", 1)[1].split(",")[0]
+    base = pg_url.split("?")[0]
+    with scratch_schema(base, "t_second") as second_url:
+        own = second_url.rsplit("search_path%3D", 1)[1].split(",")[0]
+        second = open_store(second_url.replace(f"{own},public", f"{own},{other_schema},public"))
+        try:
+            assert second.counts()["documents"] == 0
+            with second.engine.connect() as conn:
+                tables = conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = :s"), {"s": own})
+                assert tables.scalar() >= 10
+        finally:
+            second.engine.dispose()

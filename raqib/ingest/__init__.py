@@ -50,6 +50,7 @@ from raqib.ingest.text import (
     decode_bytes,
     decode_text,
     document_from_text,
+    replace_nul,
     stable_id,
     too_big,
     too_long,
@@ -146,7 +147,12 @@ def document_from_json(obj: dict[str, Any], origin: str) -> Document:
     title = _optional_str(obj, "title", origin)
     published = _json_date(obj.get("published"), origin)
     doc_id = _json_id(obj.get("id"), origin)
-    return Document(
+    for label, value in (("id", doc_id), ("url", url), ("outlet", outlet)):
+        if value is not None and "\x00" in value:
+            raise InputError(origin, f'field "{label}" contains a NUL character (U+0000)')
+    text, text_nul = replace_nul(text, 'field "text"')
+    title, title_nul = replace_nul(title, 'field "title"') if title is not None else (None, None)
+    doc = Document(
         id=doc_id if doc_id is not None else stable_id(text, url),
         text=text,
         url=url,
@@ -155,6 +161,7 @@ def document_from_json(obj: dict[str, Any], origin: str) -> Document:
         title=title,
         origin=origin,
     )
+    return with_warnings(doc, text_nul, title_nul)
 
 
 # --------------------------------------------------------------------------------------------

@@ -47,6 +47,19 @@ def with_warnings(doc: Document, *warnings: str | None) -> Document:
     return replace(doc, warnings=doc.warnings + new) if new else doc
 
 
+def replace_nul(text: str, what: str) -> tuple[str, str | None]:
+    """``text`` with every NUL character (U+0000) replaced by U+FFFD, and a warning naming ``what``
+    when there was one. Same length, so offsets into the text stay valid; PostgreSQL cannot store
+    NUL in text, and no news report means one."""
+    n = text.count("\x00")
+    if not n:
+        return text, None
+    return text.replace("\x00", "\ufffd"), (
+        f"{what} contains {n} NUL character{'s' if n > 1 else ''} (U+0000, the first at offset "
+        f"{text.index(chr(0))}), replaced by U+FFFD"
+    )
+
+
 def stable_id(text: str, url: str | None) -> str:
     """A content id: ``sha256:`` and 16 hex digits of the URL, or of the white-space-normalised text."""
     key = url.strip() if url and url.strip() else " ".join(unicodedata.normalize("NFC", text).split())

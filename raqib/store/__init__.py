@@ -348,6 +348,14 @@ def _alembic_config(conn: Connection) -> Any:
     return cfg
 
 
+def own_tables(conn: Connection) -> set[str]:
+    """The tables of the schema raqib writes to. On PostgreSQL that is the first schema of the
+    search_path only: SQLAlchemy lists every table visible through it (``public`` too), and a store
+    in a schema of its own next to one in ``public`` must not take the other's tables for its own."""
+    schema = conn.execute(text("SELECT current_schema()")).scalar() if conn.dialect.name == "postgresql" else None
+    return set(inspect(conn).get_table_names(schema=schema))
+
+
 def migrate(engine: Engine) -> str:
     """Bring the schema to ``HEAD`` (creating it in an empty database); the revision it was at."""
     from alembic import command
@@ -355,7 +363,7 @@ def migrate(engine: Engine) -> str:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":  # one migrator at a time when several processes open the store
             conn.execute(text("SELECT pg_advisory_xact_lock(72720260)"))
-        tables = set(inspect(conn).get_table_names())
+        tables = own_tables(conn)
         current = None
         if "alembic_version" in tables:
             current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

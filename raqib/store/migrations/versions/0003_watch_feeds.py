@@ -6,6 +6,8 @@ Revision ID: 0003
 import sqlalchemy as sa
 from alembic import op
 
+from raqib.store import own_tables
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -13,7 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    if "watch_feeds" not in sa.inspect(op.get_bind()).get_table_names():
+    if "watch_feeds" not in own_tables(op.get_bind()):
         op.create_table(
             "watch_feeds",
             sa.Column("feed", sa.String(64), primary_key=True),

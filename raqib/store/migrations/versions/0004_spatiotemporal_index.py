@@ -26,7 +26,7 @@ _BOX = (
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
-        op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+        op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public")  # never inside a schema dropped with its store
         op.execute("CREATE INDEX ix_events_geom_date ON events USING GIST (geom, date_from, date_to)")
         op.execute("DROP INDEX IF EXISTS ix_events_geom")
     elif dialect == "sqlite":
