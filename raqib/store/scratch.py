@@ -18,12 +18,12 @@ def scratch_schema(base: str, prefix: str) -> Iterator[str]:
     admin = sa.create_engine(base)
     try:
         with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+            conn.execute(sa.schema.CreateSchema(schema))
         sep = "&" if "?" in base else "?"
         try:
             yield f"{base}{sep}options=-csearch_path%3D{schema},public"
         finally:
             with admin.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+                conn.execute(sa.schema.DropSchema(schema, cascade=True))
     finally:
         admin.dispose()
