@@ -16,8 +16,9 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from raqib.errors import RaqibError, StoreError
-from raqib.store import Store, _control_columns, _event_columns, _json, _now, corrected
+from raqib.store import Store, _json, _now, corrected
 from raqib.store import corrections as fix
+from raqib.store.bulk import control_columns, event_columns
 from raqib.store.tables import audit, control, corrections, events
 
 
@@ -43,7 +44,7 @@ def _change(store: Store, target: str, uid: str, field: str, value: Any, reason:
     except fix.CorrectionError as exc:
         raise ReviewError(str(exc)) from None
     table = events if target == "event" else control
-    columns = _event_columns if target == "event" else _control_columns
+    columns = event_columns if target == "event" else control_columns
     try:
         with store.engine.begin() as conn:
             row = conn.execute(

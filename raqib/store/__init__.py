@@ -6,16 +6,16 @@ migrations (``raqib/store/migrations``) create the schema and bring older stores
 they are opened. Each document is written in one transaction; re-storing an unchanged document
 with the same rule set and gazetteer is a no-op; a revised text under a known id becomes a new
 version (the old text is kept in ``document_versions``). Analyst corrections are re-applied every
-time a document is (re-)extracted.
+time a document is (re-)extracted. ``Store.save_many`` stores a batch in one transaction, the
+documents not stored yet with one statement per table (``raqib.store.bulk``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from raqib.errors import StoreError
 from raqib.model import Document
-from raqib.store import corrections as fix
-from raqib.store.keys import control_uids, event_uids
+from raqib.store import bulk
+from raqib.store.bulk import corrected as corrected  # re-exported: raqib.review applies corrections too
 from raqib.store.tables import (
     baseline_control,
     batch_partitions,
@@ -94,24 +94,6 @@ class EventFilter:
     """Also the events an analyst rejected."""
 
 
-def _event_columns(ev: dict[str, Any]) -> dict[str, Any]:
-    """The columns queries filter on, read off an event record."""
-    loc = ev.get("location") or {}
-    date = ev.get("date") or {}
-    return {
-        "kind": ev["kind"], "actor1": ev["actor1"], "actor2": ev.get("actor2"), "place_ar": loc.get("name_ar"),
-        "lat": loc.get("lat"), "lon": loc.get("lon"), "gazetteer_id": loc.get("gazetteer_id"),
-        "pcode": loc.get("pcode"), "country": loc.get("country"), "precision": loc.get("precision"),
-        "date_from": date.get("from"), "date_to": date.get("to") or date.get("from"),
-        "certainty": ev.get("certainty"),
-    }  # fmt: skip
-
-
-def _control_columns(c: dict[str, Any]) -> dict[str, Any]:
-    return {"place_ar": c["place_ar"], "controller": c["controller"], "status": c["status"], "as_of": c.get("as_of"),
-            "lat": c.get("lat"), "lon": c.get("lon"), "gazetteer_id": c.get("gazetteer_id")}  # fmt: skip
-
-
 def _replay(conn: Connection, document_id: str) -> dict[tuple[str, str], list[tuple[str, Any]]]:
     """The analyst corrections of a document, by (target, uid), oldest first."""
     out: dict[tuple[str, str], list[tuple[str, Any]]] = {}
@@ -123,14 +105,6 @@ def _replay(conn: Connection, document_id: str) -> dict[tuple[str, str], list[tu
     for target, uid, field, value in rows:
         out.setdefault((target, uid), []).append((field, value))
     return out
-
-
-def corrected(target: str, record: dict[str, Any], fixes: Sequence[tuple[str, Any]]) -> tuple[dict[str, Any], str]:
-    """A machine record with the analyst's corrections applied, and its review status."""
-    status = "ok"
-    for field, value in fixes:
-        record, status = fix.apply(target, record, status, field, value)
-    return record, status
 
 
 @dataclass
@@ -148,24 +122,47 @@ class Store:
     def save(self, doc: Document, record: dict[str, Any], versions: dict[str, str], *, force: bool = False) -> bool:
         """Store a document and its extraction in one transaction. False when nothing changed
         (same text, metadata, rule set and gazetteer), unless ``force`` (re-extraction by hand)."""
-        return self.save_many([(doc, record)], versions, force=force) == 1
+        try:
+            with self.engine.begin() as conn:
+                return self._write(conn, doc, record, versions, force)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot store document {doc.id!r}: {exc.__class__.__name__}: {exc}") from exc
 
     def save_many(self, items: Iterable[tuple[Document, dict[str, Any]]], versions: dict[str, str], *,
                   force: bool = False) -> int:  # fmt: skip
-        """Store several documents in one transaction (each whole or not at all); how many changed."""
+        """Store several documents in one transaction (all or none); how many changed.
+
+        Documents not stored yet are written together (``bulk.insert_fresh``); a stored one, or an id
+        met before in ``items``, one by one as ``save`` writes it. Each run of new documents is written
+        before the next stored one, so the rows are those of ``save`` called on ``items`` in order."""
         items = list(items)
         if not items:
             return 0
         try:
             with self.engine.begin() as conn:
-                return sum(self._write(conn, doc, record, versions, force) for doc, record in items)
+                stored = bulk.stored_ids(conn, (doc.id for doc, _ in items))
+                changed, seen = 0, set()
+                fresh: list[tuple[Document, dict[str, Any]]] = []
+                for doc, record in items:
+                    if doc.id not in stored and doc.id not in seen:
+                        fresh.append((doc, record))
+                        seen.add(doc.id)
+                        continue
+                    if fresh:
+                        bulk.insert_fresh(conn, fresh, versions, _now(), _today())
+                        changed, fresh = changed + len(fresh), []
+                    changed += self._write(conn, doc, record, versions, force)
+                if fresh:
+                    bulk.insert_fresh(conn, fresh, versions, _now(), _today())
+                    changed += len(fresh)
+                return changed
         except SQLAlchemyError as exc:
             which = items[0][0].id if len(items) == 1 else f"{len(items)} documents from {items[0][0].id!r}"
             raise StoreError(f"cannot store document {which!r}: {exc.__class__.__name__}: {exc}") from exc
 
     def _write(self, conn: Connection, doc: Document, record: dict[str, Any], versions: dict[str, str],
                force: bool = False) -> bool:  # fmt: skip
-        digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        digest = bulk.sha256(doc)
         published = doc.published.isoformat() if doc.published else None
         now = _now()
         row = conn.execute(
@@ -173,15 +170,11 @@ class Store:
                    documents.c.version, documents.c.published, documents.c.url, documents.c.title, documents.c.outlet)
             .where(documents.c.id == doc.id)
         ).first()  # fmt: skip
-        fields = {"url": doc.url, "outlet": doc.outlet, "published": published, "title": doc.title}
         if not force and row is not None and (row.text_sha256, row.rules_version, row.gazetteer_version) == (
             digest, versions["rules"], versions["gazetteer"]
         ) and (row.published, row.url, row.title, row.outlet) == (published, doc.url, doc.title, doc.outlet):
             return False
-        warnings = record.get("warnings") or []
-        values = {**fields, "text": doc.text, "text_sha256": digest, "status": "warning" if warnings else "ok",
-                  "reason": "; ".join(warnings) or None, "rules_version": versions["rules"],
-                  "gazetteer_version": versions["gazetteer"], "stored_at": now}  # fmt: skip
+        values = bulk.document_values(doc, record, versions, digest, now)
         if row is None:
             version = 1
             conn.execute(documents.insert().values(id=doc.id, version=version, **values))
@@ -191,36 +184,13 @@ class Store:
             conn.execute(delete(control).where(control.c.document_id == doc.id))
             conn.execute(update(documents).where(documents.c.id == doc.id).values(version=version, **values))
         if row is None or row.text_sha256 != digest:
-            conn.execute(document_versions.insert().values(
-                document_id=doc.id, version=version, url=doc.url, published=published, title=doc.title,
-                text=doc.text, text_sha256=digest, stored_at=now,
-            ))  # fmt: skip
+            conn.execute(document_versions.insert().values(**bulk.version_row(doc, version, digest, now)))
         _note_first_stored(conn, doc.id)
         fixes = _replay(conn, doc.id) if row is not None else {}
-        evs = record["events"]
-        rows = []
-        for n, (ev, uid) in enumerate(zip(evs, event_uids(doc.id, [e["evidence_span"] for e in evs]), strict=True)):
-            final, status = corrected("event", ev, fixes.get(("event", uid), ()))
-            rows.append({
-                "document_id": doc.id, "seq": n, "uid": uid, "document_version": version, **_event_columns(final),
-                "evidence": ev["evidence"], "evidence_start": ev["evidence_span"][0],
-                "evidence_end": ev["evidence_span"][1], "rule_id": ev["rule_id"], "record": final,
-                "rules_version": versions["rules"], "gazetteer_version": versions["gazetteer"],
-                "cluster": ev.get("cluster"), "review_status": status, "reviewed": ("event", uid) in fixes,
-                "machine": ev if ("event", uid) in fixes else None,
-            })  # fmt: skip
+        rows = bulk.event_rows(doc.id, version, record["events"], versions, fixes)
         if rows:
             conn.execute(events.insert(), rows)
-        ctl = record["control"]
-        keys = [(c["place_ar"], *c["evidence_span"]) for c in ctl]
-        rows = []
-        for n, (c, uid) in enumerate(zip(ctl, control_uids(doc.id, keys), strict=True)):
-            final, status = corrected("control", c, fixes.get(("control", uid), ()))
-            rows.append({
-                "document_id": doc.id, "seq": n, "uid": uid, **_control_columns(final), "evidence": c["evidence"],
-                "record": final, "review_status": status, "reviewed": ("control", uid) in fixes,
-                "machine": c if ("control", uid) in fixes else None,
-            })  # fmt: skip
+        rows = bulk.claim_rows(doc.id, record["control"], fixes)
         if rows:
             conn.execute(control.insert(), rows)
         return True
@@ -281,19 +251,13 @@ class Store:
                                origin=f"stored document {r.id}")  # fmt: skip
 
     def set_clusters(self, clusters: dict[str, str | None]) -> int:
-        """Write cross-report cluster ids (event uid -> cluster) into the events and their records."""
-        n = 0
-        with self.engine.begin() as conn:
-            for uid, cluster in clusters.items():
-                for pk, rec in conn.execute(select(events.c.pk, events.c.record).where(events.c.uid == uid)).all():
-                    rec = dict(_json(rec))
-                    if cluster is None:
-                        rec.pop("cluster", None)
-                    else:
-                        rec["cluster"] = cluster
-                    conn.execute(update(events).where(events.c.pk == pk).values(cluster=cluster, record=rec))
-                    n += 1
-        return n
+        """Write cross-report cluster ids (event uid -> cluster) into the events and their records;
+        how many rows were written."""
+        try:
+            with self.engine.begin() as conn:
+                return bulk.set_clusters(conn, clusters)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write cluster ids: {exc.__class__.__name__}: {exc}") from exc
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every stored document as an output record (corrections applied, rejected rows left out),
