@@ -151,3 +151,23 @@ def test_one_victim_named_by_a_singular_noun_counts_one(code) -> None:  # type: 
     evs = code("اغتال مسلحون مجهولون مدنيا في قرية الزيتونة، وأصيب آخر بجروح.")
     assert [e.kind for e in evs] == ["killing"]
     assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 1, "civilians_killed": 1}
+
+
+def test_shelling_of_a_list_opened_by_kullan_min(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر بالمدفعية كلاً من الزيتونة، وعين القمح، والبرتقال في الريف الغربي.")
+    assert _summary(evs) == [
+        ("shelling", "EAGLE", None, "الزيتونة"),
+        ("shelling", "EAGLE", None, "عين القمح"),
+        ("shelling", "EAGLE", None, "البرتقال"),
+    ]
+
+
+def test_kullan_min_before_unknown_words_is_no_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر بالمدفعية مواقع استهدفت كلاً من المدارس والمشافي.")
+    assert all(e.place is None for e in evs)
+
+
+def test_word_broken_by_tatweel_and_full_stop_is_one_word(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("ومنذ الصباح قصفت قوات الصقر بالمدفـ.عية والصـ.واريخ قرية الزيتونة، ما أوقع قـ.تلى.")
+    assert _summary(evs) == [("shelling", "HAWK", None, "الزيتونة")]
+    assert code("شنت جماعة النسر غـ.ارات على قرية البرتقال.")[0].kind == "airstrike"
