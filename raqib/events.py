@@ -303,6 +303,9 @@ class EventCoder:
                 return True
             if k > 0 and toks[k - 1].key in ("ان", "بان", "لان", "وان"):
                 return False  # "إلى أن الهيئة أعادت": after أن the actor is a subject
+            if k > 1 and toks[k - 1].key in _OWNED and (toks[k - 2].key in self.cue["armed_nouns"]
+                                                          or toks[k - 2].stem in self.cue["armed_nouns"]):
+                return False  # "طائرة مسيرة تابعة للجيش": the owner of the weapon is the one who acts
             prev = toks[max(0, k - 2) : k]
             return any(t.key in markers or t.stem in markers for t in prev)
 
@@ -323,6 +326,8 @@ class EventCoder:
         fixed = rule.agent not in ("subject", "by")
         if rule.agent == "by":
             for m in after:
+                if index(m) - trig.end > 5 or re.search(r"[،,؛;]", text[t_end : m.start_char]):
+                    break  # far after the strike noun, or in the next clause: not the striker
                 if not marked(m, rule.patient) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
                     agent = m.actor
                     break
@@ -578,6 +583,8 @@ _LEAD = re.compile(
 # An aside between a capture verb and its object: "انتزعوا، إثر مواجهات مع الوحدات، قريتي ...".
 _ASIDE = re.compile(r"[،,]\s*(?:إثر|اثر|بعد|عقب|خلال|وسط|بدعم|بمساندة)[^،,]*[،,]")
 
+# "تابعة لـ X"، "تتبع لـ X": X owns the noun before.
+_OWNED = frozenset(["تابعه", "التابعه", "تابع", "التابع", "تتبع", "يتبع", "تابعين", "التابعين"])
 _SUPPORT = frozenset(["بدعم", "دعم", "بمسانده", "مسانده", "باسناد", "اسناد", "مدعومه", "مدعوما", "بغطاء", "بقياده", "بمشاركه"])
 
 

@@ -1,7 +1,7 @@
 """Per-document diagnosis of event extraction on a gold set: unmatched gold events, unmatched
 predictions, and matched pairs whose actors, counts or evidence disagree.
 
-    python scripts/eval_misses.py tests/data/dev [--doc ID] [--only missed|spurious|pairs]
+    PYTHONPATH=. python scripts/eval_misses.py tests/data/dev [--doc ID] [--only missed|spurious|pairs]
 
 The figures themselves come from ``raqib eval``; this lists what lies behind them.
 """

@@ -171,3 +171,17 @@ def test_word_broken_by_tatweel_and_full_stop_is_one_word(code) -> None:  # type
     evs = code("ومنذ الصباح قصفت قوات الصقر بالمدفـ.عية والصـ.واريخ قرية الزيتونة، ما أوقع قـ.تلى.")
     assert _summary(evs) == [("shelling", "HAWK", None, "الزيتونة")]
     assert code("شنت جماعة النسر غـ.ارات على قرية البرتقال.")[0].kind == "airstrike"
+
+
+def test_owner_of_the_weapon_is_the_striker(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وكانت طائرة مسيرة تابعة لقوات الصقر قد قصفت قرية الزيتونة، بعد هجوم لجماعة النسر.")
+    assert [(e.kind, e.actor1) for e in evs] == [("airstrike", "HAWK")]
+    # Positions that belong to a side are what is hit, not who strikes.
+    evs = code("قصفت جماعة النسر بالمدفعية مواقع تابعة لقوات الصقر في قرية البرتقال.")
+    assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("shelling", "EAGLE", "HAWK")]
+
+
+def test_side_named_far_after_a_strike_noun_is_not_the_striker(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("شنت جماعة النسر، للمرة الأولى منذ أشهر طويلة، هجوما بالمسيرات على قرية البرتقال التي تنتشر فيها "
+               "منذ سنوات قوات الصقر.")  # fmt: skip
+    assert [(e.kind, e.actor1) for e in evs] == [("airstrike", "EAGLE")]
