@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
-from raqib.normalize import bare, match_key
+from raqib.normalize import bare, match_key, strip_clitics
 from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
@@ -435,7 +435,8 @@ class EventCoder:
                     gap_chars[k - t_end] = " "
             gap = _ASIDE.sub(" ", "".join(gap_chars))
             lead = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
-            if len(lead) > 7 or not all(_lead_word(w) for w in lead):
+            feature = after[0].mention.feature
+            if len(lead) > 7 or not all(_lead_word(w) or _is_feature(w, feature) for w in lead):
                 return []
         chain = [after[0]]
         skip_to = -1
@@ -666,6 +667,14 @@ def _lead_word(word: str) -> bool:
     extent words ("السيطرة على أطراف بلدة X"). A pronoun ("أطرافها") means the place was named before."""
     w = word.replace("\u0640", "")
     return bool(_LEAD.match(w) or _GENERIC_WORD.match(w) or w.isdigit())
+
+
+def _is_feature(word: str, feature: str | None) -> bool:
+    """The generic word that introduced the place ("تبة", "معسكر", "سد"), whatever the lexicon calls generic."""
+    if not feature or feature.startswith("anaphor"):
+        return False
+    key = match_key(word)
+    return feature in (key, strip_clitics(key)[1])
 
 
 def _connector(word: str, connectors: frozenset[str]) -> bool:

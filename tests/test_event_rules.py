@@ -185,3 +185,10 @@ def test_side_named_far_after_a_strike_noun_is_not_the_striker(code) -> None:  #
     evs = code("شنت جماعة النسر، للمرة الأولى منذ أشهر طويلة، هجوما بالمسيرات على قرية البرتقال التي تنتشر فيها "
                "منذ سنوات قوات الصقر.")  # fmt: skip
     assert [(e.kind, e.actor1) for e in evs] == [("airstrike", "EAGLE")]
+
+
+@pytest.mark.parametrize("generic", ["تبة", "معسكر", "مفرق"])
+def test_capture_of_a_place_introduced_by_any_generic_word(code, generic) -> None:  # type: ignore[no-untyped-def]
+    evs = code(f"بسطت قوات الصقر سيطرتها على {generic} الرماح الاستراتيجية صباح اليوم.")
+    assert _summary(evs) == [("takeover", "HAWK", None, "الرماح")]
+    assert code(f"لم تتمكن قوات الصقر من بسط سيطرتها على {generic} الرماح.") == []
