@@ -141,6 +141,12 @@ class EventCoder:
             prev = toks[trig.start - 1]
             if prev.key in self.cue["state_before"] or toks[trig.start].key in self.cue["state_before"]:
                 return True  # "المناطق الخاضعة لسيطرة X" states control; it reports no capture
+        first = toks[trig.start]
+        if trig.start > 0 and toks[trig.start - 1].key in _SUBJUNCTIVE and (
+            first.key.startswith("ي")
+            or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
+        ):
+            return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
         window = toks[max(0, trig.start - 4) : trig.start]
         if any(t.key in self.cue["modality_before"] or t.stem in self.cue["modality_before"] for t in window):
             return True
@@ -459,7 +465,7 @@ class EventCoder:
             gap = re.sub(r"\([^)]*\)", " ", gap)
             words = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
             lex = self.cue["list_connectors"]
-            if all(_connector(w, lex) for w in words):
+            if all(_connector(w, lex) or _is_feature(w, p.mention.feature) for w in words):
                 chain.append(p)
             else:
                 break
@@ -584,6 +590,8 @@ _LEAD = re.compile(
 # An aside between a capture verb and its object: "انتزعوا، إثر مواجهات مع الوحدات، قريتي ...".
 _ASIDE = re.compile(r"[،,]\s*(?:إثر|اثر|بعد|عقب|خلال|وسط|بدعم|بمساندة)[^،,]*[،,]")
 
+# Particles after which an imperfect verb is wished, planned or feared, not reported as done.
+_SUBJUNCTIVE = frozenset(["ان", "لان", "بان", "كي", "لكي", "حتي", "لن"])
 # "تابعة لـ X"، "تتبع لـ X": X owns the noun before.
 _OWNED = frozenset(["تابعه", "التابعه", "تابع", "التابع", "تتبع", "يتبع", "تابعين", "التابعين"])
 _SUPPORT = frozenset(["بدعم", "دعم", "بمسانده", "مسانده", "باسناد", "اسناد", "مدعومه", "مدعوما", "بغطاء", "بقياده", "بمشاركه"])

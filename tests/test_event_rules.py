@@ -76,6 +76,8 @@ def test_capture_from_named_side(code) -> None:  # type: ignore[no-untyped-def]
         "تحاول قوات الصقر السيطرة على قرية الزيتونة منذ أيام.",
         "تسعى جماعة النسر إلى استعادة قرية البرتقال.",
         "المناطق الخاضعة لسيطرة جماعة النسر تشمل قرية الزيتونة.",
+        "تسعى جماعة النسر منذ أسابيع إلى أن تسيطر على قرية البرتقال.",
+        "أمهلت قوات الصقر المسلحين يومين قبل أن تقتحم قرية الزيتونة.",
     ],
 )
 def test_negated_denied_attempted_or_stated_control_is_not_a_capture(code, text) -> None:  # type: ignore[no-untyped-def]
@@ -192,3 +194,19 @@ def test_capture_of_a_place_introduced_by_any_generic_word(code, generic) -> Non
     evs = code(f"بسطت قوات الصقر سيطرتها على {generic} الرماح الاستراتيجية صباح اليوم.")
     assert _summary(evs) == [("takeover", "HAWK", None, "الرماح")]
     assert code(f"لم تتمكن قوات الصقر من بسط سيطرتها على {generic} الرماح.") == []
+
+
+def test_protest_by_verb(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("تظاهر المئات من الأهالي ضد جماعة النسر في قرية الزيتونة.")
+    assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("protest", "CIVILIANS", "EAGLE")]
+    assert code("دعا ناشطون الأهالي إلى أن يتظاهروا ضد جماعة النسر في قرية الزيتونة.") == []
+
+
+def test_withdrawal_from_places_each_with_its_generic_word(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انسحبت قوات الصقر اليوم من قرية الزيتونة، وناحية البرتقال التابعة لمنطقة كفر التين.")
+    assert _summary(evs) == [("withdrawal", "HAWK", None, "الزيتونة"), ("withdrawal", "HAWK", None, "البرتقال")]
+
+
+def test_past_verb_after_an_is_reported(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انسحبت جماعة النسر بعد أن سيطرت قوات الصقر على قرية الزيتونة.")
+    assert ("takeover", "HAWK", "EAGLE", "الزيتونة") in _summary(evs)
