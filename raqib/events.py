@@ -494,7 +494,8 @@ class EventCoder:
             noun = next((k for t in after[:1] if (k := self._count_key(t, kind))), None)
             if noun is None and after[1:]:
                 noun = self._count_key(after[1], kind)
-            cue = self._harm_cue(before, [t for t in toks if t.start_char >= q.end_char][:4])
+            # "17 مدنياً، بينهم أطفال، قد قتلوا": the death word may follow the counted noun and an aside.
+            cue = self._harm_cue(before, [t for t in toks if t.start_char >= q.end_char][:6])
             if noun in ("people", "fighters_people"):
                 if cue == "fatalities":
                     keys = ["fatalities"] + (["civilians_killed"] if noun == "people" else [])
@@ -508,6 +509,15 @@ class EventCoder:
                 out.setdefault(key, q)
         if kind in _HARM_KINDS:
             self._singular_victims(sentence, out)
+        elif kind in _TAKEN_KEY and _TAKEN_KEY[kind] not in out:
+            # "خطفت مجموعة مسلحة شاباً"، "اعتقلت القوات ناشطاً": one person, the trigger's object.
+            after = [t for t in toks if t.start_char > t_start][:6]
+            for tok in after:
+                if re.search(r"[،,.;؛]", text[t_start : tok.start_char]):
+                    break
+                if tok.stem in _PERSON or tok.key in _PERSON:
+                    out[_TAKEN_KEY[kind]] = Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
+                    break
         return tuple(sorted(out.items()))
 
     def _singular_victims(self, sentence: Sentence, out: dict[str, Quantity]) -> None:
@@ -715,6 +725,8 @@ _CIVILIAN_PERSON = frozenset(["مدني", "مدنيا", "طفل", "طفلا", "�
                               "مسن", "ناشط", "ناشطا", "ناشطه"])  # fmt: skip
 _PERSON = _CIVILIAN_PERSON | frozenset(["شاب", "شابا", "رجل", "رجلا", "عنصر", "عنصرا", "مقاتل", "مقاتلا",
                                         "جندي", "جنديا", "شخص", "شخصا", "قيادي", "قياديا", "ضابط", "ضابطا"])  # fmt: skip
+
+_TAKEN_KEY = {"abduction": "abducted", "arrest": "arrested", "release": "released"}
 
 _MAX_EVIDENCE = 300
 

@@ -210,3 +210,18 @@ def test_withdrawal_from_places_each_with_its_generic_word(code) -> None:  # typ
 def test_past_verb_after_an_is_reported(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("انسحبت جماعة النسر بعد أن سيطرت قوات الصقر على قرية الزيتونة.")
     assert ("takeover", "HAWK", "EAGLE", "الزيتونة") in _summary(evs)
+
+
+def test_one_person_taken_counts_one(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("خطفت جماعة النسر شاباً من قرية الزيتونة مساء أمس.")
+    assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [("abduction", {"abducted": 1})]
+    # A person named in another clause is not the one taken.
+    evs = code("اعتقلت قوات الصقر عناصر في قرية الزيتونة، وقال شاب من القرية إنهم أطلقوا لاحقاً.")
+    assert all("arrested" not in dict(e.counts) for e in evs)
+
+
+def test_death_word_after_the_counted_noun_and_an_aside(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وكان 17 مدنياً، بينهم أطفال، قد قتلوا أمس في قصف جوي للطيران الحربي الأزرق على قرية البرتقال.")
+    assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("airstrike", {"fatalities": 17, "civilians_killed": 17})
+    ]
