@@ -171,6 +171,9 @@ class EventCoder:
         topic = [m for m in actors if not _supporting_mention(sentences, m)]
         # Each sentence's actors, places and numbers, found once (a long text has thousands of sentences).
         by_actor = _by_sentence(sentences, actors, lambda a: a.start_char)
+        # A "place" that begins with a number is a count read as a name ("تحرير أربعة عاملين").
+        numbered = [(q.start_char, q.end_char) for q in quantities]
+        places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)]
         by_place = _by_sentence(sentences, places, lambda p: p.start)
         by_quantity = _by_sentence(sentences, quantities, lambda q: q.start_char)
         for sn, sentence in enumerate(sentences):

@@ -225,3 +225,12 @@ def test_death_word_after_the_counted_noun_and_an_aside(code) -> None:  # type: 
     assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [
         ("airstrike", {"fatalities": 17, "civilians_killed": 17})
     ]
+
+
+def test_freeing_captives_is_a_release_not_a_capture(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("تمكنت قوات الصقر من تحرير خمسة مختطفين في قرية الزيتونة.")
+    assert [(e.kind, e.actor1, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("release", "HAWK", {"released": 5})
+    ]
+    assert [e.kind for e in code("تمكنت قوات الصقر من تحرير قرية الزيتونة.")] == ["takeover"]
+    assert code("تحاول قوات الصقر تخليص شاب مختطف في قرية الزيتونة.") == []
