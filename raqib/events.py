@@ -93,8 +93,11 @@ class EventCoder:
         return frozenset(out)
 
     # -- triggers -----------------------------------------------------------------------------
-    def triggers(self, sentence: Sentence, blocked: set[int]) -> list[Trigger]:
-        """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires."""
+    def triggers(
+        self, sentence: Sentence, blocked: set[int], usable: Callable[[Trigger], bool] | None = None
+    ) -> list[Trigger]:
+        """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires.
+        ``usable`` drops triggers first (negated ones): "دخلت القوات البلدة دون قتال" keeps دخلت."""
         found: list[Trigger] = []
         for i, tok in enumerate(sentence.tokens):
             if i in blocked:
@@ -113,6 +116,8 @@ class EventCoder:
                 continue
             taken |= span
             kept.append(trig)
+        if usable is not None:
+            kept = [t for t in kept if usable(t)]
         if any(not t.rule.weak for t in kept):
             kept = [t for t in kept if not t.rule.weak]
         kept.sort(key=lambda t: t.start)
@@ -125,10 +130,13 @@ class EventCoder:
             merged.append(trig)
         return merged
 
+    def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
+        """A negation word right before the trigger (لم، دون، عدم)."""
+        return any(t.key in self.cue["negation_before"] for t in toks[max(0, trig.start - 2) : trig.start])
+
     def _blocked_by_cues(self, toks: Sequence[Token], trig: Trigger, prior: Sequence[Token]) -> bool:
         """Negated or unrealised (لم يتمكن، تحاول، نفت): no event."""
-        before = toks[max(0, trig.start - 2) : trig.start]
-        if any(t.key in self.cue["negation_before"] for t in before):
+        if self._negated(toks, trig):
             return True
         near = toks[max(0, trig.start - 3) : trig.end + 2]
         if any(t.key in self.cue["habitual"] or t.stem in self.cue["habitual"] for t in near):
@@ -189,7 +197,10 @@ class EventCoder:
                 for p in s_places
                 if p.start <= t.start_char < p.end
             }
-            trigs = [t for t in self.triggers(sentence, blocked) if not self._blocked_by_cues(toks, t, toks[: t.start])]
+            # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
+            # control, an attempt) still says what the sentence is about and keeps weak words silent.
+            trigs = self.triggers(sentence, blocked, lambda t, toks=toks: not self._negated(toks, t))
+            trigs = [t for t in trigs if not self._blocked_by_cues(toks, t, toks[: t.start])]
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
                 trigs = [t for t in trigs if t.rule.kind != "clash"]

@@ -234,3 +234,9 @@ def test_freeing_captives_is_a_release_not_a_capture(code) -> None:  # type: ign
     ]
     assert [e.kind for e in code("تمكنت قوات الصقر من تحرير قرية الزيتونة.")] == ["takeover"]
     assert code("تحاول قوات الصقر تخليص شاب مختطف في قرية الزيتونة.") == []
+
+
+def test_fighting_named_by_qital(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("احتدم القتال في قرية البرتقال بين قوات الصقر وجماعة النسر.")
+    assert [(e.kind, {e.actor1, e.actor2}) for e in evs] == [("clash", {"HAWK", "EAGLE"})]
+    assert [e.kind for e in code("دخلت قوات الصقر قرية الزيتونة دون قتال.")] == ["takeover"]
