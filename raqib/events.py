@@ -14,10 +14,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TypeVar
 
+from raqib.event_merge import merge_duplicates
 from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
-from raqib.normalize import bare, match_key, strip_clitics
+from raqib.normalize import match_key, strip_clitics
 from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
@@ -134,6 +136,9 @@ class EventCoder:
         """A negation word right before the trigger (لم، دون، عدم)."""
         return any(t.key in self.cue["negation_before"] for t in toks[max(0, trig.start - 2) : trig.start])
 
+    def _affirmed(self, toks: Sequence[Token], trig: Trigger) -> bool:
+        return not self._negated(toks, trig)
+
     def _blocked_by_cues(self, toks: Sequence[Token], trig: Trigger, prior: Sequence[Token]) -> bool:
         """Negated or unrealised (لم يتمكن، تحاول، نفت): no event."""
         if self._negated(toks, trig):
@@ -199,7 +204,7 @@ class EventCoder:
             }
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
-            trigs = self.triggers(sentence, blocked, lambda t, toks=toks: not self._negated(toks, t))
+            trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks))
             trigs = [t for t in trigs if not self._blocked_by_cues(toks, t, toks[: t.start])]
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
@@ -220,7 +225,7 @@ class EventCoder:
                         events[k] = replace(events[k], counts=tuple(sorted(counts.items())))
                         continue
                 events.extend(made)
-        return _merge_duplicates(events, sentences)
+        return merge_duplicates(events, sentences)
 
     def _events_for(
         self,
@@ -773,77 +778,3 @@ def _nearest(dates: Sequence[DateRef], sentence: Sentence, pos: int) -> DateRef 
     if not inside:
         return None
     return min(inside, key=lambda d: abs(d.start_char - pos))
-
-
-def _place_key(event: Event) -> str:
-    return bare(event.place.name_ar) if event.place else ""
-
-
-def _merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
-    """One event per (kind, actors, place, day) within a document: a title and the lead sentence
-    usually report the same event; the body's sentence is kept as evidence, counts are merged."""
-    title_end = -1
-    if len(sentences) > 1 and sentences[1].paragraph > 0:
-        first = sentences[0].text
-        if len(first) < 160 and not first.rstrip().endswith((".", "!", "?", "؟", "…")):
-            title_end = sentences[0].end_char  # a headline: the body's sentence is the better evidence
-    out: list[Event] = []
-    for ev in events:
-        dup = None
-        for n, kept in enumerate(out):
-            same_actor = kept.actor1 == ev.actor1 or "UNKNOWN" in (kept.actor1, ev.actor1)
-            same_date = (kept.date and kept.date.start) == (ev.date and ev.date.start) or kept.date is None or ev.date is None
-            same_sentence = kept.evidence_start == ev.evidence_start
-            title_pair = kept.evidence_end <= title_end
-            placed = kept.place is not None
-            if same_sentence and kept.kind == ev.kind and (kept.place is None) != (ev.place is None) and (
-                kept.actor1 == ev.actor1
-            ):
-                dup = n
-                break
-            if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence:
-                dup = n  # the headline and the body report one event; the body says it better
-                break
-            if (
-                kept.kind == ev.kind
-                and _place_key(kept) == _place_key(ev)
-                and same_actor
-                and same_date
-                and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred)))
-            ):
-                dup = n
-                break
-        if dup is None:
-            out.append(ev)
-            continue
-        kept = out[dup]
-        base, other = (ev, kept) if kept.evidence_end <= title_end else (kept, ev)
-        counts = dict(other.counts) | dict(base.counts)
-        out[dup] = Event(
-            **{
-                **{f: getattr(base, f) for f in Event.__slots__},
-                "counts": tuple(sorted(counts.items())),
-                "actor2": base.actor2 or other.actor2,
-                "date": base.date or other.date,
-                "actor1": base.actor1 if base.actor1 != "UNKNOWN" else other.actor1,
-                **(
-                    {"place": other.place, "place_start": other.place_start, "place_end": other.place_end}
-                    if _finer(other.place, base.place)
-                    else {}
-                ),
-            }
-        )
-    return out
-
-
-_PRECISION_RANK = {"village": 0, "neighbourhood": 0, "camp": 0, "landmark": 0, "town": 1, "city": 1,
-                   "subdistrict": 2, "area": 2, "district": 3, "governorate": 4, "country": 5, "unknown": 9}
-
-
-def _finer(a: Place | None, b: Place | None) -> bool:
-    """True when ``a`` locates the place better than ``b``."""
-    if a is None or a.lat is None:
-        return False
-    if b is None or b.lat is None:
-        return True
-    return _PRECISION_RANK.get(a.precision, 9) < _PRECISION_RANK.get(b.precision, 9)
