@@ -14,10 +14,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TypeVar
 
+from raqib.event_merge import merge_duplicates
 from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
-from raqib.normalize import bare, match_key
+from raqib.normalize import match_key, strip_clitics
 from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
@@ -93,8 +95,11 @@ class EventCoder:
         return frozenset(out)
 
     # -- triggers -----------------------------------------------------------------------------
-    def triggers(self, sentence: Sentence, blocked: set[int]) -> list[Trigger]:
-        """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires."""
+    def triggers(
+        self, sentence: Sentence, blocked: set[int], usable: Callable[[Trigger], bool] | None = None
+    ) -> list[Trigger]:
+        """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires.
+        ``usable`` drops triggers first (negated ones): "دخلت القوات البلدة دون قتال" keeps دخلت."""
         found: list[Trigger] = []
         for i, tok in enumerate(sentence.tokens):
             if i in blocked:
@@ -113,6 +118,8 @@ class EventCoder:
                 continue
             taken |= span
             kept.append(trig)
+        if usable is not None:
+            kept = [t for t in kept if usable(t)]
         if any(not t.rule.weak for t in kept):
             kept = [t for t in kept if not t.rule.weak]
         kept.sort(key=lambda t: t.start)
@@ -125,10 +132,16 @@ class EventCoder:
             merged.append(trig)
         return merged
 
+    def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
+        """A negation word right before the trigger (لم، دون، عدم)."""
+        return any(t.key in self.cue["negation_before"] for t in toks[max(0, trig.start - 2) : trig.start])
+
+    def _affirmed(self, toks: Sequence[Token], trig: Trigger) -> bool:
+        return not self._negated(toks, trig)
+
     def _blocked_by_cues(self, toks: Sequence[Token], trig: Trigger, prior: Sequence[Token]) -> bool:
         """Negated or unrealised (لم يتمكن، تحاول، نفت): no event."""
-        before = toks[max(0, trig.start - 2) : trig.start]
-        if any(t.key in self.cue["negation_before"] for t in before):
+        if self._negated(toks, trig):
             return True
         near = toks[max(0, trig.start - 3) : trig.end + 2]
         if any(t.key in self.cue["habitual"] or t.stem in self.cue["habitual"] for t in near):
@@ -141,6 +154,12 @@ class EventCoder:
             prev = toks[trig.start - 1]
             if prev.key in self.cue["state_before"] or toks[trig.start].key in self.cue["state_before"]:
                 return True  # "المناطق الخاضعة لسيطرة X" states control; it reports no capture
+        first = toks[trig.start]
+        if trig.start > 0 and toks[trig.start - 1].key in _SUBJUNCTIVE and (
+            first.key.startswith("ي")
+            or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
+        ):
+            return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
         window = toks[max(0, trig.start - 4) : trig.start]
         if any(t.key in self.cue["modality_before"] or t.stem in self.cue["modality_before"] for t in window):
             return True
@@ -165,6 +184,9 @@ class EventCoder:
         topic = [m for m in actors if not _supporting_mention(sentences, m)]
         # Each sentence's actors, places and numbers, found once (a long text has thousands of sentences).
         by_actor = _by_sentence(sentences, actors, lambda a: a.start_char)
+        # A "place" that begins with a number is a count read as a name ("تحرير أربعة عاملين").
+        numbered = [(q.start_char, q.end_char) for q in quantities]
+        places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)]
         by_place = _by_sentence(sentences, places, lambda p: p.start)
         by_quantity = _by_sentence(sentences, quantities, lambda q: q.start_char)
         for sn, sentence in enumerate(sentences):
@@ -180,7 +202,10 @@ class EventCoder:
                 for p in s_places
                 if p.start <= t.start_char < p.end
             }
-            trigs = [t for t in self.triggers(sentence, blocked) if not self._blocked_by_cues(toks, t, toks[: t.start])]
+            # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
+            # control, an attempt) still says what the sentence is about and keeps weak words silent.
+            trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks))
+            trigs = [t for t in trigs if not self._blocked_by_cues(toks, t, toks[: t.start])]
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
                 trigs = [t for t in trigs if t.rule.kind != "clash"]
@@ -200,7 +225,7 @@ class EventCoder:
                         events[k] = replace(events[k], counts=tuple(sorted(counts.items())))
                         continue
                 events.extend(made)
-        return _merge_duplicates(events, sentences)
+        return merge_duplicates(events, sentences)
 
     def _events_for(
         self,
@@ -303,6 +328,9 @@ class EventCoder:
                 return True
             if k > 0 and toks[k - 1].key in ("ان", "بان", "لان", "وان"):
                 return False  # "إلى أن الهيئة أعادت": after أن the actor is a subject
+            if k > 1 and toks[k - 1].key in _OWNED and (toks[k - 2].key in self.cue["armed_nouns"]
+                                                          or toks[k - 2].stem in self.cue["armed_nouns"]):
+                return False  # "طائرة مسيرة تابعة للجيش": the owner of the weapon is the one who acts
             prev = toks[max(0, k - 2) : k]
             return any(t.key in markers or t.stem in markers for t in prev)
 
@@ -323,6 +351,8 @@ class EventCoder:
         fixed = rule.agent not in ("subject", "by")
         if rule.agent == "by":
             for m in after:
+                if index(m) - trig.end > 5 or re.search(r"[،,؛;]", text[t_end : m.start_char]):
+                    break  # far after the strike noun, or in the next clause: not the striker
                 if not marked(m, rule.patient) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
                     agent = m.actor
                     break
@@ -430,7 +460,8 @@ class EventCoder:
                     gap_chars[k - t_end] = " "
             gap = _ASIDE.sub(" ", "".join(gap_chars))
             lead = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
-            if len(lead) > 7 or not all(_lead_word(w) for w in lead):
+            feature = after[0].mention.feature
+            if len(lead) > 7 or not all(_lead_word(w) or _is_feature(w, feature) for w in lead):
                 return []
         chain = [after[0]]
         skip_to = -1
@@ -453,7 +484,7 @@ class EventCoder:
             gap = re.sub(r"\([^)]*\)", " ", gap)
             words = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
             lex = self.cue["list_connectors"]
-            if all(_connector(w, lex) for w in words):
+            if all(_connector(w, lex) or _is_feature(w, p.mention.feature) for w in words):
                 chain.append(p)
             else:
                 break
@@ -482,7 +513,8 @@ class EventCoder:
             noun = next((k for t in after[:1] if (k := self._count_key(t, kind))), None)
             if noun is None and after[1:]:
                 noun = self._count_key(after[1], kind)
-            cue = self._harm_cue(before, [t for t in toks if t.start_char >= q.end_char][:4])
+            # "17 مدنياً، بينهم أطفال، قد قتلوا": the death word may follow the counted noun and an aside.
+            cue = self._harm_cue(before, [t for t in toks if t.start_char >= q.end_char][:6])
             if noun in ("people", "fighters_people"):
                 if cue == "fatalities":
                     keys = ["fatalities"] + (["civilians_killed"] if noun == "people" else [])
@@ -496,6 +528,15 @@ class EventCoder:
                 out.setdefault(key, q)
         if kind in _HARM_KINDS:
             self._singular_victims(sentence, out)
+        elif kind in _TAKEN_KEY and _TAKEN_KEY[kind] not in out:
+            # "خطفت مجموعة مسلحة شاباً"، "اعتقلت القوات ناشطاً": one person, the trigger's object.
+            after = [t for t in toks if t.start_char > t_start][:6]
+            for tok in after:
+                if re.search(r"[،,.;؛]", text[t_start : tok.start_char]):
+                    break
+                if tok.stem in _PERSON or tok.key in _PERSON:
+                    out[_TAKEN_KEY[kind]] = Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
+                    break
         return tuple(sorted(out.items()))
 
     def _singular_victims(self, sentence: Sentence, out: dict[str, Quantity]) -> None:
@@ -578,6 +619,10 @@ _LEAD = re.compile(
 # An aside between a capture verb and its object: "انتزعوا، إثر مواجهات مع الوحدات، قريتي ...".
 _ASIDE = re.compile(r"[،,]\s*(?:إثر|اثر|بعد|عقب|خلال|وسط|بدعم|بمساندة)[^،,]*[،,]")
 
+# Particles after which an imperfect verb is wished, planned or feared, not reported as done.
+_SUBJUNCTIVE = frozenset(["ان", "لان", "بان", "كي", "لكي", "حتي", "لن"])
+# "تابعة لـ X"، "تتبع لـ X": X owns the noun before.
+_OWNED = frozenset(["تابعه", "التابعه", "تابع", "التابع", "تتبع", "يتبع", "تابعين", "التابعين"])
 _SUPPORT = frozenset(["بدعم", "دعم", "بمسانده", "مسانده", "باسناد", "اسناد", "مدعومه", "مدعوما", "بغطاء", "بقياده", "بمشاركه"])
 
 
@@ -661,6 +706,14 @@ def _lead_word(word: str) -> bool:
     return bool(_LEAD.match(w) or _GENERIC_WORD.match(w) or w.isdigit())
 
 
+def _is_feature(word: str, feature: str | None) -> bool:
+    """The generic word that introduced the place ("تبة", "معسكر", "سد"), whatever the lexicon calls generic."""
+    if not feature or feature.startswith("anaphor"):
+        return False
+    key = match_key(word)
+    return feature in (key, strip_clitics(key)[1])
+
+
 def _connector(word: str, connectors: frozenset[str]) -> bool:
     w = match_key(word)
     if w.startswith("و") and len(w) > 1 and w[1:] in connectors:
@@ -691,6 +744,8 @@ _CIVILIAN_PERSON = frozenset(["مدني", "مدنيا", "طفل", "طفلا", "�
                               "مسن", "ناشط", "ناشطا", "ناشطه"])  # fmt: skip
 _PERSON = _CIVILIAN_PERSON | frozenset(["شاب", "شابا", "رجل", "رجلا", "عنصر", "عنصرا", "مقاتل", "مقاتلا",
                                         "جندي", "جنديا", "شخص", "شخصا", "قيادي", "قياديا", "ضابط", "ضابطا"])  # fmt: skip
+
+_TAKEN_KEY = {"abduction": "abducted", "arrest": "arrested", "release": "released"}
 
 _MAX_EVIDENCE = 300
 
@@ -723,77 +778,3 @@ def _nearest(dates: Sequence[DateRef], sentence: Sentence, pos: int) -> DateRef 
     if not inside:
         return None
     return min(inside, key=lambda d: abs(d.start_char - pos))
-
-
-def _place_key(event: Event) -> str:
-    return bare(event.place.name_ar) if event.place else ""
-
-
-def _merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
-    """One event per (kind, actors, place, day) within a document: a title and the lead sentence
-    usually report the same event; the body's sentence is kept as evidence, counts are merged."""
-    title_end = -1
-    if len(sentences) > 1 and sentences[1].paragraph > 0:
-        first = sentences[0].text
-        if len(first) < 160 and not first.rstrip().endswith((".", "!", "?", "؟", "…")):
-            title_end = sentences[0].end_char  # a headline: the body's sentence is the better evidence
-    out: list[Event] = []
-    for ev in events:
-        dup = None
-        for n, kept in enumerate(out):
-            same_actor = kept.actor1 == ev.actor1 or "UNKNOWN" in (kept.actor1, ev.actor1)
-            same_date = (kept.date and kept.date.start) == (ev.date and ev.date.start) or kept.date is None or ev.date is None
-            same_sentence = kept.evidence_start == ev.evidence_start
-            title_pair = kept.evidence_end <= title_end
-            placed = kept.place is not None
-            if same_sentence and kept.kind == ev.kind and (kept.place is None) != (ev.place is None) and (
-                kept.actor1 == ev.actor1
-            ):
-                dup = n
-                break
-            if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence:
-                dup = n  # the headline and the body report one event; the body says it better
-                break
-            if (
-                kept.kind == ev.kind
-                and _place_key(kept) == _place_key(ev)
-                and same_actor
-                and same_date
-                and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred)))
-            ):
-                dup = n
-                break
-        if dup is None:
-            out.append(ev)
-            continue
-        kept = out[dup]
-        base, other = (ev, kept) if kept.evidence_end <= title_end else (kept, ev)
-        counts = dict(other.counts) | dict(base.counts)
-        out[dup] = Event(
-            **{
-                **{f: getattr(base, f) for f in Event.__slots__},
-                "counts": tuple(sorted(counts.items())),
-                "actor2": base.actor2 or other.actor2,
-                "date": base.date or other.date,
-                "actor1": base.actor1 if base.actor1 != "UNKNOWN" else other.actor1,
-                **(
-                    {"place": other.place, "place_start": other.place_start, "place_end": other.place_end}
-                    if _finer(other.place, base.place)
-                    else {}
-                ),
-            }
-        )
-    return out
-
-
-_PRECISION_RANK = {"village": 0, "neighbourhood": 0, "camp": 0, "landmark": 0, "town": 1, "city": 1,
-                   "subdistrict": 2, "area": 2, "district": 3, "governorate": 4, "country": 5, "unknown": 9}
-
-
-def _finer(a: Place | None, b: Place | None) -> bool:
-    """True when ``a`` locates the place better than ``b``."""
-    if a is None or a.lat is None:
-        return False
-    if b is None or b.lat is None:
-        return True
-    return _PRECISION_RANK.get(a.precision, 9) < _PRECISION_RANK.get(b.precision, 9)

@@ -133,11 +133,17 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
     return table, re.compile(f"[{deleted}]")
 
 
+# A full stop inside a word after a tatweel ("القـ.صف"، "الغـ.ـارات"): some outlets break words this
+# way so that platforms do not flag them. It is part of the word, not punctuation.
+_MASK_DOT = re.compile(r"(?<=[\u0621-\u063f\u0641-\u064a]\u0640)\.(?=\u0640*[\u0621-\u063f\u0641-\u064a])")
+
+
 def normalize(text: str) -> Normalized:
     """The matching key of ``text`` with its offset map (see the module docstring)."""
     table, deleted = _tables()
     key = text.translate(table)
-    if len(key) == len(text):
+    masked = {m.start() for m in _MASK_DOT.finditer(text)} if "\u0640." in text else set()
+    if len(key) == len(text) and not masked:
         return Normalized(key, tuple(range(len(text) + 1)))
     offsets: list[int] = []
     prev = 0
@@ -145,6 +151,9 @@ def normalize(text: str) -> Normalized:
         offsets.extend(range(prev, m.start()))
         prev = m.end()
     offsets.extend(range(prev, len(text) + 1))
+    if masked:
+        offsets = [i for i in offsets if i not in masked]
+        key = "".join(text[i] for i in offsets[:-1]).translate(table)
     return Normalized(key, tuple(offsets))
 
 

@@ -11,10 +11,11 @@ from raqib.normalize import Normalized, normalize, strip_clitics
 # A sentence ends at . ! ? ؟ … or ؛ followed by white space (so "3.5" and "U.S" stay whole; a
 # one-letter abbreviation such as "د." does not end one), and at
 # every line break: news texts put one paragraph per line and titles carry no full stop. A full stop
-# glued to the next Arabic word ("عنهما.ويذكر", a common typing slip) ends a sentence too.
+# glued to the next Arabic word ("عنهما.ويذكر", a common typing slip) ends a sentence too, unless a
+# tatweel stands before it ("القـ.صف": a word broken on purpose, see normalize._MASK_DOT).
 _SENTENCE_END = re.compile(
     r"(?<![\s(][\u0621-\u064aA-Za-z][.])(?<=[.!?؟…؛])[\"'”’»)]*\s+"
-    r"|(?<=[\u0621-\u064a][\u0621-\u064a][.!?؟])(?=[\u0621-\u064a])"
+    r"|(?<=[\u0621-\u063f\u0641-\u064a][\u0621-\u063f\u0641-\u064a][.!?؟])(?=[\u0621-\u064a])"
 )
 # Tokens are runs of letters and digits in the matching key, where tatweel and zero-width
 # characters are already gone, so "لـ”قسد”" yields ل and قسد.

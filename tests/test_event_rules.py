@@ -76,6 +76,8 @@ def test_capture_from_named_side(code) -> None:  # type: ignore[no-untyped-def]
         "تحاول قوات الصقر السيطرة على قرية الزيتونة منذ أيام.",
         "تسعى جماعة النسر إلى استعادة قرية البرتقال.",
         "المناطق الخاضعة لسيطرة جماعة النسر تشمل قرية الزيتونة.",
+        "تسعى جماعة النسر منذ أسابيع إلى أن تسيطر على قرية البرتقال.",
+        "أمهلت قوات الصقر المسلحين يومين قبل أن تقتحم قرية الزيتونة.",
     ],
 )
 def test_negated_denied_attempted_or_stated_control_is_not_a_capture(code, text) -> None:  # type: ignore[no-untyped-def]
@@ -151,3 +153,90 @@ def test_one_victim_named_by_a_singular_noun_counts_one(code) -> None:  # type: 
     evs = code("اغتال مسلحون مجهولون مدنيا في قرية الزيتونة، وأصيب آخر بجروح.")
     assert [e.kind for e in evs] == ["killing"]
     assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 1, "civilians_killed": 1}
+
+
+def test_shelling_of_a_list_opened_by_kullan_min(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر بالمدفعية كلاً من الزيتونة، وعين القمح، والبرتقال في الريف الغربي.")
+    assert _summary(evs) == [
+        ("shelling", "EAGLE", None, "الزيتونة"),
+        ("shelling", "EAGLE", None, "عين القمح"),
+        ("shelling", "EAGLE", None, "البرتقال"),
+    ]
+
+
+def test_kullan_min_before_unknown_words_is_no_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر بالمدفعية مواقع استهدفت كلاً من المدارس والمشافي.")
+    assert all(e.place is None for e in evs)
+
+
+def test_word_broken_by_tatweel_and_full_stop_is_one_word(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("ومنذ الصباح قصفت قوات الصقر بالمدفـ.عية والصـ.واريخ قرية الزيتونة، ما أوقع قـ.تلى.")
+    assert _summary(evs) == [("shelling", "HAWK", None, "الزيتونة")]
+    assert code("شنت جماعة النسر غـ.ارات على قرية البرتقال.")[0].kind == "airstrike"
+
+
+def test_owner_of_the_weapon_is_the_striker(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وكانت طائرة مسيرة تابعة لقوات الصقر قد قصفت قرية الزيتونة، بعد هجوم لجماعة النسر.")
+    assert [(e.kind, e.actor1) for e in evs] == [("airstrike", "HAWK")]
+    # Positions that belong to a side are what is hit, not who strikes.
+    evs = code("قصفت جماعة النسر بالمدفعية مواقع تابعة لقوات الصقر في قرية البرتقال.")
+    assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("shelling", "EAGLE", "HAWK")]
+
+
+def test_side_named_far_after_a_strike_noun_is_not_the_striker(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("شنت جماعة النسر، للمرة الأولى منذ أشهر طويلة، هجوما بالمسيرات على قرية البرتقال التي تنتشر فيها "
+               "منذ سنوات قوات الصقر.")  # fmt: skip
+    assert [(e.kind, e.actor1) for e in evs] == [("airstrike", "EAGLE")]
+
+
+@pytest.mark.parametrize("generic", ["تبة", "معسكر", "مفرق"])
+def test_capture_of_a_place_introduced_by_any_generic_word(code, generic) -> None:  # type: ignore[no-untyped-def]
+    evs = code(f"بسطت قوات الصقر سيطرتها على {generic} الرماح الاستراتيجية صباح اليوم.")
+    assert _summary(evs) == [("takeover", "HAWK", None, "الرماح")]
+    assert code(f"لم تتمكن قوات الصقر من بسط سيطرتها على {generic} الرماح.") == []
+
+
+def test_protest_by_verb(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("تظاهر المئات من الأهالي ضد جماعة النسر في قرية الزيتونة.")
+    assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("protest", "CIVILIANS", "EAGLE")]
+    assert code("دعا ناشطون الأهالي إلى أن يتظاهروا ضد جماعة النسر في قرية الزيتونة.") == []
+
+
+def test_withdrawal_from_places_each_with_its_generic_word(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انسحبت قوات الصقر اليوم من قرية الزيتونة، وناحية البرتقال التابعة لمنطقة كفر التين.")
+    assert _summary(evs) == [("withdrawal", "HAWK", None, "الزيتونة"), ("withdrawal", "HAWK", None, "البرتقال")]
+
+
+def test_past_verb_after_an_is_reported(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انسحبت جماعة النسر بعد أن سيطرت قوات الصقر على قرية الزيتونة.")
+    assert ("takeover", "HAWK", "EAGLE", "الزيتونة") in _summary(evs)
+
+
+def test_one_person_taken_counts_one(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("خطفت جماعة النسر شاباً من قرية الزيتونة مساء أمس.")
+    assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [("abduction", {"abducted": 1})]
+    # A person named in another clause is not the one taken.
+    evs = code("اعتقلت قوات الصقر عناصر في قرية الزيتونة، وقال شاب من القرية إنهم أطلقوا لاحقاً.")
+    assert all("arrested" not in dict(e.counts) for e in evs)
+
+
+def test_death_word_after_the_counted_noun_and_an_aside(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وكان 17 مدنياً، بينهم أطفال، قد قتلوا أمس في قصف جوي للطيران الحربي الأزرق على قرية البرتقال.")
+    assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("airstrike", {"fatalities": 17, "civilians_killed": 17})
+    ]
+
+
+def test_freeing_captives_is_a_release_not_a_capture(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("تمكنت قوات الصقر من تحرير خمسة مختطفين في قرية الزيتونة.")
+    assert [(e.kind, e.actor1, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("release", "HAWK", {"released": 5})
+    ]
+    assert [e.kind for e in code("تمكنت قوات الصقر من تحرير قرية الزيتونة.")] == ["takeover"]
+    assert code("تحاول قوات الصقر تخليص شاب مختطف في قرية الزيتونة.") == []
+
+
+def test_fighting_named_by_qital(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("احتدم القتال في قرية البرتقال بين قوات الصقر وجماعة النسر.")
+    assert [(e.kind, {e.actor1, e.actor2}) for e in evs] == [("clash", {"HAWK", "EAGLE"})]
+    assert [e.kind for e in code("دخلت قوات الصقر قرية الزيتونة دون قتال.")] == ["takeover"]

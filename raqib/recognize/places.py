@@ -66,6 +66,8 @@ class PlaceLexicon:
     """Verbs whose object is a place (سيطر على، استعاد، حرر ...)."""
     openers: frozenset[str]
     """Words that open a list of names after a plural ("قرى، وهي A، B، C")."""
+    pair_openers: frozenset[str]
+    """Words that open a list with من ("كلا من A و B")."""
     common: frozenset[str]
     """Common words that gazetteers also list as village names (الجمعة، خبر، جديد): never a
     one-word place on their own."""
@@ -86,6 +88,7 @@ def load_place_lexicon() -> PlaceLexicon:
         weak=frozenset(raw["weak_generic"]),
         common=frozenset(raw["common_words"]),
         openers=frozenset(raw["list_openers"]),
+        pair_openers=frozenset(raw.get("list_openers_with_min", ())),
         object_verbs=re.compile(raw["object_verbs"]),
     )
 
@@ -185,6 +188,11 @@ class PlaceFinder:
             feature = None
             if not names and (tok.key in lex.openers or tok.stem in lex.openers) and self._after_plural(toks, i):
                 names = self._list_after(toks, i + 1)
+            if not names and tok.key in lex.pair_openers and i + 1 < len(toks) and toks[i + 1].key == "من":
+                # "طال القصف كلاً من A، B وC": a list of places, when the gazetteer knows one of them.
+                listed = self._list_after(toks, i + 2)
+                if any(self._gaz_match(toks, s, e) for s, e in listed):
+                    names = listed
             if (
                 not names
                 and tok.clitics.endswith("ال")

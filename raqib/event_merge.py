@@ -1,0 +1,84 @@
+"""One event per (kind, actors, place, day) within a document: the title and the lead, or two clauses
+of one sentence, often report the same happening; they become one event with the better evidence,
+the finer place and the counts of both."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from raqib.model import Event, Place, Sentence
+from raqib.normalize import bare
+
+
+def _place_key(event: Event) -> str:
+    return bare(event.place.name_ar) if event.place else ""
+
+
+def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
+    """One event per (kind, actors, place, day) within a document: a title and the lead sentence
+    usually report the same event; the body's sentence is kept as evidence, counts are merged."""
+    title_end = -1
+    if len(sentences) > 1 and sentences[1].paragraph > 0:
+        first = sentences[0].text
+        if len(first) < 160 and not first.rstrip().endswith((".", "!", "?", "؟", "…")):
+            title_end = sentences[0].end_char  # a headline: the body's sentence is the better evidence
+    out: list[Event] = []
+    for ev in events:
+        dup = None
+        for n, kept in enumerate(out):
+            same_actor = kept.actor1 == ev.actor1 or "UNKNOWN" in (kept.actor1, ev.actor1)
+            same_date = (kept.date and kept.date.start) == (ev.date and ev.date.start) or kept.date is None or ev.date is None
+            same_sentence = kept.evidence_start == ev.evidence_start
+            title_pair = kept.evidence_end <= title_end
+            placed = kept.place is not None
+            if same_sentence and kept.kind == ev.kind and (kept.place is None) != (ev.place is None) and (
+                kept.actor1 == ev.actor1
+            ):
+                dup = n
+                break
+            if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence:
+                dup = n  # the headline and the body report one event; the body says it better
+                break
+            if (
+                kept.kind == ev.kind
+                and _place_key(kept) == _place_key(ev)
+                and same_actor
+                and same_date
+                and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred)))
+            ):
+                dup = n
+                break
+        if dup is None:
+            out.append(ev)
+            continue
+        kept = out[dup]
+        base, other = (ev, kept) if kept.evidence_end <= title_end else (kept, ev)
+        counts = dict(other.counts) | dict(base.counts)
+        out[dup] = Event(
+            **{
+                **{f: getattr(base, f) for f in Event.__slots__},
+                "counts": tuple(sorted(counts.items())),
+                "actor2": base.actor2 or other.actor2,
+                "date": base.date or other.date,
+                "actor1": base.actor1 if base.actor1 != "UNKNOWN" else other.actor1,
+                **(
+                    {"place": other.place, "place_start": other.place_start, "place_end": other.place_end}
+                    if _finer(other.place, base.place)
+                    else {}
+                ),
+            }
+        )
+    return out
+
+
+_PRECISION_RANK = {"village": 0, "neighbourhood": 0, "camp": 0, "landmark": 0, "town": 1, "city": 1,
+                   "subdistrict": 2, "area": 2, "district": 3, "governorate": 4, "country": 5, "unknown": 9}
+
+
+def _finer(a: Place | None, b: Place | None) -> bool:
+    """True when ``a`` locates the place better than ``b``."""
+    if a is None or a.lat is None:
+        return False
+    if b is None or b.lat is None:
+        return True
+    return _PRECISION_RANK.get(a.precision, 9) < _PRECISION_RANK.get(b.precision, 9)
