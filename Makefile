@@ -19,11 +19,11 @@ demo: $(BIN)/raqib
 
 ## test: lint, then the whole test suite (PostgreSQL/browser tiers skip with a reason when absent)
 test: $(BIN)/raqib
-	$(BIN)/ruff check raqib tests benchmarks fuzz
+	$(BIN)/ruff check raqib tests benchmarks fuzz scripts
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/raqib
-	$(BIN)/ruff check raqib tests benchmarks fuzz
+	$(BIN)/ruff check raqib tests benchmarks fuzz scripts
 
 ## fuzz: run the atheris harnesses (fuzz/) for FUZZ_SECONDS each, from the seeds in fuzz/corpus; new
 ## inputs and crashes go to FUZZ_WORK (a crash prints its file: run the harness on it to see why)
