@@ -34,3 +34,134 @@ def test_capture_gives_a_control_row_and_outskirts_a_partial_one(run) -> None:  
 
 def test_a_denied_capture_gives_no_control_row(run) -> None:  # type: ignore[no-untyped-def]
     assert run("نفت قوات سوريا الديمقراطية سيطرتها على بلدة هجين.")["control"] == []
+
+
+# A dateline first: a report's first line is read as its title (present tense is news there).
+def _lead(text: str) -> str:
+    return "متابعات\n" + text
+
+
+def _held(rec):  # type: ignore[no-untyped-def]
+    return {(c["place_ar"], c["controller"], c["status"]) for c in rec["control"]}
+
+
+def test_a_relative_clause_with_a_pronoun_object_names_the_holder(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وصل الوفد إلى مدينة منبج التي تسيطر عليها قوات سوريا الديمقراطية."))
+    assert ("منبج", "SDF", "held") in _held(rec)
+    rec = run(_lead("تشهد مدينة سراقب هدوءا حذرا منذ أن بسطت قوات النظام سيطرتها عليها."))
+    assert ("سراقب", "SYR-GOV", "held") in _held(rec)
+
+
+def test_a_denied_or_intended_capture_of_a_pronoun_object_is_no_claim(run) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "وتتعرض مدينة سراقب لقصف متواصل بعد أن لم تتمكن قوات النظام من السيطرة عليها.",
+        "وتتعرض مدينة سراقب لقصف متواصل فيما تحاول قوات النظام السيطرة عليها.",
+        "وحشدت قوات النظام قرب مدينة سراقب سعيا للسيطرة عليها.",
+    ):
+        assert run(_lead(text))["control"] == [], text
+
+
+def test_the_outskirts_of_a_place_named_before_are_an_area_of_their_own(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وبقيت بلدة مارع التي تمكنت قوات النظام من السيطرة على أطرافها في وقت سابق."))
+    assert _held(rec) == {("أطراف مارع", "SYR-GOV", "partial")}
+    assert all(c["rule_id"] == "control.statement.v1" for c in rec["control"])  # one place: no closed world
+
+
+def test_subjection_and_grip_statements(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("لجأ العناصر إلى مدينة جرابلس والخاضعة لسيطرة فصائل المعارضة."))
+    assert ("جرابلس", "OPPOSITION", "held") in _held(rec)
+    rec = run(_lead("ويخضع القسم الأكبر من مدينة مارع لسيطرة فصائل المعارضة."))
+    assert _held(rec) == {("مارع", "OPPOSITION", "partial")}
+    rec = run(_lead("وباتت مدينة تلعفر في قبضة القوات العراقية."))
+    assert _held(rec) == {("تلعفر", "IRQ-GOV", "held")}
+    assert rec["control"][0]["rule_id"] == "control.statement.v1"
+
+
+def test_a_participle_of_control_and_its_negation(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وقالت مصادر إن الفصائل المسيطرة على بلدة مارع رفضت الاتفاق."))
+    assert ("مارع", "OPPOSITION", "held") in _held(rec)
+    assert run(_lead("وقالت مصادر إن الفصائل لم تعد مسيطرة على بلدة مارع."))["control"] == []
+
+
+def test_still_holds_and_entrenched(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وما زال تنظيم الدولة يسيطر على بلدتي الباغوز والسوسة."))
+    assert {("الباغوز", "ISIS"), ("السوسة", "ISIS")} <= {(p, c) for p, c, _ in _held(rec)}
+    rec = run(_lead("ويتحصن عناصر تنظيم الدولة في بلدة الباغوز."))
+    assert ("الباغوز", "ISIS", "held") in _held(rec)
+
+
+def test_places_later_in_the_sentence_are_not_the_holders(run) -> None:  # type: ignore[no-untyped-def]
+    # another side named between the cue and the place; a verb's object after the noun phrase
+    assert run(_lead("ويفصل المعبر مناطق سيطرة النظام عن مناطق المعارضة في ريف إدلب."))["control"] == []
+    text = "وتتعرض المناطق الخاضعة لسيطرة الفصائل الموالية، لسلسلة تفجيرات في مدينة اعزاز."
+    assert run(_lead(text))["control"] == []
+
+
+def test_a_listed_pocket_is_a_closed_world_and_stops_at_no_common_word(run) -> None:  # type: ignore[no-untyped-def]
+    text = "وبقيت ثلاث بلدات تحت سيطرة تنظيم الدولة، هي: السوسة والشعفة والباغوز، فضلاً عن بلدة هجين."
+    rows = {(c["place_ar"], c["controller"], c["rule_id"]) for c in run(_lead(text))["control"]}
+    assert rows == {(p, "ISIS", "control.closed_world.v1") for p in ("السوسة", "الشعفة", "الباغوز", "هجين")}
+
+
+# ---------------------------------------------------------------------------------------------
+# Claims from events, on hand-made events
+
+
+def _event(kind: str, actor: str, place: str, day: str | None = None, at: int = 0, **kw):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from raqib.model import DateRef, Event, Place
+
+    d = dt.date.fromisoformat(day) if day else None
+    return Event(
+        kind=kind, actor1=actor, actor2=None,
+        place=Place(place, 35.0, 37.0, f"gz:{place}", (), "SY", "village"),
+        place_start=at, place_end=at + 5,
+        date=DateRef(d, d, "day", at, at + 3, False) if d else None,
+        counts=(), certainty="reported", claimant=None, evidence_start=at, evidence_end=at + 50,
+        rule_id=f"{kind}.test.v1", confidence=0.9, **kw,
+    )  # fmt: skip
+
+
+def _claims(events):  # type: ignore[no-untyped-def]
+    from raqib.control import claims_from_events
+
+    return [(c.place_name, c.controller) for c in claims_from_events(events)]
+
+
+def test_a_takeover_given_up_again_in_the_report_gives_no_claim() -> None:
+    # "took I'jaz yesterday; withdrew from it today"
+    evs = [_event("takeover", "OPPOSITION", "اعجاز", at=200), _event("withdrawal", "OPPOSITION", "اعجاز", at=0)]
+    assert _claims(evs) == []
+    # another side's withdrawal, or a withdrawal from another village, undoes nothing
+    assert _claims([evs[0], _event("withdrawal", "SYR-GOV", "اعجاز")]) == [("اعجاز", "OPPOSITION")]
+    assert _claims([evs[0], _event("withdrawal", "OPPOSITION", "سروج")]) == [("اعجاز", "OPPOSITION")]
+
+
+def test_a_withdrawal_undoes_one_capture_never_a_later_one() -> None:
+    # "RSF took Roro in September, then withdrew; yesterday it took Roro again"
+    evs = [
+        _event("takeover", "RSF", "رورو", "2024-11-14", at=0),
+        _event("takeover", "RSF", "رورو", "2024-09-10", at=300),
+        _event("withdrawal", "RSF", "رورو", "2024-09-20", at=300),
+    ]
+    from raqib.control import claims_from_events
+
+    (claim,) = claims_from_events(evs)
+    assert claim.controller == "RSF" and claim.as_of is not None and str(claim.as_of.start) == "2024-11-14"
+
+
+def test_a_later_capture_by_another_side_supersedes_the_earlier_one() -> None:
+    # by days, or by the earlier one being told as background ("وكانت المعارضة قد سيطرت")
+    dated = [_event("takeover", "SYR-GOV", "المشيرفة", "2019-06-09"), _event("takeover", "OPPOSITION", "المشيرفة", "2019-06-05")]
+    assert _claims(dated) == [("المشيرفة", "SYR-GOV")]
+    undated = [_event("takeover", "SYR-GOV", "المشيرفة"), _event("takeover", "OPPOSITION", "المشيرفة", background=True)]
+    assert _claims(undated) == [("المشيرفة", "SYR-GOV")]
+    # neighbouring villages, and captures that cannot be ordered, are all kept
+    assert len(_claims([dated[0], _event("takeover", "OPPOSITION", "الفرجة", "2019-06-05")])) == 2
+    assert len(_claims([_event("takeover", "SYR-GOV", "المشيرفة"), _event("takeover", "OPPOSITION", "المشيرفة")])) == 2
+
+
+def test_a_takeover_whose_taker_the_sentence_does_not_name_gives_no_claim() -> None:
+    assert _claims([_event("takeover", "SDF", "هجين", actor1_inferred=True)]) == []
+    assert _claims([_event("takeover", "SDF", "هجين")]) == [("هجين", "SDF")]

@@ -98,6 +98,9 @@ def test_seed_map_near_hajin_lists_the_pocket_with_evidence(seed_db: str) -> Non
         assert (row["controller"], row["status"]) == (side, "held"), row
         assert row["evidence"] and row["evidence"] in SEED.read_text("utf-8")
         assert row["sources"][0]["document"] == "furat-post-kashma"
+    # "الباغوز فوقاني التي تمكنت قسد ... من السيطرة على أطرافها": the town is ISIS's, its outskirts SDF's
+    outskirts = shown[bare("أطراف الباغوز فوقاني")]
+    assert (outskirts["controller"], outskirts["status"]) == ("SDF", "partial")
     # the pocket was still ISIS's on the report's day; the takeovers were 48 hours before it
     assert {shown[bare(p)]["since"] for p, s in POCKET.items() if s == "ISIS"} == {"2019-01-01"}
     assert all(shown[bare(p)]["since"] <= "2019-01-01" for p in POCKET)
@@ -110,7 +113,7 @@ def test_seed_map_as_a_table(seed_db: str) -> None:
         assert place in out.stdout
     for col in ("place", "holder(s)", "status", "since", "evidence", "source"):
         assert col in out.stdout
-    assert "7 places" in out.stdout
+    assert "8 places" in out.stdout  # the pocket's seven places and the outskirts of al-Baghuz Fawqani
 
 
 def test_seed_near_takes_unmapped_and_co_listed_places_and_nothing_far(seed_db: str) -> None:
