@@ -2,8 +2,9 @@
 
 Two events of different reports are taken to describe the same happening when their kinds are
 in the same group (takeover/withdrawal, remote violence, battles …), their acting sides agree
-(either order for clashes and agreements; an unknown side agrees with any), they happened at the
-same place (same name, one name inside the other as whole words, or within 5 km) and their days
+(either order for clashes and agreements; a withdrawal by the side a place was taken from; an
+unknown side agrees with any), they happened at the same place (same name, one name inside the
+other as whole words, or within 5 km under a name spelt alike or at one point) and their days
 are at most three days apart (outlets date the same capture differently). Events that only look
 alike — the same village taken and retaken, neighbouring villages, different days — stay apart
 because one of these tests fails. Clusters are the connected groups of such pairs; each event
@@ -18,6 +19,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from raqib.normalize import bare
 
 GROUPS = {
@@ -31,6 +34,11 @@ GROUPS = {
 _UNORDERED = frozenset(["clash", "internal_clash", "agreement"])
 MAX_KM = 5.0
 MAX_DAYS = 3
+SAME_POINT_KM = 0.1
+"""Two located places this close are one gazetteer entry, whatever the names the reports use."""
+NAME_LIKE = 75.0
+"""Least similarity (rapidfuzz ratio of the bare names without spaces) of two differently written
+names within ``MAX_KM`` for them to be one place."""
 
 
 def _km(a: dict[str, Any], b: dict[str, Any]) -> float | None:
@@ -52,7 +60,11 @@ def _same_place(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     km = _km(a, b)
     # Two places located only at a coarse level (the same town for two villages) are not the same.
     fine = a.get("precision") in ("village", "town", "city", "neighbourhood", "landmark", "camp")
-    return km is not None and km <= MAX_KM and fine and a.get("precision") == b.get("precision")
+    if km is None or km > MAX_KM or not fine or a.get("precision") != b.get("precision"):
+        return False
+    # Within a few km, two names are one place when they are spelt alike ("تل رفعت" / "تل رفعة") or
+    # located at one point (one gazetteer entry under two names); neighbouring villages are neither.
+    return km <= SAME_POINT_KM or fuzz.ratio("".join(wa), "".join(wb)) >= NAME_LIKE
 
 
 def _day(ev: dict[str, Any]) -> dt.date | None:
@@ -66,6 +78,13 @@ def _same_sides(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
     if a["kind"] in _UNORDERED and b["kind"] in _UNORDERED:
         return {a["actor1"], a["actor2"]} == {b["actor1"], b["actor2"]} or agree(a["actor1"], b["actor1"])
+    if {a["kind"], b["kind"]} == {"takeover", "withdrawal"}:
+        # One happening seen from both sides: the side that withdrew is the one the place was taken
+        # from, never the taker ("rebels take I'jaz, then withdraw from it" is two happenings).
+        take, leave = (a, b) if a["kind"] == "takeover" else (b, a)
+        if leave["actor1"] in (None, "UNKNOWN") or take["actor1"] == "UNKNOWN":
+            return True
+        return leave["actor1"] != take["actor1"] and take.get("actor2") in (None, "UNKNOWN", leave["actor1"])
     return agree(a["actor1"], b["actor1"])
 
 

@@ -77,7 +77,8 @@ def cluster_events(items: Sequence[tuple[str, int, dict[str, Any]]]) -> list[str
         group = GROUPS.get(ev["kind"])
         name = bare(loc.get("name_ar") or "")
         unordered = ev["kind"] in _UNORDERED
-        sigs.append((unordered, ev["actor1"], ev.get("actor2") if unordered else None, name, loc.get("lat"),
+        # same_happening reads the kind and actor2 too (a takeover against a withdrawal)
+        sigs.append((unordered, ev["kind"], ev["actor1"], ev.get("actor2"), name, loc.get("lat"),
                      loc.get("lon"), loc.get("precision")))  # fmt: skip
         for word in set(name.split()):
             buckets[(group, "w", word)].append(n)
