@@ -24,12 +24,20 @@ from raqib.recognize.places import load_place_lexicon
 # Statement cues, matched on token keys/stems (see normalize.py). "سيطره" is only a statement when
 # it follows one of the words in _STATE_BEFORE ("الخاضعة لسيطرة", "تحت سيطرة", "مناطق سيطرة").
 _STATE_BEFORE = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "معاقل"])
-_HOLD_VERBS = re.compile(r"(ي|ت)سيطر(ون|ان)?|مسيطر(ه|ين|ون)?|(ي|ت)تحصن(ون)?|(ي|ت)حتفظ(ون)?|معاقل|معقل")
+_HOLD_VERBS = re.compile(
+    r"(ي|ت)سيطر(ون|ان)?|مسيطر(ه|ين|ون)?|(ي|ت)تحصن(ون)?|(ي|ت)حتفظ(ون)?|معاقل|معقل"
+    r"|(ي|ت)نتشر(ون)?|منتشر(ه|ين|ون)?|(ي|ت)تمركز(ون)?|متمركز(ه|ين|ون)?"
+)
+# Presence ("تنتشر فيه عناصر X"، "قواتها المنتشرة في A وB"): its side is named close to the verb.
+_PRESENCE = re.compile(r"(ي|ت)نتشر(ون)?|منتشر(ه|ين|ون)?|(ي|ت)تمركز(ون)?|متمركز(ه|ين|ون)?")
+# A seat ("المدينة التي تتخذ منها الحكومة مقرا لها"، "التي تحتضن مقر الحكومة"): the seat's side holds it.
+_THEIR_FORCES = re.compile(r"(قوات|عناصر|مقاتلي|مسلحي|وحدات)(ها|ه|هم)")
+_SEAT_VERBS = re.compile(r"(ي|ت)?تخذ(ها|ه)?|اتخذ(ت|ها|ته)?|(ي|ت)حتضن")
 _STILL = frozenset(["زال", "زالت", "يزال", "تزال", "مازال", "لازال", "لايزال", "مازالت", "لاتزال", "يزالون"])
 _COARSE = frozenset(["district", "governorate", "country", "region"])
 _SITARA = frozenset(["سيطره", "سيطرته", "سيطرتها", "سيطرتهم", "قبضه", "سلطه"])
 # Objects that refer back to a place named before: "يسيطر عليه النظام"، "بسطت سيطرتها عليها".
-_PRONOUN_OBJECTS = frozenset(["عليه", "عليها", "عليهما"])
+_PRONOUN_OBJECTS = frozenset(["عليه", "عليها", "عليهما", "فيه", "فيها", "فيهما"])
 _PART_PRONOUN = re.compile(r"(اطراف|اجزاء|احياء|مشارف|محيط|معظم|اغلب)(ها|ه|هما)")
 _PART_WORDS = frozenset(["القسم", "قسم", "الجزء", "جزء"])
 # Capture verbs whose object may be a pronoun (the place lexicon's object verbs, past tense).
@@ -38,6 +46,8 @@ _SUBJECT_VERBS = re.compile(r"(ي|ت)?خضع(ت|ان|ون)?")
 # Words allowed between a control cue and the first place it lists.
 _JOINERS = frozenset(["علي", "في", "الي", "هي", "وهي", "منها", "ومنها", "ضمن", "داخل", "بينها", "تشمل", "وتشمل", "كل",
                       "جميع", "كامل", "حاليا", "بالكامل", "باستثناء", "فقط", "سوي", "الا"])  # fmt: skip
+_AREAS = frozenset(["governorate", "district", "subdistrict", "rural", "area"])
+_NOT_NEGATING = _STILL | {"عدا", "خلا"}
 _CLOSED = re.compile(r"(ا|ت|ي)?نحسر\w*|(ت|ي)?قلص\w*|اقتصر\w*|تنحصر|انحصر\w*|باتت|بات|تبقي|تبقت|بقيت")
 
 
@@ -170,7 +180,10 @@ def claims_from_statements(
                 and not _negated(toks, k, cue)
             )
             subjected = masdar and "ل" in tok.clitics.removesuffix("ال") and _subjection_verb(toks, k) is not None
-            if not (is_state or capture_back or subjected):
+            seat = _SEAT_VERBS.fullmatch(tok.stem) and any(t.stem.startswith("مقر") for t in toks[k + 1 : k + 6])
+            if seat:
+                pronoun = True  # the seat is the place named before the verb
+            if not (is_state or capture_back or subjected or seat):
                 continue
             # Present tense is a statement when "still" precedes it or it is not the headline
             # form of a fresh capture (the title line uses the present for news).
@@ -181,7 +194,8 @@ def claims_from_statements(
                 and not any(t.key in _STILL for t in toks[max(0, k - 3) : k])
             ):
                 continue
-            controller = _controller(toks, k, sentence, actors)
+            near = 6 if seat or _PRESENCE.fullmatch(tok.stem) else None
+            controller = _controller(toks, k, sentence, actors, near)
             if controller is None:
                 continue
             clause_end = _clause_end(text, sentence, toks, k)
@@ -203,6 +217,7 @@ def claims_from_statements(
                 listed = [p for p in places if not p.context_only and tok.end_char <= p.start < clause_end]
                 if listed and not _list_follows(toks, gap_from, listed[0], controller, actors, generic):
                     listed = []
+                listed = _without_contexts(toks, listed, generic)
             after = listed
             in_grip = prev is not None and prev.key == "في" and tok.stem == "قبضه"
             if prev is not None and (prev.stem in ("تحت", "خاضعه") or in_grip or tok.stem in ("معاقل", "معقل")):
@@ -243,7 +258,7 @@ def claims_from_statements(
 def _negated(toks: Sequence[Token], k: int, cue: Mapping[str, frozenset[str]], modal: bool = True) -> bool:
     """Whether a negation (or, with ``modal``, an aim) comes shortly before token ``k`` ("لم تتمكن
     قوات النظام من"، "لم يعد التنظيم يسيطر"); "ما زال"، "لا يزال" (still) and "غير أن" (but) are no
-    negation."""
+    negation, nor is "ما عدا" (except)."""
     stop = cue.get("negation_before", frozenset()) | (cue.get("modality_before", frozenset()) if modal else frozenset())
     window = toks[max(0, k - 6) : k]
     for i, t in enumerate(window):
@@ -251,7 +266,7 @@ def _negated(toks: Sequence[Token], k: int, cue: Mapping[str, frozenset[str]], m
         if not (t.key in stop or t.stem in stop or bare_key in stop):
             continue
         nxt = window[i + 1] if i + 1 < len(window) else toks[k]
-        if nxt.key in _STILL or nxt.stem in _STILL or (t.stem == "غير" and nxt.stem in ("ان", "انه", "انها")):
+        if nxt.key in _NOT_NEGATING or nxt.stem in _NOT_NEGATING or (t.stem == "غير" and nxt.stem in ("ان", "انه", "انها")):
             continue
         return True
     return False
@@ -291,6 +306,18 @@ def _list_follows(
     return not (first_tok is not None and first_tok.clitics.lstrip("وف").startswith("ل"))
 
 
+def _without_contexts(toks: Sequence[Token], listed: list[Located], generic: Mapping[str, str]) -> list[Located]:
+    """The listed places without an area that only locates the others ("في الدالي والمزوم بولاية
+    سنار"، "بريف حماة"): list items are joined by و and commas, a "ب" + area word says where they are."""
+    out: list[Located] = []
+    for n, loc in enumerate(listed):
+        lead = [t for t in toks if t.end_char <= loc.mention.end_char][-2:-1]
+        if n and lead and generic.get(lead[0].stem) in _AREAS and lead[0].clitics.startswith("ب"):
+            continue
+        out.append(loc)
+    return out
+
+
 def _part_of(toks: Sequence[Token], loc: Located, cue: Mapping[str, frozenset[str]]) -> bool:
     """Whether the place is introduced as a part ("القسم الأكبر من محافظة ادلب"، "أجزاء من")."""
     before = [t for t in toks if t.end_char <= loc.start][-4:]
@@ -299,15 +326,19 @@ def _part_of(toks: Sequence[Token], loc: Located, cue: Mapping[str, frozenset[st
 
 
 def _controller(
-    toks: Sequence[Token], k: int, sentence: Sentence, actors: Sequence[ActorMention]
+    toks: Sequence[Token], k: int, sentence: Sentence, actors: Sequence[ActorMention], near: int | None = None
 ) -> ActorMention | None:
-    """The actor of a control statement: right after "سيطرة", else the subject before the verb."""
+    """The actor of a control statement: right after "سيطرة", else the subject before the verb;
+    with ``near``, only within that many tokens of the verb on either side."""
     after_start = toks[k].end_char
-    limit = toks[min(len(toks) - 1, k + 3)].end_char
+    limit = toks[min(len(toks) - 1, k + (near or 3))].end_char
     for m in actors:
         if after_start <= m.start_char <= limit:
             return m
-    before = [m for m in actors if sentence.start_char <= m.start_char and m.end_char <= toks[k].start_char]
+    # "بقواتها الرئيسية المنتشرة في": "its forces" are those of the sentence's subject
+    possessive = any(_THEIR_FORCES.fullmatch(t.stem) for t in toks[max(0, k - 3) : k])
+    start = sentence.start_char if near is None or possessive else toks[max(0, k - near)].start_char
+    before = [m for m in actors if start <= m.start_char and m.end_char <= toks[k].start_char]
     return before[-1] if before else None
 
 

@@ -165,3 +165,21 @@ def test_a_later_capture_by_another_side_supersedes_the_earlier_one() -> None:
 def test_a_takeover_whose_taker_the_sentence_does_not_name_gives_no_claim() -> None:
     assert _claims([_event("takeover", "SDF", "هجين", actor1_inferred=True)]) == []
     assert _claims([_event("takeover", "SDF", "هجين")]) == [("هجين", "SDF")]
+
+
+def test_a_seat_of_government_is_held_by_that_government(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وقصفت الطائرات مدينة كسلا، المدينة التي تتخذ منها الحكومة السودانية مقرا لها."))
+    assert ("كسلا", "SDN-SAF", "held") in _held(rec)
+    # a headquarters near which something happened says nothing of who holds the town
+    assert run(_lead("وسقطت القذائف قرب مقر الحكومة السودانية في مدينة كسلا."))["control"] == []
+
+
+def test_forces_deployed_in_places_hold_them_but_not_the_area_that_locates_them(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وعادت قوات الدعم السريع إلى قواتها الرئيسية المنتشرة في سنجة والدندر بولاية سنار."))
+    assert ("سنجة", "RSF", "held") in _held(rec)
+    assert not any(p == "سنار" for p, _, _ in _held(rec))
+    # "ما عدا" (except) is no negation; the road's neighbourhood is the antecedent of "فيه"
+    rec = run(_lead("وأغلقت قوات النظام الطرق ما عدا طريق حي المنشية، الذي تنتشر فيه عناصر الأمن العسكري."))
+    assert ("المنشية", "SYR-GOV", "held") in _held(rec)
+    # no armed side, no claim
+    assert run(_lead("وينتشر الوباء في مدينة سنجة منذ أسابيع."))["control"] == []
