@@ -183,3 +183,13 @@ def test_forces_deployed_in_places_hold_them_but_not_the_area_that_locates_them(
     assert ("المنشية", "SYR-GOV", "held") in _held(rec)
     # no armed side, no claim
     assert run(_lead("وينتشر الوباء في مدينة سنجة منذ أسابيع."))["control"] == []
+
+
+def test_captures_of_camps_subdistricts_junctions_and_provinces_give_rows(run) -> None:  # type: ignore[no-untyped-def]
+    for text, place, side in (
+        ("واستولت قوات الانتقالي على معسكر بدر.", "بدر", "STC"),
+        ("وسيطرت قوات النظام على ناحية عقيربات.", "عقيربات", "SYR-GOV"),
+        ("وسيطرت قوات النظام على مفرق السلمية.", "السلمية", "SYR-GOV"),
+        ("وسيطرت قوات النظام على محافظة درعا.", "درعا", "SYR-GOV"),
+    ):
+        assert (place, side, "held") in _held(run(_lead(text))), text
