@@ -31,6 +31,9 @@ _HOLD_VERBS = re.compile(
 # Presence ("تنتشر فيه عناصر X"، "قواتها المنتشرة في A وB"): its side is named close to the verb.
 _PRESENCE = re.compile(r"(ي|ت)نتشر(ون)?|منتشر(ه|ين|ون)?|(ي|ت)تمركز(ون)?|متمركز(ه|ين|ون)?")
 # A seat ("المدينة التي تتخذ منها الحكومة مقرا لها"، "التي تحتضن مقر الحكومة"): the seat's side holds it.
+# A handover after a withdrawal: "وسلّمتها إلى"، "وأوكلت الملف الأمني إلى"، "تسليم المواقع لـ".
+_HANDOVER = re.compile(r"(ا|ت|ي)?وكل(ت|وا)?|(ي|ت)?سلم(ت|وا|ها|تها|ته)?|تسليم(ها|ه)?")
+_LEAVE_VERBS = re.compile(r"(ا|ي|ت)?نسحب(ت|وا|ون)?|انسحاب|(ا|ي|ت)?خل(ت|ي|وا)|اخلاء|(ي|ت)?غادر(ت|وا)?|خرج(ت|وا)?")
 _THEIR_FORCES = re.compile(r"(قوات|عناصر|مقاتلي|مسلحي|وحدات)(ها|ه|هم)")
 _SEAT_VERBS = re.compile(r"(ي|ت)?تخذ(ها|ه)?|اتخذ(ت|ها|ته)?|(ي|ت)حتضن")
 _STILL = frozenset(["زال", "زالت", "يزال", "تزال", "مازال", "لازال", "لايزال", "مازالت", "لاتزال", "يزالون"])
@@ -252,7 +255,60 @@ def claims_from_statements(
                         rule_id="control.closed_world.v1" if closed else "control.statement.v1",
                     )
                 )
+    out += _handovers(text, sentences, actors, places, dates)
     return out
+
+
+def _handovers(
+    text: str,
+    sentences: Sequence[Sentence],
+    actors: Sequence[ActorMention],
+    places: Sequence[Located],
+    dates: Sequence[DateRef],
+) -> list[ControlClaim]:
+    """"انسحبت البشمركة من A، وB، وأوكلت الملف الأمني إلى الجيش": the side handed the places over to is
+    their holder. The places are those left ("من" after a withdrawal verb) before the handover verb."""
+    out: list[ControlClaim] = []
+    for sentence in sentences:
+        toks = sentence.tokens
+        for k, tok in enumerate(toks):
+            if not _HANDOVER.fullmatch(tok.stem) or any(t.stem.startswith(("انفس", "نفس")) for t in toks[k + 1 : k + 4]):
+                continue  # "سلّم عناصرها أنفسهم": a surrender, not a handover of the place
+            receiver = next(
+                (m for m in actors
+                 if tok.end_char <= m.start_char < toks[min(len(toks) - 1, k + 8)].end_char
+                 and _after_to(text, tok.end_char, m.start_char)),
+                None,
+            )  # fmt: skip
+            leave = next((j for j in range(k) if _LEAVE_VERBS.fullmatch(toks[j].stem)), None)
+            if receiver is None or leave is None:
+                continue
+            left = [
+                p for p in places
+                if not p.context_only and toks[leave].end_char <= p.start < tok.start_char
+                and re.search(r"(^|\s)(من|و)\s*\S*\s*$", text[toks[leave].end_char : p.start].split("،")[-1])
+            ]  # fmt: skip
+            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            out += [
+                ControlClaim(
+                    place_name=p.mention.name,
+                    place=p.place,
+                    controller=receiver.actor,
+                    status="held",
+                    as_of=date,
+                    evidence_start=sentence.start_char,
+                    evidence_end=sentence.end_char,
+                    rule_id="control.handover.v1",
+                )
+                for p in left
+            ]
+    return out
+
+
+def _after_to(text: str, start: int, actor_start: int) -> bool:
+    """Whether the actor at ``actor_start`` is introduced by "إلى" / "لـ" (the receiver)."""
+    between = text[start:actor_start]
+    return bool(re.search(r"(إلى|الى|إلي|ل)\s*(ال)?$|(^|\s)(إلى|الى)\s", between))
 
 
 def _negated(toks: Sequence[Token], k: int, cue: Mapping[str, frozenset[str]], modal: bool = True) -> bool:

@@ -193,3 +193,12 @@ def test_captures_of_camps_subdistricts_junctions_and_provinces_give_rows(run) -
         ("وسيطرت قوات النظام على محافظة درعا.", "درعا", "SYR-GOV"),
     ):
         assert (place, side, "held") in _held(run(_lead(text))), text
+
+
+def test_places_handed_over_after_a_withdrawal_are_the_receivers(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وانسحبت قوات النظام من بلدة سراقب وسلمتها إلى الميليشيات الإيرانية."))
+    assert ("سراقب", "IRN-MIL", "held") in _held(rec)
+    assert {c["rule_id"] for c in rec["control"]} == {"control.handover.v1"}
+    # fighters handing themselves over is a surrender: the place is nobody's by this sentence
+    rec = run(_lead("وانسحبت قوات النظام من بلدة سراقب بعد أن سلم عناصرها أنفسهم إلى الفصائل."))
+    assert rec["control"] == []
