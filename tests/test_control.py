@@ -202,3 +202,10 @@ def test_places_handed_over_after_a_withdrawal_are_the_receivers(run) -> None:  
     # fighters handing themselves over is a surrender: the place is nobody's by this sentence
     rec = run(_lead("وانسحبت قوات النظام من بلدة سراقب بعد أن سلم عناصرها أنفسهم إلى الفصائل."))
     assert rec["control"] == []
+
+
+def test_brigade_camps_are_places_and_an_ordinal_day_is_not_part_of_a_name(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("واستولت قوات الانتقالي على معسكرات اللواء الأول واللواء الثالث في مدينة عدن."))
+    assert {("اللواء الأول", "STC", "held"), ("اللواء الثالث", "STC", "held")} <= _held(rec)
+    rec = run(_lead("وسيطرت قوات النظام على قرية الكشمة الأول من أمس."))
+    assert _held(rec) == {("الكشمة", "SYR-GOV", "held")}

@@ -161,7 +161,7 @@ class PlaceFinder:
             end += 1
         while end < n and not self._broken(toks[end - 1], toks[end]):
             tail = strip_article(toks[end].key)
-            if tail in lex.tails and tail not in _DIRECTION_TAILS:
+            if tail in lex.tails and tail not in _DIRECTION_TAILS and not _day_before_yesterday(toks, end):
                 end += 1
                 continue
             break
@@ -406,6 +406,12 @@ class PlaceFinder:
                 if g is None and toks[pstart].clitics.startswith("ل"):
                     parent = text[_skip_clitics(text, toks[pstart].start_char, 1) : toks[pend - 1].end_char]
         return span, parent
+
+
+def _day_before_yesterday(toks: Sequence[Token], i: int) -> bool:
+    """"الأول من أمس" / "أمس الأول": the ordinal is a day, not part of the name before it."""
+    nxt = [t.key for t in toks[i + 1 : i + 3]]
+    return toks[i].key in ("الاول", "اول") and (nxt[:2] == ["من", "امس"] or toks[i - 1].key == "امس")
 
 
 def strip_article(key: str) -> str:
