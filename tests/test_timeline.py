@@ -224,12 +224,6 @@ def test_dev_histories_are_ordered_and_consistent(dev_timeline) -> None:  # type
     assert days == sorted(days) and len(days) >= 2
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="extraction: An-Nahar's 'أعادت بسط سيطرتها على باشكون' is not yet a "
-    "claim for HTS (the report's takeovers come out as OPPOSITION and ISIS); the timeline is "
-    "checked on the gold claims in the next test",
-)
 def test_dev_bashkun_is_isis_then_hts_from_the_extractor(dev_timeline) -> None:  # type: ignore[no-untyped-def]
     hist = [
         (i.controller, i.valid_from)
@@ -429,6 +423,25 @@ def test_undated_claims_take_the_day_first_stored_and_say_so() -> None:
     assert (c.day, c.undated) == (D("2026-03-01"), True)
 
 
+def test_an_undated_claim_of_a_dated_holder_takes_that_day() -> None:
+    """Hadas Now says, undated, that ISIS took Bashkun; Al-Hayat dates it; An-Nahar has HTS retake it
+    two days later. The undated report, stored years later, must not undo the retaking."""
+    claims = [
+        claim(controller="ISIS", day="2017-12-09", doc="alhayat"),
+        claim(controller="HTS", day="2017-12-11", doc="annahar"),
+        claim(controller="ISIS", day="2026-01-01", doc="hadasnow", day_source="stored"),
+    ]
+    t = build_timeline(claims)
+    assert [(i.controller, i.valid_from) for i in t.history("v")] == [
+        ("ISIS", D("2017-12-09")), ("HTS", D("2017-12-11"))
+    ]
+    (isis,) = [i for i in t.history("v") if i.controller == "ISIS"]
+    assert {c.document_id: c.day_source for c in isis.sources} == {"alhayat": "stated", "hadasnow": "matched"}
+    # a holder no dated report names keeps the day first stored: the report may be news
+    t = build_timeline([*claims[:2], claim(controller="SDF", day="2026-01-01", doc="x", day_source="stored")])
+    assert t.history("v")[-1].controller == "SDF" and t.history("v")[-1].valid_from == D("2026-01-01")
+
+
 def test_a_containing_places_id_is_not_the_villages(res) -> None:  # type: ignore[no-untyped-def]
     from raqib.gazetteer import load_gazetteer
 
@@ -493,7 +506,7 @@ claims_st = st.builds(
     st.integers(0, 3),
     st.booleans(),
     st.booleans(),
-    st.sampled_from(("stated", "published", "stored", "baseline")),
+    st.sampled_from(("stated", "published", "stored", "matched", "baseline")),
 )
 
 
