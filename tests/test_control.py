@@ -209,3 +209,9 @@ def test_brigade_camps_are_places_and_an_ordinal_day_is_not_part_of_a_name(run) 
     assert {("اللواء الأول", "STC", "held"), ("اللواء الثالث", "STC", "held")} <= _held(rec)
     rec = run(_lead("وسيطرت قوات النظام على قرية الكشمة الأول من أمس."))
     assert _held(rec) == {("الكشمة", "SYR-GOV", "held")}
+
+
+def test_a_pocket_list_goes_on_after_fadlan_an_and_takes_al_bu_villages(run) -> None:  # type: ignore[no-untyped-def]
+    text = "وبقيت ثلاث بلدات تحت سيطرة تنظيم الدولة، هي: السوسة والشعفة، فضلاً عن البو حسن والبو خاطر، علاوة على مساحات من البادية."
+    rows = {(c["place_ar"], c["controller"]) for c in run(_lead(text))["control"]}
+    assert rows == {(p, "ISIS") for p in ("السوسة", "الشعفة", "البو حسن", "البو خاطر")}  # "مساحات" is no village

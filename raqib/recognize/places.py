@@ -39,6 +39,10 @@ _ANAPHORS = frozenset(ANAPHORS)
 
 # Words before "سيطرة" that make it a statement of control, not a capture ("الخاضعة لسيطرة").
 _STATE_WORDS = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "وقوعها", "وقوعه"])
+# Two-word connectors that carry a list of names on: "فضلاً عن"، "إضافة إلى"، "علاوة على".
+_LIST_GOES_ON = frozenset(
+    [("فضلا", "عن"), ("اضافه", "الي"), ("بالاضافه", "الي"), ("علاوه", "علي")]
+)
 _DIRECTION_TAILS = frozenset(["شرقي", "غربي", "شمالي", "جنوبي", "شرقيه", "غربيه", "شماليه", "جنوبيه"])
 
 
@@ -251,6 +255,9 @@ class PlaceFinder:
         names: list[tuple[int, int]] = []
         k = j
         while k < len(toks) and len(names) < 30:
+            if names and k + 1 < len(toks) and (toks[k].key, toks[k + 1].key) in _LIST_GOES_ON:
+                k += 2  # "A وB، فضلاً عن C وD": the list goes on
+                continue
             if names:
                 gap = self._text[toks[k - 1].end_char : toks[k].start_char]
                 if not (re.fullmatch(r"[\s،,]*", gap) or toks[k].clitics.startswith("و")):
