@@ -183,7 +183,9 @@ def claims_from_statements(
                 and not _negated(toks, k, cue)
             )
             subjected = masdar and "ل" in tok.clitics.removesuffix("ال") and _subjection_verb(toks, k) is not None
-            seat = _SEAT_VERBS.fullmatch(tok.stem) and any(t.stem.startswith("مقر") for t in toks[k + 1 : k + 6])
+            seat = bool(
+                _SEAT_VERBS.fullmatch(tok.stem) and any(t.stem.startswith("مقر") for t in toks[k + 1 : k + 6])
+            ) or _seat_apposition(text, toks, k, places)
             if seat:
                 pronoun = True  # the seat is the place named before the verb
             if not (is_state or capture_back or subjected or seat):
@@ -303,6 +305,16 @@ def _handovers(
                 for p in left
             ]
     return out
+
+
+def _seat_apposition(text: str, toks: Sequence[Token], k: int, places: Sequence[Located]) -> bool:
+    """"مدينة الدمازين، عاصمة الولاية ومقر الفرقة الرابعة للجيش": a headquarters in apposition to the
+    place just named (after a comma). "قرب مقر الحكومة في إعزاز" is no apposition."""
+    if toks[k].stem != "مقر" or k == 0:
+        return False
+    window_start = toks[max(0, k - 4)].start_char
+    before = [p for p in places if not p.context_only and window_start <= p.end <= toks[k].start_char]
+    return bool(before) and "،" in text[before[-1].end : toks[k].start_char]
 
 
 def _after_to(text: str, start: int, actor_start: int) -> bool:

@@ -215,3 +215,9 @@ def test_a_pocket_list_goes_on_after_fadlan_an_and_takes_al_bu_villages(run) -> 
     text = "وبقيت ثلاث بلدات تحت سيطرة تنظيم الدولة، هي: السوسة والشعفة، فضلاً عن البو حسن والبو خاطر، علاوة على مساحات من البادية."
     rows = {(c["place_ar"], c["controller"]) for c in run(_lead(text))["control"]}
     assert rows == {(p, "ISIS") for p in ("السوسة", "الشعفة", "البو حسن", "البو خاطر")}  # "مساحات" is no village
+
+
+def test_a_headquarters_in_apposition_to_a_town_is_its_holders(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وتقدمت القوات نحو مدينة الدمازين، عاصمة الولاية ومقر الفرقة الرابعة مشاة للجيش السوداني."))
+    assert ("الدمازين", "SDN-SAF", "held") in _held(rec)
+    assert run(_lead("ووقع الانفجار قرب مقر الحكومة السودانية في مدينة الدمازين."))["control"] == []
