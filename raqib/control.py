@@ -42,20 +42,28 @@ _SITARA = frozenset(["سيطره", "سيطرته", "سيطرتها", "سيطرت
 # Objects that refer back to a place named before: "يسيطر عليه النظام"، "بسطت سيطرتها عليها".
 _PRONOUN_OBJECTS = frozenset(["عليه", "عليها", "عليهما", "فيه", "فيها", "فيهما"])
 _PART_PRONOUN = re.compile(r"(اطراف|اجزاء|احياء|مشارف|محيط|معظم|اغلب)(ها|ه|هما)")
-_PART_WORDS = frozenset(["القسم", "قسم", "الجزء", "جزء"])
+_PART_WORDS = frozenset(["القسم", "قسم", "الجزء", "جزء", "بالميه", "بالمايه", "الميه", "المايه"])
 # Capture verbs whose object may be a pronoun (the place lexicon's object verbs, past tense).
 _CAPTURE_VERBS = re.compile(r"سيطر(ت|وا)?|(ا|ت)?ستول(ت|ي|وا)|استعاد(ت|وا)?|استرد(ت|وا)?|حرر(ت|وا)?")
 _SUBJECT_VERBS = re.compile(r"(ي|ت)?خضع(ت|ان|ون)?")
 # Words allowed between a control cue and the first place it lists.
 _JOINERS = frozenset(["علي", "في", "الي", "هي", "وهي", "منها", "ومنها", "ضمن", "داخل", "بينها", "تشمل", "وتشمل", "كل",
-                      "جميع", "كامل", "حاليا", "بالكامل", "باستثناء", "فقط", "سوي", "الا"])  # fmt: skip
+                      "جميع", "كامل", "حاليا", "بالكامل", "باستثناء", "فقط", "سوي", "الا",
+                      # a share of the place: "على أكثر من 50 بالمئة من مدينة X"، "على معظم أحياء X"
+                      "من", "اكثر", "اقل", "نحو", "حوالي", "قرابه", "بالميه", "بالمايه", "الميه", "المايه",
+                      "نصف", "معظم", "اغلب", "اجزاء", "القسم", "الجزء", "الاكبر"])  # fmt: skip
 _AREAS = frozenset(["governorate", "district", "subdistrict", "rural", "area"])
+# Fighting inside a place, not at it: "داخل مدينة V"، "في أحياء V"، "وسط بلدة V".
+_INSIDE = re.compile(r"(داخل|أحياء|احياء|شوارع|وسط)\s+(ال)?(مدينة|مدينه|بلدة|بلده|قرية|قريه|حي)?\s*$")
 _NOT_NEGATING = _STILL | {"عدا", "خلا"}
 _CLOSED = re.compile(r"(ا|ت|ي)?نحسر\w*|(ت|ي)?قلص\w*|اقتصر\w*|تنحصر|انحصر\w*|باتت|بات|تبقي|تبقت|بقيت")
 
 
-def claims_from_events(events: Sequence[Event]) -> list[ControlClaim]:
-    """A takeover makes its actor the holder of the place (partial for outskirts or parts).
+def claims_from_events(events: Sequence[Event], text: str | None = None) -> list[ControlClaim]:
+    """A takeover makes its actor the holder of the place (partial for outskirts or parts); a siege
+    makes its actor the place's besieger; fighting between two named sides inside a place
+    ("اشتباكات بين X وY داخل مدينة V"، "في أحياء V"; needs ``text``) makes both contest it, unless
+    the report has the place taken.
 
     No claim comes from a takeover whose taker the sentence does not name (the actor was carried
     over from the rest of the report: a guess is no statement of control), nor from one that the
@@ -66,12 +74,22 @@ def claims_from_events(events: Sequence[Event]) -> list[ControlClaim]:
     """
     undone = _undone_takeovers(events) | _superseded_takeovers(events)
     out = []
+    if text is not None:
+        out += _contested(events, text)
     for n, ev in enumerate(events):
-        if ev.kind != "takeover" or ev.place is None or not ev.actor1 or ev.actor1 == "UNKNOWN":
+        if ev.kind not in ("takeover", "siege") or ev.place is None or ev.actor1 in (None, "UNKNOWN", "CIVILIANS"):
             continue
         if ev.actor1_inferred or n in undone:
             continue
-        status = "held" if ev.extent in (None, "whole") else "partial"
+        if ev.kind == "siege":
+            # "حاصرت قوات الوفاق ترهونة": the besieger, beside the holder; not when the report has
+            # the besieger take the place (the siege ended in the capture)
+            if any(t.kind == "takeover" and t.actor1 == ev.actor1 and t.place is not None
+                   and _same_place(t.place, ev.place) for t in events):  # fmt: skip
+                continue
+            status = "besieged"
+        else:
+            status = "held" if ev.extent in (None, "whole") else "partial"
         out.append(
             ControlClaim(
                 place_name=ev.place.name_ar,
@@ -85,6 +103,28 @@ def claims_from_events(events: Sequence[Event]) -> list[ControlClaim]:
                 source_event=n,
             )
         )
+    return out
+
+
+def _contested(events: Sequence[Event], text: str) -> list[ControlClaim]:
+    """Both sides of a clash inside a place contest it (see ``claims_from_events``)."""
+    out = []
+    for n, ev in enumerate(events):
+        if ev.kind != "clash" or ev.place is None or ev.place_start is None or ev.actor1_inferred:
+            continue
+        sides = [a for a in (ev.actor1, ev.actor2) if a not in (None, "UNKNOWN", "CIVILIANS")]
+        if len(sides) != 2 or sides[0] == sides[1] or not _INSIDE.search(text[max(0, ev.place_start - 16) : ev.place_start]):
+            continue
+        if any(t.kind == "takeover" and t.place is not None and _same_place(t.place, ev.place) for t in events):
+            continue  # the fighting ended in a capture: the capture says who holds it
+        out += [
+            ControlClaim(
+                place_name=ev.place.name_ar, place=ev.place, controller=side, status="contested", as_of=ev.date,
+                evidence_start=ev.evidence_start, evidence_end=ev.evidence_end,
+                rule_id=f"control.from_event:{ev.rule_id}", source_event=n,
+            )
+            for side in sides
+        ]  # fmt: skip
     return out
 
 

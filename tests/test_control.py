@@ -221,3 +221,30 @@ def test_a_headquarters_in_apposition_to_a_town_is_its_holders(run) -> None:  # 
     rec = run(_lead("وتقدمت القوات نحو مدينة الدمازين، عاصمة الولاية ومقر الفرقة الرابعة مشاة للجيش السوداني."))
     assert ("الدمازين", "SDN-SAF", "held") in _held(rec)
     assert run(_lead("ووقع الانفجار قرب مقر الحكومة السودانية في مدينة الدمازين."))["control"] == []
+
+
+def test_a_siege_gives_a_besieged_row_unless_the_besieger_takes_the_place(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وحاصرت قوات النظام مدينة الرستن من كل الجهات."))
+    assert ("الرستن", "SYR-GOV", "besieged") in _held(rec)
+    from raqib.control import claims_from_events
+
+    siege = _event("siege", "SYR-GOV", "الرستن")
+    assert [c.status for c in claims_from_events([siege])] == ["besieged"]
+    taken = claims_from_events([siege, _event("takeover", "SYR-GOV", "الرستن")])
+    assert [(c.controller, c.status) for c in taken] == [("SYR-GOV", "held")]
+
+
+def test_fighting_inside_a_town_makes_both_sides_contest_it(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("واندلعت اشتباكات عنيفة بين قوات النظام وتنظيم الدولة داخل مدينة دير الزور."))
+    assert {("دير الزور", "SYR-GOV", "contested"), ("دير الزور", "ISIS", "contested")} <= _held(rec)
+    # near the town is not inside it; fighting that ends in a capture gives the capture only
+    assert run(_lead("واندلعت اشتباكات عنيفة بين قوات النظام وتنظيم الدولة قرب مدينة دير الزور."))["control"] == []
+    text = "واندلعت اشتباكات بين قوات النظام وتنظيم الدولة داخل مدينة الميادين، انتهت بسيطرة قوات النظام على الميادين."
+    assert _held(run(_lead(text))) == {("الميادين", "SYR-GOV", "held")}
+
+
+def test_a_share_of_a_town_is_a_partial_hold(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وتسيطر قوات النظام حاليا على أكثر من 50 بالمئة من مدينة الرستن."))
+    assert _held(rec) == {("الرستن", "SYR-GOV", "partial")}
+    rec = run(_lead("وما زالت فصائل المعارضة تسيطر على معظم أحياء مدينة الرستن."))
+    assert ("الرستن", "OPPOSITION", "partial") in _held(rec)
