@@ -5,7 +5,8 @@ in the same group (takeover/withdrawal, remote violence, battles …), their act
 (either order for clashes and agreements; a withdrawal by the side a place was taken from; an
 unknown side agrees with any), they happened at the same place (same name, one name inside the
 other as whole words, or within 5 km under a name spelt alike or at one point) and their days
-are at most three days apart (outlets date the same capture differently). Events that only look
+are at most three days apart (outlets date the same capture differently; a day inside a reported
+span, such as a month, is in it). Events that only look
 alike — the same village taken and retaken, neighbouring villages, different days — stay apart
 because one of these tests fails. Clusters are the connected groups of such pairs; each event
 of a cluster carries the same ``cluster`` id in the output record.
@@ -72,6 +73,21 @@ def _day(ev: dict[str, Any]) -> dt.date | None:
     return dt.date.fromisoformat(d["from"]) if d else None
 
 
+def _span(ev: dict[str, Any]) -> tuple[dt.date, dt.date] | None:
+    """The event's first and last day (a month for "في سبتمبر الماضي"), None when undated."""
+    d = ev.get("date")
+    if not d or not d.get("from"):
+        return None
+    first = dt.date.fromisoformat(d["from"])
+    last = dt.date.fromisoformat(d["to"]) if d.get("to") else first
+    return first, max(first, last)
+
+
+def days_apart(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> int:
+    """Days between two spans, 0 when they overlap: a day inside a reported month is that month."""
+    return max(0, (b[0] - a[1]).days, (a[0] - b[1]).days)
+
+
 def _same_sides(a: dict[str, Any], b: dict[str, Any]) -> bool:
     def agree(x: str | None, y: str | None) -> bool:
         return x == y or "UNKNOWN" in (x, y)
@@ -94,8 +110,8 @@ def same_happening(a: dict[str, Any], b: dict[str, Any]) -> bool:
         return False
     if not _same_place(a.get("location"), b.get("location")):
         return False
-    da, db = _day(a), _day(b)
-    return da is None or db is None or abs((da - db).days) <= MAX_DAYS
+    sa, sb = _span(a), _span(b)
+    return sa is None or sb is None or days_apart(sa, sb) <= MAX_DAYS
 
 
 def assign_clusters(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -66,3 +66,11 @@ def test_neighbouring_villages_stay_apart_and_spelling_variants_join() -> None:
     assert same_happening(b, _ev("takeover", "SDF", "تل رفعة", "2018-03-09", lat=36.48, lon=37.11))
     c = _ev("takeover", "SDF", "أبو الحسن", None, lat=34.60, lon=40.90)
     assert same_happening(c, _ev("takeover", "SDF", "البقعان", None, lat=34.60, lon=40.90))
+
+
+def test_a_day_inside_a_reported_month_is_that_month() -> None:
+    month = _ev("takeover", "RSF", "رورو", "2024-09-01")
+    month["date"]["to"] = "2024-09-30"
+    assert same_happening(month, _ev("takeover", "RSF", "رورو", "2024-09-20"))
+    assert not same_happening(month, _ev("takeover", "RSF", "رورو", "2024-10-05"))  # five days after it
+    assert not same_happening(_ev("takeover", "RSF", "رورو", "2024-09-01"), _ev("takeover", "RSF", "رورو", "2024-09-20"))
