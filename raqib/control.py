@@ -59,14 +59,17 @@ _NOT_NEGATING = _STILL | {"عدا", "خلا"}
 _CLOSED = re.compile(r"(ا|ت|ي)?نحسر\w*|(ت|ي)?قلص\w*|اقتصر\w*|تنحصر|انحصر\w*|باتت|بات|تبقي|تبقت|بقيت")
 
 
-def claims_from_events(events: Sequence[Event], text: str | None = None) -> list[ControlClaim]:
+def claims_from_events(
+    events: Sequence[Event], text: str | None = None, actors: Sequence[ActorMention] | None = None
+) -> list[ControlClaim]:
     """A takeover makes its actor the holder of the place (partial for outskirts or parts); a siege
     makes its actor the place's besieger; fighting between two named sides inside a place
     ("اشتباكات بين X وY داخل مدينة V"، "في أحياء V"; needs ``text``) makes both contest it, unless
     the report has the place taken.
 
     No claim comes from a takeover whose taker the sentence does not name (the actor was carried
-    over from the rest of the report: a guess is no statement of control), nor from one that the
+    over from the rest of the report and, given ``actors``, no mention of it is in the event's
+    evidence: a guess is no statement of control), nor from one that the
     same side gave up again in the report ("took I'jaz yesterday ... withdrew from it today"), nor
     from one that another side's later capture of the place reverses ("the opposition had taken
     al-Mushayrifa on Wednesday; the regime took it today"): a report's rows say who holds what
@@ -79,7 +82,7 @@ def claims_from_events(events: Sequence[Event], text: str | None = None) -> list
     for n, ev in enumerate(events):
         if ev.kind not in ("takeover", "siege") or ev.place is None or ev.actor1 in (None, "UNKNOWN", "CIVILIANS"):
             continue
-        if ev.actor1_inferred or n in undone:
+        if n in undone or (ev.actor1_inferred and not _named_in(ev, actors)):
             continue
         if ev.kind == "siege":
             # "حاصرت قوات الوفاق ترهونة": the besieger, beside the holder; not when the report has
@@ -104,6 +107,11 @@ def claims_from_events(events: Sequence[Event], text: str | None = None) -> list
             )
         )
     return out
+
+
+def _named_in(ev: Event, actors: Sequence[ActorMention] | None) -> bool:
+    """Whether the event's evidence names its actor1 (with no mentions given: no)."""
+    return any(m.actor == ev.actor1 and ev.evidence_start <= m.start_char < ev.evidence_end for m in actors or ())
 
 
 def _contested(events: Sequence[Event], text: str) -> list[ControlClaim]:

@@ -163,8 +163,17 @@ def test_a_later_capture_by_another_side_supersedes_the_earlier_one() -> None:
 
 
 def test_a_takeover_whose_taker_the_sentence_does_not_name_gives_no_claim() -> None:
-    assert _claims([_event("takeover", "SDF", "هجين", actor1_inferred=True)]) == []
+    from raqib.control import claims_from_events
+    from raqib.model import ActorMention
+
+    guessed = _event("takeover", "SDF", "هجين", actor1_inferred=True)
+    assert _claims([guessed]) == []
     assert _claims([_event("takeover", "SDF", "هجين")]) == [("هجين", "SDF")]
+    # flagged as carried over, but the evidence does name the side: a claim
+    named = [ActorMention("SDF", 10, 13, "قسد")]
+    assert [c.controller for c in claims_from_events([guessed], actors=named)] == ["SDF"]
+    elsewhere = [ActorMention("SDF", 400, 403, "قسد")]
+    assert claims_from_events([guessed], actors=elsewhere) == []
 
 
 def test_a_seat_of_government_is_held_by_that_government(run) -> None:  # type: ignore[no-untyped-def]
