@@ -14,26 +14,85 @@ Claims come from two places:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from raqib.events import Located
-from raqib.model import ActorMention, ControlClaim, DateRef, Event, Sentence
+from raqib.model import ActorMention, ControlClaim, DateRef, Event, Place, Sentence, Token
+from raqib.normalize import bare
+from raqib.recognize.places import load_place_lexicon
 
 # Statement cues, matched on token keys/stems (see normalize.py). "سيطره" is only a statement when
 # it follows one of the words in _STATE_BEFORE ("الخاضعة لسيطرة", "تحت سيطرة", "مناطق سيطرة").
 _STATE_BEFORE = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "معاقل"])
-_HOLD_VERBS = re.compile(r"(ي|ت)سيطر(ون)?|(ي|ت)تحصن(ون)?|(ي|ت)حتفظ(ون)?|معاقل|معقل")
-_STILL = frozenset(["زال", "يزال", "تزال", "مازال", "لازال", "لايزال", "مازالت", "لاتزال"])
+_HOLD_VERBS = re.compile(
+    r"(ي|ت)سيطر(ون|ان)?|مسيطر(ه|ين|ون)?|(ي|ت)تحصن(ون)?|(ي|ت)حتفظ(ون)?|معاقل|معقل"
+    r"|(ي|ت)نتشر(ون)?|منتشر(ه|ين|ون)?|(ي|ت)تمركز(ون)?|متمركز(ه|ين|ون)?"
+)
+# Presence ("تنتشر فيه عناصر X"، "قواتها المنتشرة في A وB"): its side is named close to the verb.
+_PRESENCE = re.compile(r"(ي|ت)نتشر(ون)?|منتشر(ه|ين|ون)?|(ي|ت)تمركز(ون)?|متمركز(ه|ين|ون)?")
+# A seat ("المدينة التي تتخذ منها الحكومة مقرا لها"، "التي تحتضن مقر الحكومة"): the seat's side holds it.
+# A handover after a withdrawal: "وسلّمتها إلى"، "وأوكلت الملف الأمني إلى"، "تسليم المواقع لـ".
+_HANDOVER = re.compile(r"(ا|ت|ي)?وكل(ت|وا)?|(ي|ت)?سلم(ت|وا|ها|تها|ته)?|تسليم(ها|ه)?")
+_LEAVE_VERBS = re.compile(r"(ا|ي|ت)?نسحب(ت|وا|ون)?|انسحاب|(ا|ي|ت)?خل(ت|ي|وا)|اخلاء|(ي|ت)?غادر(ت|وا)?|خرج(ت|وا)?")
+_THEIR_FORCES = re.compile(r"(قوات|عناصر|مقاتلي|مسلحي|وحدات)(ها|ه|هم)")
+_SEAT_VERBS = re.compile(r"(ي|ت)?تخذ(ها|ه)?|اتخذ(ت|ها|ته)?|(ي|ت)حتضن")
+_STILL = frozenset(["زال", "زالت", "يزال", "تزال", "مازال", "لازال", "لايزال", "مازالت", "لاتزال", "يزالون"])
+_COARSE = frozenset(["district", "governorate", "country", "region"])
+_SITARA = frozenset(["سيطره", "سيطرته", "سيطرتها", "سيطرتهم", "قبضه", "سلطه"])
+# Objects that refer back to a place named before: "يسيطر عليه النظام"، "بسطت سيطرتها عليها".
+_PRONOUN_OBJECTS = frozenset(["عليه", "عليها", "عليهما", "فيه", "فيها", "فيهما"])
+_PART_PRONOUN = re.compile(r"(اطراف|اجزاء|احياء|مشارف|محيط|معظم|اغلب)(ها|ه|هما)")
+_PART_WORDS = frozenset(["القسم", "قسم", "الجزء", "جزء", "بالميه", "بالمايه", "الميه", "المايه"])
+# Capture verbs whose object may be a pronoun (the place lexicon's object verbs, past tense).
+_CAPTURE_VERBS = re.compile(r"سيطر(ت|وا)?|(ا|ت)?ستول(ت|ي|وا)|استعاد(ت|وا)?|استرد(ت|وا)?|حرر(ت|وا)?")
+_SUBJECT_VERBS = re.compile(r"(ي|ت)?خضع(ت|ان|ون)?")
+# Words allowed between a control cue and the first place it lists.
+_JOINERS = frozenset(["علي", "في", "الي", "هي", "وهي", "منها", "ومنها", "ضمن", "داخل", "بينها", "تشمل", "وتشمل", "كل",
+                      "جميع", "كامل", "حاليا", "بالكامل", "باستثناء", "فقط", "سوي", "الا",
+                      # a share of the place: "على أكثر من 50 بالمئة من مدينة X"، "على معظم أحياء X"
+                      "من", "اكثر", "اقل", "نحو", "حوالي", "قرابه", "بالميه", "بالمايه", "الميه", "المايه",
+                      "نصف", "معظم", "اغلب", "اجزاء", "القسم", "الجزء", "الاكبر"])  # fmt: skip
+_AREAS = frozenset(["governorate", "district", "subdistrict", "rural", "area"])
+# Fighting inside a place, not at it: "داخل مدينة V"، "في أحياء V"، "وسط بلدة V".
+_INSIDE = re.compile(r"(داخل|أحياء|احياء|شوارع|وسط)\s+(ال)?(مدينة|مدينه|بلدة|بلده|قرية|قريه|حي)?\s*$")
+_NOT_NEGATING = _STILL | {"عدا", "خلا"}
 _CLOSED = re.compile(r"(ا|ت|ي)?نحسر\w*|(ت|ي)?قلص\w*|اقتصر\w*|تنحصر|انحصر\w*|باتت|بات|تبقي|تبقت|بقيت")
 
 
-def claims_from_events(events: Sequence[Event]) -> list[ControlClaim]:
-    """A takeover makes its actor the holder of the place (partial for outskirts or parts)."""
+def claims_from_events(
+    events: Sequence[Event], text: str | None = None, actors: Sequence[ActorMention] | None = None
+) -> list[ControlClaim]:
+    """A takeover makes its actor the holder of the place (partial for outskirts or parts); a siege
+    makes its actor the place's besieger; fighting between two named sides inside a place
+    ("اشتباكات بين X وY داخل مدينة V"، "في أحياء V"; needs ``text``) makes both contest it, unless
+    the report has the place taken.
+
+    No claim comes from a takeover whose taker the sentence does not name (the actor was carried
+    over from the rest of the report and, given ``actors``, no mention of it is in the event's
+    evidence: a guess is no statement of control), nor from one that the
+    same side gave up again in the report ("took I'jaz yesterday ... withdrew from it today"), nor
+    from one that another side's later capture of the place reverses ("the opposition had taken
+    al-Mushayrifa on Wednesday; the regime took it today"): a report's rows say who holds what
+    as the report stands, and two undated rows for one place could not be put in order.
+    """
+    undone = _undone_takeovers(events) | _superseded_takeovers(events)
     out = []
+    if text is not None:
+        out += _contested(events, text)
     for n, ev in enumerate(events):
-        if ev.kind != "takeover" or ev.place is None or not ev.actor1 or ev.actor1 == "UNKNOWN":
+        if ev.kind not in ("takeover", "siege") or ev.place is None or ev.actor1 in (None, "UNKNOWN", "CIVILIANS"):
             continue
-        status = "held" if ev.extent in (None, "whole") else "partial"
+        if n in undone or (ev.actor1_inferred and not _named_in(ev, actors)):
+            continue
+        if ev.kind == "siege":
+            # "حاصرت قوات الوفاق ترهونة": the besieger, beside the holder; not when the report has
+            # the besieger take the place (the siege ended in the capture)
+            if any(t.kind == "takeover" and t.actor1 == ev.actor1 and t.place is not None
+                   and _same_place(t.place, ev.place) for t in events):  # fmt: skip
+                continue
+            status = "besieged"
+        else:
+            status = "held" if ev.extent in (None, "whole") else "partial"
         out.append(
             ControlClaim(
                 place_name=ev.place.name_ar,
@@ -50,24 +109,134 @@ def claims_from_events(events: Sequence[Event]) -> list[ControlClaim]:
     return out
 
 
+def _named_in(ev: Event, actors: Sequence[ActorMention] | None) -> bool:
+    """Whether the event's evidence names its actor1 (with no mentions given: no)."""
+    return any(m.actor == ev.actor1 and ev.evidence_start <= m.start_char < ev.evidence_end for m in actors or ())
+
+
+def _contested(events: Sequence[Event], text: str) -> list[ControlClaim]:
+    """Both sides of a clash inside a place contest it (see ``claims_from_events``)."""
+    out = []
+    for n, ev in enumerate(events):
+        if ev.kind != "clash" or ev.place is None or ev.place_start is None or ev.actor1_inferred:
+            continue
+        sides = [a for a in (ev.actor1, ev.actor2) if a not in (None, "UNKNOWN", "CIVILIANS")]
+        if len(sides) != 2 or sides[0] == sides[1] or not _INSIDE.search(text[max(0, ev.place_start - 16) : ev.place_start]):
+            continue
+        if any(t.kind == "takeover" and t.place is not None and _same_place(t.place, ev.place) for t in events):
+            continue  # the fighting ended in a capture: the capture says who holds it
+        out += [
+            ControlClaim(
+                place_name=ev.place.name_ar, place=ev.place, controller=side, status="contested", as_of=ev.date,
+                evidence_start=ev.evidence_start, evidence_end=ev.evidence_end,
+                rule_id=f"control.from_event:{ev.rule_id}", source_event=n,
+            )
+            for side in sides
+        ]  # fmt: skip
+    return out
+
+
+def _same_place(a: Place, b: Place) -> bool:
+    """Whether two places of one report are the same: the same name, or the same gazetteer entry
+    located at the place's own level (two villages of one town share only the town's id)."""
+    if bare(a.name_ar) == bare(b.name_ar):
+        return True
+    return bool(a.gazetteer_id and a.gazetteer_id == b.gazetteer_id and a.precision == b.precision != "unknown"
+                and a.precision not in _COARSE)  # fmt: skip
+
+
+def _later(a: Event, b: Event) -> bool:
+    """Whether takeover ``a`` is known to come after takeover ``b`` of the same place: by their
+    days, else because ``b`` is told as background ("وكانت ... قد سيطرت") and ``a`` is not."""
+    if a.date and b.date and a.date.start and b.date.start:
+        return a.date.start > b.date.start
+    return b.background and not a.background
+
+
+def _superseded_takeovers(events: Sequence[Event]) -> set[int]:
+    """Takeovers of a place that a later takeover of it by another side reverses."""
+    return {
+        n
+        for n, t in enumerate(events)
+        if t.kind == "takeover" and t.place is not None
+        for u in events
+        if u.kind == "takeover" and u.place is not None and u.actor1 not in (None, "UNKNOWN", t.actor1)
+        and not u.actor1_inferred and _same_place(t.place, u.place) and _later(u, t)
+    }  # fmt: skip
+
+
+def _undone_takeovers(events: Sequence[Event]) -> set[int]:
+    """Takeovers that a withdrawal of the same side from the same place undoes.
+
+    Each withdrawal undoes at most one takeover: the one reported in the same clause, else the
+    nearest in the text; never one dated after the withdrawal ("RSF took Roro in September, then
+    withdrew; yesterday it took Roro again" keeps the second capture).
+    """
+    undone: set[int] = set()
+    for w in events:
+        if w.kind != "withdrawal" or w.place is None or not w.actor1 or w.actor1 == "UNKNOWN":
+            continue
+        candidates = []
+        for n, t in enumerate(events):
+            if n in undone or t.kind != "takeover" or t.actor1 != w.actor1 or t.place is None:
+                continue
+            if not _same_place(t.place, w.place):
+                continue
+            if t.date and w.date and t.date.start and w.date.start and t.date.start > w.date.start:
+                continue
+            same_clause = t.evidence_start < w.evidence_end and w.evidence_start < t.evidence_end
+            candidates.append((not same_clause, abs(t.evidence_start - w.evidence_start), n))
+        if candidates:
+            undone.add(min(candidates)[2])
+    return undone
+
+
 def claims_from_statements(
     text: str,
     sentences: Sequence[Sentence],
     actors: Sequence[ActorMention],
     places: Sequence[Located],
     dates: Sequence[DateRef],
+    cues: Mapping[str, frozenset[str]] | None = None,
 ) -> list[ControlClaim]:
-    """Claims from sentences that state who holds what."""
+    """Claims from sentences that state who holds what.
+
+    ``cues`` are the rule set's cue words (``data/lexicon/cues.json``); its negation, modality and
+    ability words keep "لم تتمكن من السيطرة عليها" and "تحاول السيطرة عليها" from being claims.
+    """
+    cue = cues or {}
+    generic = load_place_lexicon().generic
     out: list[ControlClaim] = []
     for sentence in sentences:
         toks = sentence.tokens
         for k, tok in enumerate(toks):
+            prev = toks[k - 1] if k > 0 else None
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            pronoun = nxt is not None and nxt.key in _PRONOUN_OBJECTS
+            part_pronoun = (
+                nxt is not None and nxt.key == "علي" and k + 2 < len(toks) and _PART_PRONOUN.fullmatch(toks[k + 2].key)
+            )
+            masdar = tok.stem in _SITARA
             is_state = (
-                tok.stem in ("سيطره", "سيطرته", "سيطرتها", "قبضه", "سلطه")
-                and k > 0
-                and (toks[k - 1].key in _STATE_BEFORE or toks[k - 1].stem in _STATE_BEFORE)
-            ) or bool(_HOLD_VERBS.fullmatch(tok.stem) and (k == 0 or toks[k - 1].key not in ("لم", "لن")))
-            if not is_state:
+                (masdar and prev is not None and (prev.key in _STATE_BEFORE or prev.stem in _STATE_BEFORE))
+                or (tok.stem == "قبضه" and prev is not None and prev.key == "في")
+                or bool(_HOLD_VERBS.fullmatch(tok.stem) and not _negated(toks, k, cue, modal=False))
+            )
+            # "بسطت قوات الأسد سيطرتها عليها"، "تمكنت قسد من السيطرة على أطرافها": a capture whose
+            # object refers back to a place named earlier in the sentence.
+            capture_back = (
+                (masdar or bool(_CAPTURE_VERBS.fullmatch(tok.stem)))
+                and (pronoun or bool(part_pronoun))
+                and "ل" not in tok.clitics.removesuffix("ال")  # "للسيطرة عليها": an aim, not a fact
+                and not _negated(toks, k, cue)
+            )
+            subjected = masdar and "ل" in tok.clitics.removesuffix("ال") and _subjection_verb(toks, k) is not None
+            seat = bool(
+                _SEAT_VERBS.fullmatch(tok.stem) and any(t.stem.startswith("مقر") for t in toks[k + 1 : k + 6])
+            ) or _seat_apposition(text, toks, k, places)
+            if seat:
+                pronoun = True  # the seat is the place named before the verb
+            if not (is_state or capture_back or subjected or seat):
                 continue
             # Present tense is a statement when "still" precedes it or it is not the headline
             # form of a fresh capture (the title line uses the present for news).
@@ -78,32 +247,57 @@ def claims_from_statements(
                 and not any(t.key in _STILL for t in toks[max(0, k - 3) : k])
             ):
                 continue
-            controller = _controller(toks, k, sentence, actors)
+            near = 6 if seat or _PRESENCE.fullmatch(tok.stem) else None
+            controller = _controller(toks, k, sentence, actors, near)
             if controller is None:
                 continue
             clause_end = _clause_end(text, sentence, toks, k)
+            # "انحسرت المناطق الخاضعة لسيطرة X على A، B"، "بقيت 5 بلدات تحت قبضة X، هي: A، B": only
+            # a list after the cue closes the world ("باتت المدينة في قبضة X" names one place).
             closed = any(_CLOSED.fullmatch(t.stem) for t in toks[:k])
-            listed = [
-                p
-                for p in places
-                if not p.context_only and tok.end_char <= p.start < clause_end
-            ]
-            if (k > 0 and toks[k - 1].key in ("تحت", "الخاضعه", "خاضعه")) or tok.stem in ("معاقل", "معقل"):
-                # "المدينة الواقعة تحت سيطرة X"، "إدلب الخاضعة لسيطرة X"، "الشعفة التي تعد أهم معاقل X":
-                # the place named earlier in the same clause.
-                clause_start = max(sentence.start_char, *(text.rfind(c, sentence.start_char, toks[k - 1].start_char) + 1 for c in "،,؛"))
+            if pronoun or part_pronoun:
+                # The place the pronoun refers to: the nearest one named before the cue.
+                before = [p for p in places if not p.context_only and sentence.start_char <= p.start < tok.start_char]
+                listed = before[-1:]
+                clause_end = max(clause_end, toks[k + 1 + bool(part_pronoun)].end_char)
+            elif subjected:
+                # "يخضع القسم الأكبر من محافظة ادلب لسيطرة X": the subject between the verb and the cue.
+                verb = _subjection_verb(toks, k)
+                assert verb is not None
+                listed = [p for p in places if not p.context_only and toks[verb].end_char <= p.start < tok.start_char]
+            else:
+                gap_from = max(tok.end_char, controller.end_char if controller.start_char > tok.start_char else 0)
+                listed = [p for p in places if not p.context_only and tok.end_char <= p.start < clause_end]
+                if listed and not _list_follows(toks, gap_from, listed[0], controller, actors, generic):
+                    listed = []
+                listed = _without_contexts(toks, listed, generic)
+            after = listed
+            in_grip = prev is not None and prev.key == "في" and tok.stem == "قبضه"
+            if prev is not None and (prev.stem in ("تحت", "خاضعه") or in_grip or tok.stem in ("معاقل", "معقل")):
+                # "المدينة الواقعة تحت سيطرة X"، "إدلب الخاضعة لسيطرة X"، "الشعفة التي تعد أهم معاقل X"،
+                # "باتت الحدود في قبضة قواته": the place named earlier in the same clause.
+                clause_start = max(
+                    sentence.start_char,
+                    *(text.rfind(c, sentence.start_char, prev.start_char) + 1 for c in "،,؛"),
+                )
                 listed = [
-                    p for p in places
-                    if not p.context_only and clause_start <= p.start < toks[k - 1].start_char
-                ] + listed  # fmt: skip
+                    p for p in places if not p.context_only and clause_start <= p.start < prev.start_char
+                ] + listed
+            closed = closed and bool(after) and not (pronoun or part_pronoun or subjected)
             date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
             for loc in listed:
-                status = "partial" if _outskirts(text, loc) else "held"
+                status = "partial" if part_pronoun or _outskirts(text, loc) or _part_of(toks, loc, cue) else "held"
+                name = loc.mention.name
+                if part_pronoun:
+                    # "أطرافها" → "أطراف الباغوز فوقاني": the part is an area of its own, which the
+                    # report may say another side holds ("the town is ISIS's, SDF took its outskirts").
+                    part = toks[k + 2].text
+                    name = re.sub(r"(ها|هما|ه)$", "", part) + " " + name
                 out.append(
                     ControlClaim(
-                        place_name=loc.mention.name,
+                        place_name=name,
                         place=loc.place,
-                        controller=controller,
+                        controller=controller.actor,
                         status=status,
                         as_of=date,
                         evidence_start=sentence.start_char,
@@ -111,23 +305,160 @@ def claims_from_statements(
                         rule_id="control.closed_world.v1" if closed else "control.statement.v1",
                     )
                 )
+    out += _handovers(text, sentences, actors, places, dates)
     return out
 
 
+def _handovers(
+    text: str,
+    sentences: Sequence[Sentence],
+    actors: Sequence[ActorMention],
+    places: Sequence[Located],
+    dates: Sequence[DateRef],
+) -> list[ControlClaim]:
+    """"انسحبت البشمركة من A، وB، وأوكلت الملف الأمني إلى الجيش": the side handed the places over to is
+    their holder. The places are those left ("من" after a withdrawal verb) before the handover verb."""
+    out: list[ControlClaim] = []
+    for sentence in sentences:
+        toks = sentence.tokens
+        for k, tok in enumerate(toks):
+            if not _HANDOVER.fullmatch(tok.stem) or any(t.stem.startswith(("انفس", "نفس")) for t in toks[k + 1 : k + 4]):
+                continue  # "سلّم عناصرها أنفسهم": a surrender, not a handover of the place
+            receiver = next(
+                (m for m in actors
+                 if tok.end_char <= m.start_char < toks[min(len(toks) - 1, k + 8)].end_char
+                 and _after_to(text, tok.end_char, m.start_char)),
+                None,
+            )  # fmt: skip
+            leave = next((j for j in range(k) if _LEAVE_VERBS.fullmatch(toks[j].stem)), None)
+            if receiver is None or leave is None:
+                continue
+            left = [
+                p for p in places
+                if not p.context_only and toks[leave].end_char <= p.start < tok.start_char
+                and re.search(r"(^|\s)(من|و)\s*\S*\s*$", text[toks[leave].end_char : p.start].split("،")[-1])
+            ]  # fmt: skip
+            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            out += [
+                ControlClaim(
+                    place_name=p.mention.name,
+                    place=p.place,
+                    controller=receiver.actor,
+                    status="held",
+                    as_of=date,
+                    evidence_start=sentence.start_char,
+                    evidence_end=sentence.end_char,
+                    rule_id="control.handover.v1",
+                )
+                for p in left
+            ]
+    return out
+
+
+def _seat_apposition(text: str, toks: Sequence[Token], k: int, places: Sequence[Located]) -> bool:
+    """"مدينة الدمازين، عاصمة الولاية ومقر الفرقة الرابعة للجيش": a headquarters in apposition to the
+    place just named (after a comma). "قرب مقر الحكومة في إعزاز" is no apposition."""
+    if toks[k].stem != "مقر" or k == 0:
+        return False
+    window_start = toks[max(0, k - 4)].start_char
+    before = [p for p in places if not p.context_only and window_start <= p.end <= toks[k].start_char]
+    return bool(before) and "،" in text[before[-1].end : toks[k].start_char]
+
+
+def _after_to(text: str, start: int, actor_start: int) -> bool:
+    """Whether the actor at ``actor_start`` is introduced by "إلى" / "لـ" (the receiver)."""
+    between = text[start:actor_start]
+    return bool(re.search(r"(إلى|الى|إلي|ل)\s*(ال)?$|(^|\s)(إلى|الى)\s", between))
+
+
+def _negated(toks: Sequence[Token], k: int, cue: Mapping[str, frozenset[str]], modal: bool = True) -> bool:
+    """Whether a negation (or, with ``modal``, an aim) comes shortly before token ``k`` ("لم تتمكن
+    قوات النظام من"، "لم يعد التنظيم يسيطر"); "ما زال"، "لا يزال" (still) and "غير أن" (but) are no
+    negation, nor is "ما عدا" (except)."""
+    stop = cue.get("negation_before", frozenset()) | (cue.get("modality_before", frozenset()) if modal else frozenset())
+    window = toks[max(0, k - 6) : k]
+    for i, t in enumerate(window):
+        bare_key = t.key[1:] if t.key[:1] in ("و", "ف") else t.key  # "ولم" is not split: too short
+        if not (t.key in stop or t.stem in stop or bare_key in stop):
+            continue
+        nxt = window[i + 1] if i + 1 < len(window) else toks[k]
+        if nxt.key in _NOT_NEGATING or nxt.stem in _NOT_NEGATING or (t.stem == "غير" and nxt.stem in ("ان", "انه", "انها")):
+            continue
+        return True
+    return False
+
+
+def _subjection_verb(toks: Sequence[Token], k: int) -> int | None:
+    """Index of "يخضع/تخضع/خضعت" within the six tokens before token ``k``, if any."""
+    for j in range(k - 1, max(-1, k - 7), -1):
+        if _SUBJECT_VERBS.fullmatch(toks[j].stem):
+            return j
+    return None
+
+
+def _list_follows(
+    toks: Sequence[Token],
+    gap_from: int,
+    first: Located,
+    controller: ActorMention,
+    actors: Sequence[ActorMention],
+    generic: Mapping[str, str],
+) -> bool:
+    """Whether the places after a control cue start right after it ("تحت قبضة داعش، هي: السوسة"،
+    "المناطق الخاضعة لسيطرة التنظيم على بلدة الشعفة"), not in a later part of the sentence ("مناطق
+    سيطرة النظام عن مناطق المعارضة بريف حلب"، "المناطق الخاضعة لسيطرة الفصائل، لسلسلة انفجارات")."""
+    gap = [t for t in toks if gap_from <= t.start_char < first.start]
+    if any(a is not controller and gap_from <= a.start_char < first.start for a in actors):
+        return False  # another side is named in between: the places are its own
+    words = [
+        t for t in gap
+        if not any(a.start_char <= t.start_char < a.end_char for a in actors)
+        and t.key not in _JOINERS and t.stem not in generic and t.key not in generic and not t.key.isdigit()
+    ]  # fmt: skip
+    if len(words) > 2:
+        return False
+    first_tok = next((t for t in toks if t.start_char <= first.start < t.end_char), None)
+    # "لسلسلة انفجارات": the object of a verb, not a list of held places
+    return not (first_tok is not None and first_tok.clitics.lstrip("وف").startswith("ل"))
+
+
+def _without_contexts(toks: Sequence[Token], listed: list[Located], generic: Mapping[str, str]) -> list[Located]:
+    """The listed places without an area that only locates the others ("في الدالي والمزوم بولاية
+    سنار"، "بريف حماة"): list items are joined by و and commas, a "ب" + area word says where they are."""
+    out: list[Located] = []
+    for n, loc in enumerate(listed):
+        lead = [t for t in toks if t.end_char <= loc.mention.end_char][-2:-1]
+        if n and lead and generic.get(lead[0].stem) in _AREAS and lead[0].clitics.startswith("ب"):
+            continue
+        out.append(loc)
+    return out
+
+
+def _part_of(toks: Sequence[Token], loc: Located, cue: Mapping[str, frozenset[str]]) -> bool:
+    """Whether the place is introduced as a part ("القسم الأكبر من محافظة ادلب"، "أجزاء من")."""
+    before = [t for t in toks if t.end_char <= loc.start][-4:]
+    part = cue.get("extent_part", frozenset()) | _PART_WORDS
+    return any(t.stem in part or t.key in part for t in before)
+
+
 def _controller(
-    toks: Sequence, k: int, sentence: Sentence, actors: Sequence[ActorMention]
-) -> str | None:
-    """The actor of a control statement: right after "سيطرة", else the subject before the verb."""
+    toks: Sequence[Token], k: int, sentence: Sentence, actors: Sequence[ActorMention], near: int | None = None
+) -> ActorMention | None:
+    """The actor of a control statement: right after "سيطرة", else the subject before the verb;
+    with ``near``, only within that many tokens of the verb on either side."""
     after_start = toks[k].end_char
-    limit = toks[min(len(toks) - 1, k + 3)].end_char
+    limit = toks[min(len(toks) - 1, k + (near or 3))].end_char
     for m in actors:
         if after_start <= m.start_char <= limit:
-            return m.actor
-    before = [m for m in actors if sentence.start_char <= m.start_char and m.end_char <= toks[k].start_char]
-    return before[-1].actor if before else None
+            return m
+    # "بقواتها الرئيسية المنتشرة في": "its forces" are those of the sentence's subject
+    possessive = any(_THEIR_FORCES.fullmatch(t.stem) for t in toks[max(0, k - 3) : k])
+    start = sentence.start_char if near is None or possessive else toks[max(0, k - near)].start_char
+    before = [m for m in actors if start <= m.start_char and m.end_char <= toks[k].start_char]
+    return before[-1] if before else None
 
 
-def _clause_end(text: str, sentence: Sentence, toks: Sequence, k: int) -> int:
+def _clause_end(text: str, sentence: Sentence, toks: Sequence[Token], k: int) -> int:
     """End of the list that follows a control cue: the sentence end, or an earlier full stop."""
     rest = text[toks[k].end_char : sentence.end_char]
     m = re.search(r"[.؛;]\s|\s(بسبب|نتيجة|لكون|حيث|كونها)\s", rest)

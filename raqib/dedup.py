@@ -2,9 +2,11 @@
 
 Two events of different reports are taken to describe the same happening when their kinds are
 in the same group (takeover/withdrawal, remote violence, battles …), their acting sides agree
-(either order for clashes and agreements; an unknown side agrees with any), they happened at the
-same place (same name, one name inside the other as whole words, or within 5 km) and their days
-are at most three days apart (outlets date the same capture differently). Events that only look
+(either order for clashes and agreements; a withdrawal by the side a place was taken from; an
+unknown side agrees with any), they happened at the same place (same name, one name inside the
+other as whole words, or within 5 km under a name spelt alike or at one point) and their days
+are at most three days apart (outlets date the same capture differently; a day inside a reported
+span, such as a month, is in it). Events that only look
 alike — the same village taken and retaken, neighbouring villages, different days — stay apart
 because one of these tests fails. Clusters are the connected groups of such pairs; each event
 of a cluster carries the same ``cluster`` id in the output record.
@@ -17,6 +19,8 @@ import hashlib
 import math
 from collections.abc import Sequence
 from typing import Any
+
+from rapidfuzz import fuzz
 
 from raqib.normalize import bare
 
@@ -31,6 +35,11 @@ GROUPS = {
 _UNORDERED = frozenset(["clash", "internal_clash", "agreement"])
 MAX_KM = 5.0
 MAX_DAYS = 3
+SAME_POINT_KM = 0.1
+"""Two located places this close are one gazetteer entry, whatever the names the reports use."""
+NAME_LIKE = 75.0
+"""Least similarity (rapidfuzz ratio of the bare names without spaces) of two differently written
+names within ``MAX_KM`` for them to be one place."""
 
 
 def _km(a: dict[str, Any], b: dict[str, Any]) -> float | None:
@@ -52,12 +61,31 @@ def _same_place(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     km = _km(a, b)
     # Two places located only at a coarse level (the same town for two villages) are not the same.
     fine = a.get("precision") in ("village", "town", "city", "neighbourhood", "landmark", "camp")
-    return km is not None and km <= MAX_KM and fine and a.get("precision") == b.get("precision")
+    if km is None or km > MAX_KM or not fine or a.get("precision") != b.get("precision"):
+        return False
+    # Within a few km, two names are one place when they are spelt alike ("تل رفعت" / "تل رفعة") or
+    # located at one point (one gazetteer entry under two names); neighbouring villages are neither.
+    return km <= SAME_POINT_KM or fuzz.ratio("".join(wa), "".join(wb)) >= NAME_LIKE
 
 
 def _day(ev: dict[str, Any]) -> dt.date | None:
     d = ev.get("date")
     return dt.date.fromisoformat(d["from"]) if d else None
+
+
+def _span(ev: dict[str, Any]) -> tuple[dt.date, dt.date] | None:
+    """The event's first and last day (a month for "في سبتمبر الماضي"), None when undated."""
+    d = ev.get("date")
+    if not d or not d.get("from"):
+        return None
+    first = dt.date.fromisoformat(d["from"])
+    last = dt.date.fromisoformat(d["to"]) if d.get("to") else first
+    return first, max(first, last)
+
+
+def days_apart(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> int:
+    """Days between two spans, 0 when they overlap: a day inside a reported month is that month."""
+    return max(0, (b[0] - a[1]).days, (a[0] - b[1]).days)
 
 
 def _same_sides(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -66,6 +94,13 @@ def _same_sides(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
     if a["kind"] in _UNORDERED and b["kind"] in _UNORDERED:
         return {a["actor1"], a["actor2"]} == {b["actor1"], b["actor2"]} or agree(a["actor1"], b["actor1"])
+    if {a["kind"], b["kind"]} == {"takeover", "withdrawal"}:
+        # One happening seen from both sides: the side that withdrew is the one the place was taken
+        # from, never the taker ("rebels take I'jaz, then withdraw from it" is two happenings).
+        take, leave = (a, b) if a["kind"] == "takeover" else (b, a)
+        if leave["actor1"] in (None, "UNKNOWN") or take["actor1"] == "UNKNOWN":
+            return True
+        return leave["actor1"] != take["actor1"] and take.get("actor2") in (None, "UNKNOWN", leave["actor1"])
     return agree(a["actor1"], b["actor1"])
 
 
@@ -75,8 +110,8 @@ def same_happening(a: dict[str, Any], b: dict[str, Any]) -> bool:
         return False
     if not _same_place(a.get("location"), b.get("location")):
         return False
-    da, db = _day(a), _day(b)
-    return da is None or db is None or abs((da - db).days) <= MAX_DAYS
+    sa, sb = _span(a), _span(b)
+    return sa is None or sb is None or days_apart(sa, sb) <= MAX_DAYS
 
 
 def assign_clusters(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import TypeVar
 from raqib.event_merge import merge_duplicates
 from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
 from raqib.normalize import match_key, strip_clitics
+from raqib.recognize.places import load_place_lexicon
 from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
@@ -703,7 +704,19 @@ def _lead_word(word: str) -> bool:
     """Words that may stand between a takeover verb and its place: prepositions, generic words,
     extent words ("السيطرة على أطراف بلدة X"). A pronoun ("أطرافها") means the place was named before."""
     w = word.replace("\u0640", "")
-    return bool(_LEAD.match(w) or _GENERIC_WORD.match(w) or w.isdigit())
+    return bool(_LEAD.match(w) or _GENERIC_WORD.match(w) or _place_generic(w) or w.isdigit())
+
+
+def _place_generic(word: str) -> bool:
+    """A generic word of the place lexicon (ناحية، محافظة، مطار، معسكرات، مفرق، سد ...), with or
+    without و/ف and the article: "على ناحية X"، "على معسكرات اللواء الأول" name a place as much as
+    "على قرية X" does."""
+    key = match_key(word)
+    generic = load_place_lexicon().generic
+    for rest in (key, key[1:] if key[:1] in ("و", "ف") else key):
+        if rest in generic or (rest.startswith("ال") and rest[2:] in generic):
+            return True
+    return False
 
 
 def _is_feature(word: str, feature: str | None) -> bool:
@@ -718,7 +731,12 @@ def _connector(word: str, connectors: frozenset[str]) -> bool:
     w = match_key(word)
     if w.startswith("و") and len(w) > 1 and w[1:] in connectors:
         return True
-    return w in connectors or w in ("اضافه", "بالاضافه") or bool(_GENERIC_WORD.match(word.replace("\u0640", "")))
+    return (
+        w in connectors
+        or w in ("اضافه", "بالاضافه")
+        or bool(_GENERIC_WORD.match(word.replace("\u0640", "")))
+        or _place_generic(word)
+    )
 
 
 def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[Trigger]) -> dict[int, list[Quantity]]:

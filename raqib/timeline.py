@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from raqib.errors import UsageError
@@ -47,7 +47,7 @@ STATUSES = ("held", "partial", "contested", "besieged")
 """The statuses a claim can have."""
 SHARED = frozenset({"partial", "contested"})
 """Statuses under which several sides hold a place at once."""
-DAY_SOURCES = ("stated", "published", "stored", "baseline")
+DAY_SOURCES = ("stated", "published", "stored", "matched", "baseline")
 """Where a claim's day comes from (see ``DatedClaim.day_source``)."""
 CLOSED_WORLD_KM = 25.0
 """Radius around the located places of a closed-world statement within which it ends the
@@ -76,7 +76,9 @@ class DatedClaim:
     """The day the claim is about (see ``day_source``)."""
     day_source: str
     """stated (the claim's ``as_of``), published (the report's day), stored (the day the report was
-    first stored: an upper bound) or baseline (the first day of the map snapshot's window)."""
+    first stored: an upper bound), matched (the report gives no day; the day of another report's
+    dated claim of the same holder, see ``build_timeline``) or baseline (the first day of the map
+    snapshot's window)."""
     document_id: str
     """Id of the report, or the baseline file name."""
     seq: int
@@ -105,7 +107,7 @@ class DatedClaim:
     @property
     def undated(self) -> bool:
         """True when neither the claim nor its report gives a day."""
-        return self.day_source == "stored"
+        return self.day_source in ("stored", "matched")
 
     @property
     def baseline(self) -> bool:
@@ -524,8 +526,15 @@ def _state(ivs: Sequence[Interval], day: dt.date) -> tuple[tuple[str, str], ...]
 
 
 def build_timeline(claims: Iterable[DatedClaim]) -> Timeline:
-    """Fold claims into a ``Timeline`` (the order they come in does not matter)."""
-    ordered = sorted(claims, key=_order)
+    """Fold claims into a ``Timeline`` (the order they come in does not matter).
+
+    An undated claim (day first stored) that names a holder which a dated claim of another report
+    also names for the place, on or before that day, is taken to report the same hold and takes
+    the latest such day (``matched``): an archive stored years after its reports would otherwise
+    make every undated report the latest word ("ISIS took Bashkun" with no date, stored today,
+    must not undo HTS's retaking two days later).
+    """
+    ordered = sorted(_match_undated(claims), key=_order)
     for c in ordered:
         if c.status not in STATUSES:
             raise UsageError(
@@ -539,6 +548,25 @@ def build_timeline(claims: Iterable[DatedClaim]) -> Timeline:
     releases = _close_world(places, ordered)
     intervals = {k: tuple(_fold(places[k], by_place[k], releases.get(k, ()))) for k in places}
     return Timeline(places, intervals, tuple(ordered))
+
+
+def _match_undated(claims: Iterable[DatedClaim]) -> list[DatedClaim]:
+    """Undated claims with the day of a dated claim of the same place, holder and status (see
+    ``build_timeline``)."""
+    claims = list(claims)
+    dated: dict[tuple[str, str, str], list[DatedClaim]] = defaultdict(list)
+    for c in claims:
+        if c.day_source in ("stated", "published"):
+            dated[(c.place, c.controller, c.status)].append(c)
+    out = []
+    for c in claims:
+        if c.day_source == "stored":
+            days = [d.day for d in dated.get((c.place, c.controller, c.status), ())
+                    if d.document_id != c.document_id and d.day <= c.day]  # fmt: skip
+            if days:
+                c = replace(c, day=max(days), day_source="matched")
+        out.append(c)
+    return out
 
 
 # --------------------------------------------------------------------------------------------

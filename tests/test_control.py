@@ -34,3 +34,226 @@ def test_capture_gives_a_control_row_and_outskirts_a_partial_one(run) -> None:  
 
 def test_a_denied_capture_gives_no_control_row(run) -> None:  # type: ignore[no-untyped-def]
     assert run("نفت قوات سوريا الديمقراطية سيطرتها على بلدة هجين.")["control"] == []
+
+
+# A dateline first: a report's first line is read as its title (present tense is news there).
+def _lead(text: str) -> str:
+    return "متابعات\n" + text
+
+
+def _held(rec):  # type: ignore[no-untyped-def]
+    return {(c["place_ar"], c["controller"], c["status"]) for c in rec["control"]}
+
+
+def test_a_relative_clause_with_a_pronoun_object_names_the_holder(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وصل الوفد إلى مدينة منبج التي تسيطر عليها قوات سوريا الديمقراطية."))
+    assert ("منبج", "SDF", "held") in _held(rec)
+    rec = run(_lead("تشهد مدينة سراقب هدوءا حذرا منذ أن بسطت قوات النظام سيطرتها عليها."))
+    assert ("سراقب", "SYR-GOV", "held") in _held(rec)
+
+
+def test_a_denied_or_intended_capture_of_a_pronoun_object_is_no_claim(run) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "وتتعرض مدينة سراقب لقصف متواصل بعد أن لم تتمكن قوات النظام من السيطرة عليها.",
+        "وتتعرض مدينة سراقب لقصف متواصل فيما تحاول قوات النظام السيطرة عليها.",
+        "وحشدت قوات النظام قرب مدينة سراقب سعيا للسيطرة عليها.",
+    ):
+        assert run(_lead(text))["control"] == [], text
+
+
+def test_the_outskirts_of_a_place_named_before_are_an_area_of_their_own(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وبقيت بلدة مارع التي تمكنت قوات النظام من السيطرة على أطرافها في وقت سابق."))
+    assert _held(rec) == {("أطراف مارع", "SYR-GOV", "partial")}
+    assert all(c["rule_id"] == "control.statement.v1" for c in rec["control"])  # one place: no closed world
+
+
+def test_subjection_and_grip_statements(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("لجأ العناصر إلى مدينة جرابلس والخاضعة لسيطرة فصائل المعارضة."))
+    assert ("جرابلس", "OPPOSITION", "held") in _held(rec)
+    rec = run(_lead("ويخضع القسم الأكبر من مدينة مارع لسيطرة فصائل المعارضة."))
+    assert _held(rec) == {("مارع", "OPPOSITION", "partial")}
+    rec = run(_lead("وباتت مدينة تلعفر في قبضة القوات العراقية."))
+    assert _held(rec) == {("تلعفر", "IRQ-GOV", "held")}
+    assert rec["control"][0]["rule_id"] == "control.statement.v1"
+
+
+def test_a_participle_of_control_and_its_negation(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وقالت مصادر إن الفصائل المسيطرة على بلدة مارع رفضت الاتفاق."))
+    assert ("مارع", "OPPOSITION", "held") in _held(rec)
+    assert run(_lead("وقالت مصادر إن الفصائل لم تعد مسيطرة على بلدة مارع."))["control"] == []
+
+
+def test_still_holds_and_entrenched(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وما زال تنظيم الدولة يسيطر على بلدتي الباغوز والسوسة."))
+    assert {("الباغوز", "ISIS"), ("السوسة", "ISIS")} <= {(p, c) for p, c, _ in _held(rec)}
+    rec = run(_lead("ويتحصن عناصر تنظيم الدولة في بلدة الباغوز."))
+    assert ("الباغوز", "ISIS", "held") in _held(rec)
+
+
+def test_places_later_in_the_sentence_are_not_the_holders(run) -> None:  # type: ignore[no-untyped-def]
+    # another side named between the cue and the place; a verb's object after the noun phrase
+    assert run(_lead("ويفصل المعبر مناطق سيطرة النظام عن مناطق المعارضة في ريف إدلب."))["control"] == []
+    text = "وتتعرض المناطق الخاضعة لسيطرة الفصائل الموالية، لسلسلة تفجيرات في مدينة اعزاز."
+    assert run(_lead(text))["control"] == []
+
+
+def test_a_listed_pocket_is_a_closed_world_and_stops_at_no_common_word(run) -> None:  # type: ignore[no-untyped-def]
+    text = "وبقيت ثلاث بلدات تحت سيطرة تنظيم الدولة، هي: السوسة والشعفة والباغوز، فضلاً عن بلدة هجين."
+    rows = {(c["place_ar"], c["controller"], c["rule_id"]) for c in run(_lead(text))["control"]}
+    assert rows == {(p, "ISIS", "control.closed_world.v1") for p in ("السوسة", "الشعفة", "الباغوز", "هجين")}
+
+
+# ---------------------------------------------------------------------------------------------
+# Claims from events, on hand-made events
+
+
+def _event(kind: str, actor: str, place: str, day: str | None = None, at: int = 0, **kw):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from raqib.model import DateRef, Event, Place
+
+    d = dt.date.fromisoformat(day) if day else None
+    return Event(
+        kind=kind, actor1=actor, actor2=None,
+        place=Place(place, 35.0, 37.0, f"gz:{place}", (), "SY", "village"),
+        place_start=at, place_end=at + 5,
+        date=DateRef(d, d, "day", at, at + 3, False) if d else None,
+        counts=(), certainty="reported", claimant=None, evidence_start=at, evidence_end=at + 50,
+        rule_id=f"{kind}.test.v1", confidence=0.9, **kw,
+    )  # fmt: skip
+
+
+def _claims(events):  # type: ignore[no-untyped-def]
+    from raqib.control import claims_from_events
+
+    return [(c.place_name, c.controller) for c in claims_from_events(events)]
+
+
+def test_a_takeover_given_up_again_in_the_report_gives_no_claim() -> None:
+    # "took I'jaz yesterday; withdrew from it today"
+    evs = [_event("takeover", "OPPOSITION", "اعجاز", at=200), _event("withdrawal", "OPPOSITION", "اعجاز", at=0)]
+    assert _claims(evs) == []
+    # another side's withdrawal, or a withdrawal from another village, undoes nothing
+    assert _claims([evs[0], _event("withdrawal", "SYR-GOV", "اعجاز")]) == [("اعجاز", "OPPOSITION")]
+    assert _claims([evs[0], _event("withdrawal", "OPPOSITION", "سروج")]) == [("اعجاز", "OPPOSITION")]
+
+
+def test_a_withdrawal_undoes_one_capture_never_a_later_one() -> None:
+    # "RSF took Roro in September, then withdrew; yesterday it took Roro again"
+    evs = [
+        _event("takeover", "RSF", "رورو", "2024-11-14", at=0),
+        _event("takeover", "RSF", "رورو", "2024-09-10", at=300),
+        _event("withdrawal", "RSF", "رورو", "2024-09-20", at=300),
+    ]
+    from raqib.control import claims_from_events
+
+    (claim,) = claims_from_events(evs)
+    assert claim.controller == "RSF" and claim.as_of is not None and str(claim.as_of.start) == "2024-11-14"
+
+
+def test_a_later_capture_by_another_side_supersedes_the_earlier_one() -> None:
+    # by days, or by the earlier one being told as background ("وكانت المعارضة قد سيطرت")
+    dated = [_event("takeover", "SYR-GOV", "المشيرفة", "2019-06-09"), _event("takeover", "OPPOSITION", "المشيرفة", "2019-06-05")]
+    assert _claims(dated) == [("المشيرفة", "SYR-GOV")]
+    undated = [_event("takeover", "SYR-GOV", "المشيرفة"), _event("takeover", "OPPOSITION", "المشيرفة", background=True)]
+    assert _claims(undated) == [("المشيرفة", "SYR-GOV")]
+    # neighbouring villages, and captures that cannot be ordered, are all kept
+    assert len(_claims([dated[0], _event("takeover", "OPPOSITION", "الفرجة", "2019-06-05")])) == 2
+    assert len(_claims([_event("takeover", "SYR-GOV", "المشيرفة"), _event("takeover", "OPPOSITION", "المشيرفة")])) == 2
+
+
+def test_a_takeover_whose_taker_the_sentence_does_not_name_gives_no_claim() -> None:
+    from raqib.control import claims_from_events
+    from raqib.model import ActorMention
+
+    guessed = _event("takeover", "SDF", "هجين", actor1_inferred=True)
+    assert _claims([guessed]) == []
+    assert _claims([_event("takeover", "SDF", "هجين")]) == [("هجين", "SDF")]
+    # flagged as carried over, but the evidence does name the side: a claim
+    named = [ActorMention("SDF", 10, 13, "قسد")]
+    assert [c.controller for c in claims_from_events([guessed], actors=named)] == ["SDF"]
+    elsewhere = [ActorMention("SDF", 400, 403, "قسد")]
+    assert claims_from_events([guessed], actors=elsewhere) == []
+
+
+def test_a_seat_of_government_is_held_by_that_government(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وقصفت الطائرات مدينة كسلا، المدينة التي تتخذ منها الحكومة السودانية مقرا لها."))
+    assert ("كسلا", "SDN-SAF", "held") in _held(rec)
+    # a headquarters near which something happened says nothing of who holds the town
+    assert run(_lead("وسقطت القذائف قرب مقر الحكومة السودانية في مدينة كسلا."))["control"] == []
+
+
+def test_forces_deployed_in_places_hold_them_but_not_the_area_that_locates_them(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وعادت قوات الدعم السريع إلى قواتها الرئيسية المنتشرة في سنجة والدندر بولاية سنار."))
+    assert ("سنجة", "RSF", "held") in _held(rec)
+    assert not any(p == "سنار" for p, _, _ in _held(rec))
+    # "ما عدا" (except) is no negation; the road's neighbourhood is the antecedent of "فيه"
+    rec = run(_lead("وأغلقت قوات النظام الطرق ما عدا طريق حي المنشية، الذي تنتشر فيه عناصر الأمن العسكري."))
+    assert ("المنشية", "SYR-GOV", "held") in _held(rec)
+    # no armed side, no claim
+    assert run(_lead("وينتشر الوباء في مدينة سنجة منذ أسابيع."))["control"] == []
+
+
+def test_captures_of_camps_subdistricts_junctions_and_provinces_give_rows(run) -> None:  # type: ignore[no-untyped-def]
+    for text, place, side in (
+        ("واستولت قوات الانتقالي على معسكر بدر.", "بدر", "STC"),
+        ("وسيطرت قوات النظام على ناحية عقيربات.", "عقيربات", "SYR-GOV"),
+        ("وسيطرت قوات النظام على مفرق السلمية.", "السلمية", "SYR-GOV"),
+        ("وسيطرت قوات النظام على محافظة درعا.", "درعا", "SYR-GOV"),
+    ):
+        assert (place, side, "held") in _held(run(_lead(text))), text
+
+
+def test_places_handed_over_after_a_withdrawal_are_the_receivers(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وانسحبت قوات النظام من بلدة سراقب وسلمتها إلى الميليشيات الإيرانية."))
+    assert ("سراقب", "IRN-MIL", "held") in _held(rec)
+    assert {c["rule_id"] for c in rec["control"]} == {"control.handover.v1"}
+    # fighters handing themselves over is a surrender: the place is nobody's by this sentence
+    rec = run(_lead("وانسحبت قوات النظام من بلدة سراقب بعد أن سلم عناصرها أنفسهم إلى الفصائل."))
+    assert rec["control"] == []
+
+
+def test_brigade_camps_are_places_and_an_ordinal_day_is_not_part_of_a_name(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("واستولت قوات الانتقالي على معسكرات اللواء الأول واللواء الثالث في مدينة عدن."))
+    assert {("اللواء الأول", "STC", "held"), ("اللواء الثالث", "STC", "held")} <= _held(rec)
+    rec = run(_lead("وسيطرت قوات النظام على قرية الكشمة الأول من أمس."))
+    assert _held(rec) == {("الكشمة", "SYR-GOV", "held")}
+
+
+def test_a_pocket_list_goes_on_after_fadlan_an_and_takes_al_bu_villages(run) -> None:  # type: ignore[no-untyped-def]
+    text = "وبقيت ثلاث بلدات تحت سيطرة تنظيم الدولة، هي: السوسة والشعفة، فضلاً عن البو حسن والبو خاطر، علاوة على مساحات من البادية."
+    rows = {(c["place_ar"], c["controller"]) for c in run(_lead(text))["control"]}
+    assert rows == {(p, "ISIS") for p in ("السوسة", "الشعفة", "البو حسن", "البو خاطر")}  # "مساحات" is no village
+
+
+def test_a_headquarters_in_apposition_to_a_town_is_its_holders(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وتقدمت القوات نحو مدينة الدمازين، عاصمة الولاية ومقر الفرقة الرابعة مشاة للجيش السوداني."))
+    assert ("الدمازين", "SDN-SAF", "held") in _held(rec)
+    assert run(_lead("ووقع الانفجار قرب مقر الحكومة السودانية في مدينة الدمازين."))["control"] == []
+
+
+def test_a_siege_gives_a_besieged_row_unless_the_besieger_takes_the_place(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وحاصرت قوات النظام مدينة الرستن من كل الجهات."))
+    assert ("الرستن", "SYR-GOV", "besieged") in _held(rec)
+    from raqib.control import claims_from_events
+
+    siege = _event("siege", "SYR-GOV", "الرستن")
+    assert [c.status for c in claims_from_events([siege])] == ["besieged"]
+    taken = claims_from_events([siege, _event("takeover", "SYR-GOV", "الرستن")])
+    assert [(c.controller, c.status) for c in taken] == [("SYR-GOV", "held")]
+
+
+def test_fighting_inside_a_town_makes_both_sides_contest_it(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("واندلعت اشتباكات عنيفة بين قوات النظام وتنظيم الدولة داخل مدينة دير الزور."))
+    assert {("دير الزور", "SYR-GOV", "contested"), ("دير الزور", "ISIS", "contested")} <= _held(rec)
+    # near the town is not inside it; fighting that ends in a capture gives the capture only
+    assert run(_lead("واندلعت اشتباكات عنيفة بين قوات النظام وتنظيم الدولة قرب مدينة دير الزور."))["control"] == []
+    text = "واندلعت اشتباكات بين قوات النظام وتنظيم الدولة داخل مدينة الميادين، انتهت بسيطرة قوات النظام على الميادين."
+    assert _held(run(_lead(text))) == {("الميادين", "SYR-GOV", "held")}
+
+
+def test_a_share_of_a_town_is_a_partial_hold(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وتسيطر قوات النظام حاليا على أكثر من 50 بالمئة من مدينة الرستن."))
+    assert _held(rec) == {("الرستن", "SYR-GOV", "partial")}
+    rec = run(_lead("وما زالت فصائل المعارضة تسيطر على معظم أحياء مدينة الرستن."))
+    assert ("الرستن", "OPPOSITION", "partial") in _held(rec)

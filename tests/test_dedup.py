@@ -32,7 +32,9 @@ def test_taken_and_retaken_neighbours_and_other_days_stay_apart() -> None:
     assert not same_happening(base, _ev("takeover", "ISIS", "أبو دالي", "2017-12-09", lat=35.2, lon=37.1))
     assert not same_happening(base, _ev("takeover", "ISIS", "باشكون", "2017-12-20"))
     assert not same_happening(base, _ev("airstrike", "ISIS", "باشكون", "2017-12-09"))
-    assert same_happening(base, _ev("withdrawal", "ISIS", "باشكون", "2017-12-10"))
+    # the side that withdrew is the one the village was taken from, never the taker
+    assert same_happening(base, _ev("withdrawal", "HTS", "باشكون", "2017-12-10"))
+    assert not same_happening(base, _ev("withdrawal", "ISIS", "باشكون", "2017-12-10"))
 
 
 def test_clash_sides_in_either_order() -> None:
@@ -45,3 +47,30 @@ def test_events_of_one_report_are_never_merged_with_each_other() -> None:
     recs = [{"id": "a", "events": [_ev("takeover", "SDF", "هجين", None), _ev("takeover", "SDF", "هجين", None)]}]
     out = assign_clusters(recs)
     assert out[0]["events"][0]["cluster"] != out[0]["events"][1]["cluster"]
+
+
+def test_a_withdrawal_matches_a_takeover_only_from_the_side_that_left() -> None:
+    take = _ev("takeover", "SDF", "هجين", "2018-12-14", a2="ISIS")
+    assert same_happening(take, _ev("withdrawal", "ISIS", "هجين", "2018-12-14"))
+    assert same_happening(_ev("withdrawal", "UNKNOWN", "هجين", None), take)
+    assert not same_happening(take, _ev("withdrawal", "SDF", "هجين", "2018-12-15"))  # taken, then given up
+    assert not same_happening(take, _ev("withdrawal", "SYR-GOV", "هجين", "2018-12-14"))  # not who lost it
+
+
+def test_neighbouring_villages_stay_apart_and_spelling_variants_join() -> None:
+    # two villages 4 km apart under different names: neighbours, not one place
+    a = _ev("takeover", "SNA", "مريمين", "2018-03-09", lat=36.50, lon=36.90)
+    assert not same_happening(a, _ev("takeover", "SNA", "كفر رم", "2018-03-10", lat=36.50, lon=36.945))
+    # one name spelt two ways, or one gazetteer point under two names
+    b = _ev("takeover", "SDF", "تل رفعت", "2018-03-09", lat=36.47, lon=37.10)
+    assert same_happening(b, _ev("takeover", "SDF", "تل رفعة", "2018-03-09", lat=36.48, lon=37.11))
+    c = _ev("takeover", "SDF", "أبو الحسن", None, lat=34.60, lon=40.90)
+    assert same_happening(c, _ev("takeover", "SDF", "البقعان", None, lat=34.60, lon=40.90))
+
+
+def test_a_day_inside_a_reported_month_is_that_month() -> None:
+    month = _ev("takeover", "RSF", "رورو", "2024-09-01")
+    month["date"]["to"] = "2024-09-30"
+    assert same_happening(month, _ev("takeover", "RSF", "رورو", "2024-09-20"))
+    assert not same_happening(month, _ev("takeover", "RSF", "رورو", "2024-10-05"))  # five days after it
+    assert not same_happening(_ev("takeover", "RSF", "رورو", "2024-09-01"), _ev("takeover", "RSF", "رورو", "2024-09-20"))

@@ -4,7 +4,6 @@ cluster id, with the rules of ``raqib.dedup`` (``same_happening``) but without c
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import math
 import time
@@ -43,11 +42,12 @@ def cluster_events(items: Sequence[tuple[str, int, dict[str, Any]]]) -> list[str
     Instead of comparing every pair of a kind group, events are compared only when they could pass
     ``same_happening``'s place test: they share a word of the place name (one name inside the other
     implies that) or lie in neighbouring grid cells. Inside such a bucket, two dated events are
-    compared only when at most ``MAX_DAYS`` apart; an undated event (it matches any day) is compared
-    with one member of each ``_Class`` and joined to the members of the classes it matches, so a
+    compared only when their spans are at most ``MAX_DAYS`` apart; an undated event (it matches any
+    day) is compared with one member of each ``_Class`` and joined to the members of the classes it
+    matches, so a
     bucket costs about (undated events x classes), not (undated events x events). Pairs already in
     one cluster are not compared again."""
-    from raqib.dedup import _UNORDERED, GROUPS, MAX_DAYS, same_happening
+    from raqib.dedup import _UNORDERED, GROUPS, MAX_DAYS, _span, same_happening
     from raqib.normalize import bare
 
     parent = list(range(len(items)))
@@ -66,10 +66,12 @@ def cluster_events(items: Sequence[tuple[str, int, dict[str, Any]]]) -> list[str
 
     buckets: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     days: list[int | None] = []
+    lasts: list[int] = []  # last day of each dated event's span (a month for "في سبتمبر")
     sigs: list[tuple[Any, ...] | None] = []
     for n, (_doc, _seq, ev) in enumerate(items):
-        date = ev.get("date")
-        days.append(dt.date.fromisoformat(date["from"]).toordinal() if date and date.get("from") else None)
+        span = _span(ev)
+        days.append(span[0].toordinal() if span else None)
+        lasts.append(span[1].toordinal() if span else 0)
         loc = ev.get("location")
         if not loc:
             sigs.append(None)
@@ -77,7 +79,8 @@ def cluster_events(items: Sequence[tuple[str, int, dict[str, Any]]]) -> list[str
         group = GROUPS.get(ev["kind"])
         name = bare(loc.get("name_ar") or "")
         unordered = ev["kind"] in _UNORDERED
-        sigs.append((unordered, ev["actor1"], ev.get("actor2") if unordered else None, name, loc.get("lat"),
+        # same_happening reads the kind and actor2 too (a takeover against a withdrawal)
+        sigs.append((unordered, ev["kind"], ev["actor1"], ev.get("actor2"), name, loc.get("lat"),
                      loc.get("lon"), loc.get("precision")))  # fmt: skip
         for word in set(name.split()):
             buckets[(group, "w", word)].append(n)
@@ -130,9 +133,9 @@ def cluster_events(items: Sequence[tuple[str, int, dict[str, Any]]]) -> list[str
         pool = a if theirs is None else a + b
         in_a = set(a)
         dated = sorted((d, i) for i in pool if (d := days[i]) is not None)
-        for x, (dx, i) in enumerate(dated):
+        for x, (_dx, i) in enumerate(dated):
             for dy, j in dated[x + 1 :]:
-                if dy - dx > MAX_DAYS:
+                if dy - lasts[i] > MAX_DAYS:  # sorted by first day: every later one is further
                     break
                 if theirs is None or (i in in_a) != (j in in_a):
                     link(i, j)
@@ -189,7 +192,7 @@ def _matching_fields(ev: dict[str, Any]) -> dict[str, Any]:
     loc, date = ev.get("location"), ev.get("date")
     return {"kind": ev["kind"], "actor1": ev["actor1"], "actor2": ev.get("actor2"),
             "location": {k: loc.get(k) for k in ("name_ar", "lat", "lon", "precision")} if loc else None,
-            "date": {"from": date.get("from")} if date else None}  # fmt: skip
+            "date": {"from": date.get("from"), "to": date.get("to")} if date else None}  # fmt: skip
 
 
 def cluster_stored(store: Any) -> ClusterReport:

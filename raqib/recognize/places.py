@@ -39,6 +39,10 @@ _ANAPHORS = frozenset(ANAPHORS)
 
 # Words before "سيطرة" that make it a statement of control, not a capture ("الخاضعة لسيطرة").
 _STATE_WORDS = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "وقوعها", "وقوعه"])
+# Two-word connectors that carry a list of names on: "فضلاً عن"، "إضافة إلى"، "علاوة على".
+_LIST_GOES_ON = frozenset(
+    [("فضلا", "عن"), ("اضافه", "الي"), ("بالاضافه", "الي"), ("علاوه", "علي")]
+)
 _DIRECTION_TAILS = frozenset(["شرقي", "غربي", "شمالي", "جنوبي", "شرقيه", "غربيه", "شماليه", "جنوبيه"])
 
 
@@ -164,7 +168,7 @@ class PlaceFinder:
             end += 1
         while end < n and not self._broken(toks[end - 1], toks[end]):
             tail = strip_article(toks[end].key)
-            if tail in lex.tails and tail not in _DIRECTION_TAILS:
+            if tail in lex.tails and tail not in _DIRECTION_TAILS and not _day_before_yesterday(toks, end):
                 end += 1
                 continue
             break
@@ -259,6 +263,9 @@ class PlaceFinder:
         names: list[tuple[int, int]] = []
         k = j
         while k < len(toks) and len(names) < 30:
+            if names and k + 1 < len(toks) and (toks[k].key, toks[k + 1].key) in _LIST_GOES_ON:
+                k += 2  # "A وB، فضلاً عن C وD": the list goes on
+                continue
             if names:
                 gap = self._text[toks[k - 1].end_char : toks[k].start_char]
                 if not (re.fullmatch(r"[\s،,]*", gap) or toks[k].clitics.startswith("و")):
@@ -414,6 +421,12 @@ class PlaceFinder:
                 if g is None and toks[pstart].clitics.startswith("ل"):
                     parent = text[_skip_clitics(text, toks[pstart].start_char, 1) : toks[pend - 1].end_char]
         return span, parent
+
+
+def _day_before_yesterday(toks: Sequence[Token], i: int) -> bool:
+    """"الأول من أمس" / "أمس الأول": the ordinal is a day, not part of the name before it."""
+    nxt = [t.key for t in toks[i + 1 : i + 3]]
+    return toks[i].key in ("الاول", "اول") and (nxt[:2] == ["من", "امس"] or toks[i - 1].key == "امس")
 
 
 def strip_article(key: str) -> str:

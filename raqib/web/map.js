@@ -153,7 +153,7 @@
       block.append(coded([
         ["Holder", actorName(h.controller)],
         ["Status", h.status + (h.inferred ? " (inferred)" : "") + (h.disputed ? " (disputed)" : "")],
-        ["Since", h.since + (h.day_source === "stored" ? " (undated report)" : h.day_source === "baseline" ? " (map baseline)" : "")],
+        ["Since", h.since + (h.day_source === "stored" || h.day_source === "matched" ? " (undated report)" : h.day_source === "baseline" ? " (map baseline)" : "")],
         ["Last seen", h.last_seen !== h.since ? h.last_seen : null],
       ]));
       block.append(evidenceBlock(h.evidence, h.evidence_withheld) || "");
