@@ -45,6 +45,7 @@ ARABIC_ONLY_MIN = 90.0
 """Least Arabic similarity for a variant when the romanisations do not agree."""
 _CACHE_MAX = 20000
 _POINT_POOLS_MAX = 256
+_NEAR_MAX = 4096
 
 
 @dataclass(slots=True)
@@ -120,18 +121,32 @@ def _base_forms(base: str) -> list[str]:
     return out
 
 
+def _entry_rows(gaz: Gazetteer, i: int) -> tuple[list[str], list[tuple[str, int, str]], tuple[str, ...]]:
+    """What entry ``i`` adds to a pool: its base latin forms, their (full key, index, kind), and its
+    loose Arabic keys. Worked out once per entry: point pools are rebuilt for every new set of
+    points, from the same few thousand entries."""
+    rows = gaz._pool_rows.get(i)
+    if rows is None:
+        kind = "ar" if gaz.entries[i].names_ar else "en"
+        latin: list[str] = []
+        meta: list[tuple[str, int, str]] = []
+        for k in gaz.latin_keys[i]:
+            for b in _base_forms(_split_quals(k)[0]):
+                latin.append(b)
+                meta.append((k, i, kind))
+        rows = gaz._pool_rows[i] = (latin, meta, gaz.loose_keys(i) if kind == "ar" else ())
+    return rows
+
+
 def _make_pool(gaz: Gazetteer, members: Sequence[int], unplaced: Sequence[int] = ()) -> _Pool:
     pool = _Pool([], [], [], [])
     for i in members:
-        kind = "ar" if gaz.entries[i].names_ar else "en"
-        for k in gaz.latin_keys[i]:
-            for b in _base_forms(_split_quals(k)[0]):
-                pool.latin.append(b)
-                pool.latin_meta.append((k, i, kind))
-        if kind == "ar":
-            for a in gaz.loose_keys(i):
-                pool.arabic.append(a)
-                pool.arabic_meta.append(i)
+        latin, meta, arabic = _entry_rows(gaz, i)
+        pool.latin += latin
+        pool.latin_meta += meta
+        if arabic:
+            pool.arabic += arabic
+            pool.arabic_meta += [i] * len(arabic)
     for j in unplaced:
         k = gaz.unplaced[j].key
         for b in _base_forms(_split_quals(k)[0]):
@@ -164,6 +179,17 @@ def _area_pool(gaz: Gazetteer, aid: str) -> _Pool:
     return pool
 
 
+def _near(gaz: Gazetteer, lat: float, lon: float, km: float) -> list[int]:
+    """``gaz.near``, cached: the same towns anchor the point pools of report after report."""
+    ck = (lat, lon, km)
+    hit = gaz._near_cache.get(ck)
+    if hit is None:
+        if len(gaz._near_cache) >= _NEAR_MAX:
+            gaz._near_cache.clear()
+        hit = gaz._near_cache[ck] = gaz.near(lat, lon, km)
+    return hit
+
+
 def _point_pool(gaz: Gazetteer, points: Sequence[tuple[float, float, float]]) -> _Pool:
     ck = tuple((round(a, 3), round(b, 3), round(r, 1)) for a, b, r in points)
     pools: dict = gaz._cache.setdefault(("ppools",), {})
@@ -171,8 +197,7 @@ def _point_pool(gaz: Gazetteer, points: Sequence[tuple[float, float, float]]) ->
     if pool is None:
         members: dict[int, None] = {}
         for la, lo, r in points:
-            for i in gaz.near(la, lo, max(r, 8.0)):
-                members[i] = None
+            members.update(dict.fromkeys(_near(gaz, la, lo, max(r, 8.0))))
         pool = _make_pool(gaz, list(members))
         if len(pools) >= _POINT_POOLS_MAX:
             pools.clear()
