@@ -86,13 +86,24 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
             near.append((place.lat, place.lon))
     out: list[Located] = []
     contexts = _context_spans(mentions, text)
+    near_key = tuple(near)
     for m in mentions:
         if m.feature and m.feature.startswith("anaphor:"):
             out.extend(_resolve(m, out))
             continue
         place = first[id(m)]
         if place.alternatives and near:
-            place = geocode(gaz, m.name, context=m.context, country=country, near=near, parent=m.parent)
+            if m.parent is None:
+                # Reports that share their places share these answers too (a third of the calls are new).
+                key = (m.name, m.context, country, near_key)
+                place = res.near_geocode_cache.get(key)  # type: ignore[assignment]
+                if place is None:
+                    if len(res.near_geocode_cache) > 50_000:
+                        res.near_geocode_cache.clear()
+                    place = geocode(gaz, m.name, context=m.context, country=country, near=near)
+                    res.near_geocode_cache[key] = place
+            else:
+                place = geocode(gaz, m.name, context=m.context, country=country, near=near, parent=m.parent)
         out.append(Located(m, place, m.start_char in contexts))
     return out
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from raqib.errors import DataFileError
 from raqib.gazetteer.latin import ar_loose, ar_words, latin_key
@@ -152,7 +153,7 @@ class Gazetteer:
         self._admin_paths: dict[str, tuple[str, ...]] = {}
         # geocode's caches of its own: rows of its search pools per entry (at most one per entry,
         # filled on first use), and the answers of ``near`` (bounded by geocode)
-        self._pool_rows: dict[int, tuple[list[str], list[tuple[str, int, str]], tuple[str, ...]]] = {}
+        self._pool_rows: dict[int, Any] = {}
         self._near_cache: dict[tuple[float, float, float], list[int]] = {}
 
     def __len__(self) -> int:
