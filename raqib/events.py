@@ -66,6 +66,8 @@ class EventCoder:
         self.cue = rules.cues
         self.alliances = tuple(alliances)
         self._first_cache: dict[tuple[str, str], tuple[Rule, ...]] = {}
+        self._order = {r.id: n for n, r in enumerate(rules.rules)}
+        self._count_cache: dict[tuple[str, str, str], str | None] = {}
 
     def _starting(self, tok: Token) -> tuple[Rule, ...]:
         """The rules whose first pattern matches a token, memoised by the token's key and stem:
@@ -103,7 +105,7 @@ class EventCoder:
                 end = match(rule, sentence.tokens, i, blocked)
                 if end:
                     found.append(Trigger(rule, i, end))
-        order = {r.id: n for n, r in enumerate(self.rules.rules)}
+        order = self._order
         found.sort(key=lambda t: (-(t.end - t.start), order[t.rule.id]))
         taken: set[int] = set()
         kept = []
@@ -170,16 +172,9 @@ class EventCoder:
         for sn, sentence in enumerate(sentences):
             toks = sentence.tokens
             s_actors = by_actor[sn]
-            blocked = {
-                k for k, t in enumerate(toks) for a in s_actors if a.start_char <= t.start_char < a.end_char
-            }
             s_places = by_place[sn]
-            blocked |= {
-                k
-                for k, t in enumerate(toks)
-                for p in s_places
-                if p.start <= t.start_char < p.end
-            }
+            spans = [(a.start_char, a.end_char) for a in s_actors] + [(p.start, p.end) for p in s_places]
+            blocked = _tokens_in(toks, spans)
             trigs = [t for t in self.triggers(sentence, blocked) if not self._blocked_by_cues(toks, t, toks[: t.start])]
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
@@ -517,12 +512,17 @@ class EventCoder:
                 out["injured"] = one
 
     def _count_key(self, tok: Token, kind: str) -> str | None:
+        cache_key = (tok.key, tok.stem, kind)
+        if cache_key in self._count_cache:
+            return self._count_cache[cache_key]
+        found = None
         for pattern, key, per_kind in self.rules.count_nouns:
             if tok_matches(pattern, tok):
-                if key != "*":
-                    return key
-                return per_kind.get(kind, per_kind.get("default")) or None
-        return None
+                found = key if key != "*" else per_kind.get(kind, per_kind.get("default")) or None
+                break
+        if len(self._count_cache) < 500_000:
+            self._count_cache[cache_key] = found
+        return found
 
     def _harm_cue(self, before: Sequence[Token], after: Sequence[Token]) -> str | None:
         """fatalities or injured: the death or injury word nearest to a number."""
@@ -608,6 +608,13 @@ dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int, day: _DayConte
     if day.published is not None:
         return DateRef(day.published, day.published, "day", 0, 0, True, source="published")
     return None
+
+
+def _tokens_in(toks: Sequence[Token], spans: Sequence[tuple[int, int]]) -> set[int]:
+    """Indices of the tokens that start inside any of the spans (by bisection: a sentence of a long
+    text can hold many tokens and mentions)."""
+    starts = [t.start_char for t in toks]
+    return {k for s, e in spans for k in range(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e))}
 
 
 def _supporting(toks: Sequence[Token], k: int) -> bool:
