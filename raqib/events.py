@@ -98,10 +98,12 @@ class EventCoder:
     def triggers(self, sentence: Sentence, blocked: set[int]) -> list[Trigger]:
         """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires."""
         found: list[Trigger] = []
+        first = self._first_cache
         for i, tok in enumerate(sentence.tokens):
             if i in blocked:
                 continue
-            for rule in self._starting(tok):
+            rules = first.get((tok.key, tok.stem))
+            for rule in self._starting(tok) if rules is None else rules:
                 end = match(rule, sentence.tokens, i, blocked)
                 if end:
                     found.append(Trigger(rule, i, end))
@@ -146,7 +148,8 @@ class EventCoder:
         window = toks[max(0, trig.start - 4) : trig.start]
         if any(t.key in self.cue["modality_before"] or t.stem in self.cue["modality_before"] for t in window):
             return True
-        return any(t.key in self.cue["denial"] or t.stem in self.cue["denial"] for t in prior)
+        denial = self.cue["denial"]
+        return any(t.key in denial or t.stem in denial for t in prior)
 
     # -- arguments ----------------------------------------------------------------------------
     def code(
@@ -219,7 +222,8 @@ class EventCoder:
         clause_actors = [m for m in s_actors if m.start_char < clause_end]
         agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence, day.published)
         kind = rule.kind
-        aircraft = any(t.key in self.cue["aircraft"] or t.stem in self.cue["aircraft"] for t in toks)
+        air = self.cue["aircraft"]
+        aircraft = any(t.key in air or t.stem in air for t in toks)
         if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
             kind = "airstrike"  # "قصفت طائرة مسيرة"، "مسيرات انتحارية": from the air
         if kind == "clash" and agent is not None and agent == patient:
@@ -236,7 +240,8 @@ class EventCoder:
             return []  # an agreement needs two parties the sentence names (aid deals name none)
         if not located and (kind == "takeover" or (agent is None and patient is None)):
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
-        background = any(t.key in self.cue["background"] or t.stem in self.cue["background"] for t in toks)
+        bg = self.cue["background"]
+        background = any(t.key in bg or t.stem in bg for t in toks)
         date = _nearest(dates, sentence, t_start)
         if date is None and not background:
             date = _context_date(dates, sentences, sn, day)

@@ -51,6 +51,9 @@ class Resources:
     ] = field(default_factory=dict)
     """Answers of the geocoder for an ambiguous name without a parent place, asked again with the
     positions of the report's other places (name, context, country, positions)."""
+    name_countries: dict[str, frozenset[str | None]] = field(default_factory=dict)
+    """The countries of the towns, cities and governorates a place name (as written) names: the
+    votes of ``pipeline.guess_country``."""
 
     @property
     def versions(self) -> dict[str, str]:
