@@ -134,6 +134,7 @@ class PlaceFinder:
         lex = self.lex
         self.starters = self.first_words | frozenset(lex.generic) | lex.openers | _ANAPHORS
         self._verb_cache: dict[str, bool] = {}
+        self._can_start: dict[str, bool] = {}
 
     def _gaz_match(self, toks: Sequence[Token], i: int, limit: int) -> int:
         """Number of tokens of the longest gazetteer name starting at ``toks[i]`` (0 if none)."""
@@ -188,10 +189,11 @@ class PlaceFinder:
         out: list[PlaceMention] = []
         i = 0
         prev_end_tok = -10
-        starters = self.starters
+        can_start = self._can_start
         while i < len(toks):
             tok = toks[i]
-            if tok.key not in starters and tok.stem not in starters and not self._is_verb(tok):
+            starts = can_start.get(tok.key)
+            if not (self._starts(tok) if starts is None else starts):
                 i += 1
                 continue
             names = self._object_names(toks, i)
@@ -245,6 +247,13 @@ class PlaceFinder:
             return []
         names = [(s, e) for s, e in self._list_after(toks, j) if not (e == s + 1 and toks[s].key in self.blocked)]
         return names if names and names[0][0] == j else []
+
+    def _starts(self, tok: Token) -> bool:
+        """Whether a token can begin anything ``find`` reads (memoised by its key)."""
+        starts = tok.key in self.starters or tok.stem in self.starters or self._is_verb(tok)
+        if len(self._can_start) < 500_000:
+            self._can_start[tok.key] = starts
+        return starts
 
     def _is_verb(self, tok: Token) -> bool:
         """Whether a token is a capture verb (memoised by its key, from which its stem follows)."""
