@@ -192,10 +192,16 @@ def _base_forms(base: str) -> list[str]:
     return out
 
 
+def _unplaced_rows(gaz: Gazetteer, j: int) -> _Rows:
+    """The rows of unplaced community ``j``, worked out once."""
+    rows = gaz._unplaced_rows.get(j)
+    if rows is None:
+        rows = gaz._unplaced_rows[j] = _rows((gaz.unplaced[j].key,), j, "un")
+    return rows
+
+
 def _make_pool(gaz: Gazetteer, members: Sequence[int], unplaced: Sequence[int] = ()) -> _Pool:
-    rows = [_entry_rows(gaz, i) for i in members]
-    rows += [_rows((gaz.unplaced[j].key,), j, "un") for j in unplaced]
-    return _Pool(rows)
+    return _Pool([_entry_rows(gaz, i) for i in members] + [_unplaced_rows(gaz, j) for j in unplaced])
 
 
 def _cache_put(gaz: Gazetteer, key: tuple, value: object) -> None:
