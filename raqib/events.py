@@ -69,6 +69,8 @@ class EventCoder:
         self.cue = rules.cues
         self.alliances = tuple(alliances)
         self._first_cache: dict[tuple[str, str], tuple[Rule, ...]] = {}
+        self._order = {r.id: n for n, r in enumerate(rules.rules)}
+        self._count_cache: dict[tuple[str, str, str], str | None] = {}
 
     def _starting(self, tok: Token) -> tuple[Rule, ...]:
         """The rules whose first pattern matches a token, memoised by the token's key and stem:
@@ -102,14 +104,16 @@ class EventCoder:
         """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires.
         ``usable`` drops triggers first (negated ones): "دخلت القوات البلدة دون قتال" keeps دخلت."""
         found: list[Trigger] = []
+        first = self._first_cache
         for i, tok in enumerate(sentence.tokens):
             if i in blocked:
                 continue
-            for rule in self._starting(tok):
+            rules = first.get((tok.key, tok.stem))
+            for rule in self._starting(tok) if rules is None else rules:
                 end = match(rule, sentence.tokens, i, blocked)
                 if end:
                     found.append(Trigger(rule, i, end))
-        order = {r.id: n for n, r in enumerate(self.rules.rules)}
+        order = self._order
         found.sort(key=lambda t: (-(t.end - t.start), order[t.rule.id]))
         taken: set[int] = set()
         kept = []
@@ -164,7 +168,8 @@ class EventCoder:
         window = toks[max(0, trig.start - 4) : trig.start]
         if any(t.key in self.cue["modality_before"] or t.stem in self.cue["modality_before"] for t in window):
             return True
-        return any(t.key in self.cue["denial"] or t.stem in self.cue["denial"] for t in prior)
+        denial = self.cue["denial"]
+        return any(t.key in denial or t.stem in denial for t in prior)
 
     # -- arguments ----------------------------------------------------------------------------
     def code(
@@ -193,16 +198,9 @@ class EventCoder:
         for sn, sentence in enumerate(sentences):
             toks = sentence.tokens
             s_actors = by_actor[sn]
-            blocked = {
-                k for k, t in enumerate(toks) for a in s_actors if a.start_char <= t.start_char < a.end_char
-            }
             s_places = by_place[sn]
-            blocked |= {
-                k
-                for k, t in enumerate(toks)
-                for p in s_places
-                if p.start <= t.start_char < p.end
-            }
+            spans = [(a.start_char, a.end_char) for a in s_actors] + [(p.start, p.end) for p in s_places]
+            blocked = _tokens_in(toks, spans)
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
             trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks))
@@ -250,7 +248,8 @@ class EventCoder:
         clause_actors = [m for m in s_actors if m.start_char < clause_end]
         agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence, day.published)
         kind = rule.kind
-        aircraft = any(t.key in self.cue["aircraft"] or t.stem in self.cue["aircraft"] for t in toks)
+        air = self.cue["aircraft"]
+        aircraft = any(t.key in air or t.stem in air for t in toks)
         if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
             kind = "airstrike"  # "قصفت طائرة مسيرة"، "مسيرات انتحارية": from the air
         if kind == "clash" and agent is not None and agent == patient:
@@ -267,7 +266,8 @@ class EventCoder:
             return []  # an agreement needs two parties the sentence names (aid deals name none)
         if not located and (kind == "takeover" or (agent is None and patient is None)):
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
-        background = any(t.key in self.cue["background"] or t.stem in self.cue["background"] for t in toks)
+        bg = self.cue["background"]
+        background = any(t.key in bg or t.stem in bg for t in toks)
         date = _nearest(dates, sentence, t_start)
         if date is None and not background:
             date = _context_date(dates, sentences, sn, day)
@@ -559,12 +559,17 @@ class EventCoder:
                 out["injured"] = one
 
     def _count_key(self, tok: Token, kind: str) -> str | None:
+        cache_key = (tok.key, tok.stem, kind)
+        if cache_key in self._count_cache:
+            return self._count_cache[cache_key]
+        found = None
         for pattern, key, per_kind in self.rules.count_nouns:
             if tok_matches(pattern, tok):
-                if key != "*":
-                    return key
-                return per_kind.get(kind, per_kind.get("default")) or None
-        return None
+                found = key if key != "*" else per_kind.get(kind, per_kind.get("default")) or None
+                break
+        if len(self._count_cache) < 500_000:
+            self._count_cache[cache_key] = found
+        return found
 
     def _harm_cue(self, before: Sequence[Token], after: Sequence[Token]) -> str | None:
         """fatalities or injured: the death or injury word nearest to a number."""
@@ -654,6 +659,13 @@ dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int, day: _DayConte
     if day.published is not None:
         return DateRef(day.published, day.published, "day", 0, 0, True, source="published")
     return None
+
+
+def _tokens_in(toks: Sequence[Token], spans: Sequence[tuple[int, int]]) -> set[int]:
+    """Indices of the tokens that start inside any of the spans (by bisection: a sentence of a long
+    text can hold many tokens and mentions)."""
+    starts = [t.start_char for t in toks]
+    return {k for s, e in spans for k in range(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e))}
 
 
 def _supporting(toks: Sequence[Token], k: int) -> bool:

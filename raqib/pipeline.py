@@ -14,6 +14,7 @@ from typing import Any
 from raqib.control import claims_from_events, claims_from_statements, dedupe_claims
 from raqib.errors import InputError
 from raqib.events import Located
+from raqib.gazetteer import Gazetteer
 from raqib.geocode import geocode
 from raqib.ingest.text import MAX_TEXT_CHARS, too_long
 from raqib.model import ControlClaim, DateRef, Document, Event, Extraction, PlaceMention, Quantity, Sentence
@@ -27,16 +28,24 @@ from raqib.segment import segment
 
 def guess_country(res: Resources, mentions: Sequence[PlaceMention]) -> str | None:
     """The country most of the report's unambiguous town, city and governorate names are in."""
-    votes: Counter[str] = Counter()
-    gaz = res.gazetteer
+    votes: Counter[str | None] = Counter()
     for m in mentions:
         if m.feature and m.feature.startswith("anaphor:"):
             continue
-        ids = gaz.name_index.get(tuple(bare(m.name).split()), ())
-        countries = {gaz.entries[i].country for i in ids if gaz.entries[i].feature in ("city", "town", "governorate")}
+        countries = res.name_countries.get(m.name)
+        if countries is None:
+            if len(res.name_countries) > 200_000:
+                res.name_countries.clear()
+            countries = res.name_countries[m.name] = _name_countries(res.gazetteer, m.name)
         if len(countries) == 1:
-            votes[countries.pop()] += 1
+            votes[next(iter(countries))] += 1
     return votes.most_common(1)[0][0] if votes else None
+
+
+def _name_countries(gaz: Gazetteer, name: str) -> frozenset[str | None]:
+    """The countries of the towns, cities and governorates a place name (as written) names."""
+    ids = gaz.name_index.get(tuple(bare(name).split()), ())
+    return frozenset(gaz.entries[i].country for i in ids if gaz.entries[i].feature in ("city", "town", "governorate"))
 
 
 class _Cover:
@@ -86,13 +95,24 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
             near.append((place.lat, place.lon))
     out: list[Located] = []
     contexts = _context_spans(mentions, text)
+    near_key = tuple(near)
     for m in mentions:
         if m.feature and m.feature.startswith("anaphor:"):
             out.extend(_resolve(m, out))
             continue
         place = first[id(m)]
         if place.alternatives and near:
-            place = geocode(gaz, m.name, context=m.context, country=country, near=near, parent=m.parent)
+            if m.parent is None:
+                # Reports that share their places share these answers too (a third of the calls are new).
+                near_place = res.near_geocode_cache.get((m.name, m.context, country, near_key))
+                if near_place is None:
+                    if len(res.near_geocode_cache) > 50_000:
+                        res.near_geocode_cache.clear()
+                    near_place = geocode(gaz, m.name, context=m.context, country=country, near=near)
+                    res.near_geocode_cache[(m.name, m.context, country, near_key)] = near_place
+                place = near_place
+            else:
+                place = geocode(gaz, m.name, context=m.context, country=country, near=near, parent=m.parent)
         out.append(Located(m, place, m.start_char in contexts))
     return out
 

@@ -46,6 +46,14 @@ class Resources:
     geocode_cache: dict[tuple[str, str | None, str | None, str | None], Place] = field(default_factory=dict)
     """Answers of the geocoder for (name, context, country, parent): reports name the same
     villages again and again, and the answer depends on nothing else."""
+    near_geocode_cache: dict[
+        tuple[str, str | None, str | None, tuple[tuple[float, float], ...]], Place
+    ] = field(default_factory=dict)
+    """Answers of the geocoder for an ambiguous name without a parent place, asked again with the
+    positions of the report's other places (name, context, country, positions)."""
+    name_countries: dict[str, frozenset[str | None]] = field(default_factory=dict)
+    """The countries of the towns, cities and governorates a place name (as written) names: the
+    votes of ``pipeline.guess_country``."""
 
     @property
     def versions(self) -> dict[str, str]:

@@ -131,3 +131,22 @@ def test_bench_load_small(tmp_path: Path) -> None:
         assert 0 < r["p50_ms"] <= r["p99_ms"] and r["requests_per_s"] > 0
         assert set(r["by_endpoint"]) == {"events", "events_geojson", "control_map", "meta"}
         assert f"{backend}: 300 requests over 50 connections" in proc.stdout
+
+
+def test_check_same_output_dumps_and_compares(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    cache = tmp_path / "corpus.jsonl"
+    for out in (first, second):
+        _run("check_same_output.py", "dump", "-o", str(out), "--n", "5", "--seeds", "3", "--corpus-cache",
+             str(cache), *(["--reverse"] if out == second else []))  # fmt: skip
+    lines = first.read_text("utf-8").splitlines()
+    assert len(lines) == 5 + len(list((ROOT / "tests" / "data" / "dev").glob("*.json")))
+    same = _run("check_same_output.py", "compare", str(first), str(second))
+    assert "0 of" in same.stdout
+    label, digest, record = lines[-1].split("\t", 2)
+    changed = json.loads(record) | {"changed_by_the_test": True}
+    lines[-1] = "\t".join([label, digest, json.dumps(changed, sort_keys=True, ensure_ascii=False)])
+    second.write_text("\n".join(lines) + "\n", "utf-8")
+    proc = subprocess.run([sys.executable, str(BENCH / "check_same_output.py"), "compare", str(first), str(second)],
+                          capture_output=True, text=True, check=False, cwd=ROOT)  # fmt: skip
+    assert proc.returncode == 1 and "1 of" in proc.stdout

@@ -439,3 +439,50 @@ def test_importers_reject_bad_files(tmp_path: Path) -> None:
         import_geonames_dump(path, dump)
     with pytest.raises(G.DataFileError):
         import_osm_places(tmp_path / "missing.sqlite", TINY / "osm_places_tiny.csv")
+
+
+def test_near_is_every_entry_within_the_distance(gaz: G.Gazetteer) -> None:
+    from raqib.gazetteer import approx_km
+
+    rng = random.Random(5)
+    settled = [e for e in gaz.entries if e.feature not in ("country", "governorate", "district")]
+    for e in rng.sample(settled, 40):
+        lat, lon = e.lat + rng.uniform(-0.2, 0.2), e.lon + rng.uniform(-0.2, 0.2)
+        km = rng.choice([8.0, 10.0, 30.0])
+        got = gaz.near(lat, lon, km)
+        r = int(km / 22.0) + 1
+        ci, cj = int(lat * 4 // 1), int(lon * 4 // 1)
+        want = [
+            i
+            for di in range(-r, r + 1)
+            for dj in range(-r, r + 1)
+            for i in gaz.grid.get((ci + di, cj + dj), ())
+            if approx_km(lat, lon, gaz.entries[i].lat, gaz.entries[i].lon) <= km
+        ]
+        assert got == want
+        assert all(approx_km(lat, lon, gaz.entries[i].lat, gaz.entries[i].lon) <= km for i in got)
+
+
+def test_search_pool_blocks_hold_every_key_in_order(gaz: G.Gazetteer) -> None:
+    """A pool searches all its latin keys, or in a large pool those with the query's first letter,
+    in the order of its places (rapidfuzz breaks ties by that order)."""
+    from raqib.geocode.candidates import BLOCK_ABOVE, _entry_rows, _make_pool, _unplaced_rows
+
+    area = next(a for a, js in gaz.unplaced_by_area.items() if js and gaz.members.get(a))
+    members, unplaced = gaz.members[area], gaz.unplaced_by_area[area]
+    small = _make_pool(gaz, members[:20])
+    large = _make_pool(gaz, members, unplaced)
+    assert small.size <= BLOCK_ABOVE < large.size
+    rows = [_entry_rows(gaz, i) for i in members] + [_unplaced_rows(gaz, j) for j in unplaced]
+    keys = [b for r in rows for b in r.latin]
+    metas = [m for r in rows for m in r.meta]
+    assert large.size == len(keys)
+    for letter in {b[:1] for b in keys}:
+        want = [(b, m) for b, m in zip(keys, metas, strict=True) if b[:1] == letter]
+        got_keys, got_metas = large.block(letter + "xyz")
+        assert list(zip(got_keys, got_metas, strict=True)) == want
+    small_keys = [b for i in members[:20] for b in _entry_rows(gaz, i).latin]
+    assert small.block("q")[0] == small_keys
+    arabic, index = large.arabic()
+    assert arabic == [a for i in members if gaz.entries[i].names_ar for a in gaz.loose_keys(i)]
+    assert index == [i for i in members if gaz.entries[i].names_ar for _ in gaz.loose_keys(i)]

@@ -82,3 +82,28 @@ def test_the_key_is_all_the_named_steps_together() -> None:
 def test_abbreviations_and_semicolons() -> None:
     text = "قال د. أحمد إن القصف استمر؛ ثم توقف. وانتهى"
     assert [s.text for s in segment(text)] == ["قال د. أحمد إن القصف استمر؛", "ثم توقف.", "وانتهى"]
+
+
+LONG_MIXED = st.text(alphabet=MIXED, min_size=200, max_size=600)
+
+
+@given(LONG_MIXED)
+def test_fast_translation_of_long_texts_equals_translate(text: str) -> None:
+    from raqib.normalize import GROUPS, _charmap, _tables, _Translation
+
+    full = dict(_charmap())
+    for c in range(ord("A"), ord("Z") + 1):
+        full.setdefault(c, chr(c + 32))
+    assert _tables()[0](text) == text.translate(full)
+    for group in GROUPS:
+        table = _charmap((group,))
+        assert _Translation(table)(text) == text.translate(table)
+
+
+def test_translation_with_chained_replacements_falls_back_to_translate() -> None:
+    from raqib.normalize import _Translation
+
+    chained = _Translation({ord("a"): "b", ord("b"): "c"})
+    assert chained.pairs is None
+    text = "ab" * 150
+    assert chained(text) == text.translate({ord("a"): "b", ord("b"): "c"}) == "bc" * 150

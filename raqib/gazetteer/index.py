@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import sqlite3
 from collections import defaultdict
@@ -10,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from raqib.errors import DataFileError
-from raqib.gazetteer.geometry import approx_km
 from raqib.gazetteer.latin import ar_loose, ar_words, latin_key
 from raqib.gazetteer.tables import LATIN_KEY_VERSION, normalizer_fingerprint
 
@@ -139,6 +140,9 @@ class Gazetteer:
             grid[(int(e.lat * 4 // 1), int(e.lon * 4 // 1))].append(i)
         self.members: Mapping[str, list[int]] = members
         self.grid: Mapping[tuple[int, int], list[int]] = grid
+        self._grid_points = {
+            cell: tuple((i, entries[i].lat, entries[i].lon) for i in members) for cell, members in grid.items()
+        }
         unplaced_by_area: dict[str, list[int]] = defaultdict(list)
         for j, u in enumerate(unplaced):
             area = entries[u.area]
@@ -147,6 +151,11 @@ class Gazetteer:
         self.unplaced_by_area: Mapping[str, list[int]] = unplaced_by_area
         self._cache: dict = {}
         self._admin_paths: dict[str, tuple[str, ...]] = {}
+        # geocode's caches of its own: rows of its search pools per entry and per unplaced community
+        # (at most one each, filled on first use), and the answers of ``near`` (bounded by geocode)
+        self._pool_rows: dict[int, Any] = {}
+        self._unplaced_rows: dict[int, Any] = {}
+        self._near_cache: dict[tuple[float, float, float], list[int]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -172,12 +181,13 @@ class Gazetteer:
         r = int(km / 22.0) + 1
         ci, cj = int(lat * 4 // 1), int(lon * 4 // 1)
         out = []
-        ents = self.entries
+        cells = self._grid_points
+        cos, radians, hypot = math.cos, math.radians, math.hypot
         for di in range(-r, r + 1):
             for dj in range(-r, r + 1):
-                for i in self.grid.get((ci + di, cj + dj), ()):
-                    e = ents[i]
-                    if approx_km(lat, lon, e.lat, e.lon) <= km:
+                for i, elat, elon in cells.get((ci + di, cj + dj), ()):
+                    # approx_km(lat, lon, elat, elon), written out: this loop runs over thousands of entries
+                    if 111.195 * hypot((elon - lon) * cos(radians((lat + elat) / 2)), elat - lat) <= km:
                         out.append(i)
         return out
 

@@ -45,6 +45,7 @@ ARABIC_ONLY_MIN = 90.0
 """Least Arabic similarity for a variant when the romanisations do not agree."""
 _CACHE_MAX = 20000
 _POINT_POOLS_MAX = 256
+_NEAR_MAX = 4096
 
 
 @dataclass(slots=True)
@@ -92,21 +93,92 @@ def _name_candidates(gaz: Gazetteer, pn: _Name) -> list[_Cand]:
 # Area pools for fuzzy matching
 
 
-@dataclass(slots=True)
-class _Pool:
-    latin: list[str]
-    """Base latin keys (qualifiers removed)."""
-    latin_meta: list[tuple[str, int, str]]
-    """(full key, index, kind): kind "en" (English-only entry), "ar" (has Arabic), "un" (unplaced)."""
-    arabic: list[str]
-    arabic_meta: list[int]
-    blocks: dict[str, tuple[list[str], list[tuple[str, int, str]]]] | None = None
-    """For large pools: the latin keys grouped by first letter (searched instead of ``latin``)."""
+_Meta = tuple[str, int, str]
+"""(full latin key, index, kind): kind "en" (English-only entry), "ar" (has Arabic), "un" (unplaced)."""
 
-    def block(self, base: str) -> tuple[list[str], list[tuple[str, int, str]]]:
-        if self.blocks is None:
-            return self.latin, self.latin_meta
-        return self.blocks.get(base[:1], ([], []))
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """What one place adds to a search pool."""
+
+    latin: list[str]
+    """Base latin keys (qualifiers removed), each in the forms of ``_base_forms``."""
+    meta: list[_Meta]
+    """The key each base form comes from, aligned with ``latin``."""
+    by_letter: dict[str, tuple[list[str], list[_Meta]]]
+    """``latin`` and ``meta`` grouped by the first letter of the base form."""
+    arabic: tuple[str, ...]
+    """Loose Arabic keys (entries with Arabic names only)."""
+    index: int
+    """Entry index (or unplaced index for kind "un")."""
+
+
+def _rows(latin_keys: Sequence[str], index: int, kind: str, arabic: tuple[str, ...] = ()) -> _Rows:
+    latin: list[str] = []
+    meta: list[_Meta] = []
+    by_letter: dict[str, tuple[list[str], list[_Meta]]] = {}
+    for k in latin_keys:
+        for b in _base_forms(_split_quals(k)[0]):
+            latin.append(b)
+            meta.append((k, index, kind))
+            keys, metas = by_letter.setdefault(b[:1], ([], []))
+            keys.append(b)
+            metas.append((k, index, kind))
+    return _Rows(latin, meta, by_letter, arabic, index)
+
+
+def _entry_rows(gaz: Gazetteer, i: int) -> _Rows:
+    """The rows of entry ``i``, worked out once: point pools are made again for every new set of
+    points, from the same few thousand entries."""
+    rows = gaz._pool_rows.get(i)
+    if rows is None:
+        has_ar = bool(gaz.entries[i].names_ar)
+        rows = _rows(gaz.latin_keys[i], i, "ar" if has_ar else "en", gaz.loose_keys(i) if has_ar else ())
+        gaz._pool_rows[i] = rows
+    return rows
+
+
+class _Pool:
+    """The names of a search area, put together from its places' rows when ``_fuzzy`` first asks."""
+
+    __slots__ = ("_arabic", "_latin", "rows", "size")
+
+    def __init__(self, rows: Sequence[_Rows]) -> None:
+        self.rows = rows
+        self.size = sum(len(r.latin) for r in rows)
+        """Number of latin keys."""
+        self._latin: dict[str, tuple[list[str], list[_Meta]]] = {}
+        self._arabic: tuple[list[str], list[int]] | None = None
+
+    def block(self, base: str) -> tuple[list[str], list[_Meta]]:
+        """The latin keys (and their meta) to search for ``base``: all of them, or in a large pool
+        those with its first letter. Romanisations and English spellings almost always agree on
+        the first folded letter (ق gives both k and g, ث both t and s, a glued "al" is indexed
+        without)."""
+        letter = base[:1] if self.size > BLOCK_ABOVE else ""
+        hit = self._latin.get(letter)
+        if hit is None:
+            keys: list[str] = []
+            metas: list[_Meta] = []
+            for r in self.rows:
+                part = r.by_letter.get(letter) if letter else (r.latin, r.meta)
+                if part:
+                    keys += part[0]
+                    metas += part[1]
+            hit = self._latin[letter] = (keys, metas)
+        return hit
+
+    def arabic(self) -> tuple[list[str], list[int]]:
+        """Loose Arabic keys and the entry index of each."""
+        if self._arabic is None:
+            keys: list[str] = []
+            index: list[int] = []
+            for r in self.rows:
+                if r.arabic:
+                    keys += r.arabic
+                    index += [r.index] * len(r.arabic)
+            self._arabic = (keys, index)
+        return self._arabic
 
 
 def _base_forms(base: str) -> list[str]:
@@ -120,33 +192,16 @@ def _base_forms(base: str) -> list[str]:
     return out
 
 
+def _unplaced_rows(gaz: Gazetteer, j: int) -> _Rows:
+    """The rows of unplaced community ``j``, worked out once."""
+    rows = gaz._unplaced_rows.get(j)
+    if rows is None:
+        rows = gaz._unplaced_rows[j] = _rows((gaz.unplaced[j].key,), j, "un")
+    return rows
+
+
 def _make_pool(gaz: Gazetteer, members: Sequence[int], unplaced: Sequence[int] = ()) -> _Pool:
-    pool = _Pool([], [], [], [])
-    for i in members:
-        kind = "ar" if gaz.entries[i].names_ar else "en"
-        for k in gaz.latin_keys[i]:
-            for b in _base_forms(_split_quals(k)[0]):
-                pool.latin.append(b)
-                pool.latin_meta.append((k, i, kind))
-        if kind == "ar":
-            for a in gaz.loose_keys(i):
-                pool.arabic.append(a)
-                pool.arabic_meta.append(i)
-    for j in unplaced:
-        k = gaz.unplaced[j].key
-        for b in _base_forms(_split_quals(k)[0]):
-            pool.latin.append(b)
-            pool.latin_meta.append((k, j, "un"))
-    if len(pool.latin) > BLOCK_ABOVE:
-        # first-letter blocks: romanisations and English spellings almost always agree on the
-        # first folded letter (ق gives both k and g, ث both t and s, a glued "al" is indexed without)
-        blocks: dict[str, tuple[list[str], list[tuple[str, int, str]]]] = {}
-        for b, m in zip(pool.latin, pool.latin_meta, strict=True):
-            keys, metas = blocks.setdefault(b[:1], ([], []))
-            keys.append(b)
-            metas.append(m)
-        pool.blocks = blocks
-    return pool
+    return _Pool([_entry_rows(gaz, i) for i in members] + [_unplaced_rows(gaz, j) for j in unplaced])
 
 
 def _cache_put(gaz: Gazetteer, key: tuple, value: object) -> None:
@@ -164,6 +219,17 @@ def _area_pool(gaz: Gazetteer, aid: str) -> _Pool:
     return pool
 
 
+def _near(gaz: Gazetteer, lat: float, lon: float, km: float) -> list[int]:
+    """``gaz.near``, cached: the same towns anchor the point pools of report after report."""
+    ck = (lat, lon, km)
+    hit = gaz._near_cache.get(ck)
+    if hit is None:
+        if len(gaz._near_cache) >= _NEAR_MAX:
+            gaz._near_cache.clear()
+        hit = gaz._near_cache[ck] = gaz.near(lat, lon, km)
+    return hit
+
+
 def _point_pool(gaz: Gazetteer, points: Sequence[tuple[float, float, float]]) -> _Pool:
     ck = tuple((round(a, 3), round(b, 3), round(r, 1)) for a, b, r in points)
     pools: dict = gaz._cache.setdefault(("ppools",), {})
@@ -171,8 +237,7 @@ def _point_pool(gaz: Gazetteer, points: Sequence[tuple[float, float, float]]) ->
     if pool is None:
         members: dict[int, None] = {}
         for la, lo, r in points:
-            for i in gaz.near(la, lo, max(r, 8.0)):
-                members[i] = None
+            members.update(dict.fromkeys(_near(gaz, la, lo, max(r, 8.0))))
         pool = _make_pool(gaz, list(members))
         if len(pools) >= _POINT_POOLS_MAX:
             pools.clear()
@@ -229,7 +294,7 @@ def _fuzzy(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]]
             if key not in best or best[key].base < c.base:
                 best[key] = c
 
-        if pool.latin:
+        if pool.size:
             for full, base in queries:
                 if not base:
                     continue
@@ -259,13 +324,14 @@ def _fuzzy(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]]
                                 (idx, "u"))  # fmt: skip
                         else:
                             put(_Cand(idx, "cross-script", 0.9 * sim / 100), (idx, "e"))
-        if pool.arabic and small:
+        arabic, arabic_index = pool.arabic() if small else ([], [])
+        if arabic:
             for q in ar_queries:
                 if len(q.replace(" ", "")) < 4:
                     continue
-                for _a, arsim, j in process.extract(q, pool.arabic, scorer=fuzz.ratio, score_cutoff=ARABIC_ONLY_MIN,
+                for _a, arsim, j in process.extract(q, arabic, scorer=fuzz.ratio, score_cutoff=ARABIC_ONLY_MIN,
                                                     limit=5):  # fmt: skip
-                    idx = pool.arabic_meta[j]
+                    idx = arabic_index[j]
                     put(_Cand(idx, "variant", 0.8 * arsim / 100), (idx, "e"))
         cands = list(best.values())
         if not cands:

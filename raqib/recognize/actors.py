@@ -33,6 +33,8 @@ class ActorFinder:
         self.index = index
         self.max_words = max((len(k) for k in index), default=1)
         self.first_words = frozenset(k[0] for k in index)
+        # every beginning of an alias, so that a longest match stops as soon as none can follow
+        self.prefixes = frozenset(k[:n] for k in index for n in range(1, len(k) + 1))
 
     def find(
         self,
@@ -61,7 +63,10 @@ class ActorFinder:
                     for j in range(i, min(len(toks), i + self.max_words)):
                         if j > i:
                             words.append(toks[j].stem)
-                        candidates = [a for a in self.index.get(tuple(words), ()) if a.applies(country, day)]
+                        key = tuple(words)
+                        if key not in self.prefixes:
+                            break
+                        candidates = [a for a in self.index.get(key, ()) if a.applies(country, day)]
                         if candidates and (best is None or j + 1 - i > best[0]):
                             chosen = self._choose(candidates, out)
                             best = (j + 1 - i, chosen, first == tok.key)

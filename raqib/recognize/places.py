@@ -134,7 +134,14 @@ class PlaceFinder:
         self.lex = lexicon or load_place_lexicon()
         self.whole_words = whole_words
         self.first_words = frozenset(k[0] for k in name_index)
+        # every beginning of a gazetteer name, so that a longest match stops as soon as none can follow
+        self.prefixes = frozenset(k[:n] for k in name_index for n in range(1, len(k) + 1))
+        # the words that can begin something ``find`` reads (a name, a generic word, a list opener,
+        # a back-reference); any other token, unless a capture verb, is passed over at once
+        lex = self.lex
+        self.starters = self.first_words | frozenset(lex.generic) | lex.openers | lex.pair_openers | _ANAPHORS
         self._verb_cache: dict[str, bool] = {}
+        self._can_start: dict[str, bool] = {}
 
     def _gaz_match(self, toks: Sequence[Token], i: int, limit: int) -> int:
         """Number of tokens of the longest gazetteer name starting at ``toks[i]`` (0 if none)."""
@@ -146,7 +153,10 @@ class PlaceFinder:
             if j > i and self._broken(toks[j - 1], toks[j]):
                 break
             words.append(toks[j].stem)
-            if tuple(words) in self.index:
+            key = tuple(words)
+            if key not in self.prefixes:
+                break
+            if key in self.index:
                 best = j - i + 1
         return best
 
@@ -186,8 +196,13 @@ class PlaceFinder:
         out: list[PlaceMention] = []
         i = 0
         prev_end_tok = -10
+        can_start = self._can_start
         while i < len(toks):
             tok = toks[i]
+            starts = can_start.get(tok.key)
+            if not (self._starts(tok) if starts is None else starts):
+                i += 1
+                continue
             names = self._object_names(toks, i)
             feature = None
             if not names and (tok.key in lex.openers or tok.stem in lex.openers) and self._after_plural(toks, i):
@@ -231,12 +246,7 @@ class PlaceFinder:
     def _object_names(self, toks: Sequence[Token], i: int) -> list[tuple[int, int]]:
         """Names in the object slot of a capture verb: "سيطرت على X وY"، "استعادت X"."""
         tok, lex = toks[i], self.lex
-        verb = self._verb_cache.get(tok.key)
-        if verb is None:
-            verb = bool(lex.object_verbs.fullmatch(tok.key) or lex.object_verbs.fullmatch(tok.stem))
-            if len(self._verb_cache) < 500_000:
-                self._verb_cache[tok.key] = verb
-        if not verb:
+        if not self._is_verb(tok):
             return []
         if i > 0 and toks[i - 1].key in _STATE_WORDS:
             return []
@@ -249,6 +259,22 @@ class PlaceFinder:
             return []
         names = [(s, e) for s, e in self._list_after(toks, j) if not (e == s + 1 and toks[s].key in self.blocked)]
         return names if names and names[0][0] == j else []
+
+    def _starts(self, tok: Token) -> bool:
+        """Whether a token can begin anything ``find`` reads (memoised by its key)."""
+        starts = tok.key in self.starters or tok.stem in self.starters or self._is_verb(tok)
+        if len(self._can_start) < 500_000:
+            self._can_start[tok.key] = starts
+        return starts
+
+    def _is_verb(self, tok: Token) -> bool:
+        """Whether a token is a capture verb (memoised by its key, from which its stem follows)."""
+        verb = self._verb_cache.get(tok.key)
+        if verb is None:
+            verb = bool(self.lex.object_verbs.fullmatch(tok.key) or self.lex.object_verbs.fullmatch(tok.stem))
+            if len(self._verb_cache) < 500_000:
+                self._verb_cache[tok.key] = verb
+        return verb
 
     def _after_plural(self, toks: Sequence[Token], i: int) -> bool:
         """A plural generic (قرى، القرى، بلدات) stands shortly before token ``i`` ("بقيت 5 بلدات في ريف
