@@ -200,13 +200,18 @@ class EventOut(_Strict):
     source: SourceOut
 
 
-class DocumentRef(_Strict):
+class _DocumentHead(_Strict):
+    """The fields naming a stored document, shared by its full record and the reference in an event."""
+
     id: str
     version: int | None
     url: str | None
     outlet: str | None
     published: str | None
     title: str | None
+
+
+class DocumentRef(_DocumentHead):
     href: str
 
 
@@ -275,13 +280,7 @@ class VersionOut(_Strict):
     stored_at: str | None
 
 
-class DocumentOut(_Strict):
-    id: str
-    version: int | None
-    url: str | None
-    outlet: str | None
-    published: str | None
-    title: str | None
+class DocumentOut(_DocumentHead):
     status: str | None
     reason: str | None
     versions: list[VersionOut]

@@ -88,3 +88,23 @@ def _pg_schema_url(name: str):  # type: ignore[no-untyped-def]
 def pg_url(request):  # type: ignore[no-untyped-def]
     """A fresh PostgreSQL schema only (see ``store_url``)."""
     yield from _pg_schema_url(request.node.name)
+
+
+def check_record_offsets(rec: dict, text: str) -> None:  # type: ignore[type-arg]
+    """A valid output record whose every evidence, place and number offset points at ``text``."""
+    from raqib.record import validate
+
+    validate(rec)
+    for item in rec["events"] + rec["control"]:
+        start, end = item["evidence_span"]
+        assert 0 <= start < end <= len(text)
+        assert text[start:end] == item["evidence"]
+    for ev in rec["events"]:
+        loc = ev["location"]
+        if loc and loc["start_char"] is not None:
+            assert 0 <= loc["start_char"] < loc["end_char"] <= len(text)
+            assert text[loc["start_char"] : loc["end_char"]] == loc["name_ar"]
+        for q in ev["quantities"].values():
+            assert 0 <= q["start_char"] < q["end_char"] <= len(text)
+        if ev["date"]:
+            assert ev["date"]["from"] <= ev["date"]["to"]

@@ -25,7 +25,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from conftest import DEV, skip_or_fail
+from conftest import DEV, check_record_offsets, skip_or_fail
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -120,32 +120,13 @@ def test_numbers_and_dates_of_any_text(text: str, published: dt.date | None) -> 
 # events: the whole pipeline
 
 
-def _check_record(rec: dict, text: str) -> None:  # type: ignore[type-arg]
-    from raqib.record import validate
-
-    validate(rec)
-    for item in rec["events"] + rec["control"]:
-        start, end = item["evidence_span"]
-        assert 0 <= start < end <= len(text)
-        assert text[start:end] == item["evidence"]
-    for ev in rec["events"]:
-        loc = ev["location"]
-        if loc and loc["start_char"] is not None:
-            assert 0 <= loc["start_char"] < loc["end_char"] <= len(text)
-            assert text[loc["start_char"] : loc["end_char"]] == loc["name_ar"]
-        for q in ev["quantities"].values():
-            assert 0 <= q["start_char"] < q["end_char"] <= len(text)
-        if ev["date"]:
-            assert ev["date"]["from"] <= ev["date"]["to"]
-
-
 @SETTINGS
 @given(st.one_of(HOSTILE, DIGIT_RUNS), DAYS)
 def test_the_pipeline_never_raises_and_every_offset_is_in_the_text(res, text: str, published) -> None:  # type: ignore[no-untyped-def]
     from raqib.pipeline import process
 
     rec = process(Document("f", text, published=published), res, today=dt.date(2026, 1, 1))
-    _check_record(rec, text)
+    check_record_offsets(rec, text)
     assert ("no publication date" in rec["warnings"]) == (published is None)
 
 
@@ -169,7 +150,7 @@ def test_invisible_marks_never_change_what_is_extracted(res, text: str, marks: l
     clean_rec = process(Document("c", text, published=day), res)
     noisy_rec = process(Document("n", noisy, published=day), res)
     assert _summary(noisy_rec) == _summary(clean_rec)
-    _check_record(noisy_rec, noisy)
+    check_record_offsets(noisy_rec, noisy)
 
 
 # --------------------------------------------------------------------------------------------

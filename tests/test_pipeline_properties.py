@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import check_record_offsets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,21 +28,10 @@ TEXT = st.lists(
 @given(text=TEXT)
 def test_every_offset_points_at_the_original_characters(res, text: str) -> None:  # type: ignore[no-untyped-def]
     from raqib.pipeline import extract
-    from raqib.record import to_record, validate
+    from raqib.record import to_record
 
     ex = extract(Document("h", text), res)
-    rec = to_record(ex, res.state_actors, "v", "v")
-    validate(rec)
-    for item in rec["events"] + rec["control"]:
-        start, end = item["evidence_span"]
-        assert 0 <= start < end <= len(text)
-        assert text[start:end] == item["evidence"]
-    for ev in rec["events"]:
-        loc = ev["location"]
-        if loc and loc["start_char"] is not None:
-            assert text[loc["start_char"] : loc["end_char"]] == loc["name_ar"]
-        for q in ev["quantities"].values():
-            assert 0 <= q["start_char"] < q["end_char"] <= len(text)
+    check_record_offsets(to_record(ex, res.state_actors, "v", "v"), text)
 
 
 @pytest.mark.parametrize("page", sorted(HTML.glob("*.html")), ids=lambda p: p.stem)

@@ -58,7 +58,7 @@ class ActorFinder:
                     i += 1
                     continue
                 best: tuple[int, AliasLike, bool] | None = None
-                for first in {tok.stem, tok.key}:
+                for first in dict.fromkeys((tok.stem, tok.key)):  # fixed order: the stem, then the whole word
                     words = [first]
                     for j in range(i, min(len(toks), i + self.max_words)):
                         if j > i:
