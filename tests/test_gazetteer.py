@@ -486,3 +486,16 @@ def test_search_pool_blocks_hold_every_key_in_order(gaz: G.Gazetteer) -> None:
     arabic, index = large.arabic()
     assert arabic == [a for i in members if gaz.entries[i].names_ar for a in gaz.loose_keys(i)]
     assert index == [i for i in members if gaz.entries[i].names_ar for _ in gaz.loose_keys(i)]
+
+
+def test_a_parent_place_is_read_near_the_report_it_is_in(gaz: G.Gazetteer) -> None:
+    """In "X التابعة لبلدة صوران" two Syrian towns have the parent's name, and the report's other
+    places say which. One report's answer must not be the one cached for another report."""
+    aleppo, hama = (36.565052, 37.212866), (35.29062, 36.748415)
+    answers = {}
+    for near in (aleppo, hama, aleppo):
+        place = geocode(gaz, "الحصن", None, "SY", [near], parent="صوران")
+        answers.setdefault(near, set()).add((place.gazetteer_id, place.lat))
+    assert all(len(a) == 1 for a in answers.values())
+    (north,), (south,) = answers[aleppo], answers[hama]
+    assert north[1] > 36.0 > south[1]

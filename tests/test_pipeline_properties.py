@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import check_record_offsets
+from conftest import DEV, check_record_offsets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -45,3 +45,19 @@ def test_nothing_outside_the_article_becomes_an_event(run, page: Path) -> None: 
         assert item["evidence"] in doc.text
         for banned in expected["must_not_contain"]:
             assert banned not in item["evidence"], (page.name, banned)
+
+
+def test_what_a_report_yields_does_not_hang_on_the_reports_read_before_it(res) -> None:  # type: ignore[no-untyped-def]
+    """The caches of the gazetteer, geocoder and rule finders are shared by every report of a
+    process (and of a Dask worker): the dev reports read in one order on warm resources and in the
+    other order on fresh ones give the same records."""
+    from raqib.pipeline import process
+    from raqib.resources import load_resources
+
+    docs = [Document(p.stem, json.loads(p.read_text("utf-8"))["text"]) for p in sorted(DEV.glob("*.json"))]
+    fresh = load_resources()
+    forward = {d.id: process(d, res) for d in docs}
+    backward = {d.id: process(d, fresh) for d in reversed(docs)}
+    assert len(docs) > 50
+    for d in docs:
+        assert forward[d.id] == backward[d.id], d.id

@@ -231,7 +231,7 @@ def _near(gaz: Gazetteer, lat: float, lon: float, km: float) -> list[int]:
 
 
 def _point_pool(gaz: Gazetteer, points: Sequence[tuple[float, float, float]]) -> _Pool:
-    ck = tuple((round(a, 3), round(b, 3), round(r, 1)) for a, b, r in points)
+    ck = tuple(points)  # exact: a rounded key would hand one report the pool of nearby points of another
     pools: dict = gaz._cache.setdefault(("ppools",), {})
     pool = pools.get(ck)
     if pool is None:

@@ -167,7 +167,7 @@ def _locate(
     ctx = parse_context(gaz, context)
     parent_place: Place | None = None
     if parent:
-        pk = ("parent", parent, context, country)
+        pk = ("parent", parent, context, country, tuple(near))  # every input of the answer: no order effects
         parent_place = gaz._cache.get(pk)
         if parent_place is None:
             parent_place = geocode(gaz, parent, context, country, near)
