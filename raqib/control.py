@@ -45,6 +45,8 @@ _PART_PRONOUN = re.compile(r"(اطراف|اجزاء|احياء|مشارف|محي
 _PART_WORDS = frozenset(["القسم", "قسم", "الجزء", "جزء", "بالميه", "بالمايه", "الميه", "المايه"])
 # Capture verbs whose object may be a pronoun (the place lexicon's object verbs, past tense).
 _CAPTURE_VERBS = re.compile(r"سيطر(ت|وا)?|(ا|ت)?ستول(ت|ي|وا)|استعاد(ت|وا)?|استرد(ت|وا)?|حرر(ت|وا)?")
+# Driving a side out of a place: أخرج (not خرج, going out) and active طرد.
+_EXPEL = re.compile(r"اخرج(ت|وا)?|طرد(ت|وا)?|دحر(ت|وا)?")
 _SUBJECT_VERBS = re.compile(r"(ي|ت)?خضع(ت|ان|ون)?")
 # Words allowed between a control cue and the first place it lists.
 _JOINERS = frozenset(["علي", "في", "الي", "هي", "وهي", "منها", "ومنها", "ضمن", "داخل", "بينها", "تشمل", "وتشمل", "كل",
@@ -306,7 +308,86 @@ def claims_from_statements(
                     )
                 )
     out += _handovers(text, sentences, actors, places, dates)
+    out += _expulsions(text, sentences, actors, places, dates, cue)
     return out
+
+
+def _expulsions(
+    text: str,
+    sentences: Sequence[Sentence],
+    actors: Sequence[ActorMention],
+    places: Sequence[Located],
+    dates: Sequence[DateRef],
+    cue: Mapping[str, frozenset[str]],
+) -> list[ControlClaim]:
+    """"وأخرجت القوات المشتركة قوات X من خمس نواحٍ تابعة لمنطقة A، هي (B، وC)": the side that drove
+    another out of the listed places holds them. The list is the places after "من" (after "هي" when
+    the text introduces it so: the area the places "belong to" only locates them), up to the first
+    word that is no list joiner. A passive verb ("طُرد منها") or a pronoun ("منها") gives nothing."""
+    out: list[ControlClaim] = []
+    for sentence in sentences:
+        toks = sentence.tokens
+        for k, tok in enumerate(toks):
+            if not _EXPEL.fullmatch(tok.stem) or "\u064f" in tok.text or _negated(toks, k, cue):
+                continue
+            frm = next((j for j in range(k + 1, min(len(toks), k + 9)) if toks[j].key == "من"), None)
+            if frm is None:
+                continue
+            between = [m for m in actors if tok.end_char <= m.start_char < toks[frm].start_char]
+            if not between:
+                continue
+            if len(between) >= 2 and between[0].actor != between[-1].actor:
+                taker, loser = between[0], between[-1]  # "أخرجت الهيئة التنظيم من"
+            else:
+                loser = between[0]
+                taker = next((m for m in reversed(actors) if sentence.start_char <= m.start_char < tok.start_char
+                              and m.actor != loser.actor and not _operation(toks, m)), None)  # fmt: skip
+            if taker is None or taker.actor in ("UNKNOWN", "CIVILIANS"):
+                continue
+            listed = _list_after(text, toks, frm, sentence, places)
+            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            out += [
+                ControlClaim(
+                    place_name=p.mention.name, place=p.place, controller=taker.actor,
+                    status="partial" if _outskirts(text, p) else "held", as_of=date,
+                    evidence_start=sentence.start_char, evidence_end=max(p.end for p in listed),
+                    rule_id="control.expulsion.v1",
+                )
+                for p in listed
+            ]  # fmt: skip
+    return out
+
+
+def _operation(toks: Sequence[Token], m: ActorMention) -> bool:
+    """Whether the actor mention is the name of an operation ("عملية غصن الزيتون"), not a side."""
+    k = next((i for i, t in enumerate(toks) if t.end_char > m.start_char), len(toks))
+    return k > 0 and toks[k - 1].stem in ("عمليه", "معركه")
+
+
+def _list_after(
+    text: str, toks: Sequence[Token], frm: int, sentence: Sentence, places: Sequence[Located]
+) -> list[Located]:
+    """The places listed after token ``frm`` ("من"): from the first place (or the first after "هي")
+    on, as long as only commas, و, brackets and quote marks stand between them."""
+    start = toks[frm].end_char
+    if text[start : start + 3].strip().startswith(("ها", "هم", "ه ")):
+        return []  # "منها": the place was named before
+    window = text[start : min(sentence.end_char, start + 120)]
+    intro = re.search(r"(^|\s)و?هي\s*:?\s*[(«\"“]?", window)
+    if intro is not None:
+        start += intro.end()
+    cands = [p for p in places if not p.context_only and start <= p.start < sentence.end_char]
+    listed: list[Located] = []
+    for p in cands:
+        gap = text[(listed[-1].end if listed else start) : p.start]
+        # between two items: joiners, or a name the gazetteer does not know ("(A، وB، وC)")
+        items = [re.sub(r"^(و|أو)", "", x.strip(" \"“”«»")) for x in re.split(r"[،,]", gap)]
+        if listed and (")" in gap or len(items) > 3 or any(len(x.split()) > 2 for x in items)):
+            break
+        if not listed and (len(gap.split()) > 6 or re.search(r"[.؛;]", gap)):
+            break
+        listed.append(p)
+    return listed
 
 
 def _handovers(
@@ -470,15 +551,22 @@ def _outskirts(text: str, loc: Located) -> bool:
     return bool(re.search(r"(أطراف|اطراف|مشارف|محيط)\s*$", before))
 
 
+_SHARING = {"contested": 0, "partial": 1, "held": 2, "besieged": 3}
+
+
 def dedupe_claims(claims: Sequence[ControlClaim]) -> list[ControlClaim]:
-    """One claim per (place, controller, status, day); the first one's evidence is kept."""
-    seen: set[tuple[str, str, str, object]] = set()
-    out = []
+    """One claim per (place, controller, day), at the place of the first one: "the HTS drove ISIS
+    out of the province" and "most of the province is HTS's" in one report are one row. A shared
+    status (contested, then partial) outweighs ``held``, as it does when the timeline folds the
+    claims of one day; of equal ones the first one's evidence is kept."""
+    where: dict[tuple[str, str, object], int] = {}
+    out: list[ControlClaim] = []
     for c in claims:
-        key = (c.place.gazetteer_id if c.place and c.place.gazetteer_id else c.place_name, c.controller, c.status,
+        key = (c.place.gazetteer_id if c.place and c.place.gazetteer_id else c.place_name, c.controller,
                c.as_of.start if c.as_of else None)  # fmt: skip
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(c)
+        if key not in where:
+            where[key] = len(out)
+            out.append(c)
+        elif _SHARING.get(c.status, 9) < _SHARING.get(out[where[key]].status, 9):
+            out[where[key]] = c
     return out

@@ -248,6 +248,9 @@ class EventCoder:
         clause_actors = [m for m in s_actors if m.start_char < clause_end]
         agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence, day.published)
         kind = rule.kind
+        handover = _receiver(text, toks, trig, clause_actors) if kind == "takeover" else None
+        if handover is not None:  # "سلّم X Y مواقعه": Y takes the place, X gives it up
+            agent, patient, fallback = handover[0], handover[1] or patient, False
         air = self.cue["aircraft"]
         aircraft = any(t.key in air or t.stem in air for t in toks)
         if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
@@ -659,6 +662,44 @@ dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int, day: _DayConte
     if day.published is not None:
         return DateRef(day.published, day.published, "day", 0, 0, True, source="published")
     return None
+
+
+# Giving a place over (the giver loses it), unlike تسلّم/استلم (receiving it).
+_GIVE = re.compile(r"سلم(ت|وا)?|تسليم(ها|ه)?")
+
+
+def _receiver(
+    text: str, toks: Sequence[Token], trig: Trigger, actors: Sequence[ActorMention]
+) -> tuple[str | None, str | None] | None:
+    """(taker, giver) of a handover told with a giving verb, which the place goes to the receiver of:
+    "سلّم التنظيم قسد مواقعه" (the object after the verb), "سلّمت قوات النظام مواقعها إلى X" (the side
+    after إلى / لـ); the taker is None when no receiver is named. None when the trigger is no giving
+    verb (تسلّم، استلم: the subject receives)."""
+    if not _GIVE.fullmatch(toks[trig.start].stem):
+        return None
+    t_end = toks[trig.start].end_char
+
+    def index(m: ActorMention) -> int:
+        return next((i for i, t in enumerate(toks) if t.end_char > m.start_char), len(toks))
+
+    after = [m for m in actors if m.start_char >= t_end and m.actor not in _NO_AGENT and index(m) - trig.start <= 8]
+    before = [m for m in actors if m.end_char <= toks[trig.start].start_char and m.actor not in _NO_AGENT]
+    marked = [
+        m for m in after
+        if re.search(r"(^|\s)(إلى|الى|الي)\s+$", text[t_end : m.start_char])
+        or (toks[index(m)].clitics.lstrip("وف")[:1] == "ل" and toks[index(m)].clitics.lstrip("وف")[:2] != "ال")
+    ]  # fmt: skip
+    unmarked = [m for m in after if m not in marked]
+    if marked:
+        giver = unmarked[0] if unmarked and index(unmarked[0]) == trig.start + 1 else (before[-1] if before else None)
+        return marked[0].actor, giver.actor if giver else None
+    if unmarked and index(unmarked[0]) == trig.start + 1:
+        if before:  # "التنظيم سلّم قسد مواقعه": subject before the verb, receiver after it
+            return unmarked[0].actor, before[-1].actor
+        if len(unmarked) > 1:  # "سلّمت قوات النظام قسد مواقعها"
+            return unmarked[1].actor, unmarked[0].actor
+        return None, unmarked[0].actor
+    return None, before[-1].actor if before else None
 
 
 def _tokens_in(toks: Sequence[Token], spans: Sequence[tuple[int, int]]) -> set[int]:
