@@ -13,6 +13,7 @@ Claims come from two places:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 
@@ -45,6 +46,10 @@ _PART_PRONOUN = re.compile(r"(اطراف|اجزاء|احياء|مشارف|محي
 _PART_WORDS = frozenset(["القسم", "قسم", "الجزء", "جزء", "بالميه", "بالمايه", "الميه", "المايه"])
 # Capture verbs whose object may be a pronoun (the place lexicon's object verbs, past tense).
 _CAPTURE_VERBS = re.compile(r"سيطر(ت|وا)?|(ا|ت)?ستول(ت|ي|وا)|استعاد(ت|وا)?|استرد(ت|وا)?|حرر(ت|وا)?")
+# Imposing control ("فرضت/بسطت/أحكمت سيطرتها") and areas that are no place of their own.
+_IMPOSE = re.compile(r"(ت|ي)?(فرض|بسط|احكم)(ت|وا|ون)?|(ا|ت|ي)?عاد(ت|وا)?")
+_AREA_NOUNS = re.compile(r"(ال)?(مناطق|اجزاء|قري|بلدات|مواقع|احياء|نقاط)")
+_SUPPORT = frozenset(["بدعم", "دعم", "مدعومه", "مدعوما", "مدعومين", "بمسانده", "مسانده", "باسناد", "بمشاركه", "بغطاء"])
 # Driving a side out of a place: أخرج (not خرج, going out) and active طرد.
 _EXPEL = re.compile(r"اخرج(ت|وا)?|طرد(ت|وا)?|دحر(ت|وا)?")
 _SUBJECT_VERBS = re.compile(r"(ي|ت)?خضع(ت|ان|ون)?")
@@ -200,8 +205,10 @@ def claims_from_statements(
     places: Sequence[Located],
     dates: Sequence[DateRef],
     cues: Mapping[str, frozenset[str]] | None = None,
+    events: Sequence[Event] = (),
 ) -> list[ControlClaim]:
-    """Claims from sentences that state who holds what.
+    """Claims from sentences that state who holds what (``events``: the report's events, whose
+    captures ``claims_from_events`` turns into claims; statements do not repeat them).
 
     ``cues`` are the rule set's cue words (``data/lexicon/cues.json``); its negation, modality and
     ability words keep "لم تتمكن من السيطرة عليها" and "تحاول السيطرة عليها" from being claims.
@@ -309,7 +316,61 @@ def claims_from_statements(
                 )
     out += _handovers(text, sentences, actors, places, dates)
     out += _expulsions(text, sentences, actors, places, dates, cue)
+    out += _areas_within(text, sentences, actors, places, dates, cue, events)
     return out
+
+
+def _areas_within(
+    text: str,
+    sentences: Sequence[Sentence],
+    actors: Sequence[ActorMention],
+    places: Sequence[Located],
+    dates: Sequence[DateRef],
+    cue: Mapping[str, frozenset[str]],
+    events: Sequence[Event],
+) -> list[ControlClaim]:
+    """"فرضت القوات العراقية سيطرتها على المناطق المتنازع عليها ضمن محافظات A، وB": a capture of
+    areas that the text only places within the listed places makes their taker a partial holder of
+    each (a capture of a named place is an event, and its claim comes from the event)."""
+    out: list[ControlClaim] = []
+    for sentence in sentences:
+        toks = sentence.tokens
+        for k, tok in enumerate(toks):
+            if tok.stem not in _SITARA or k + 2 >= len(toks) or toks[k + 1].key != "علي":
+                continue
+            if not any(_IMPOSE.fullmatch(t.key) or _IMPOSE.fullmatch(t.stem) for t in toks[max(0, k - 8) : k]):
+                continue
+            if _negated(toks, k, cue) or not any(_AREA_NOUNS.fullmatch(t.key) for t in toks[k + 2 : k + 4]):
+                continue
+            within = next((j for j in range(k + 3, min(len(toks), k + 10)) if toks[j].key in ("ضمن", "في", "داخل")), None)
+            controller = _subject(toks, k, sentence, actors)
+            if within is None or controller is None:
+                continue
+            taken = {bare(e.place.name_ar) for e in events if e.kind == "takeover" and e.place is not None
+                     and e.actor1 == controller.actor}  # fmt: skip
+            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            listed = [p for p in _list_after(text, toks, within, sentence, places) if bare(p.mention.name) not in taken]
+            out += [
+                ControlClaim(
+                    place_name=p.mention.name, place=p.place, controller=controller.actor, status="partial",
+                    as_of=date, evidence_start=sentence.start_char, evidence_end=sentence.end_char,
+                    rule_id="control.areas_within.v1",
+                )
+                for p in listed
+            ]  # fmt: skip
+    return out
+
+
+def _subject(toks: Sequence[Token], k: int, sentence: Sentence, actors: Sequence[ActorMention]) -> ActorMention | None:
+    """The side that acts at token ``k``: the nearest actor before it in the sentence that is not
+    introduced as support ("مدعومة بالحشد الشعبي"، "بدعم من التحالف")."""
+    for m in reversed(actors):
+        if not sentence.start_char <= m.start_char < toks[k].start_char:
+            continue
+        j = next((i for i, t in enumerate(toks) if t.end_char > m.start_char), len(toks))
+        if not any(t.stem in _SUPPORT or t.key in _SUPPORT for t in toks[max(0, j - 2) : j + 1]):
+            return m
+    return None
 
 
 def _expulsions(
@@ -554,19 +615,27 @@ def _outskirts(text: str, loc: Located) -> bool:
 _SHARING = {"contested": 0, "partial": 1, "held": 2, "besieged": 3}
 
 
+def _rank(c: ControlClaim) -> tuple[int, dt.date, int]:
+    """Which of two claims of one report about one place and side stands: the later day (an undated
+    claim is about the report's own day, the latest), then a shared status (contested, partial)
+    over ``held``, as the timeline folds the claims of one day."""
+    day = dt.date.max if c.as_of is None or c.as_of.start is None else c.as_of.start
+    return (0, day, -_SHARING.get(c.status, 9))
+
+
 def dedupe_claims(claims: Sequence[ControlClaim]) -> list[ControlClaim]:
-    """One claim per (place, controller, day), at the place of the first one: "the HTS drove ISIS
-    out of the province" and "most of the province is HTS's" in one report are one row. A shared
-    status (contested, then partial) outweighs ``held``, as it does when the timeline folds the
-    claims of one day; of equal ones the first one's evidence is kept."""
-    where: dict[tuple[str, str, object], int] = {}
+    """One claim per (place, controller) of a report, at the position of the first one: "HTS drove
+    ISIS out of the province today" and "most of the province is HTS's" are one row (``_rank`` says
+    which); of equal ones the first one's evidence is kept."""
+    where: dict[tuple[str, str], int] = {}
     out: list[ControlClaim] = []
     for c in claims:
-        key = (c.place.gazetteer_id if c.place and c.place.gazetteer_id else c.place_name, c.controller,
-               c.as_of.start if c.as_of else None)  # fmt: skip
+        # a coarse gazetteer entry (a province for a sub-district read as one) may stand for two places
+        fine = c.place is not None and c.place.gazetteer_id and c.place.precision not in _COARSE
+        key = (c.place.gazetteer_id if fine and c.place else bare(c.place_name), c.controller)
         if key not in where:
             where[key] = len(out)
             out.append(c)
-        elif _SHARING.get(c.status, 9) < _SHARING.get(out[where[key]].status, 9):
+        elif _rank(c) > _rank(out[where[key]]):
             out[where[key]] = c
     return out
