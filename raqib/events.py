@@ -159,6 +159,8 @@ class EventCoder:
             prev = toks[trig.start - 1]
             if prev.key in self.cue["state_before"] or toks[trig.start].key in self.cue["state_before"]:
                 return True  # "المناطق الخاضعة لسيطرة X" states control; it reports no capture
+        if trig.rule.kind == "takeover" and _aim_or_passive(toks[trig.start]):
+            return True  # "العملية العسكرية لتحرير طرابلس"، "كان التنظيم قد طُرد منها": no capture by a named side
         first = toks[trig.start]
         if trig.start > 0 and toks[trig.start - 1].key in _SUBJUNCTIVE and (
             first.key.startswith("ي")
@@ -662,6 +664,16 @@ dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int, day: _DayConte
     if day.published is not None:
         return DateRef(day.published, day.published, "day", 0, 0, True, source="published")
     return None
+
+
+def _aim_or_passive(tok: Token) -> bool:
+    """A verbal noun after لـ ("لتحرير"، "للسيطرة": what a side means to do) or a past verb that the
+    text marks passive with a damma on its first letter ("طُرد"، "أُخرج"، "حُرّرت")."""
+    lead = tok.clitics.lstrip("وف")
+    if lead.startswith("ل") and not lead.startswith("ال"):
+        return True
+    word = tok.text.removeprefix(tok.clitics)
+    return len(word) > 1 and word[0] not in "يتن" and word[1] == "\u064f"
 
 
 # Giving a place over (the giver loses it), unlike تسلّم/استلم (receiving it).

@@ -338,3 +338,16 @@ def test_one_row_per_place_and_side_in_a_report() -> None:
     # an older claim does not replace a newer one
     assert [c.as_of.start.isoformat() for c in dedupe_claims([claim("held", "2017-12-11"), claim("held", "2014-01-01")])
             if c.as_of] == ["2017-12-11"]  # fmt: skip
+
+
+def test_an_aim_or_a_passive_capture_names_no_holder(run) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "وشدد المتحدث على أن العملية العسكرية لتحرير مدينة سراقب لن تتوقف.",
+        "وحشدت قوات النظام قرب مدينة سراقب للسيطرة على المدينة.",
+        "وعاد التنظيم إلى مدينة سراقب التي كان قد طُرد منها قبل أربع سنوات.",
+    ):
+        rec = run(_lead(text))
+        assert [e for e in rec["events"] if e["kind"] == "takeover"] == [] and rec["control"] == [], text
+    # the same verbs unmarked are captures
+    assert ("سراقب", "SYR-GOV", "held") in _held(run(_lead("وحررت قوات النظام مدينة سراقب.")))
+    assert ("سراقب", "SYR-GOV", "held") in _held(run(_lead("وطرد الجيش السوري التنظيم من مدينة سراقب.")))
