@@ -465,7 +465,7 @@ class EventCoder:
                 for k in range(max(a_start, t_end), min(a_end, after[0].start)):
                     gap_chars[k - t_end] = " "
             gap = _ASIDE.sub(" ", "".join(gap_chars))
-            lead = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
+            lead = [w for w in re.split(r"[\s،,()\"“”«»]+", gap) if w]
             feature = after[0].mention.feature
             if len(lead) > 7 or not all(_lead_word(w) or _is_feature(w, feature) for w in lead):
                 return []
@@ -488,7 +488,7 @@ class EventCoder:
             if prev_ctx:
                 gap = gap.replace(prev_ctx, " ")
             gap = re.sub(r"\([^)]*\)", " ", gap)
-            words = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
+            words = [w for w in re.split(r"[\s،,()\"“”«»]+", gap) if w]
             lex = self.cue["list_connectors"]
             if all(_connector(w, lex) or _is_feature(w, p.mention.feature) for w in words):
                 chain.append(p)

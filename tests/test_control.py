@@ -351,3 +351,9 @@ def test_an_aim_or_a_passive_capture_names_no_holder(run) -> None:  # type: igno
     # the same verbs unmarked are captures
     assert ("سراقب", "SYR-GOV", "held") in _held(run(_lead("وحررت قوات النظام مدينة سراقب.")))
     assert ("سراقب", "SYR-GOV", "held") in _held(run(_lead("وطرد الجيش السوري التنظيم من مدينة سراقب.")))
+
+
+def test_a_place_in_guillemets_after_a_capture_is_its_object(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وأفادت مصادر بأن الجيش السوداني نجح في استرداد منطقة «اللكندي» الواقعة قرب سنجة."))
+    assert ("اللكندي", "SDN-SAF", "held") in _held(rec)
+    assert run(_lead("وأفادت مصادر بأن الجيش السوداني لم يتمكن من استرداد منطقة «اللكندي».")).get("control") == []
