@@ -349,14 +349,14 @@ def _areas_within(
             taken = {bare(e.place.name_ar) for e in events if e.kind == "takeover" and e.place is not None
                      and e.actor1 == controller.actor}  # fmt: skip
             date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
-            listed = [p for p in _list_after(text, toks, within, sentence, places) if bare(p.mention.name) not in taken]
+            listed = [i for i in _list_after(text, toks, within, sentence, places) if bare(i[0]) not in taken]
             out += [
                 ControlClaim(
-                    place_name=p.mention.name, place=p.place, controller=controller.actor, status="partial",
+                    place_name=name, place=place, controller=controller.actor, status="partial",
                     as_of=date, evidence_start=sentence.start_char, evidence_end=sentence.end_char,
                     rule_id="control.areas_within.v1",
                 )
-                for p in listed
+                for name, place, _, _ in listed
             ]  # fmt: skip
     return out
 
@@ -409,12 +409,12 @@ def _expulsions(
             date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
             out += [
                 ControlClaim(
-                    place_name=p.mention.name, place=p.place, controller=taker.actor,
-                    status="partial" if _outskirts(text, p) else "held", as_of=date,
-                    evidence_start=sentence.start_char, evidence_end=max(p.end for p in listed),
+                    place_name=name, place=place, controller=taker.actor,
+                    status="partial" if _OUTSKIRTS.search(text[max(0, p_start - 12) : p_start]) else "held",
+                    as_of=date, evidence_start=sentence.start_char, evidence_end=max(i[3] for i in listed),
                     rule_id="control.expulsion.v1",
                 )
-                for p in listed
+                for name, place, p_start, _ in listed
             ]  # fmt: skip
     return out
 
@@ -427,16 +427,19 @@ def _operation(toks: Sequence[Token], m: ActorMention) -> bool:
 
 def _list_after(
     text: str, toks: Sequence[Token], frm: int, sentence: Sentence, places: Sequence[Located]
-) -> list[Located]:
-    """The places listed after token ``frm`` ("من"): from the first place (or the first after "هي")
-    on, as long as only commas, و, brackets and quote marks stand between them."""
+) -> list[tuple[str, Place | None, int, int]]:
+    """The places listed after token ``frm`` ("من"، "ضمن"), as (name, place, start, end): from the
+    first place (or the first after "هي") on, as long as only commas, و, brackets and quote marks
+    stand between them. A list the text encloses in brackets after "هي" ("هي (A، وB، وC)") is taken
+    whole: its items are places of the kind just named, also those the gazetteer does not know."""
     start = toks[frm].end_char
-    if text[start : start + 3].strip().startswith(("ها", "هم", "ه ")):
-        return []  # "منها": the place was named before
     window = text[start : min(sentence.end_char, start + 120)]
     intro = re.search(r"(^|\s)و?هي\s*:?\s*[(«\"“]?", window)
     if intro is not None:
         start += intro.end()
+        close = text.find(")", start, sentence.end_char)
+        if intro.group().rstrip().endswith("(") and close != -1:
+            return _bracketed(text, start, close, places)
     cands = [p for p in places if not p.context_only and start <= p.start < sentence.end_char]
     listed: list[Located] = []
     for p in cands:
@@ -448,7 +451,28 @@ def _list_after(
         if not listed and (len(gap.split()) > 6 or re.search(r"[.؛;]", gap)):
             break
         listed.append(p)
-    return listed
+    return [(p.mention.name, p.place, p.start, p.end) for p in listed]
+
+
+def _bracketed(
+    text: str, start: int, close: int, places: Sequence[Located]
+) -> list[tuple[str, Place | None, int, int]]:
+    """The items of a bracketed list between ``start`` and ``close``, each a recognised place when
+    one begins inside it, else the item's words (without a leading و) as the name."""
+    out: list[tuple[str, Place | None, int, int]] = []
+    for n, m in enumerate(re.finditer(r"[^،,]+", text[start:close])):
+        a, b = start + m.start(), start + m.end()
+        known = next((p for p in places if not p.context_only and a <= p.start < b), None)
+        if known is not None:
+            out.append((known.mention.name, known.place, known.start, known.end))
+            continue
+        # "، وبلبلة": the و of a later item joins it to the list (the first item has none: "وادي")
+        item = re.match(r"\s*(و(?=\S{3,}))?[\"“«]?(.*?)[\"”»]?\s*$" if n else r"\s*()[\"“«]?(.*?)[\"”»]?\s*$", text[a:b])
+        name = item.group(2) if item else ""
+        if 0 < len(name.split()) <= 3:
+            name_start = text.index(name, a)
+            out.append((name, None, name_start, name_start + len(name)))
+    return out
 
 
 def _handovers(
@@ -607,9 +631,11 @@ def _clause_end(text: str, sentence: Sentence, toks: Sequence[Token], k: int) ->
     return toks[k].end_char + m.start() if m else sentence.end_char
 
 
+_OUTSKIRTS = re.compile(r"(أطراف|اطراف|مشارف|محيط)\s*$")
+
+
 def _outskirts(text: str, loc: Located) -> bool:
-    before = text[max(0, loc.start - 12) : loc.start]
-    return bool(re.search(r"(أطراف|اطراف|مشارف|محيط)\s*$", before))
+    return bool(_OUTSKIRTS.search(text[max(0, loc.start - 12) : loc.start]))
 
 
 _SHARING = {"contested": 0, "partial": 1, "held": 2, "besieged": 3}

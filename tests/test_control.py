@@ -286,9 +286,9 @@ def test_driving_a_side_out_of_listed_places_gives_rows_for_the_list(run) -> Non
             "قوات سوريا الديمقراطية من خمس نواحٍ تابعة لمنطقة عفرين، هي (شران، وبلبلة، وجنديرس، وراجو)، "
             "ونجحت كذلك في ربط مدينة أعزاز ببلدة أطمة.")  # fmt: skip
     rows = {(p, c) for p, c, _, r in _rows(run(_lead(text))) if r == "control.expulsion.v1"}
-    # the list after "هي" (not the area it belongs to, nor the places of the next clause); the
-    # operation's name is no side
-    assert rows == {("شران", "SNA"), ("جنديرس", "SNA"), ("راجو", "SNA")}
+    # the bracketed list after "هي", also a name the gazetteer lacks (not the area the places belong
+    # to, nor the places of the next clause); the operation's name is no side
+    assert rows == {("شران", "SNA"), ("بلبلة", "SNA"), ("جنديرس", "SNA"), ("راجو", "SNA")}
     rows = _held(run(_lead("وأخرجت هيئة تحرير الشام تنظيم الدولة من بلدتي سراقب ومعرة النعمان.")))
     assert {("سراقب", "HTS", "held"), ("معرة النعمان", "HTS", "held")} <= rows
 
