@@ -50,6 +50,9 @@ _CAPTURE_VERBS = re.compile(r"سيطر(ت|وا)?|(ا|ت)?ستول(ت|ي|وا)|ا
 _IMPOSE = re.compile(r"(ت|ي)?(فرض|بسط|احكم)(ت|وا|ون)?|(ا|ت|ي)?عاد(ت|وا)?")
 _AREA_NOUNS = re.compile(r"(ال)?(مناطق|اجزاء|قري|بلدات|مواقع|احياء|نقاط)")
 _SUPPORT = frozenset(["بدعم", "دعم", "مدعومه", "مدعوما", "مدعومين", "بمسانده", "مسانده", "باسناد", "بمشاركه", "بغطاء"])
+# "بات محرراً": has become free (of a side).
+_FREED = re.compile(r"محرر(ا|ه|ين|ون)?")
+_BECAME = re.compile(r"(و|ف)?(بات|باتت|اصبح|اصبحت|صار|صارت|يصبح|تصبح|يبات|تبات)")
 # Driving a side out of a place: أخرج (not خرج, going out) and active طرد.
 _EXPEL = re.compile(r"اخرج(ت|وا)?|طرد(ت|وا)?|دحر(ت|وا)?")
 _SUBJECT_VERBS = re.compile(r"(ي|ت)?خضع(ت|ان|ون)?")
@@ -317,6 +320,50 @@ def claims_from_statements(
     out += _handovers(text, sentences, actors, places, dates)
     out += _expulsions(text, sentences, actors, places, dates, cue)
     out += _areas_within(text, sentences, actors, places, dates, cue, events)
+    out += _liberated(sentences, actors, places, dates, cue, events)
+    return out
+
+
+def _liberated(
+    sentences: Sequence[Sentence],
+    actors: Sequence[ActorMention],
+    places: Sequence[Located],
+    dates: Sequence[DateRef],
+    cue: Mapping[str, frozenset[str]],
+    events: Sequence[Event],
+) -> list[ControlClaim]:
+    """"أعلن رئيس الوزراء العراقي أن قضاء الحويجة بات محرراً من سيطرة داعش": a place said to have
+    become free (بات، أصبح، صار + محرر) of one side is held by the side the sentence names before
+    it (the one announcing it); none when the report has the place taken (the capture says by whom)."""
+    out: list[ControlClaim] = []
+    for sentence in sentences:
+        toks = sentence.tokens
+        for k, tok in enumerate(toks):
+            if not _FREED.fullmatch(tok.key) or k == 0 or not _BECAME.fullmatch(toks[k - 1].key):
+                continue
+            if _negated(toks, k, cue):
+                continue
+            # "باتت الحويجة محررة" or "الحويجة باتت محررة"
+            window = toks[max(0, k - 5)].start_char
+            named = [p for p in places if not p.context_only and window <= p.start < tok.start_char]
+            if not named:
+                continue
+            place = named[-1]
+            if any(e.kind == "takeover" and e.place is not None and _same_place(e.place, place.place) for e in events):
+                continue
+            loser = next((m for m in actors if tok.end_char <= m.start_char < sentence.end_char), None)
+            side = next((m for m in reversed(actors) if sentence.start_char <= m.start_char < place.start
+                         and (loser is None or m.actor != loser.actor)), None)  # fmt: skip
+            if side is None or side.actor in ("UNKNOWN", "CIVILIANS"):
+                continue
+            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            out.append(
+                ControlClaim(
+                    place_name=place.mention.name, place=place.place, controller=side.actor, status="held",
+                    as_of=date, evidence_start=sentence.start_char, evidence_end=sentence.end_char,
+                    rule_id="control.liberated.v1",
+                )
+            )  # fmt: skip
     return out
 
 

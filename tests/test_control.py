@@ -357,3 +357,13 @@ def test_a_place_in_guillemets_after_a_capture_is_its_object(run) -> None:  # ty
     rec = run(_lead("وأفادت مصادر بأن الجيش السوداني نجح في استرداد منطقة «اللكندي» الواقعة قرب سنجة."))
     assert ("اللكندي", "SDN-SAF", "held") in _held(rec)
     assert run(_lead("وأفادت مصادر بأن الجيش السوداني لم يتمكن من استرداد منطقة «اللكندي».")).get("control") == []
+
+
+def test_a_place_become_free_of_a_side_is_held_by_the_side_announcing_it(run) -> None:  # type: ignore[no-untyped-def]
+    text = "وكان رئيس الوزراء العراقي قد أعلن في وقت سابق أن قضاء الحويجة بات محرراً من سيطرة تنظيم داعش."
+    assert _held(run(_lead(text))) == {("الحويجة", "IRQ-GOV", "held")}
+    for text in (
+        "وكان رئيس الوزراء العراقي قد أعلن أن قضاء الحويجة لم يصبح محرراً بعد من سيطرة تنظيم داعش.",
+        "وبدأت قوات النظام هجوماً على القرى المحررة حديثاً بريف حماه.",  # an adjective, no new state
+    ):
+        assert run(_lead(text))["control"] == [], text
