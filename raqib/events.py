@@ -206,7 +206,8 @@ class EventCoder:
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
             trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks))
-            trigs = [t for t in trigs if not self._blocked_by_cues(toks, t, toks[: t.start])]
+            trigs = [t for t in trigs if not self._blocked_by_cues(toks, t, toks[: t.start])
+                     and not _thing_does(toks, t, blocked)]  # fmt: skip
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
                 trigs = [t for t in trigs if t.rule.kind != "clash"]
@@ -664,6 +665,17 @@ dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int, day: _DayConte
     if day.published is not None:
         return DateRef(day.published, day.published, "day", 0, 0, True, source="published")
     return None
+
+
+def _thing_does(toks: Sequence[Token], trig: Trigger, named: set[int]) -> bool:
+    """"الحافلات التي دخلت مدينة البعث": a weak trigger in a relative clause whose antecedent is no
+    side (the word before التي/الذي is not part of an actor or place mention, ``named``) tells what
+    a thing did."""
+    k = trig.start
+    return trig.rule.weak and k >= 2 and toks[k - 1].key in _RELATIVE and (k - 2) not in named
+
+
+_RELATIVE = frozenset(["التي", "الذي", "اللتي", "اللذين", "الذين", "اللواتي"])
 
 
 def _aim_or_passive(tok: Token) -> bool:

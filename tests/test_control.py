@@ -367,3 +367,12 @@ def test_a_place_become_free_of_a_side_is_held_by_the_side_announcing_it(run) ->
         "وبدأت قوات النظام هجوماً على القرى المحررة حديثاً بريف حماه.",  # an adjective, no new state
     ):
         assert run(_lead(text))["control"] == [], text
+
+
+def test_a_thing_entering_a_town_is_no_capture(run) -> None:  # type: ignore[no-untyped-def]
+    text = "وأوضح مصدر أن مسلحي حركة أحرار الشام سيغادرون اليوم على متن الحافلات التي دخلت مدينة البعث."
+    rec = run(_lead(text))
+    assert [e for e in rec["events"] if e["kind"] == "takeover"] == [] and rec["control"] == []
+    # forces in the same relative clause do take it
+    rec = run(_lead("وقالت مصادر إن قوات النظام التي دخلت مدينة البعث أمس نشرت حواجز فيها."))
+    assert ("البعث", "SYR-GOV", "held") in _held(rec)
