@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from raqib.events import Located
-from raqib.model import ActorMention, ControlClaim, DateRef, Event, Place, Sentence, Token
+from raqib.model import ActorMention, ControlClaim, DateRef, Event, Place, PlaceMention, Sentence, Token
 from raqib.normalize import bare
 from raqib.recognize.places import load_place_lexicon
 
@@ -270,7 +270,7 @@ def claims_from_statements(
             if pronoun or part_pronoun:
                 # The place the pronoun refers to: the nearest one named before the cue.
                 before = [p for p in places if not p.context_only and sentence.start_char <= p.start < tok.start_char]
-                listed = before[-1:]
+                listed = before[-1:] or _known_as(text, sentence.start_char, tok.start_char)
                 clause_end = max(clause_end, toks[k + 1 + bool(part_pronoun)].end_char)
             elif subjected:
                 # "يخضع القسم الأكبر من محافظة ادلب لسيطرة X": the subject between the verb and the cue.
@@ -566,6 +566,23 @@ def _handovers(
                 for p in left
             ]
     return out
+
+
+def _known_as(text: str, start: int, end: int) -> list[Located]:
+    """"طريق واحد يُعرف بطريق سجنة، تسيطر عليه": a name the text introduces as what a place is called
+    (يُعرف بـ، المعروف بـ), for a pronoun to refer to when the gazetteer does not know it."""
+    found = list(re.finditer(r"(يُ?عرف|تُ?عرف|المعروف|المعروفة|المعروفه)\s+(باسم\s+)?ب?([^،,.:؛()«»\"“”]{3,40}?)\s*[،,]",
+                             text[start:end]))  # fmt: skip
+    if not found:
+        return []
+    m = found[-1]
+    name = m.group(3).strip()
+    a = start + m.start(3)
+    if not 1 <= len(name.split()) <= 3:
+        return []
+    mention = PlaceMention(name=name, start_char=a, end_char=a + len(name), feature=None)
+    place = Place(name_ar=name, lat=None, lon=None, gazetteer_id=None, admin=(), country=None, precision="unknown")
+    return [Located(mention=mention, place=place, context_only=False)]
 
 
 def _seat_apposition(text: str, toks: Sequence[Token], k: int, places: Sequence[Located]) -> bool:

@@ -376,3 +376,10 @@ def test_a_thing_entering_a_town_is_no_capture(run) -> None:  # type: ignore[no-
     # forces in the same relative clause do take it
     rec = run(_lead("وقالت مصادر إن قوات النظام التي دخلت مدينة البعث أمس نشرت حواجز فيها."))
     assert ("البعث", "SYR-GOV", "held") in _held(rec)
+
+
+def test_a_pronoun_may_refer_to_a_name_the_text_introduces(run) -> None:  # type: ignore[no-untyped-def]
+    text = "ولم يبق إلى المدينة سوى طريق واحد يُعرف بطريق الصوامع، تسيطر عليه الميليشيات الموالية لإيران."
+    assert _held(run(_lead(text))) == {("طريق الصوامع", "IRN-MIL", "held")}
+    text = "ولم يبق إلى المدينة سوى طريق واحد يُعرف بطريق الصوامع، لم تعد تسيطر عليه الميليشيات الموالية لإيران."
+    assert run(_lead(text))["control"] == []
