@@ -50,6 +50,8 @@ _CAPTURE_VERBS = re.compile(r"سيطر(ت|وا)?|(ا|ت)?ستول(ت|ي|وا)|ا
 _IMPOSE = re.compile(r"(ت|ي)?(فرض|بسط|احكم)(ت|وا|ون)?|(ا|ت|ي)?عاد(ت|وا)?")
 _AREA_NOUNS = re.compile(r"(ال)?(مناطق|اجزاء|قري|بلدات|مواقع|احياء|نقاط)")
 _SUPPORT = frozenset(["بدعم", "دعم", "مدعومه", "مدعوما", "مدعومين", "بمسانده", "مسانده", "باسناد", "بمشاركه", "بغطاء"])
+# Closing a road: سدّ، أغلق، قطع.
+_CLOSE = re.compile(r"(ي|ت)?(سد|اغلق|غلق|قطع)(ت|وا|ون)?")
 # "بات محرراً": has become free (of a side).
 _FREED = re.compile(r"محرر(ا|ه|ين|ون)?")
 _BECAME = re.compile(r"(و|ف)?(بات|باتت|اصبح|اصبحت|صار|صارت|يصبح|تصبح|يبات|تبات)")
@@ -321,6 +323,46 @@ def claims_from_statements(
     out += _expulsions(text, sentences, actors, places, dates, cue)
     out += _areas_within(text, sentences, actors, places, dates, cue, events)
     out += _liberated(sentences, actors, places, dates, cue, events)
+    out += _road_closures(text, sentences, actors, places, dates, cue)
+    return out
+
+
+def _road_closures(
+    text: str,
+    sentences: Sequence[Sentence],
+    actors: Sequence[ActorMention],
+    places: Sequence[Located],
+    dates: Sequence[DateRef],
+    cue: Mapping[str, frozenset[str]],
+) -> list[ControlClaim]:
+    """"سدّت قوات النظام بالحجارة الطريق الواقع في منطقة غرز": the side that closes a road at a place
+    is there and holds it. A road "to" a place (إلى) is closed outside it: no claim."""
+    out: list[ControlClaim] = []
+    for sentence in sentences:
+        toks = sentence.tokens
+        for k, tok in enumerate(toks):
+            if not (_CLOSE.fullmatch(tok.key) or _CLOSE.fullmatch(tok.stem)) or _negated(toks, k, cue):
+                continue
+            road = next((j for j in range(k + 1, min(len(toks), k + 6)) if toks[j].stem in ("طريق", "طرق")), None)
+            if road is None:
+                continue
+            at = next((j for j in range(road + 1, min(len(toks), road + 4)) if toks[j].key in ("في", "عند")), None)
+            if at is None:
+                continue
+            listed = [p for p in places if not p.context_only and toks[at].end_char <= p.start < toks[min(len(toks) - 1, at + 3)].end_char]
+            after = [m for m in actors if tok.end_char <= m.start_char < toks[road].start_char]
+            side = after[0] if after else _subject(toks, k, sentence, actors)
+            if not listed or side is None or side.actor in ("UNKNOWN", "CIVILIANS"):
+                continue
+            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            place = listed[0]
+            out.append(
+                ControlClaim(
+                    place_name=place.mention.name, place=place.place, controller=side.actor, status="held",
+                    as_of=date, evidence_start=sentence.start_char, evidence_end=sentence.end_char,
+                    rule_id="control.road_closure.v1",
+                )
+            )  # fmt: skip
     return out
 
 

@@ -383,3 +383,14 @@ def test_a_pronoun_may_refer_to_a_name_the_text_introduces(run) -> None:  # type
     assert _held(run(_lead(text))) == {("طريق الصوامع", "IRN-MIL", "held")}
     text = "ولم يبق إلى المدينة سوى طريق واحد يُعرف بطريق الصوامع، لم تعد تسيطر عليه الميليشيات الموالية لإيران."
     assert run(_lead(text))["control"] == []
+
+
+def test_a_side_closing_a_road_at_a_place_holds_it(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وبيّن ناشطون أن قوات النظام سدّت بالحجارة الطريق الواقع في بلدة النعيمة، ومنعت المدنيين من المرور."))
+    assert _held(rec) == {("النعيمة", "SYR-GOV", "held")}
+    for text in (
+        "وذكر ناشطون أن قوات النظام قطعت الطريق الرئيسي إلى بلدة النعيمة.",  # a road to a place
+        "وذكر ناشطون أن قوات النظام لم تغلق الطريق في بلدة النعيمة.",
+        "وقطع محتجون غاضبون الطريق في بلدة النعيمة.",
+    ):
+        assert run(_lead(text))["control"] == [], text
