@@ -285,6 +285,7 @@ def claims_from_statements(
                 if listed and not _list_follows(toks, gap_from, listed[0], controller, actors, generic):
                     listed = []
                 listed = _without_contexts(toks, listed, generic)
+                listed += _list_tail(text, listed, clause_end, actors, generic)
             after = listed
             in_grip = prev is not None and prev.key == "في" and tok.stem == "قبضه"
             if prev is not None and (prev.stem in ("تحت", "خاضعه") or in_grip or tok.stem in ("معاقل", "معقل")):
@@ -608,6 +609,26 @@ def _handovers(
                 for p in left
             ]
     return out
+
+
+def _list_tail(
+    text: str, listed: Sequence[Located], end: int, actors: Sequence[ActorMention], generic: Mapping[str, str]
+) -> list[Located]:
+    """"المنتشرة في الدالي والمزوم بولاية سنار": a last item joined by و to the listed places and
+    followed by the area that locates them all is a place too, though the gazetteer lacks it."""
+    if not listed:
+        return []
+    last = listed[-1].end
+    m = re.match(r"\s+و(ال\S{2,})\s+ب(ولاي|محافظ|ريف|منطق|ناحي|قضاء|مديري)", text[last:end])
+    if m is None or any(last <= a.start_char < last + m.end(1) for a in actors):
+        return []
+    name = m.group(1)
+    if bare(name) in generic or name[2:] in generic:
+        return []
+    a = last + m.start(1)
+    mention = PlaceMention(name=name, start_char=a, end_char=a + len(name), feature=None)
+    place = Place(name_ar=name, lat=None, lon=None, gazetteer_id=None, admin=(), country=None, precision="unknown")
+    return [Located(mention=mention, place=place, context_only=False)]
 
 
 def _known_as(text: str, start: int, end: int) -> list[Located]:

@@ -394,3 +394,13 @@ def test_a_side_closing_a_road_at_a_place_holds_it(run) -> None:  # type: ignore
         "وقطع محتجون غاضبون الطريق في بلدة النعيمة.",
     ):
         assert run(_lead(text))["control"] == [], text
+
+
+def test_a_last_list_item_before_the_locating_area_is_a_place(run) -> None:  # type: ignore[no-untyped-def]
+    rec = run(_lead("وعادت قوات الدعم السريع لتلتحق بقواتها الرئيسية المنتشرة في الدالي والمزوم بولاية سنار."))
+    assert {("الدالي", "RSF", "held"), ("المزوم", "RSF", "held")} <= _held(rec)
+    # a generic word is no place, nor is an item the area does not follow
+    rec = run(_lead("وعادت قوات الدعم السريع لتلتحق بقواتها الرئيسية المنتشرة في الدالي والمناطق بولاية سنار."))
+    assert _held(rec) == {("الدالي", "RSF", "held")}
+    rec = run(_lead("وعادت قوات الدعم السريع لتلتحق بقواتها الرئيسية المنتشرة في الدالي والمزوم."))
+    assert _held(rec) == {("الدالي", "RSF", "held")}
