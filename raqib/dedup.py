@@ -113,6 +113,8 @@ def _same_sides(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 PUBLISHED_SLACK = 1
 """Days an event may lie after its report's publication day (inferred publication days may be a day off)."""
+OTHERS = "_others"
+"""Key of the names of an event's report's other places (``others``) in the compared dicts."""
 WINDOW = "_window"
 """Key of an undated event's ``Window`` in the dicts ``same_happening`` compares (never in output)."""
 
@@ -142,9 +144,29 @@ def windows(events: Sequence[dict[str, Any]], published: str | dt.date | None) -
 
 
 def _same_but_day(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return GROUPS.get(a["kind"]) == GROUPS.get(b["kind"]) and _same_sides(a, b) and _same_place(
-        a.get("location"), b.get("location")
-    )
+    if not (GROUPS.get(a["kind"]) == GROUPS.get(b["kind"]) and _same_sides(a, b)
+            and _same_place(a.get("location"), b.get("location"))):  # fmt: skip
+        return False
+    na, nb = _name(a), _name(b)
+    # "درعا" matches "درعا البلد" unless the report also tells the same kind of event at "درعا البلد"
+    return na == nb or (nb not in a.get(OTHERS, ()) and na not in b.get(OTHERS, ()))
+
+
+def _name(ev: dict[str, Any]) -> str:
+    loc = ev.get("location")
+    return bare(loc["name_ar"]) if loc and loc.get("name_ar") else ""
+
+
+def others(events: Sequence[dict[str, Any]]) -> list[frozenset[str]]:
+    """For each event of one report, the names of the report's other places with an event of the
+    same kind group and sides: an event matches another report's event at one of those by that
+    event only ("the siege of Daraa al-Balad and of Daraa camp": the camp is not al-Balad)."""
+    out = []
+    for ev in events:
+        own = _name(ev)
+        out.append(frozenset(n for o in events if (n := _name(o)) and n != own
+                             and GROUPS.get(o["kind"]) == GROUPS.get(ev["kind"]) and _same_sides(ev, o)))  # fmt: skip
+    return out
 
 
 def days_agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -169,8 +191,13 @@ def same_happening(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def with_windows(events: Sequence[dict[str, Any]], published: str | dt.date | None) -> list[dict[str, Any]]:
-    """The events of one report as ``same_happening`` compares them: undated ones carry their ``Window``."""
-    return [ev if w is None else {**ev, WINDOW: w} for ev, w in zip(events, windows(events, published), strict=True)]
+    """The events of one report as ``same_happening`` compares them: undated ones carry their
+    ``Window``, and each the names of its report's other places (``others``)."""
+    out = []
+    for ev, w, names in zip(events, windows(events, published), others(events), strict=True):
+        extra: dict[str, Any] = ({WINDOW: w} if w is not None else {}) | ({OTHERS: names} if names else {})
+        out.append({**ev, **extra} if extra else ev)
+    return out
 
 
 def assign_clusters(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -273,7 +273,7 @@ class EventCoder:
         if not located and (kind == "takeover" or (agent is None and patient is None)):
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
-        background = any(t.key in bg or t.stem in bg for t in toks)
+        background = any((t.key in bg or t.stem in bg) and not _descriptive(toks, i) for i, t in enumerate(toks))
         date = _nearest(dates, sentence, t_start)
         if date is None and not background:
             date = _context_date(dates, sentences, sn, day)
@@ -665,6 +665,15 @@ dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int, day: _DayConte
     if day.published is not None:
         return DateRef(day.published, day.published, "day", 0, 0, True, source="published")
     return None
+
+
+def _descriptive(toks: Sequence[Token], i: int) -> bool:
+    """"آخر طريق كان يصلها بالريف": كان before a present verb describes a state; it marks the past
+    of the sentence's events only as a pluperfect ("وكانت القوات قد سيطرت")."""
+    if toks[i].stem not in ("كان", "كانت"):
+        return False
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return nxt is not None and nxt.key[:1] in ("ي", "ت") and not any(t.key == "قد" for t in toks[i + 1 : i + 8])
 
 
 def _thing_does(toks: Sequence[Token], trig: Trigger, named: set[int]) -> bool:

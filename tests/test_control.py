@@ -404,3 +404,11 @@ def test_a_last_list_item_before_the_locating_area_is_a_place(run) -> None:  # t
     assert _held(rec) == {("الدالي", "RSF", "held")}
     rec = run(_lead("وعادت قوات الدعم السريع لتلتحق بقواتها الرئيسية المنتشرة في الدالي والمزوم."))
     assert _held(rec) == {("الدالي", "RSF", "held")}
+
+
+def test_kana_before_a_present_verb_does_not_make_a_report_background(run) -> None:  # type: ignore[no-untyped-def]
+    text = "وحاصرت قوات النظام أمس بلدة النعيمة التي كان يقطنها آلاف المدنيين."
+    events = run(_lead(text), "2021-07-05")["events"]
+    assert [(e["kind"], e["background"], e["date"]["from"]) for e in events] == [("siege", False, "2021-07-04")]
+    events = run(_lead("وكانت قوات النظام قد سيطرت على بلدة النعيمة."), "2021-07-05")["events"]
+    assert [(e["kind"], e["background"]) for e in events] == [("takeover", True)]

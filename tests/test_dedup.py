@@ -107,3 +107,15 @@ def test_an_undated_event_beside_a_dated_one_of_its_report_is_another_happening(
     c = {"id": "c", "published": "2021-07-05", "events": [_ev("siege", "SYR-GOV", "درعا البلد", None),
                                                          _ev("airstrike", "SYR-GOV", "درعا البلد", "2021-07-04")]}  # fmt: skip
     assert _clusters([c, b])["c#0"] == _clusters([c, b])["b#0"]
+
+
+def test_a_name_inside_another_does_not_join_a_place_its_report_tells_apart() -> None:
+    # one report: the siege of Daraa al-Balad and of the Daraa camp (read as "درعا"); another: al-Balad
+    a = {"id": "a", "published": "2021-07-05", "events": [_ev("siege", "SYR-GOV", "درعا البلد", "2021-07-04"),
+                                                         _ev("siege", "SYR-GOV", "درعا", "2021-07-04")]}  # fmt: skip
+    b = {"id": "b", "published": "2021-07-04", "events": [_ev("siege", "SYR-GOV", "درعا البلد", "2021-07-04")]}
+    got = _clusters([a, b])
+    assert got["a#0"] == got["b#0"] and got["a#1"] != got["b#0"]
+    # told alone, "درعا" still contains "درعا البلد"
+    c = {"id": "c", "published": "2021-07-05", "events": [_ev("siege", "SYR-GOV", "درعا", "2021-07-04")]}
+    assert len(set(_clusters([c, b]).values())) == 1

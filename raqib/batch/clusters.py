@@ -56,6 +56,7 @@ def cluster_events(
         _UNORDERED,
         GROUPS,
         MAX_DAYS,
+        OTHERS,
         WINDOW,
         _same_but_day,
         _span,
@@ -103,7 +104,7 @@ def cluster_events(
         unordered = ev["kind"] in _UNORDERED
         # same_happening reads the kind and actor2 too (a takeover against a withdrawal)
         sigs.append((unordered, ev["kind"], ev["actor1"], ev.get("actor2"), name, loc.get("lat"),
-                     loc.get("lon"), loc.get("precision")))  # fmt: skip
+                     loc.get("lon"), loc.get("precision"), ev.get(OTHERS)))  # fmt: skip
         for word in set(name.split()):
             buckets[(group, "w", word)].append(n)
         if loc.get("lat") is not None and loc.get("lon") is not None and loc.get("precision") in _FINE:
