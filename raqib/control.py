@@ -13,11 +13,12 @@ Claims come from two places:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 
 from raqib.events import Located
-from raqib.model import ActorMention, ControlClaim, DateRef, Event, Place, Sentence, Token
+from raqib.model import ActorMention, ControlClaim, DateRef, Event, Place, PlaceMention, Sentence, Token
 from raqib.normalize import bare
 from raqib.recognize.places import load_place_lexicon
 
@@ -45,6 +46,17 @@ _PART_PRONOUN = re.compile(r"(اطراف|اجزاء|احياء|مشارف|محي
 _PART_WORDS = frozenset(["القسم", "قسم", "الجزء", "جزء", "بالميه", "بالمايه", "الميه", "المايه"])
 # Capture verbs whose object may be a pronoun (the place lexicon's object verbs, past tense).
 _CAPTURE_VERBS = re.compile(r"سيطر(ت|وا)?|(ا|ت)?ستول(ت|ي|وا)|استعاد(ت|وا)?|استرد(ت|وا)?|حرر(ت|وا)?")
+# Imposing control ("فرضت/بسطت/أحكمت سيطرتها") and areas that are no place of their own.
+_IMPOSE = re.compile(r"(ت|ي)?(فرض|بسط|احكم)(ت|وا|ون)?|(ا|ت|ي)?عاد(ت|وا)?")
+_AREA_NOUNS = re.compile(r"(ال)?(مناطق|اجزاء|قري|بلدات|مواقع|احياء|نقاط)")
+_SUPPORT = frozenset(["بدعم", "دعم", "مدعومه", "مدعوما", "مدعومين", "بمسانده", "مسانده", "باسناد", "بمشاركه", "بغطاء"])
+# Closing a road: سدّ، أغلق، قطع.
+_CLOSE = re.compile(r"(ي|ت)?(سد|اغلق|غلق|قطع)(ت|وا|ون)?")
+# "بات محرراً": has become free (of a side).
+_FREED = re.compile(r"محرر(ا|ه|ين|ون)?")
+_BECAME = re.compile(r"(و|ف)?(بات|باتت|اصبح|اصبحت|صار|صارت|يصبح|تصبح|يبات|تبات)")
+# Driving a side out of a place: أخرج (not خرج, going out) and active طرد.
+_EXPEL = re.compile(r"اخرج(ت|وا)?|طرد(ت|وا)?|دحر(ت|وا)?")
 _SUBJECT_VERBS = re.compile(r"(ي|ت)?خضع(ت|ان|ون)?")
 # Words allowed between a control cue and the first place it lists.
 _JOINERS = frozenset(["علي", "في", "الي", "هي", "وهي", "منها", "ومنها", "ضمن", "داخل", "بينها", "تشمل", "وتشمل", "كل",
@@ -198,8 +210,10 @@ def claims_from_statements(
     places: Sequence[Located],
     dates: Sequence[DateRef],
     cues: Mapping[str, frozenset[str]] | None = None,
+    events: Sequence[Event] = (),
 ) -> list[ControlClaim]:
-    """Claims from sentences that state who holds what.
+    """Claims from sentences that state who holds what (``events``: the report's events, whose
+    captures ``claims_from_events`` turns into claims; statements do not repeat them).
 
     ``cues`` are the rule set's cue words (``data/lexicon/cues.json``); its negation, modality and
     ability words keep "لم تتمكن من السيطرة عليها" and "تحاول السيطرة عليها" from being claims.
@@ -258,7 +272,7 @@ def claims_from_statements(
             if pronoun or part_pronoun:
                 # The place the pronoun refers to: the nearest one named before the cue.
                 before = [p for p in places if not p.context_only and sentence.start_char <= p.start < tok.start_char]
-                listed = before[-1:]
+                listed = before[-1:] or _known_as(text, sentence.start_char, tok.start_char)
                 clause_end = max(clause_end, toks[k + 1 + bool(part_pronoun)].end_char)
             elif subjected:
                 # "يخضع القسم الأكبر من محافظة ادلب لسيطرة X": the subject between the verb and the cue.
@@ -271,6 +285,7 @@ def claims_from_statements(
                 if listed and not _list_follows(toks, gap_from, listed[0], controller, actors, generic):
                     listed = []
                 listed = _without_contexts(toks, listed, generic)
+                listed += _list_tail(text, listed, clause_end, actors, generic)
             after = listed
             in_grip = prev is not None and prev.key == "في" and tok.stem == "قبضه"
             if prev is not None and (prev.stem in ("تحت", "خاضعه") or in_grip or tok.stem in ("معاقل", "معقل")):
@@ -306,6 +321,247 @@ def claims_from_statements(
                     )
                 )
     out += _handovers(text, sentences, actors, places, dates)
+    out += _expulsions(text, sentences, actors, places, dates, cue)
+    out += _areas_within(text, sentences, actors, places, dates, cue, events)
+    out += _liberated(sentences, actors, places, dates, cue, events)
+    out += _road_closures(text, sentences, actors, places, dates, cue)
+    return out
+
+
+def _road_closures(
+    text: str,
+    sentences: Sequence[Sentence],
+    actors: Sequence[ActorMention],
+    places: Sequence[Located],
+    dates: Sequence[DateRef],
+    cue: Mapping[str, frozenset[str]],
+) -> list[ControlClaim]:
+    """"سدّت قوات النظام بالحجارة الطريق الواقع في منطقة غرز": the side that closes a road at a place
+    is there and holds it. A road "to" a place (إلى) is closed outside it: no claim."""
+    out: list[ControlClaim] = []
+    for sentence in sentences:
+        toks = sentence.tokens
+        for k, tok in enumerate(toks):
+            if not (_CLOSE.fullmatch(tok.key) or _CLOSE.fullmatch(tok.stem)) or _negated(toks, k, cue):
+                continue
+            road = next((j for j in range(k + 1, min(len(toks), k + 6)) if toks[j].stem in ("طريق", "طرق")), None)
+            if road is None:
+                continue
+            at = next((j for j in range(road + 1, min(len(toks), road + 4)) if toks[j].key in ("في", "عند")), None)
+            if at is None:
+                continue
+            listed = [p for p in places if not p.context_only and toks[at].end_char <= p.start < toks[min(len(toks) - 1, at + 3)].end_char]
+            after = [m for m in actors if tok.end_char <= m.start_char < toks[road].start_char]
+            side = after[0] if after else _subject(toks, k, sentence, actors)
+            if not listed or side is None or side.actor in ("UNKNOWN", "CIVILIANS"):
+                continue
+            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            place = listed[0]
+            out.append(
+                ControlClaim(
+                    place_name=place.mention.name, place=place.place, controller=side.actor, status="held",
+                    as_of=date, evidence_start=sentence.start_char, evidence_end=sentence.end_char,
+                    rule_id="control.road_closure.v1",
+                )
+            )  # fmt: skip
+    return out
+
+
+def _liberated(
+    sentences: Sequence[Sentence],
+    actors: Sequence[ActorMention],
+    places: Sequence[Located],
+    dates: Sequence[DateRef],
+    cue: Mapping[str, frozenset[str]],
+    events: Sequence[Event],
+) -> list[ControlClaim]:
+    """"أعلن رئيس الوزراء العراقي أن قضاء الحويجة بات محرراً من سيطرة داعش": a place said to have
+    become free (بات، أصبح، صار + محرر) of one side is held by the side the sentence names before
+    it (the one announcing it); none when the report has the place taken (the capture says by whom)."""
+    out: list[ControlClaim] = []
+    for sentence in sentences:
+        toks = sentence.tokens
+        for k, tok in enumerate(toks):
+            if not _FREED.fullmatch(tok.key) or k == 0 or not _BECAME.fullmatch(toks[k - 1].key):
+                continue
+            if _negated(toks, k, cue):
+                continue
+            # "باتت الحويجة محررة" or "الحويجة باتت محررة"
+            window = toks[max(0, k - 5)].start_char
+            named = [p for p in places if not p.context_only and window <= p.start < tok.start_char]
+            if not named:
+                continue
+            place = named[-1]
+            if any(e.kind == "takeover" and e.place is not None and _same_place(e.place, place.place) for e in events):
+                continue
+            loser = next((m for m in actors if tok.end_char <= m.start_char < sentence.end_char), None)
+            side = next((m for m in reversed(actors) if sentence.start_char <= m.start_char < place.start
+                         and (loser is None or m.actor != loser.actor)), None)  # fmt: skip
+            if side is None or side.actor in ("UNKNOWN", "CIVILIANS"):
+                continue
+            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            out.append(
+                ControlClaim(
+                    place_name=place.mention.name, place=place.place, controller=side.actor, status="held",
+                    as_of=date, evidence_start=sentence.start_char, evidence_end=sentence.end_char,
+                    rule_id="control.liberated.v1",
+                )
+            )  # fmt: skip
+    return out
+
+
+def _areas_within(
+    text: str,
+    sentences: Sequence[Sentence],
+    actors: Sequence[ActorMention],
+    places: Sequence[Located],
+    dates: Sequence[DateRef],
+    cue: Mapping[str, frozenset[str]],
+    events: Sequence[Event],
+) -> list[ControlClaim]:
+    """"فرضت القوات العراقية سيطرتها على المناطق المتنازع عليها ضمن محافظات A، وB": a capture of
+    areas that the text only places within the listed places makes their taker a partial holder of
+    each (a capture of a named place is an event, and its claim comes from the event)."""
+    out: list[ControlClaim] = []
+    for sentence in sentences:
+        toks = sentence.tokens
+        for k, tok in enumerate(toks):
+            if tok.stem not in _SITARA or k + 2 >= len(toks) or toks[k + 1].key != "علي":
+                continue
+            if not any(_IMPOSE.fullmatch(t.key) or _IMPOSE.fullmatch(t.stem) for t in toks[max(0, k - 8) : k]):
+                continue
+            if _negated(toks, k, cue) or not any(_AREA_NOUNS.fullmatch(t.key) for t in toks[k + 2 : k + 4]):
+                continue
+            within = next((j for j in range(k + 3, min(len(toks), k + 10)) if toks[j].key in ("ضمن", "في", "داخل")), None)
+            controller = _subject(toks, k, sentence, actors)
+            if within is None or controller is None:
+                continue
+            taken = {bare(e.place.name_ar) for e in events if e.kind == "takeover" and e.place is not None
+                     and e.actor1 == controller.actor}  # fmt: skip
+            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            listed = [i for i in _list_after(text, toks, within, sentence, places) if bare(i[0]) not in taken]
+            out += [
+                ControlClaim(
+                    place_name=name, place=place, controller=controller.actor, status="partial",
+                    as_of=date, evidence_start=sentence.start_char, evidence_end=sentence.end_char,
+                    rule_id="control.areas_within.v1",
+                )
+                for name, place, _, _ in listed
+            ]  # fmt: skip
+    return out
+
+
+def _subject(toks: Sequence[Token], k: int, sentence: Sentence, actors: Sequence[ActorMention]) -> ActorMention | None:
+    """The side that acts at token ``k``: the nearest actor before it in the sentence that is not
+    introduced as support ("مدعومة بالحشد الشعبي"، "بدعم من التحالف")."""
+    for m in reversed(actors):
+        if not sentence.start_char <= m.start_char < toks[k].start_char:
+            continue
+        j = next((i for i, t in enumerate(toks) if t.end_char > m.start_char), len(toks))
+        if not any(t.stem in _SUPPORT or t.key in _SUPPORT for t in toks[max(0, j - 2) : j + 1]):
+            return m
+    return None
+
+
+def _expulsions(
+    text: str,
+    sentences: Sequence[Sentence],
+    actors: Sequence[ActorMention],
+    places: Sequence[Located],
+    dates: Sequence[DateRef],
+    cue: Mapping[str, frozenset[str]],
+) -> list[ControlClaim]:
+    """"وأخرجت القوات المشتركة قوات X من خمس نواحٍ تابعة لمنطقة A، هي (B، وC)": the side that drove
+    another out of the listed places holds them. The list is the places after "من" (after "هي" when
+    the text introduces it so: the area the places "belong to" only locates them), up to the first
+    word that is no list joiner. A passive verb ("طُرد منها") or a pronoun ("منها") gives nothing."""
+    out: list[ControlClaim] = []
+    for sentence in sentences:
+        toks = sentence.tokens
+        for k, tok in enumerate(toks):
+            if not _EXPEL.fullmatch(tok.stem) or "\u064f" in tok.text or _negated(toks, k, cue):
+                continue
+            frm = next((j for j in range(k + 1, min(len(toks), k + 9)) if toks[j].key == "من"), None)
+            if frm is None:
+                continue
+            between = [m for m in actors if tok.end_char <= m.start_char < toks[frm].start_char]
+            if not between:
+                continue
+            if len(between) >= 2 and between[0].actor != between[-1].actor:
+                taker, loser = between[0], between[-1]  # "أخرجت الهيئة التنظيم من"
+            else:
+                loser = between[0]
+                taker = next((m for m in reversed(actors) if sentence.start_char <= m.start_char < tok.start_char
+                              and m.actor != loser.actor and not _operation(toks, m)), None)  # fmt: skip
+            if taker is None or taker.actor in ("UNKNOWN", "CIVILIANS"):
+                continue
+            listed = _list_after(text, toks, frm, sentence, places)
+            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            out += [
+                ControlClaim(
+                    place_name=name, place=place, controller=taker.actor,
+                    status="partial" if _OUTSKIRTS.search(text[max(0, p_start - 12) : p_start]) else "held",
+                    as_of=date, evidence_start=sentence.start_char, evidence_end=max(i[3] for i in listed),
+                    rule_id="control.expulsion.v1",
+                )
+                for name, place, p_start, _ in listed
+            ]  # fmt: skip
+    return out
+
+
+def _operation(toks: Sequence[Token], m: ActorMention) -> bool:
+    """Whether the actor mention is the name of an operation ("عملية غصن الزيتون"), not a side."""
+    k = next((i for i, t in enumerate(toks) if t.end_char > m.start_char), len(toks))
+    return k > 0 and toks[k - 1].stem in ("عمليه", "معركه")
+
+
+def _list_after(
+    text: str, toks: Sequence[Token], frm: int, sentence: Sentence, places: Sequence[Located]
+) -> list[tuple[str, Place | None, int, int]]:
+    """The places listed after token ``frm`` ("من"، "ضمن"), as (name, place, start, end): from the
+    first place (or the first after "هي") on, as long as only commas, و, brackets and quote marks
+    stand between them. A list the text encloses in brackets after "هي" ("هي (A، وB، وC)") is taken
+    whole: its items are places of the kind just named, also those the gazetteer does not know."""
+    start = toks[frm].end_char
+    window = text[start : min(sentence.end_char, start + 120)]
+    intro = re.search(r"(^|\s)و?هي\s*:?\s*[(«\"“]?", window)
+    if intro is not None:
+        start += intro.end()
+        close = text.find(")", start, sentence.end_char)
+        if intro.group().rstrip().endswith("(") and close != -1:
+            return _bracketed(text, start, close, places)
+    cands = [p for p in places if not p.context_only and start <= p.start < sentence.end_char]
+    listed: list[Located] = []
+    for p in cands:
+        gap = text[(listed[-1].end if listed else start) : p.start]
+        # between two items: joiners, or a name the gazetteer does not know ("(A، وB، وC)")
+        items = [re.sub(r"^(و|أو)", "", x.strip(" \"“”«»")) for x in re.split(r"[،,]", gap)]
+        if listed and (")" in gap or len(items) > 3 or any(len(x.split()) > 2 for x in items)):
+            break
+        if not listed and (len(gap.split()) > 6 or re.search(r"[.؛;]", gap)):
+            break
+        listed.append(p)
+    return [(p.mention.name, p.place, p.start, p.end) for p in listed]
+
+
+def _bracketed(
+    text: str, start: int, close: int, places: Sequence[Located]
+) -> list[tuple[str, Place | None, int, int]]:
+    """The items of a bracketed list between ``start`` and ``close``, each a recognised place when
+    one begins inside it, else the item's words (without a leading و) as the name."""
+    out: list[tuple[str, Place | None, int, int]] = []
+    for n, m in enumerate(re.finditer(r"[^،,]+", text[start:close])):
+        a, b = start + m.start(), start + m.end()
+        known = next((p for p in places if not p.context_only and a <= p.start < b), None)
+        if known is not None:
+            out.append((known.mention.name, known.place, known.start, known.end))
+            continue
+        # "، وبلبلة": the و of a later item joins it to the list (the first item has none: "وادي")
+        item = re.match(r"\s*(و(?=\S{3,}))?[\"“«]?(.*?)[\"”»]?\s*$" if n else r"\s*()[\"“«]?(.*?)[\"”»]?\s*$", text[a:b])
+        name = item.group(2) if item else ""
+        if 0 < len(name.split()) <= 3:
+            name_start = text.index(name, a)
+            out.append((name, None, name_start, name_start + len(name)))
     return out
 
 
@@ -353,6 +609,43 @@ def _handovers(
                 for p in left
             ]
     return out
+
+
+def _list_tail(
+    text: str, listed: Sequence[Located], end: int, actors: Sequence[ActorMention], generic: Mapping[str, str]
+) -> list[Located]:
+    """"المنتشرة في الدالي والمزوم بولاية سنار": a last item joined by و to the listed places and
+    followed by the area that locates them all is a place too, though the gazetteer lacks it."""
+    if not listed:
+        return []
+    last = listed[-1].end
+    m = re.match(r"\s+و(ال\S{2,})\s+ب(ولاي|محافظ|ريف|منطق|ناحي|قضاء|مديري)", text[last:end])
+    if m is None or any(last <= a.start_char < last + m.end(1) for a in actors):
+        return []
+    name = m.group(1)
+    if bare(name) in generic or name[2:] in generic:
+        return []
+    a = last + m.start(1)
+    mention = PlaceMention(name=name, start_char=a, end_char=a + len(name), feature=None)
+    place = Place(name_ar=name, lat=None, lon=None, gazetteer_id=None, admin=(), country=None, precision="unknown")
+    return [Located(mention=mention, place=place, context_only=False)]
+
+
+def _known_as(text: str, start: int, end: int) -> list[Located]:
+    """"طريق واحد يُعرف بطريق سجنة، تسيطر عليه": a name the text introduces as what a place is called
+    (يُعرف بـ، المعروف بـ), for a pronoun to refer to when the gazetteer does not know it."""
+    found = list(re.finditer(r"(يُ?عرف|تُ?عرف|المعروف|المعروفة|المعروفه)\s+(باسم\s+)?ب?([^،,.:؛()«»\"“”]{3,40}?)\s*[،,]",
+                             text[start:end]))  # fmt: skip
+    if not found:
+        return []
+    m = found[-1]
+    name = m.group(3).strip()
+    a = start + m.start(3)
+    if not 1 <= len(name.split()) <= 3:
+        return []
+    mention = PlaceMention(name=name, start_char=a, end_char=a + len(name), feature=None)
+    place = Place(name_ar=name, lat=None, lon=None, gazetteer_id=None, admin=(), country=None, precision="unknown")
+    return [Located(mention=mention, place=place, context_only=False)]
 
 
 def _seat_apposition(text: str, toks: Sequence[Token], k: int, places: Sequence[Located]) -> bool:
@@ -465,20 +758,37 @@ def _clause_end(text: str, sentence: Sentence, toks: Sequence[Token], k: int) ->
     return toks[k].end_char + m.start() if m else sentence.end_char
 
 
+_OUTSKIRTS = re.compile(r"(أطراف|اطراف|مشارف|محيط)\s*$")
+
+
 def _outskirts(text: str, loc: Located) -> bool:
-    before = text[max(0, loc.start - 12) : loc.start]
-    return bool(re.search(r"(أطراف|اطراف|مشارف|محيط)\s*$", before))
+    return bool(_OUTSKIRTS.search(text[max(0, loc.start - 12) : loc.start]))
+
+
+_SHARING = {"contested": 0, "partial": 1, "held": 2, "besieged": 3}
+
+
+def _rank(c: ControlClaim) -> tuple[int, dt.date, int]:
+    """Which of two claims of one report about one place and side stands: the later day (an undated
+    claim is about the report's own day, the latest), then a shared status (contested, partial)
+    over ``held``, as the timeline folds the claims of one day."""
+    day = dt.date.max if c.as_of is None or c.as_of.start is None else c.as_of.start
+    return (0, day, -_SHARING.get(c.status, 9))
 
 
 def dedupe_claims(claims: Sequence[ControlClaim]) -> list[ControlClaim]:
-    """One claim per (place, controller, status, day); the first one's evidence is kept."""
-    seen: set[tuple[str, str, str, object]] = set()
-    out = []
+    """One claim per (place, controller) of a report, at the position of the first one: "HTS drove
+    ISIS out of the province today" and "most of the province is HTS's" are one row (``_rank`` says
+    which); of equal ones the first one's evidence is kept."""
+    where: dict[tuple[str, str], int] = {}
+    out: list[ControlClaim] = []
     for c in claims:
-        key = (c.place.gazetteer_id if c.place and c.place.gazetteer_id else c.place_name, c.controller, c.status,
-               c.as_of.start if c.as_of else None)  # fmt: skip
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(c)
+        # a coarse gazetteer entry (a province for a sub-district read as one) may stand for two places
+        fine = c.place is not None and c.place.gazetteer_id and c.place.precision not in _COARSE
+        key = (c.place.gazetteer_id if fine and c.place else bare(c.place_name), c.controller)
+        if key not in where:
+            where[key] = len(out)
+            out.append(c)
+        elif _rank(c) > _rank(out[where[key]]):
+            out[where[key]] = c
     return out

@@ -10,6 +10,12 @@ span, such as a month, is in it). Events that only look
 alike — the same village taken and retaken, neighbouring villages, different days — stay apart
 because one of these tests fails. Clusters are the connected groups of such pairs; each event
 of a cluster carries the same ``cluster`` id in the output record.
+
+An event without a day is not free to match any day (``window``): it happened no later than its
+report was published (a day of slack for a publication day inferred from the text), and when its
+report dates an event of the same kind group, sides and place, the undated one is another
+happening, not one near that day ("the road was closed yesterday; the siege had begun earlier").
+Two undated events agree on the day.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import datetime as dt
 import hashlib
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -104,18 +111,98 @@ def _same_sides(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return agree(a["actor1"], b["actor1"])
 
 
+PUBLISHED_SLACK = 1
+"""Days an event may lie after its report's publication day (inferred publication days may be a day off)."""
+OTHERS = "_others"
+"""Key of the names of an event's report's other places (``others``) in the compared dicts."""
+WINDOW = "_window"
+"""Key of an undated event's ``Window`` in the dicts ``same_happening`` compares (never in output)."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """What the report tells about the day of one of its undated events."""
+
+    latest: dt.date | None
+    """The report's publication day: the event did not happen after it."""
+    not_near: tuple[tuple[dt.date, dt.date], ...]
+    """Spans of the report's dated events of the same kind group, sides and place: another happening."""
+
+
+def windows(events: Sequence[dict[str, Any]], published: str | dt.date | None) -> list[Window | None]:
+    """The ``Window`` of each undated event of one report (None for dated events, and for undated
+    ones about whose day the report tells nothing)."""
+    latest = dt.date.fromisoformat(published) if isinstance(published, str) else published
+    out: list[Window | None] = []
+    for ev in events:
+        if _span(ev) is not None:
+            out.append(None)
+            continue
+        near = tuple(sorted({sp for o in events if (sp := _span(o)) is not None and _same_but_day(ev, o)}))
+        out.append(Window(latest, near) if latest is not None or near else None)
+    return out
+
+
+def _same_but_day(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if not (GROUPS.get(a["kind"]) == GROUPS.get(b["kind"]) and _same_sides(a, b)
+            and _same_place(a.get("location"), b.get("location"))):  # fmt: skip
+        return False
+    na, nb = _name(a), _name(b)
+    # "درعا" matches "درعا البلد" unless the report also tells the same kind of event at "درعا البلد"
+    return na == nb or (nb not in a.get(OTHERS, ()) and na not in b.get(OTHERS, ()))
+
+
+def _name(ev: dict[str, Any]) -> str:
+    loc = ev.get("location")
+    return bare(loc["name_ar"]) if loc and loc.get("name_ar") else ""
+
+
+def others(events: Sequence[dict[str, Any]]) -> list[frozenset[str]]:
+    """For each event of one report, the names of the report's other places with an event of the
+    same kind group and sides: an event matches another report's event at one of those by that
+    event only ("the siege of Daraa al-Balad and of Daraa camp": the camp is not al-Balad)."""
+    out = []
+    for ev in events:
+        own = _name(ev)
+        out.append(frozenset(n for o in events if (n := _name(o)) and n != own
+                             and GROUPS.get(o["kind"]) == GROUPS.get(ev["kind"]) and _same_sides(ev, o)))  # fmt: skip
+    return out
+
+
+def days_agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether the days of two events allow one happening (see the module text)."""
+    sa, sb = _span(a), _span(b)
+    if sa is not None and sb is not None:
+        return days_apart(sa, sb) <= MAX_DAYS
+    if sa is None and sb is None:
+        return True
+    undated, span = (a, sb) if sa is None else (b, sa)
+    w = undated.get(WINDOW)
+    if w is None or span is None:
+        return True
+    if w.latest is not None and (span[0] - w.latest).days > PUBLISHED_SLACK:
+        return False
+    return all(days_apart(span, other) > MAX_DAYS for other in w.not_near)
+
+
 def same_happening(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Whether two events of different reports describe one happening (see the module text)."""
-    if GROUPS.get(a["kind"]) != GROUPS.get(b["kind"]) or not _same_sides(a, b):
-        return False
-    if not _same_place(a.get("location"), b.get("location")):
-        return False
-    sa, sb = _span(a), _span(b)
-    return sa is None or sb is None or days_apart(sa, sb) <= MAX_DAYS
+    return _same_but_day(a, b) and days_agree(a, b)
+
+
+def with_windows(events: Sequence[dict[str, Any]], published: str | dt.date | None) -> list[dict[str, Any]]:
+    """The events of one report as ``same_happening`` compares them: undated ones carry their
+    ``Window``, and each the names of its report's other places (``others``)."""
+    out = []
+    for ev, w, names in zip(events, windows(events, published), others(events), strict=True):
+        extra: dict[str, Any] = ({WINDOW: w} if w is not None else {}) | ({OTHERS: names} if names else {})
+        out.append({**ev, **extra} if extra else ev)
+    return out
 
 
 def assign_clusters(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Copies of the records in which events of one happening share a ``cluster`` id."""
+    compared = [with_windows(rec["events"], rec.get("published")) for rec in records]
     items = [(r, k) for r, rec in enumerate(records) for k in range(len(rec["events"]))]
     parent = list(range(len(items)))
 
@@ -133,7 +220,7 @@ def assign_clusters(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             ri, ki = items[i]
             for j in members[x + 1 :]:
                 rj, kj = items[j]
-                if ri != rj and same_happening(records[ri]["events"][ki], records[rj]["events"][kj]):
+                if ri != rj and same_happening(compared[ri][ki], compared[rj][kj]):
                     parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for n in range(len(items)):

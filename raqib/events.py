@@ -159,6 +159,8 @@ class EventCoder:
             prev = toks[trig.start - 1]
             if prev.key in self.cue["state_before"] or toks[trig.start].key in self.cue["state_before"]:
                 return True  # "المناطق الخاضعة لسيطرة X" states control; it reports no capture
+        if trig.rule.kind == "takeover" and _aim_or_passive(toks[trig.start]):
+            return True  # "العملية العسكرية لتحرير طرابلس"، "كان التنظيم قد طُرد منها": no capture by a named side
         first = toks[trig.start]
         if trig.start > 0 and toks[trig.start - 1].key in _SUBJUNCTIVE and (
             first.key.startswith("ي")
@@ -204,7 +206,8 @@ class EventCoder:
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
             trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks))
-            trigs = [t for t in trigs if not self._blocked_by_cues(toks, t, toks[: t.start])]
+            trigs = [t for t in trigs if not self._blocked_by_cues(toks, t, toks[: t.start])
+                     and not _thing_does(toks, t, blocked)]  # fmt: skip
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
                 trigs = [t for t in trigs if t.rule.kind != "clash"]
@@ -248,6 +251,9 @@ class EventCoder:
         clause_actors = [m for m in s_actors if m.start_char < clause_end]
         agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence, day.published)
         kind = rule.kind
+        handover = _receiver(text, toks, trig, clause_actors) if kind == "takeover" else None
+        if handover is not None:  # "سلّم X Y مواقعه": Y takes the place, X gives it up
+            agent, patient, fallback = handover[0], handover[1] or patient, False
         air = self.cue["aircraft"]
         aircraft = any(t.key in air or t.stem in air for t in toks)
         if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
@@ -267,7 +273,7 @@ class EventCoder:
         if not located and (kind == "takeover" or (agent is None and patient is None)):
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
-        background = any(t.key in bg or t.stem in bg for t in toks)
+        background = any((t.key in bg or t.stem in bg) and not _descriptive(toks, i) for i, t in enumerate(toks))
         date = _nearest(dates, sentence, t_start)
         if date is None and not background:
             date = _context_date(dates, sentences, sn, day)
@@ -460,7 +466,7 @@ class EventCoder:
                 for k in range(max(a_start, t_end), min(a_end, after[0].start)):
                     gap_chars[k - t_end] = " "
             gap = _ASIDE.sub(" ", "".join(gap_chars))
-            lead = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
+            lead = [w for w in re.split(r"[\s،,()\"“”«»]+", gap) if w]
             feature = after[0].mention.feature
             if len(lead) > 7 or not all(_lead_word(w) or _is_feature(w, feature) for w in lead):
                 return []
@@ -483,7 +489,7 @@ class EventCoder:
             if prev_ctx:
                 gap = gap.replace(prev_ctx, " ")
             gap = re.sub(r"\([^)]*\)", " ", gap)
-            words = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
+            words = [w for w in re.split(r"[\s،,()\"“”«»]+", gap) if w]
             lex = self.cue["list_connectors"]
             if all(_connector(w, lex) or _is_feature(w, p.mention.feature) for w in words):
                 chain.append(p)
@@ -659,6 +665,74 @@ dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int, day: _DayConte
     if day.published is not None:
         return DateRef(day.published, day.published, "day", 0, 0, True, source="published")
     return None
+
+
+def _descriptive(toks: Sequence[Token], i: int) -> bool:
+    """"آخر طريق كان يصلها بالريف": كان before a present verb describes a state; it marks the past
+    of the sentence's events only as a pluperfect ("وكانت القوات قد سيطرت")."""
+    if toks[i].stem not in ("كان", "كانت"):
+        return False
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return nxt is not None and nxt.key[:1] in ("ي", "ت") and not any(t.key == "قد" for t in toks[i + 1 : i + 8])
+
+
+def _thing_does(toks: Sequence[Token], trig: Trigger, named: set[int]) -> bool:
+    """"الحافلات التي دخلت مدينة البعث": a weak trigger in a relative clause whose antecedent is no
+    side (the word before التي/الذي is not part of an actor or place mention, ``named``) tells what
+    a thing did."""
+    k = trig.start
+    return trig.rule.weak and k >= 2 and toks[k - 1].key in _RELATIVE and (k - 2) not in named
+
+
+_RELATIVE = frozenset(["التي", "الذي", "اللتي", "اللذين", "الذين", "اللواتي"])
+
+
+def _aim_or_passive(tok: Token) -> bool:
+    """A verbal noun after لـ ("لتحرير"، "للسيطرة": what a side means to do) or a past verb that the
+    text marks passive with a damma on its first letter ("طُرد"، "أُخرج"، "حُرّرت")."""
+    lead = tok.clitics.lstrip("وف")
+    if lead.startswith("ل") and not lead.startswith("ال"):
+        return True
+    word = tok.text.removeprefix(tok.clitics)
+    return len(word) > 1 and word[0] not in "يتن" and word[1] == "\u064f"
+
+
+# Giving a place over (the giver loses it), unlike تسلّم/استلم (receiving it).
+_GIVE = re.compile(r"سلم(ت|وا)?|تسليم(ها|ه)?")
+
+
+def _receiver(
+    text: str, toks: Sequence[Token], trig: Trigger, actors: Sequence[ActorMention]
+) -> tuple[str | None, str | None] | None:
+    """(taker, giver) of a handover told with a giving verb, which the place goes to the receiver of:
+    "سلّم التنظيم قسد مواقعه" (the object after the verb), "سلّمت قوات النظام مواقعها إلى X" (the side
+    after إلى / لـ); the taker is None when no receiver is named. None when the trigger is no giving
+    verb (تسلّم، استلم: the subject receives)."""
+    if not _GIVE.fullmatch(toks[trig.start].stem):
+        return None
+    t_end = toks[trig.start].end_char
+
+    def index(m: ActorMention) -> int:
+        return next((i for i, t in enumerate(toks) if t.end_char > m.start_char), len(toks))
+
+    after = [m for m in actors if m.start_char >= t_end and m.actor not in _NO_AGENT and index(m) - trig.start <= 8]
+    before = [m for m in actors if m.end_char <= toks[trig.start].start_char and m.actor not in _NO_AGENT]
+    marked = [
+        m for m in after
+        if re.search(r"(^|\s)(إلى|الى|الي)\s+$", text[t_end : m.start_char])
+        or (toks[index(m)].clitics.lstrip("وف")[:1] == "ل" and toks[index(m)].clitics.lstrip("وف")[:2] != "ال")
+    ]  # fmt: skip
+    unmarked = [m for m in after if m not in marked]
+    if marked:
+        giver = unmarked[0] if unmarked and index(unmarked[0]) == trig.start + 1 else (before[-1] if before else None)
+        return marked[0].actor, giver.actor if giver else None
+    if unmarked and index(unmarked[0]) == trig.start + 1:
+        if before:  # "التنظيم سلّم قسد مواقعه": subject before the verb, receiver after it
+            return unmarked[0].actor, before[-1].actor
+        if len(unmarked) > 1:  # "سلّمت قوات النظام قسد مواقعها"
+            return unmarked[1].actor, unmarked[0].actor
+        return None, unmarked[0].actor
+    return None, before[-1].actor if before else None
 
 
 def _tokens_in(toks: Sequence[Token], spans: Sequence[tuple[int, int]]) -> set[int]:

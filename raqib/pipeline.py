@@ -241,7 +241,7 @@ def _extract(doc: Document, res: Resources) -> Extraction:
     dates = find_dates(text, doc.published, norm)
     events = res.coder.code(text, sentences, actors, located, quantities, dates, doc.published)
     control = dedupe_claims(
-        claims_from_statements(text, sentences, actors, located, dates, res.rules.cues)
+        claims_from_statements(text, sentences, actors, located, dates, res.rules.cues, events)
         + claims_from_events(events, text, actors)
     )
     return Extraction(doc, tuple(events), tuple(control))

@@ -458,7 +458,8 @@ def _scrambled(records: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]
                 loc["lat"] += rng.uniform(-0.04, 0.04)
                 loc["lon"] += rng.uniform(-0.04, 0.04)
             evs.append(e)
-        out.append({"id": f"fake-{n}", "events": evs})
+        # a publication day, so undated events are bounded by it (some days fall before their events)
+        out.append({"id": f"fake-{n}", "events": evs, "published": rng.choice([r.get("published") for r in records])})
     return out
 
 
@@ -469,7 +470,8 @@ def test_cluster_events_agrees_with_dedup(res: Any) -> None:
     _, records = _dev_records(res)
     for recs in (records, _scrambled(records, 1), _scrambled(records, 2) + records):
         want = [e["cluster"] for r in assign_clusters(recs) for e in r["events"]]
-        got = cluster_events([(r["id"], k, e) for r in recs for k, e in enumerate(r["events"])])
+        got = cluster_events([(r["id"], k, e) for r in recs for k, e in enumerate(r["events"])],
+                             {r["id"]: r.get("published") for r in recs})  # fmt: skip
         assert got == want
         assert len(set(want)) < len(want)  # some events were merged
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from raqib.dedup import assign_clusters, same_happening
+from raqib.dedup import assign_clusters, same_happening, with_windows
 
 
 def _ev(kind: str, a1: str, name: str, day: str | None, lat: float = 35.0, lon: float = 37.0,
@@ -74,3 +74,48 @@ def test_a_day_inside_a_reported_month_is_that_month() -> None:
     assert same_happening(month, _ev("takeover", "RSF", "رورو", "2024-09-20"))
     assert not same_happening(month, _ev("takeover", "RSF", "رورو", "2024-10-05"))  # five days after it
     assert not same_happening(_ev("takeover", "RSF", "رورو", "2024-09-01"), _ev("takeover", "RSF", "رورو", "2024-09-20"))
+
+
+def _clusters(recs: list[dict[str, Any]]) -> dict[str, str]:
+    return {f"{r['id']}#{k}": e["cluster"] for r in assign_clusters(recs) for k, e in enumerate(r["events"])}
+
+
+def test_an_undated_event_did_not_happen_after_its_report() -> None:
+    dated = {"id": "a", "published": "2021-07-05", "events": [_ev("siege", "SYR-GOV", "درعا البلد", "2021-07-04")]}
+    early = {"id": "b", "published": "2021-06-30", "events": [_ev("siege", "SYR-GOV", "درعا البلد", None)]}
+    late = {"id": "c", "published": "2021-07-06", "events": [_ev("siege", "SYR-GOV", "درعا البلد", None)]}
+    assert not same_happening(*with_windows(dated["events"], "2021-07-05"), *with_windows(early["events"], "2021-06-30"))
+    got = _clusters([dated, early])
+    assert got["a#0"] != got["b#0"]  # published four days before the closure: another happening
+    got = _clusters([dated, late])
+    assert got["a#0"] == got["c#0"]
+    # a report without a day leaves its undated events free
+    free = {"id": "d", "published": None, "events": [_ev("siege", "SYR-GOV", "درعا البلد", None)]}
+    assert len(set(_clusters([dated, free]).values())) == 1
+
+
+def test_an_undated_event_beside_a_dated_one_of_its_report_is_another_happening() -> None:
+    # "the road was closed yesterday (4 July); the siege had begun earlier": two reports tell both
+    a = {"id": "a", "published": "2021-07-05", "events": [_ev("siege", "SYR-GOV", "درعا البلد", "2021-07-04"),
+                                                         _ev("siege", "SYR-GOV", "درعا البلد", None)]}  # fmt: skip
+    b = {"id": "b", "published": "2021-07-04", "events": [_ev("siege", "SYR-GOV", "درعا البلد", "2021-07-04"),
+                                                         _ev("siege", "SYR-GOV", "درعا البلد", None)]}  # fmt: skip
+    got = _clusters([a, b])
+    assert got["a#0"] == got["b#0"] and got["a#1"] == got["b#1"]
+    assert got["a#0"] != got["a#1"]  # the closure and the start of the siege stay apart
+    # another kind or place in the report does not bound the undated event
+    c = {"id": "c", "published": "2021-07-05", "events": [_ev("siege", "SYR-GOV", "درعا البلد", None),
+                                                         _ev("airstrike", "SYR-GOV", "درعا البلد", "2021-07-04")]}  # fmt: skip
+    assert _clusters([c, b])["c#0"] == _clusters([c, b])["b#0"]
+
+
+def test_a_name_inside_another_does_not_join_a_place_its_report_tells_apart() -> None:
+    # one report: the siege of Daraa al-Balad and of the Daraa camp (read as "درعا"); another: al-Balad
+    a = {"id": "a", "published": "2021-07-05", "events": [_ev("siege", "SYR-GOV", "درعا البلد", "2021-07-04"),
+                                                         _ev("siege", "SYR-GOV", "درعا", "2021-07-04")]}  # fmt: skip
+    b = {"id": "b", "published": "2021-07-04", "events": [_ev("siege", "SYR-GOV", "درعا البلد", "2021-07-04")]}
+    got = _clusters([a, b])
+    assert got["a#0"] == got["b#0"] and got["a#1"] != got["b#0"]
+    # told alone, "درعا" still contains "درعا البلد"
+    c = {"id": "c", "published": "2021-07-05", "events": [_ev("siege", "SYR-GOV", "درعا", "2021-07-04")]}
+    assert len(set(_clusters([c, b]).values())) == 1

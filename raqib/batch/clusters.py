@@ -4,11 +4,12 @@ cluster id, with the rules of ``raqib.dedup`` (``same_happening``) but without c
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,8 +36,11 @@ class _Class:
         """Once the whole class is one component: members of (up to) two different documents."""
 
 
-def cluster_events(items: Sequence[tuple[str, int, dict[str, Any]]]) -> list[str]:
-    """The cluster id of every event (``(document id, seq, event record)``), the same as
+def cluster_events(
+    items: Sequence[tuple[str, int, dict[str, Any]]], published: Mapping[str, str | dt.date | None] | None = None
+) -> list[str]:
+    """The cluster id of every event (``(document id, seq, event record)``, a document's events
+    together in seq order; ``published``: each document's publication day), the same as
     ``raqib.dedup.assign_clusters`` gives over the documents' records.
 
     Instead of comparing every pair of a kind group, events are compared only when they could pass
@@ -45,10 +49,29 @@ def cluster_events(items: Sequence[tuple[str, int, dict[str, Any]]]) -> list[str
     compared only when their spans are at most ``MAX_DAYS`` apart; an undated event (it matches any
     day) is compared with one member of each ``_Class`` and joined to the members of the classes it
     matches, so a
-    bucket costs about (undated events x classes), not (undated events x events). Pairs already in
-    one cluster are not compared again."""
-    from raqib.dedup import _UNORDERED, GROUPS, MAX_DAYS, _span, same_happening
+    bucket costs about (undated events x classes), not (undated events x events). An undated event
+    whose report tells something of its day (a ``raqib.dedup.Window``) is compared with each member
+    of the classes it matches but for the day. Pairs already in one cluster are not compared again."""
+    from raqib.dedup import (
+        _UNORDERED,
+        GROUPS,
+        MAX_DAYS,
+        OTHERS,
+        WINDOW,
+        _same_but_day,
+        _span,
+        days_agree,
+        with_windows,
+    )
     from raqib.normalize import bare
+
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for n, (doc, _, _) in enumerate(items):
+        by_doc[doc].append(n)
+    evs = [ev for _, _, ev in items]
+    for doc, ns in by_doc.items():
+        for n, ev in zip(ns, with_windows([items[n][2] for n in ns], (published or {}).get(doc)), strict=True):
+            evs[n] = ev
 
     parent = list(range(len(items)))
     docs = [doc for doc, _, _ in items]
@@ -68,7 +91,7 @@ def cluster_events(items: Sequence[tuple[str, int, dict[str, Any]]]) -> list[str
     days: list[int | None] = []
     lasts: list[int] = []  # last day of each dated event's span (a month for "في سبتمبر")
     sigs: list[tuple[Any, ...] | None] = []
-    for n, (_doc, _seq, ev) in enumerate(items):
+    for n, ev in enumerate(evs):
         span = _span(ev)
         days.append(span[0].toordinal() if span else None)
         lasts.append(span[1].toordinal() if span else 0)
@@ -81,7 +104,7 @@ def cluster_events(items: Sequence[tuple[str, int, dict[str, Any]]]) -> list[str
         unordered = ev["kind"] in _UNORDERED
         # same_happening reads the kind and actor2 too (a takeover against a withdrawal)
         sigs.append((unordered, ev["kind"], ev["actor1"], ev.get("actor2"), name, loc.get("lat"),
-                     loc.get("lon"), loc.get("precision")))  # fmt: skip
+                     loc.get("lon"), loc.get("precision"), ev.get(OTHERS)))  # fmt: skip
         for word in set(name.split()):
             buckets[(group, "w", word)].append(n)
         if loc.get("lat") is not None and loc.get("lon") is not None and loc.get("precision") in _FINE:
@@ -123,7 +146,7 @@ def cluster_events(items: Sequence[tuple[str, int, dict[str, Any]]]) -> list[str
             k.pick = [ms[0] for ms in list(k.by_doc.values())[:2]]
 
     def link(i: int, j: int) -> None:
-        if docs[i] != docs[j] and find(i) != find(j) and same_happening(items[i][2], items[j][2]):
+        if docs[i] != docs[j] and find(i) != find(j) and _same_but_day(evs[i], evs[j]) and days_agree(evs[i], evs[j]):
             union(i, j)
 
     def compare(mine: tuple[Any, ...], theirs: tuple[Any, ...] | None = None) -> None:
@@ -145,8 +168,17 @@ def cluster_events(items: Sequence[tuple[str, int, dict[str, Any]]]) -> list[str
             for x in side:
                 if days[x] is not None:
                     continue
+                if WINDOW in evs[x]:  # its day matters: member by member
+                    for k in targets:
+                        if _same_but_day(evs[x], evs[k.rep]):
+                            for d, ms in k.by_doc.items():
+                                if d != docs[x]:
+                                    for m in ms:
+                                        if find(m) != find(x) and days_agree(evs[x], evs[m]):
+                                            union(x, m)
+                    continue
                 if sigs[x] not in matches:
-                    matches[sigs[x]] = [k for k in targets if same_happening(items[x][2], items[k.rep][2])]
+                    matches[sigs[x]] = [k for k in targets if _same_but_day(evs[x], evs[k.rep])]
                 for k in matches[sigs[x]]:
                     join(x, k)
 
@@ -201,9 +233,12 @@ def cluster_stored(store: Any) -> ClusterReport:
     from raqib.store import iter_events
 
     t0 = time.perf_counter()
-    rows = [(r["uid"], r["document_id"], r["seq"], _matching_fields(r["record"]), r["cluster"])
-            for r in iter_events(store, page=5000)]  # fmt: skip
-    ids = cluster_events([(doc, seq, rec) for _, doc, seq, rec, _ in rows])
+    published: dict[str, str | None] = {}
+    rows = []
+    for r in iter_events(store, page=5000):
+        rows.append((r["uid"], r["document_id"], r["seq"], _matching_fields(r["record"]), r["cluster"]))
+        published[r["document_id"]] = r.get("published")
+    ids = cluster_events([(doc, seq, rec) for _, doc, seq, rec, _ in rows], published)
     changed = {uid: cid for (uid, *_, old), cid in zip(rows, ids, strict=True) if old != cid}
     if changed:
         store.set_clusters(changed)
