@@ -18,6 +18,7 @@ from functools import partial
 from typing import TypeVar
 
 from raqib.event_merge import merge_duplicates
+from raqib.event_refs import agreement_made, agreement_terms, complete, definite, demonstrative, referent
 from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
 from raqib.normalize import match_key, strip_clitics
 from raqib.recognize.places import load_place_lexicon
@@ -137,11 +138,16 @@ class EventCoder:
             merged.append(trig)
         return merged
 
+    def _agreement_word(self, tok: Token) -> bool:
+        return any(r.kind == "agreement" for r in self._starting(tok))
+
     def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
         """A negation word right before the trigger (لم، دون، عدم)."""
         return any(t.key in self.cue["negation_before"] for t in toks[max(0, trig.start - 2) : trig.start])
 
     def _affirmed(self, toks: Sequence[Token], trig: Trigger) -> bool:
+        if trig.rule.kind == "agreement" and trig.rule.weak and not agreement_made(toks, trig, self.cue):
+            return False  # "الرافضين للتسوية": a settlement named, none reported
         return not self._negated(toks, trig)
 
     def _blocked_by_cues(self, toks: Sequence[Token], trig: Trigger, prior: Sequence[Token]) -> bool:
@@ -151,7 +157,7 @@ class EventCoder:
         near = toks[max(0, trig.start - 3) : trig.end + 2]
         if any(t.key in self.cue["habitual"] or t.stem in self.cue["habitual"] for t in near):
             return True  # "تشهد المنطقة تفجيرات متكررة": a pattern, not one event
-        wider = toks[max(0, trig.start - 6) : trig.start]
+        wider = toks[max(0, trig.start - 8) : trig.start]
         for k, t in enumerate(wider[:-1]):
             if t.key in ("لم", "لن", "لا") and wider[k + 1].key in self.cue["ability"]:
                 return True  # "لم تتمكن القوات من السيطرة"
@@ -201,6 +207,9 @@ class EventCoder:
             s_places = by_place[sn]
             spans = [(a.start_char, a.end_char) for a in s_actors] + [(p.start, p.end) for p in s_places]
             blocked = _tokens_in(toks, spans)
+            terms = agreement_terms(toks, self._agreement_word, self.cue)
+            if terms is not None:
+                blocked |= set(range(terms, len(toks)))  # what an agreement provides has not happened
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
             trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks))
@@ -212,16 +221,22 @@ class EventCoder:
             for n, trig in enumerate(trigs):
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
-                made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, s_places,
+                t_places = s_places
+                if terms is not None and trig.start < terms and any(p.end <= toks[trig.start].start_char for p in s_places):
+                    # The parties' place, named before the agreement, is where it applies; the places of
+                    # its terms are where people are to go.
+                    t_places = [p for p in s_places if p.start < toks[terms].start_char]
+                made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
                                         owned.get(n, []), dates, day)  # fmt: skip
-                if toks[trig.start].clitics.endswith("ال") and all(e.place is None for e in made):
-                    # "الانفجار أودى بحياة ستة أشخاص": the definite noun refers back to the event
-                    # already reported; its numbers complete that event.
-                    earlier = [k for k, e in enumerate(events) if e.kind in {m.kind for m in made}]
-                    if earlier and made:
-                        k = earlier[0]
-                        counts = dict(made[0].counts) | dict(events[k].counts)
-                        events[k] = replace(events[k], counts=tuple(sorted(counts.items())))
+                pointed = demonstrative(toks, trig, self.cue)
+                if pointed or definite(toks[trig.start]):
+                    # "وأودى الانفجار بحياة ستة أشخاص"، "ويأتي هذا التفجير": the noun refers back to
+                    # an event already reported; what it adds completes that event.
+                    k = referent(made, events, pointed)
+                    if k is not None:
+                        events[k] = complete(events[k], made[0])
+                        continue
+                    if pointed:
                         continue
                 events.extend(made)
         return merge_duplicates(events, sentences)
@@ -335,7 +350,8 @@ class EventCoder:
             prev = toks[max(0, k - 2) : k]
             return any(t.key in markers or t.stem in markers for t in prev)
 
-        after = [m for m in s_actors if m.start_char >= t_end]
+        # Actors inside a trigger with a gap follow its verb: "توصلت قوات X وجماعة Y إلى اتفاق".
+        after = [m for m in s_actors if m.start_char >= toks[trig.start].end_char]
         before = [m for m in s_actors if m.end_char <= t_start]
         role_markers = frozenset(["علي", "ضد", "حساب", "بين", "مع", "من", "عن", "الي", "ل", "قبضه", "يد", "مواقع"])
         agent: str | None = None
@@ -357,6 +373,9 @@ class EventCoder:
                 if not marked(m, rule.patient) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
                     agent = m.actor
                     break
+        if agent is None and rule.kind == "agreement":
+            # "الصفقة التي توصلت إليها الحكومة والحوثيون": the parties follow the noun.
+            agent = next((m.actor for m in after if m.actor not in _NO_AGENT and not marked(m, role_markers)), None)
         if agent is None and not fixed:
             first = toks[trig.start]
             verbal = not first.clitics.endswith("ال")
@@ -438,7 +457,10 @@ class EventCoder:
         if mode == "object":
             return []
         before = [p for p in own if p.end <= t_start]
-        return before[-1:] if before else []
+        if before and before[-1].anchor is not None:
+            # "المسيطرة على البلدتين ... اتفاق": a back-reference stands for all the places it names.
+            return [p for p in before if p.anchor == before[-1].anchor]
+        return before[-1:]
 
     def _chain(
         self,

@@ -31,6 +31,11 @@ PLACES = ["الزيتونة", "البرتقال", "تل الرمان", "كفر �
 
 @pytest.fixture(scope="module")
 def code():  # type: ignore[no-untyped-def]
+    return make_coder()
+
+
+def make_coder():  # type: ignore[no-untyped-def]
+    """The whole extraction of one text with the made-up dictionaries (also used by other rule tests)."""
     index: dict[tuple[str, ...], list[Alias]] = {}
     for alias, actor in ALIASES.items():
         key = bare(alias)

@@ -1,0 +1,147 @@
+"""Mentions that report no new event: a noun that refers back to an event already reported, and
+the terms of an agreement.
+
+News reports name an event once and then refer to it: "وأودى الانفجار بحياة ستة أشخاص"، "ويأتي
+هذا التفجير عقب ..."، "وطالت المسيّرات قاعدة ...". Such a mention completes the earlier event (its
+numbers, a finer place) and is not a second event. And an agreement's terms ("اتفاق يقضي بخروج
+المقاتلين"، "ينص على تسوية أوضاع من انشقوا") say what the agreement provides, not what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+from raqib.gazetteer.geometry import haversine_km
+from raqib.model import Event, Token
+from raqib.normalize import bare
+from raqib.rules import Trigger
+
+#: Kinds an outlet may use for one happening ("القصف" after "غارات"، "الانفجار" after "هجوم انتحاري").
+_FAMILY = {
+    "airstrike": "remote", "shelling": "remote", "explosion": "remote", "suicide_attack": "remote",
+    "clash": "battle", "internal_clash": "battle",
+}  # fmt: skip
+
+
+_SAME_SPOT_KM = 5.0
+
+
+def family(kind: str) -> str:
+    """The group of kinds one happening may be reported under."""
+    return _FAMILY.get(kind, kind)
+
+
+def definite(tok: Token) -> bool:
+    """The token carries the article, alone or after و/ف/ب/ل ("الانفجار"، "وللتفجير")."""
+    return tok.clitics.endswith(("ال", "لل"))
+
+
+def demonstrative(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
+    """"هذا التفجير"، "تلك المعارك"، "الهجوم ذاته": a pointer to something already said."""
+    before = toks[trig.start - 1] if trig.start > 0 else None
+    after = toks[trig.end] if trig.end < len(toks) else None
+    return (before is not None and _word(before) in cues["demonstrative"]) or (
+        after is not None and _word(after) in cues["same_after"]
+    )
+
+
+def _word(tok: Token) -> str:
+    """The token without a leading و/ف, but with any other clitic: "كذلك" (likewise) is not "ذلك"."""
+    return tok.stem if tok.clitics in ("و", "ف") else tok.key
+
+
+def _place_key(event: Event) -> str:
+    return bare(event.place.name_ar) if event.place else ""
+
+
+def _same_place(a: Event, b: Event) -> bool:
+    """Equal names, or one contains the other as whole words ("مطار بورتسودان" / "بورتسودان"); a
+    mention without a place agrees with any."""
+    ka, kb = _place_key(a), _place_key(b)
+    if not ka:
+        return True
+    if not kb:
+        return False
+    wa, wb = f" {ka} ", f" {kb} "
+    if wa in wb or wb in wa:
+        return True
+    pa, pb = a.place, b.place
+    # "حي المطار بمدينة X" after "X": a spot of the same town, placed within a few kilometres of it.
+    return bool(pa and pb and pa.lat is not None and pb.lat is not None and pa.lon is not None and pb.lon is not None
+                and haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _SAME_SPOT_KM)
+
+
+def _same_side(a: Event, b: Event) -> bool:
+    """No named side of the mention contradicts the earlier event's (a side the text left unsaid,
+    or "UNKNOWN", contradicts nothing): "استعادت الهيئة السيطرة على البلدة" is a new event."""
+    if a.actor1_inferred or "UNKNOWN" in (a.actor1, b.actor1):
+        return True
+    return a.actor1 == b.actor1 or (a.kind in ("clash", "internal_clash") and a.actor1 == b.actor2)
+
+
+def _same_day(a: Event, b: Event) -> bool:
+    """The mention states no day of its own, or one within a day of the earlier event's."""
+    if a.date is None or a.date.source != "text" or b.date is None or b.date.start is None or a.date.start is None:
+        return True
+    end = b.date.end or b.date.start
+    return abs((a.date.start - b.date.start).days) <= 1 or b.date.start <= a.date.start <= end
+
+
+def referent(made: Sequence[Event], earlier: Sequence[Event], pointed: bool) -> int | None:
+    """The index in ``earlier`` of the event a definite mention refers back to: the latest one of the
+    same family whose place agrees with every place of the mention (any place when the mention is
+    ``pointed`` at with a demonstrative), whose side and day the mention does not contradict."""
+    if not made:
+        return None
+    fam = family(made[0].kind)
+    for k in range(len(earlier) - 1, -1, -1):
+        ev = earlier[k]
+        if family(ev.kind) != fam or not all(_same_side(m, ev) and _same_day(m, ev) for m in made):
+            continue
+        if (pointed and len(made) == 1) or all(_same_place(m, ev) for m in made):
+            return k
+    return None
+
+
+def _finer_day(a: Event, b: Event) -> bool:
+    """``a`` states one day inside the month or span ``b`` has: "منذ انطلاق الاحتجاجات في 9 تموز"."""
+    da, db = a.date, b.date
+    if da is None or db is None or da.start is None or db.start is None or da.source != "text":
+        return False
+    return da.precision == "day" and db.precision != "day" and db.start <= da.start <= (db.end or db.start)
+
+
+def complete(ev: Event, mention: Event) -> Event:
+    """The earlier event with what the back-reference adds: numbers it lacked, a place it lacked."""
+    counts = dict(mention.counts) | dict(ev.counts)
+    out = replace(ev, counts=tuple(sorted(counts.items())))
+    if mention.date is not None and (ev.date is None or _finer_day(mention, ev)):
+        out = replace(out, date=mention.date)
+    if ev.place is None and mention.place is not None:
+        out = replace(out, place=mention.place, place_start=mention.place_start, place_end=mention.place_end)
+    return out
+
+
+def agreement_terms(
+    toks: Sequence[Token], is_agreement: Callable[[Token], bool], cues: Mapping[str, frozenset[str]]
+) -> int | None:
+    """Index of the first token of an agreement's terms ("اتفاق يقضي بـ ..."، "ينص على ..."): the
+    words from there to the end of the sentence say what was agreed, not what happened."""
+    terms = cues["agreement_terms"]
+    for i, tok in enumerate(toks):
+        if not is_agreement(tok):
+            continue
+        for k in range(i + 1, min(len(toks), i + 8)):
+            if toks[k].key in terms or toks[k].stem in terms:
+                return k
+    return None
+
+
+def agreement_made(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
+    """An agreement noun reports an agreement when a verb of concluding ("أُبرم"، "توصلا إلى"، "جرى
+    التوصل") or its terms ("يقضي بـ") stand near it; alone ("الرافضين للتسوية"، "بموجب اتفاق"، "مركز
+    تسوية") it names a settlement already known."""
+    made = cues["agreement_made"]
+    near = toks[max(0, trig.start - 4) : trig.end + 5]
+    return any(t.key in made or t.stem in made for t in near if t is not toks[trig.start])

@@ -1,0 +1,74 @@
+"""Back-references and agreements on small sentences written for these tests (made-up actors and
+places, as in test_event_rules.py): a noun that points back at an event already reported completes
+it and is no new event; an agreement is reported only where it is concluded, and its terms are no
+events of their own."""
+
+from __future__ import annotations
+
+import pytest
+from test_event_rules import _summary, make_coder
+
+
+@pytest.fixture(scope="module")
+def code():  # type: ignore[no-untyped-def]
+    return make_coder()
+
+
+def test_demonstrative_points_back_to_the_event_already_reported(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انفجرت عبوة ناسفة في قرية الزيتونة. ويأتي هذا التفجير بعد أسبوع من هجوم في بلدة تل الرمان.")
+    assert _summary(evs) == [("explosion", "UNKNOWN", None, "الزيتونة")]
+
+
+def test_definite_noun_with_a_finer_place_completes_the_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصف الطيران الحربي الأزرق قرية الزيتونة. وأسفر القصف على قرية الزيتونة عن مقتل 4 مدنيين.")
+    assert [(e.kind, e.actor1) for e in evs] == [("airstrike", "BLUE-AIR")]
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 4, "civilians_killed": 4}
+
+
+def test_definite_noun_at_another_place_is_another_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر قرية الزيتونة بالمدفعية. وطال القصف المدفعي كذلك بلدة تل الرمان.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("shelling", "الزيتونة"), ("shelling", "تل الرمان"),
+    ]  # fmt: skip
+
+
+def test_recapture_by_the_other_side_is_not_a_back_reference(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت جماعة النسر على قرية الزيتونة. واستعادت قوات الصقر قرية الزيتونة بعد يومين.")
+    assert [(e.kind, e.actor1) for e in evs] == [("takeover", "EAGLE"), ("takeover", "HAWK")]
+
+
+def test_concluded_agreement_and_its_terms(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("توصلت قوات الصقر وجماعة النسر إلى اتفاق في قرية البرتقال يقضي بانسحاب المقاتلين من قرية الزيتونة.")
+    assert [(e.kind, {e.actor1, e.actor2}, e.place.name_ar if e.place else None) for e in evs] == [
+        ("agreement", {"HAWK", "EAGLE"}, "البرتقال")
+    ]
+
+
+def test_deal_named_before_the_verb_of_concluding(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وتستند العملية إلى الصفقة التي توصلت إليها قوات الصقر وجماعة النسر الشهر الماضي.")
+    assert [(e.kind, {e.actor1, e.actor2}) for e in evs] == [("agreement", {"HAWK", "EAGLE"})]
+
+
+def test_one_agreement_told_twice_with_the_sides_in_either_order(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أبرمت قوات الصقر اتفاقا مع جماعة النسر في قرية البرتقال. "
+               "وكانت جماعة النسر وقوات الصقر قد توصلتا إلى اتفاق في قرية البرتقال.")  # fmt: skip
+    assert [e.kind for e in evs] == ["agreement"]
+
+
+def test_settlement_named_but_not_reported_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "تستعد قوات الصقر لنقل عناصر جماعة النسر الرافضين للتسوية من قرية الزيتونة.",
+        "دخلت قوات الصقر قرية الزيتونة بموجب اتفاق مع جماعة النسر.",
+        "افتتحت قوات الصقر مركز تسوية في قرية البرتقال لعناصر جماعة النسر.",
+    ):
+        assert [e for e in code(text) if e.kind == "agreement"] == [], text
+
+
+def test_denied_or_sought_agreement_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "نفت جماعة النسر توصلها إلى اتفاق مع قوات الصقر في قرية البرتقال.",
+        "تسعى قوات الصقر إلى التوصل إلى اتفاق مع جماعة النسر في قرية البرتقال.",
+        "لم تتمكن قوات الصقر وجماعة النسر من التوصل إلى اتفاق في قرية البرتقال.",
+        "ويرجح أن تبرم قوات الصقر اتفاقا مع جماعة النسر في قرية البرتقال.",
+    ):
+        assert [e for e in code(text) if e.kind == "agreement" and e.certainty != "speculative"] == [], text
