@@ -68,7 +68,8 @@ def _same_place(a: Event, b: Event) -> bool:
         return True
     pa, pb = a.place, b.place
     # "حي المطار بمدينة X" after "X": a spot of the same town, placed within a few kilometres of it.
-    return bool(pa and pb and pa.lat is not None and pb.lat is not None and pa.lon is not None and pb.lon is not None
+    located = pa and pb and pa.matched_by != "context" and pb.matched_by != "context"  # not placed by their area alone
+    return bool(located and pa and pb and pa.lat is not None and pb.lat is not None and pa.lon is not None and pb.lon is not None
                 and haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _SAME_SPOT_KM)
 
 

@@ -138,6 +138,14 @@ class EventCoder:
             merged.append(trig)
         return merged
 
+    def _habitual(self, toks: Sequence[Token], trig: Trigger) -> bool:
+        """"تشهد المنطقة تفجيرات متكررة"، "الخطف ... ظاهرة طارئة": a pattern, not one event."""
+        near = toks[max(0, trig.start - 3) : trig.end + 2]
+        if any(t.key in self.cue["habitual"] or t.stem in self.cue["habitual"] for t in near):
+            return True
+        after = toks[trig.end : trig.end + 6]
+        return any(t.key in self.cue["phenomenon"] or t.stem in self.cue["phenomenon"] for t in after)
+
     def _agreement_word(self, tok: Token) -> bool:
         return any(r.kind == "agreement" for r in self._starting(tok))
 
@@ -154,9 +162,6 @@ class EventCoder:
         """Negated or unrealised (لم يتمكن، تحاول، نفت): no event."""
         if self._negated(toks, trig):
             return True
-        near = toks[max(0, trig.start - 3) : trig.end + 2]
-        if any(t.key in self.cue["habitual"] or t.stem in self.cue["habitual"] for t in near):
-            return True  # "تشهد المنطقة تفجيرات متكررة": a pattern, not one event
         wider = toks[max(0, trig.start - 8) : trig.start]
         for k, t in enumerate(wider[:-1]):
             if t.key in ("لم", "لن", "لا") and wider[k + 1].key in self.cue["ability"]:
@@ -213,7 +218,9 @@ class EventCoder:
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
             trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks))
-            trigs = [t for t in trigs if not self._blocked_by_cues(toks, t, toks[: t.start])]
+            # One habitual word makes every trigger of its kind in the sentence part of the pattern.
+            habitual = {t.rule.kind for t in trigs if self._habitual(toks, t)}
+            trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t, toks[: t.start])]
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
                 trigs = [t for t in trigs if t.rule.kind != "clash"]
@@ -507,7 +514,8 @@ class EventCoder:
             gap = re.sub(r"\([^)]*\)", " ", gap)
             words = [w for w in re.split(r"[\s،,()\"“”]+", gap) if w]
             lex = self.cue["list_connectors"]
-            if all(_connector(w, lex) or _is_feature(w, p.mention.feature) for w in words):
+            directions = load_place_lexicon().directions  # "A غرب X وB": X located A and is gone above
+            if all(_connector(w, lex) or _is_feature(w, p.mention.feature) or match_key(w) in directions for w in words):
                 chain.append(p)
             else:
                 break
@@ -729,9 +737,18 @@ def _lead_date(dates: Sequence[DateRef], sentences: Sequence[Sentence]) -> DateR
         return None
     lead_end = max((s.end_char for s in sentences if s.paragraph <= 1), default=0)
     for d in dates:
-        if d.start_char < lead_end and d.start is not None and d.precision == "day":
+        if d.start_char < lead_end and d.start is not None and d.precision == "day" and not _ago(sentences, d):
             return d
     return None
+
+
+def _ago(sentences: Sequence[Sentence], d: DateRef) -> bool:
+    """"قبل ثلاثة أيام"، "منذ أسبوع": a day counted back from the report's dates an earlier event."""
+    k = _sentence_at(sentences, d.start_char)
+    if k is None:
+        return False
+    s = sentences[k]
+    return s.text[d.start_char - s.start_char :].lstrip().startswith(("قبل", "منذ"))
 
 
 def _lead_word(word: str) -> bool:

@@ -5,6 +5,8 @@ events of their own."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from test_event_rules import _summary, make_coder
 
@@ -72,3 +74,25 @@ def test_denied_or_sought_agreement_is_no_event(code) -> None:  # type: ignore[n
         "ويرجح أن تبرم قوات الصقر اتفاقا مع جماعة النسر في قرية البرتقال.",
     ):
         assert [e for e in code(text) if e.kind == "agreement" and e.certainty != "speculative"] == [], text
+
+
+def test_a_pattern_of_attacks_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "تشهد قرية الزيتونة تفجيرات متكررة تنفذها خلايا باستخدام سيارات ودراجات مفخخة.",
+        "ويذكر أن الخطف واحتجاز الأهالي طلبا للفدية ظاهرة طارئة على قرية البرتقال.",
+        "ويرى ناشطون أن تكرار حالات الخطف في قرية الزيتونة يثير مخاوف جديدة.",
+    ):
+        assert code(text) == [], text
+
+
+def test_two_fronts_each_located_by_a_town(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("اندلعت مواجهات بين قوات الصقر وجماعة النسر على جبهتي الزيتونة غرب كفر التين والبرتقال شمال كفر التين.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("clash", "الزيتونة"), ("clash", "البرتقال"),
+    ]  # fmt: skip
+
+
+def test_a_day_counted_back_in_the_lead_does_not_date_the_headline(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قوات الصقر تغادر قرية الزيتونة\nخرجت قوات الصقر من المناطق التي كانت قد دخلتها قبل ثلاثة أيام.")
+    dated = [(e.kind, e.date.start if e.date else None) for e in evs if e.place is not None]
+    assert dated == [("withdrawal", dt.date(2020, 5, 10))]

@@ -355,6 +355,13 @@ class PlaceFinder:
         while k < len(toks):
             gap = self._text[toks[k - 1].end_char : toks[k].start_char]
             tok = toks[k]
+            if dual and len(names) == 1 and (tok.key in self.lex.directions or tok.stem in self.lex.directions):
+                # "جبهتي A غرب X وB شمال X": the first name's direction and town stand before the second.
+                conj = next((m for m in range(k + 1, min(len(toks), k + 4)) if toks[m].clitics.startswith("و")), None)
+                if conj is None:
+                    break
+                k = conj
+                continue
             if tok.clitics.startswith("و") and "،" not in gap and "," not in gap and not _BREAK.search(gap):
                 sub = _strip_conj(tok)
             elif gap.strip() in ("،", ","):
@@ -434,6 +441,8 @@ class PlaceFinder:
         while k < len(toks) and k - e < 12:
             if k > e and self._broken(toks[k - 1], toks[k]):
                 break
+            if k > e + 1 and toks[k].clitics.startswith("و") and first.stem in lex.directions:
+                break  # "الكوكلي غرب منبج والياشلي ...": the direction's town ends at the next conjunct
             k += 1
         span = text[first.start_char : toks[k - 1].end_char]
         parent = None
