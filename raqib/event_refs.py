@@ -11,11 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
-from raqib.model import Event, Token
+from raqib.model import DateRef, Event, Sentence, Token
 from raqib.normalize import bare
 from raqib.rules import Trigger
+
+
+class _Spanned(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+P = TypeVar("P", bound=_Spanned)
 
 #: Kinds an outlet may use for one happening ("القصف" after "غارات"، "الانفجار" after "هجوم انتحاري").
 _FAMILY = {
@@ -146,3 +157,50 @@ def agreement_made(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, froz
     made = cues["agreement_made"]
     near = toks[max(0, trig.start - 4) : trig.end + 5]
     return any(t.key in made or t.stem in made for t in near if t is not toks[trig.start])
+
+
+#: Sides that act only from the air: a capture, arrest or retreat left without a subject is not theirs.
+_AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
+_GROUND_KINDS = frozenset(["takeover", "withdrawal", "arrest", "surrender", "siege", "defection"])
+
+
+def recent_agent(earlier: Sequence[Event], since: int) -> str | None:
+    """The side that acted in the latest event reported from offset ``since`` on, which a sentence
+    that leaves its acting side unsaid carries on ("وكانت هذه القوات قد بسطت سيطرتها"، "وسيطرت على
+    ..."): Arabic news keeps one subject from sentence to sentence."""
+    for ev in reversed(earlier):
+        if ev.evidence_start < since:
+            break
+        if not ev.actor1_inferred and ev.actor1 not in ("UNKNOWN", "CIVILIANS"):
+            return ev.actor1
+    return None
+
+
+def carries_on(agent: str, kind: str) -> bool:
+    """Whether the carried-on side can do this: an air force captures, arrests or retreats nowhere."""
+    return not (agent in _AIR_ONLY and kind in _GROUND_KINDS)
+
+
+def habitual_pattern(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
+    """"تشهد المنطقة تفجيرات متكررة"، "الخطف ... ظاهرة طارئة": a pattern, not one event."""
+    near = toks[max(0, trig.start - 3) : trig.end + 2]
+    if any(t.key in cues["habitual"] or t.stem in cues["habitual"] for t in near):
+        return True
+    return any(t.key in cues["phenomenon"] or t.stem in cues["phenomenon"] for t in toks[trig.end : trig.end + 6])
+
+
+def parties_places(toks: Sequence[Token], trig: Trigger, terms: int, places: Sequence[P]) -> list[P]:
+    """The places an agreement applies to: those named before it (the parties' towns) rather than
+    the places of its terms, which are where people are to go."""
+    start = toks[trig.start].start_char
+    if trig.start >= terms or not any(p.end <= start for p in places):
+        return list(places)
+    return [p for p in places if p.start < toks[terms].start_char]
+
+
+def counted_back(sentences: Sequence[Sentence], d: DateRef) -> bool:
+    """"قبل ثلاثة أيام"، "منذ أسبوع": a day counted back from the report dates an earlier event."""
+    for s in sentences:
+        if s.start_char <= d.start_char < s.end_char:
+            return s.text[d.start_char - s.start_char :].lstrip().startswith(("قبل", "منذ"))
+    return False

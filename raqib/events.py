@@ -18,7 +18,19 @@ from functools import partial
 from typing import TypeVar
 
 from raqib.event_merge import merge_duplicates
-from raqib.event_refs import agreement_made, agreement_terms, complete, definite, demonstrative, referent
+from raqib.event_refs import (
+    agreement_made,
+    agreement_terms,
+    carries_on,
+    complete,
+    counted_back,
+    definite,
+    demonstrative,
+    habitual_pattern,
+    parties_places,
+    recent_agent,
+    referent,
+)
 from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
 from raqib.normalize import match_key, strip_clitics
 from raqib.recognize.places import load_place_lexicon
@@ -138,14 +150,6 @@ class EventCoder:
             merged.append(trig)
         return merged
 
-    def _habitual(self, toks: Sequence[Token], trig: Trigger) -> bool:
-        """"تشهد المنطقة تفجيرات متكررة"، "الخطف ... ظاهرة طارئة": a pattern, not one event."""
-        near = toks[max(0, trig.start - 3) : trig.end + 2]
-        if any(t.key in self.cue["habitual"] or t.stem in self.cue["habitual"] for t in near):
-            return True
-        after = toks[trig.end : trig.end + 6]
-        return any(t.key in self.cue["phenomenon"] or t.stem in self.cue["phenomenon"] for t in after)
-
     def _agreement_word(self, tok: Token) -> bool:
         return any(r.kind == "agreement" for r in self._starting(tok))
 
@@ -219,7 +223,7 @@ class EventCoder:
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
             trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks))
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
-            habitual = {t.rule.kind for t in trigs if self._habitual(toks, t)}
+            habitual = {t.rule.kind for t in trigs if habitual_pattern(toks, t, self.cue)}
             trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t, toks[: t.start])]
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
@@ -228,13 +232,10 @@ class EventCoder:
             for n, trig in enumerate(trigs):
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
-                t_places = s_places
-                if terms is not None and trig.start < terms and any(p.end <= toks[trig.start].start_char for p in s_places):
-                    # The parties' place, named before the agreement, is where it applies; the places of
-                    # its terms are where people are to go.
-                    t_places = [p for p in s_places if p.start < toks[terms].start_char]
+                t_places = s_places if terms is None else parties_places(toks, trig, terms, s_places)
+                recent = recent_agent(events, sentences[max(0, sn - 2)].start_char)
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
-                                        owned.get(n, []), dates, day)  # fmt: skip
+                                        owned.get(n, []), dates, replace(day, recent=recent))  # fmt: skip
                 pointed = demonstrative(toks, trig, self.cue)
                 if pointed or definite(toks[trig.start]):
                     # "وأودى الانفجار بحياة ستة أشخاص"، "ويأتي هذا التفجير": the noun refers back to
@@ -268,7 +269,8 @@ class EventCoder:
         t_start = toks[trig.start].start_char
         t_end = toks[trig.end - 1].end_char
         clause_actors = [m for m in s_actors if m.start_char < clause_end]
-        agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence, day.published)
+        agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence, day.published,
+                                                day.recent)  # fmt: skip
         kind = rule.kind
         air = self.cue["aircraft"]
         aircraft = any(t.key in air or t.stem in air for t in toks)
@@ -332,8 +334,10 @@ class EventCoder:
         all_actors: Sequence[ActorMention],
         sentence: Sentence,
         published: dt.date | None = None,
+        recent: str | None = None,
     ) -> tuple[str | None, str | None, bool]:
-        """(actor1, actor2, whether actor1 came from an earlier sentence)."""
+        """(actor1, actor2, whether actor1 came from an earlier sentence). ``recent`` is the side that
+        acted just before, which a sentence without a subject carries on."""
         rule = trig.rule
         t_start = toks[trig.start].start_char
         t_end = toks[trig.end - 1].end_char
@@ -400,6 +404,8 @@ class EventCoder:
                         break
         if fixed:
             agent = rule.agent
+        elif agent is None and recent is not None and carries_on(recent, rule.kind):
+            agent = recent
         for m in after + list(reversed(before)):
             if m.actor == agent and "between" not in rule.patient:
                 continue
@@ -670,6 +676,8 @@ class _DayContext:
     """The report's publication day."""
     lead: DateRef | None
     """The first day the title or lead paragraph states."""
+    recent: str | None = None
+    """The side that acted in the event just reported (for the sentence being read)."""
 
 
 def _context_date(
@@ -737,18 +745,9 @@ def _lead_date(dates: Sequence[DateRef], sentences: Sequence[Sentence]) -> DateR
         return None
     lead_end = max((s.end_char for s in sentences if s.paragraph <= 1), default=0)
     for d in dates:
-        if d.start_char < lead_end and d.start is not None and d.precision == "day" and not _ago(sentences, d):
+        if d.start_char < lead_end and d.start is not None and d.precision == "day" and not counted_back(sentences, d):
             return d
     return None
-
-
-def _ago(sentences: Sequence[Sentence], d: DateRef) -> bool:
-    """"قبل ثلاثة أيام"، "منذ أسبوع": a day counted back from the report's dates an earlier event."""
-    k = _sentence_at(sentences, d.start_char)
-    if k is None:
-        return False
-    s = sentences[k]
-    return s.text[d.start_char - s.start_char :].lstrip().startswith(("قبل", "منذ"))
 
 
 def _lead_word(word: str) -> bool:

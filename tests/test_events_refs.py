@@ -96,3 +96,13 @@ def test_a_day_counted_back_in_the_lead_does_not_date_the_headline(code) -> None
     evs = code("قوات الصقر تغادر قرية الزيتونة\nخرجت قوات الصقر من المناطق التي كانت قد دخلتها قبل ثلاثة أيام.")
     dated = [(e.kind, e.date.start if e.date else None) for e in evs if e.place is not None]
     assert dated == [("withdrawal", dt.date(2020, 5, 10))]
+
+
+def test_a_sentence_without_a_subject_carries_on_the_side_that_acted_before(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("ذكرت مصادر أن جماعة النسر ناشدت قوات الصقر. سيطرت جماعة النسر على قرية الزيتونة بعد معارك مع قوات الصقر. "
+               "وفي وقت سابق، كانت هذه القوات قد بسطت سيطرتها على قرية البرتقال.")  # fmt: skip
+    assert [(e.actor1, e.place.name_ar if e.place else None) for e in evs if e.kind == "takeover"] == [
+        ("EAGLE", "الزيتونة"), ("EAGLE", "البرتقال"),
+    ]  # fmt: skip
+    named = code("سيطرت جماعة النسر على قرية الزيتونة. وسيطرت قوات الصقر على قرية البرتقال.")
+    assert [e.actor1 for e in named] == ["EAGLE", "HAWK"]
