@@ -126,7 +126,8 @@ def _finer_day(a: Event, b: Event) -> bool:
 
 def complete(ev: Event, mention: Event) -> Event:
     """The earlier event with what the back-reference adds: numbers it lacked, a place it lacked."""
-    counts = dict(mention.counts) | dict(ev.counts)
+    # the earlier numbers stand, unless they were vague ("عشرات الجرحى") and the mention is precise
+    counts = dict(mention.counts) | {k: q for k, q in ev.counts if q.stated is not None or k not in dict(mention.counts)}
     out = replace(ev, counts=tuple(sorted(counts.items())))
     if mention.date is not None and (ev.date is None or _finer_day(mention, ev)):
         out = replace(out, date=mention.date)

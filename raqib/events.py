@@ -295,7 +295,10 @@ class EventCoder:
         date = _nearest(dates, sentence, t_start)
         if date is None and not background:
             date = _context_date(dates, sentences, sn, day)
-        counts = self._counts(text, sentence, kind, t_start, quantities, dates)
+        # An agreement's numbers are its terms (prisoners to be swapped), not a toll.
+        counts = self._counts(text, sentence, kind, t_start, quantities, dates) if kind != "agreement" else ()
+        if patient is None and kind in _REMOTE and any(t.stem in _CIVILIAN_ADJ or t.key in _CIVILIAN_ADJ for t in toks):
+            patient = "CIVILIANS"  # a strike or blast whose named victims are civilians
         certainty, claimant = self._certainty(toks, trig, s_actors)
         confidence = 0.8 - (0.2 if rule.weak else 0.0) - (0.1 if fallback else 0.0)
         ev_start, ev_end = _evidence(text, sentence, t_start, max([t_end] + [p.end for p in located]))
@@ -559,6 +562,8 @@ class EventCoder:
                     keys = ["injured"]
             elif noun is not None:
                 keys = [noun]
+                if noun == "fatalities" and any(t.stem in _CIVILIAN_PERSON or t.key in _CIVILIAN_ADJ for t in after[1:2]):
+                    keys.append("civilians_killed")  # "أربعة شهداء مدنيين"
             elif before and (prev := self._count_key(before[-1], kind)) and prev not in ("people", "fighters_people"):
                 keys = [prev]
             for key in keys:
@@ -813,6 +818,8 @@ _CIVILIAN_PERSON = frozenset(["مدني", "مدنيا", "طفل", "طفلا", "�
 _PERSON = _CIVILIAN_PERSON | frozenset(["شاب", "شابا", "رجل", "رجلا", "عنصر", "عنصرا", "مقاتل", "مقاتلا",
                                         "جندي", "جنديا", "شخص", "شخصا", "قيادي", "قياديا", "ضابط", "ضابطا"])  # fmt: skip
 
+_CIVILIAN_ADJ = frozenset(["مدني", "مدنيا", "مدنيين", "مدنيون", "المدنيين"])
+_REMOTE = frozenset(["airstrike", "shelling", "explosion", "suicide_attack"])
 _TAKEN_KEY = {"abduction": "abducted", "arrest": "arrested", "release": "released"}
 
 _MAX_EVIDENCE = 300

@@ -106,3 +106,20 @@ def test_a_sentence_without_a_subject_carries_on_the_side_that_acted_before(code
     ]  # fmt: skip
     named = code("سيطرت جماعة النسر على قرية الزيتونة. وسيطرت قوات الصقر على قرية البرتقال.")
     assert [e.actor1 for e in named] == ["EAGLE", "HAWK"]
+
+
+def test_counts_of_a_strike_on_civilians(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سقط أربعة شهداء مدنيين وعشرات الجرحى إثر انفجار سيارة مفخخة في قرية الزيتونة. "
+               "ووقع الانفجار قرب سوق قرية الزيتونة موقعا أربعة قتلى و20 جريحا.")  # fmt: skip
+    assert [(e.kind, e.actor2) for e in evs] == [("explosion", "CIVILIANS")]
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 4, "civilians_killed": 4, "injured": 20}
+
+
+def test_detainees_among_the_dead_are_no_arrest_count(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر قرية الزيتونة بالمدفعية موقعة 7 قتلى منهم 3 من الموقوفين.")
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 7}
+
+
+def test_an_agreement_carries_no_toll(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وتستند العملية إلى الصفقة التي توصلت إليها قوات الصقر وجماعة النسر، وتشمل 1081 أسيرا.")
+    assert [(e.kind, e.counts) for e in evs] == [("agreement", ())]
