@@ -96,6 +96,8 @@ def _same_day(a: Event, b: Event) -> bool:
     """The mention states no day of its own, or one within a day of the earlier event's."""
     if a.date is None or a.date.source != "text" or b.date is None or b.date.start is None or a.date.start is None:
         return True
+    if a.date.precision != "day":
+        return True  # a month or a span ("قبل أعوام") tells no two events apart
     end = b.date.end or b.date.start
     return abs((a.date.start - b.date.start).days) <= 1 or b.date.start <= a.date.start <= end
 

@@ -17,20 +17,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TypeVar
 
+from raqib import event_refs as refs
 from raqib.event_merge import merge_duplicates
-from raqib.event_refs import (
-    agreement_made,
-    agreement_terms,
-    carries_on,
-    complete,
-    counted_back,
-    definite,
-    demonstrative,
-    habitual_pattern,
-    parties_places,
-    recent_agent,
-    referent,
-)
 from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
 from raqib.normalize import match_key, strip_clitics
 from raqib.recognize.places import load_place_lexicon
@@ -158,7 +146,7 @@ class EventCoder:
         return any(t.key in self.cue["negation_before"] for t in toks[max(0, trig.start - 2) : trig.start])
 
     def _affirmed(self, toks: Sequence[Token], trig: Trigger) -> bool:
-        if trig.rule.kind == "agreement" and trig.rule.weak and not agreement_made(toks, trig, self.cue):
+        if trig.rule.kind == "agreement" and trig.rule.weak and not refs.agreement_made(toks, trig, self.cue):
             return False  # "الرافضين للتسوية": a settlement named, none reported
         return not self._negated(toks, trig)
 
@@ -216,14 +204,14 @@ class EventCoder:
             s_places = by_place[sn]
             spans = [(a.start_char, a.end_char) for a in s_actors] + [(p.start, p.end) for p in s_places]
             blocked = _tokens_in(toks, spans)
-            terms = agreement_terms(toks, self._agreement_word, self.cue)
+            terms = refs.agreement_terms(toks, self._agreement_word, self.cue)
             if terms is not None:
                 blocked |= set(range(terms, len(toks)))  # what an agreement provides has not happened
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
             trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks))
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
-            habitual = {t.rule.kind for t in trigs if habitual_pattern(toks, t, self.cue)}
+            habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)}
             trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t, toks[: t.start])]
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
@@ -232,17 +220,17 @@ class EventCoder:
             for n, trig in enumerate(trigs):
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
-                t_places = s_places if terms is None else parties_places(toks, trig, terms, s_places)
-                recent = recent_agent(events, sentences[max(0, sn - 2)].start_char)
+                t_places = s_places if terms is None else refs.parties_places(toks, trig, terms, s_places)
+                recent = refs.recent_agent(events, sentences[max(0, sn - 2)].start_char)
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
                                         owned.get(n, []), dates, replace(day, recent=recent))  # fmt: skip
-                pointed = demonstrative(toks, trig, self.cue)
-                if pointed or definite(toks[trig.start]):
+                pointed = refs.demonstrative(toks, trig, self.cue)
+                if pointed or refs.definite(toks[trig.start]):
                     # "وأودى الانفجار بحياة ستة أشخاص"، "ويأتي هذا التفجير": the noun refers back to
                     # an event already reported; what it adds completes that event.
-                    k = referent(made, events, pointed)
+                    k = refs.referent(made, events, pointed)
                     if k is not None:
-                        events[k] = complete(events[k], made[0])
+                        events[k] = refs.complete(events[k], made[0])
                         continue
                     if pointed:
                         continue
@@ -286,7 +274,7 @@ class EventCoder:
             return []  # fighting with neither a place nor both sides in the sentence is background
         if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
             return []  # "خرج الأهالي": people going out, not forces withdrawing
-        if kind == "agreement" and (fallback or patient is None or agent is None):
+        if kind == "agreement" and ((fallback and agent != day.recent) or patient is None or agent is None):
             return []  # an agreement needs two parties the sentence names (aid deals name none)
         if not located and (kind == "takeover" or (agent is None and patient is None)):
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
@@ -297,7 +285,7 @@ class EventCoder:
             date = _context_date(dates, sentences, sn, day)
         # An agreement's numbers are its terms (prisoners to be swapped), not a toll.
         counts = self._counts(text, sentence, kind, t_start, quantities, dates) if kind != "agreement" else ()
-        if patient is None and kind in _REMOTE and any(t.stem in _CIVILIAN_ADJ or t.key in _CIVILIAN_ADJ for t in toks):
+        if patient is None and kind in _REMOTE and any(t.stem in self.cue["civilian"] or t.key in self.cue["civilian"] for t in toks):
             patient = "CIVILIANS"  # a strike or blast whose named victims are civilians
         certainty, claimant = self._certainty(toks, trig, s_actors)
         confidence = 0.8 - (0.2 if rule.weak else 0.0) - (0.1 if fallback else 0.0)
@@ -380,6 +368,7 @@ class EventCoder:
                     patient = others[0].actor
                 return agent, patient, False
         fixed = rule.agent not in ("subject", "by")
+        carried = False
         if rule.agent == "by":
             for m in after:
                 if index(m) - trig.end > 5 or re.search(r"[،,؛;]", text[t_end : m.start_char]):
@@ -407,8 +396,8 @@ class EventCoder:
                         break
         if fixed:
             agent = rule.agent
-        elif agent is None and recent is not None and carries_on(recent, rule.kind):
-            agent = recent
+        elif agent is None and recent is not None and refs.carries_on(recent, rule.kind):
+            agent, carried = recent, True
         for m in after + list(reversed(before)):
             if m.actor == agent and "between" not in rule.patient:
                 continue
@@ -430,7 +419,7 @@ class EventCoder:
                 patient = max(tally, key=lambda a: tally[a])
         if patient is None and rule.kind in ("killing", "abduction", "siege", "arrest"):
             patient = "CIVILIANS"
-        fallback = False
+        fallback = carried  # a side carried on from an earlier sentence is still not named here
         if agent is None:
             # The text leaves the acting side to the reader: take the side the report is most
             # about, other than the one acted upon.
@@ -562,7 +551,7 @@ class EventCoder:
                     keys = ["injured"]
             elif noun is not None:
                 keys = [noun]
-                if noun == "fatalities" and any(t.stem in _CIVILIAN_PERSON or t.key in _CIVILIAN_ADJ for t in after[1:2]):
+                if noun == "fatalities" and any(t.stem in _CIVILIAN_PERSON or t.key in self.cue["civilian"] for t in after[1:2]):
                     keys.append("civilians_killed")  # "أربعة شهداء مدنيين"
             elif before and (prev := self._count_key(before[-1], kind)) and prev not in ("people", "fighters_people"):
                 keys = [prev]
@@ -750,7 +739,7 @@ def _lead_date(dates: Sequence[DateRef], sentences: Sequence[Sentence]) -> DateR
         return None
     lead_end = max((s.end_char for s in sentences if s.paragraph <= 1), default=0)
     for d in dates:
-        if d.start_char < lead_end and d.start is not None and d.precision == "day" and not counted_back(sentences, d):
+        if d.start_char < lead_end and d.start is not None and d.precision == "day" and not refs.counted_back(sentences, d):
             return d
     return None
 
@@ -818,7 +807,6 @@ _CIVILIAN_PERSON = frozenset(["مدني", "مدنيا", "طفل", "طفلا", "�
 _PERSON = _CIVILIAN_PERSON | frozenset(["شاب", "شابا", "رجل", "رجلا", "عنصر", "عنصرا", "مقاتل", "مقاتلا",
                                         "جندي", "جنديا", "شخص", "شخصا", "قيادي", "قياديا", "ضابط", "ضابطا"])  # fmt: skip
 
-_CIVILIAN_ADJ = frozenset(["مدني", "مدنيا", "مدنيين", "مدنيون", "المدنيين"])
 _REMOTE = frozenset(["airstrike", "shelling", "explosion", "suicide_attack"])
 _TAKEN_KEY = {"abduction": "abducted", "arrest": "arrested", "release": "released"}
 
