@@ -111,7 +111,9 @@ def referent(made: Sequence[Event], earlier: Sequence[Event], pointed: bool) -> 
     fam = family(made[0].kind)
     for k in range(len(earlier) - 1, -1, -1):
         ev = earlier[k]
-        if family(ev.kind) != fam or not all(_same_side(m, ev) and _same_day(m, ev) for m in made):
+        # A day stated beside a placeless mention ("الانفجار وقع أثناء تشييع من توفي قبل يومين") is
+        # seldom the event's own: only a mention with a place of its own is told apart by its day.
+        if family(ev.kind) != fam or not all(_same_side(m, ev) and (m.place is None or _same_day(m, ev)) for m in made):
             continue
         if (pointed and len(made) == 1) or all(_same_place(m, ev) for m in made):
             return k

@@ -123,3 +123,21 @@ def test_detainees_among_the_dead_are_no_arrest_count(code) -> None:  # type: ig
 def test_an_agreement_carries_no_toll(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("وتستند العملية إلى الصفقة التي توصلت إليها قوات الصقر وجماعة النسر، وتشمل 1081 أسيرا.")
     assert [(e.kind, e.counts) for e in evs] == [("agreement", ())]
+
+
+def test_accusative_noun_is_a_trigger(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أفادت مصادر بأن انفجارا هز قرية الزيتونة صباح اليوم.")
+    assert _summary(evs) == [("explosion", "UNKNOWN", None, "الزيتونة")]
+    assert code("نفت قوات الصقر أن يكون انفجارا قد وقع في قرية الزيتونة.") == []
+
+
+def test_a_landmark_placed_in_a_town_is_a_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قتل 3 أشخاص إثر انفجار سيارة مفخخة في مقبرة الشهداء بمدينة الزيتونة.")
+    assert evs[0].place is not None and evs[0].place.name_ar == "الشهداء"  # (the harness keeps the town too)
+    assert [e.place.name_ar if e.place else None for e in code("قتل 3 أشخاص إثر انفجار في مقبرة الشهداء.")] == [None]
+
+
+def test_a_day_beside_a_placeless_back_reference_is_not_its_own(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انفجرت سيارة مفخخة في قرية الزيتونة اليوم. "
+               "وأوضحت المصادر أن الانفجار وقع أثناء تشييع قائد فارق الحياة قبل يومين، وخلف 3 قتلى.")  # fmt: skip
+    assert len(evs) == 1 and {k: q.stated for k, q in evs[0].counts} == {"fatalities": 3}

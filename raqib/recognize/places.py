@@ -182,8 +182,8 @@ class PlaceFinder:
                 end += 1
                 continue
             break
-        if generic in lex.weak and not gaz:
-            return j
+        if generic in lex.weak and not gaz and not (toks[j].clitics.endswith("ال") and self._in_town(toks, end)):
+            return j  # a weak generic names a place the gazetteer knows, or one it locates in a town
         if end == j + 1 and (toks[j].key in self.blocked or strip_article(toks[j].key) in lex.common):
             return j
         return max(end, j + gaz)
@@ -339,6 +339,13 @@ class PlaceFinder:
         if tok.clitics.startswith("و") and prev_end >= i - 1:
             return True
         return words in self.strong
+
+    def _in_town(self, toks: Sequence[Token], k: int) -> bool:
+        """"... بمدينة X"، "... في بلدة X": the words at ``k`` put what precedes in a named town."""
+        if k < len(toks) and toks[k].key == "في":
+            k += 1
+        town = ("مدينه", "بلده")
+        return k + 1 < len(toks) and toks[k].stem in town and not self._broken(toks[k - 1], toks[k])
 
     def _names_after(self, toks: Sequence[Token], j: int, generic: str) -> list[tuple[int, int]]:
         """Token ranges of the name(s) after a generic word; several for plural generics."""
