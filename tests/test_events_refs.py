@@ -141,3 +141,12 @@ def test_a_day_beside_a_placeless_back_reference_is_not_its_own(code) -> None:  
     evs = code("انفجرت سيارة مفخخة في قرية الزيتونة اليوم. "
                "وأوضحت المصادر أن الانفجار وقع أثناء تشييع قائد فارق الحياة قبل يومين، وخلف 3 قتلى.")  # fmt: skip
     assert len(evs) == 1 and {k: q.stated for k, q in evs[0].counts} == {"fatalities": 3}
+
+
+def test_an_order_or_a_demand_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "أمر مجلس القضاء الأعلى باعتقال قائد قوات الصقر في قرية الزيتونة.",
+        "طالب المحتجون في قرية الزيتونة جماعة النسر بالتنحي، وبإطلاق سراح المعتقلين في سجونها.",
+    ):
+        assert [e for e in code(text) if e.kind in ("arrest", "release")] == [], text
+    assert [e.kind for e in code("اعتقلت قوات الصقر قائدا من جماعة النسر في قرية الزيتونة.")] == ["arrest"]
