@@ -170,7 +170,7 @@ class EventCoder:
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
         demand = self.cue["demand"]
         if any(_with_bi(t) for t in toks[max(0, trig.start - 1) : trig.start + 1]) and any(
-            t.key in demand or t.stem in demand for t in toks[max(0, trig.start - 8) : trig.start]
+            t.key in demand or t.stem in demand for t in toks[max(0, trig.start - 10) : trig.start]
         ):
             return True  # "أمر القضاء باعتقال X"، "طالبوا بإطلاق سراح المعتقلين": asked for, not done
         window = toks[max(0, trig.start - 4) : trig.start]
