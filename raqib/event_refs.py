@@ -209,3 +209,4 @@ def counted_back(sentences: Sequence[Sentence], d: DateRef) -> bool:
         if s.start_char <= d.start_char < s.end_char:
             return s.text[d.start_char - s.start_char :].lstrip().startswith(("قبل", "منذ"))
     return False
+

@@ -142,8 +142,12 @@ class EventCoder:
         return any(r.kind == "agreement" for r in self._starting(tok))
 
     def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
-        """A negation word right before the trigger (لم، دون، عدم)."""
-        return any(t.key in self.cue["negation_before"] for t in toks[max(0, trig.start - 2) : trig.start])
+        """A negation word right before the trigger (لم، دون، عدم); "غير أن" is "but", no negation."""
+        before = toks[max(0, trig.start - 2) : trig.start]
+        neg = self.cue["negation_before"]
+        return any((t.key in neg or (t.clitics == "و" and t.stem in neg)) and not (t.key == "غير" and k + 1 < len(before)
+                                                                and before[k + 1].key.startswith("ان"))
+                   for k, t in enumerate(before))  # fmt: skip
 
     def _affirmed(self, toks: Sequence[Token], trig: Trigger) -> bool:
         if trig.rule.kind == "agreement" and trig.rule.weak and not refs.agreement_made(toks, trig, self.cue):
@@ -452,6 +456,10 @@ class EventCoder:
         actor_spans: Sequence[tuple[int, int]] = (),
     ) -> list[Located]:
         own = [p for p in s_places if not p.context_only]
+        if mode == "subject":  # "قضاء X بات محرراً": the place just before the verb
+            return [p for p in own if p.end <= t_start and len(text[p.end : t_start].split()) <= 2][-1:]
+        if mode == "from" and re.match(r"\s*(منها|منه|عنها|عنه)\b", text[t_end:]):
+            return [p for p in own if p.end <= t_start][-1:]  # "انسحبت منها": the place named before
         after = self._chain(text, [p for p in own if t_end <= p.start < clause_end], t_end, s_places,
                             near=mode == "object", actor_spans=actor_spans)  # fmt: skip
         if mode == "from":

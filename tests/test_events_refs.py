@@ -150,3 +150,23 @@ def test_an_order_or_a_demand_is_no_event(code) -> None:  # type: ignore[no-unty
     ):
         assert [e for e in code(text) if e.kind in ("arrest", "release")] == [], text
     assert [e.kind for e in code("اعتقلت قوات الصقر قائدا من جماعة النسر في قرية الزيتونة.")] == ["arrest"]
+
+
+def test_but_is_no_negation_and_a_pronoun_object_is_the_place_named_before(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت قوات الصقر على قرية الزيتونة، غير أنها انسحبت منها وعادت إلى قرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "الزيتونة"), ("withdrawal", "الزيتونة"),
+    ]  # fmt: skip
+    assert [e.kind for e in code("لم تنسحب قوات الصقر من قرية الزيتونة حتى الآن.")] == []
+
+
+def test_a_place_that_became_liberated(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أعلنت قوات الصقر أن قرية الزيتونة باتت محررة من سيطرة جماعة النسر.")
+    assert _summary(evs) == [("takeover", "HAWK", "EAGLE", "الزيتونة")]
+    assert code("تخشى جماعة النسر أن تصبح قرية الزيتونة في قبضة قوات الصقر.") == []
+
+
+def test_sides_that_agree_to_a_ceasefire(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أوضح المبعوث أن قوات الصقر وجماعة النسر أبديا موافقتهما على وقف دائم لإطلاق النار.")
+    assert [(e.kind, {e.actor1, e.actor2}) for e in evs] == [("agreement", {"HAWK", "EAGLE"})]
+    assert code("رفضت جماعة النسر الموافقة على وقف إطلاق النار مع قوات الصقر.") == []
