@@ -210,3 +210,15 @@ def counted_back(sentences: Sequence[Sentence], d: DateRef) -> bool:
             return s.text[d.start_char - s.start_char :].lstrip().startswith(("قبل", "منذ"))
     return False
 
+
+def asked_for(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
+    """"أمر القضاء باعتقال X"، "طالبوا بإطلاق سراح المعتقلين": an order or a demand for it, not the deed."""
+    demand = cues["demand"]
+    return any(_with_bi(t) for t in toks[max(0, trig.start - 1) : trig.start + 1]) and any(
+        t.key in demand or t.stem in demand for t in toks[max(0, trig.start - 10) : trig.start]
+    )
+
+
+def _with_bi(tok: Token) -> bool:
+    """The preposition بـ on a verbal noun ("باعتقال"، "وبإطلاق"), split off or not."""
+    return tok.clitics.startswith(("ب", "وب")) or tok.key.startswith(("با", "وبا"))

@@ -172,11 +172,8 @@ class EventCoder:
             or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
         ):
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
-        demand = self.cue["demand"]
-        if any(_with_bi(t) for t in toks[max(0, trig.start - 1) : trig.start + 1]) and any(
-            t.key in demand or t.stem in demand for t in toks[max(0, trig.start - 10) : trig.start]
-        ):
-            return True  # "أمر القضاء باعتقال X"، "طالبوا بإطلاق سراح المعتقلين": asked for, not done
+        if refs.asked_for(toks, trig, self.cue):
+            return True
         window = toks[max(0, trig.start - 4) : trig.start]
         if any(t.key in self.cue["modality_before"] or t.stem in self.cue["modality_before"] for t in window):
             return True
@@ -704,11 +701,6 @@ dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int, day: _DayConte
     if day.published is not None:
         return DateRef(day.published, day.published, "day", 0, 0, True, source="published")
     return None
-
-
-def _with_bi(tok: Token) -> bool:
-    """The preposition بـ on a verbal noun ("باعتقال"، "وبإطلاق"), split off or not."""
-    return tok.clitics.startswith(("ب", "وب")) or tok.key.startswith(("با", "وبا"))
 
 
 def _tokens_in(toks: Sequence[Token], spans: Sequence[tuple[int, int]]) -> set[int]:

@@ -170,3 +170,10 @@ def test_sides_that_agree_to_a_ceasefire(code) -> None:  # type: ignore[no-untyp
     evs = code("أوضح المبعوث أن قوات الصقر وجماعة النسر أبديا موافقتهما على وقف دائم لإطلاق النار.")
     assert [(e.kind, {e.actor1, e.actor2}) for e in evs] == [("agreement", {"HAWK", "EAGLE"})]
     assert code("رفضت جماعة النسر الموافقة على وقف إطلاق النار مع قوات الصقر.") == []
+
+
+def test_struck_from_the_air_and_left_a_town(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("ضربت طائرات الطيران الحربي الأزرق تجمعات لجماعة النسر في محيط قرية الزيتونة.")
+    assert [(e.kind, e.actor1) for e in evs] == [("airstrike", "BLUE-AIR")]
+    assert _summary(code("قوات الصقر تغادر قرية البرتقال")) == [("withdrawal", "HAWK", None, "البرتقال")]
+    assert code("لم تغادر قوات الصقر قرية البرتقال.") == []
