@@ -129,10 +129,15 @@ class EventCoder:
         if any(not t.rule.weak for t in kept):
             kept = [t for t in kept if not t.rule.weak]
         kept.sort(key=lambda t: t.start)
-        # Words of one kind that follow each other name one happening: "انفجار سيارة مفخخة".
+        # Words of one kind that follow each other name one happening: "انفجار سيارة مفخخة"; so does
+        # the weapon it was done with: "قصفت طائرة سيارةً بصاروخ".
         merged: list[Trigger] = []
+        toks = sentence.tokens
         for trig in kept:
-            if merged and merged[-1].rule.kind == trig.rule.kind and trig.start - merged[-1].end <= 2:
+            gap = trig.start - merged[-1].end if merged else 99
+            if merged and merged[-1].rule.kind == trig.rule.kind and 2 < gap <= 6 and toks[trig.start].clitics.startswith(("ب", "وب")):
+                continue  # the weapon: the strike's objects (its places) may stand between, so no span
+            if merged and merged[-1].rule.kind == trig.rule.kind and gap <= 2:
                 merged[-1] = Trigger(merged[-1].rule, merged[-1].start, trig.end)
                 continue
             merged.append(trig)
@@ -270,6 +275,8 @@ class EventCoder:
         aircraft = any(t.key in air or t.stem in air for t in toks)
         if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
             kind = "airstrike"  # "قصفت طائرة مسيرة"، "مسيرات انتحارية": from the air
+        if kind == "killing" and rule.weak and agent not in (None, "UNKNOWN") and patient not in (None, "UNKNOWN", "CIVILIANS"):
+            kind = "clash"  # "قتلت الهيئة ثمانية من عناصر التنظيم": one armed side killing another's fighters
         if kind == "clash" and agent is not None and agent == patient:
             kind = "internal_clash"
         spans = [(m.start_char, m.end_char) for m in s_actors]

@@ -177,3 +177,15 @@ def test_struck_from_the_air_and_left_a_town(code) -> None:  # type: ignore[no-u
     assert [(e.kind, e.actor1) for e in evs] == [("airstrike", "BLUE-AIR")]
     assert _summary(code("قوات الصقر تغادر قرية البرتقال")) == [("withdrawal", "HAWK", None, "البرتقال")]
     assert code("لم تغادر قوات الصقر قرية البرتقال.") == []
+
+
+def test_the_weapon_is_part_of_the_strike(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصف الطيران الحربي الأزرق أمس بصاروخ على الأقل سيارة كانت في قرية الزيتونة.")
+    assert _summary(evs) == [("airstrike", "BLUE-AIR", None, "الزيتونة")]
+
+
+def test_fighters_killed_by_the_other_side_is_fighting(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أعلنت قوات الصقر أنها قتلت ثمانية من عناصر جماعة النسر قرب قرية الزيتونة.")
+    assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("clash", "HAWK", "EAGLE")]
+    civ = code("قتلت جماعة النسر ثلاثة من المدنيين في قرية الزيتونة.")
+    assert [(e.kind, e.actor2) for e in civ] == [("killing", "CIVILIANS")]
