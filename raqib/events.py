@@ -135,7 +135,8 @@ class EventCoder:
         toks = sentence.tokens
         for trig in kept:
             gap = trig.start - merged[-1].end if merged else 99
-            if merged and merged[-1].rule.kind == trig.rule.kind and 2 < gap <= 6 and toks[trig.start].clitics.startswith(("ب", "وب")):
+            if (merged and refs.family(merged[-1].rule.kind) == refs.family(trig.rule.kind) and 2 < gap <= 6
+                    and any(t.clitics.startswith(("ب", "وب")) for t in toks[trig.start - 1 : trig.start + 1])):  # fmt: skip
                 continue  # the weapon: the strike's objects (its places) may stand between, so no span
             if merged and merged[-1].rule.kind == trig.rule.kind and gap <= 2:
                 merged[-1] = Trigger(merged[-1].rule, merged[-1].start, trig.end)
@@ -383,7 +384,9 @@ class EventCoder:
         fixed = rule.agent not in ("subject", "by")
         carried = False
         if rule.agent == "by":
-            for m in after:
+            # "الطيران الحربي": a trigger that names the striker is its actor, known or not.
+            agent = next((m.actor for m in s_actors if m.start_char == t_start and m.actor not in _NO_AGENT), None)
+            for m in after if agent is None else ():
                 if index(m) - trig.end > 5 or re.search(r"[،,؛;]", text[t_end : m.start_char]):
                     break  # far after the strike noun, or in the next clause: not the striker
                 if not marked(m, rule.patient) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):

@@ -189,3 +189,10 @@ def test_fighters_killed_by_the_other_side_is_fighting(code) -> None:  # type: i
     assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("clash", "HAWK", "EAGLE")]
     civ = code("قتلت جماعة النسر ثلاثة من المدنيين في قرية الزيتونة.")
     assert [(e.kind, e.actor2) for e in civ] == [("killing", "CIVILIANS")]
+
+
+def test_a_town_struck_by_several_raids_is_one_strike(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت جماعة النسر على قرية البرتقال. وتعرضت قرية الزيتونة لقصف من الطيران الحربي الأزرق بعدة غارات.")
+    assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs if e.kind != "takeover"] == [
+        ("airstrike", "BLUE-AIR", "الزيتونة")
+    ]
