@@ -222,3 +222,33 @@ def asked_for(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset
 def _with_bi(tok: Token) -> bool:
     """The preposition بـ on a verbal noun ("باعتقال"، "وبإطلاق"), split off or not."""
     return tok.clitics.startswith(("ب", "وب")) or tok.key.startswith(("با", "وبا"))
+
+
+def negated(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
+    """A negation word right before the trigger (لم، دون، وعدم); "غير أن" is "but", no negation."""
+    before = toks[max(0, trig.start - 2) : trig.start]
+    neg = cues["negation_before"]
+    for k, t in enumerate(before):
+        if not (t.key in neg or (t.clitics == "و" and t.stem in neg)):
+            continue
+        if t.key == "غير" and k + 1 < len(before) and before[k + 1].key.startswith("ان"):
+            continue
+        return True
+    return False
+
+
+def one_happening(trigs: Sequence[Trigger], toks: Sequence[Token]) -> list[Trigger]:
+    """Triggers in text order, those that name one happening joined: words of one kind that follow
+    each other ("انفجار سيارة مفخخة") make one trigger; the weapon a strike was done with ("قصفت
+    طائرة سيارةً بصاروخ"، "بعدة غارات") is dropped, as the strike's objects may stand between."""
+    merged: list[Trigger] = []
+    for trig in trigs:
+        gap = trig.start - merged[-1].end if merged else 99
+        if (merged and family(merged[-1].rule.kind) == family(trig.rule.kind) and 2 < gap <= 6
+                and any(t.clitics.startswith(("ب", "وب")) for t in toks[trig.start - 1 : trig.start + 1])):  # fmt: skip
+            continue
+        if merged and merged[-1].rule.kind == trig.rule.kind and gap <= 2:
+            merged[-1] = Trigger(merged[-1].rule, merged[-1].start, trig.end)
+            continue
+        merged.append(trig)
+    return merged

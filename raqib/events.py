@@ -129,31 +129,13 @@ class EventCoder:
         if any(not t.rule.weak for t in kept):
             kept = [t for t in kept if not t.rule.weak]
         kept.sort(key=lambda t: t.start)
-        # Words of one kind that follow each other name one happening: "انفجار سيارة مفخخة"; so does
-        # the weapon it was done with: "قصفت طائرة سيارةً بصاروخ".
-        merged: list[Trigger] = []
-        toks = sentence.tokens
-        for trig in kept:
-            gap = trig.start - merged[-1].end if merged else 99
-            if (merged and refs.family(merged[-1].rule.kind) == refs.family(trig.rule.kind) and 2 < gap <= 6
-                    and any(t.clitics.startswith(("ب", "وب")) for t in toks[trig.start - 1 : trig.start + 1])):  # fmt: skip
-                continue  # the weapon: the strike's objects (its places) may stand between, so no span
-            if merged and merged[-1].rule.kind == trig.rule.kind and gap <= 2:
-                merged[-1] = Trigger(merged[-1].rule, merged[-1].start, trig.end)
-                continue
-            merged.append(trig)
-        return merged
+        return refs.one_happening(kept, sentence.tokens)
 
     def _agreement_word(self, tok: Token) -> bool:
         return any(r.kind == "agreement" for r in self._starting(tok))
 
     def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
-        """A negation word right before the trigger (لم، دون، عدم); "غير أن" is "but", no negation."""
-        before = toks[max(0, trig.start - 2) : trig.start]
-        neg = self.cue["negation_before"]
-        return any((t.key in neg or (t.clitics == "و" and t.stem in neg)) and not (t.key == "غير" and k + 1 < len(before)
-                                                                and before[k + 1].key.startswith("ان"))
-                   for k, t in enumerate(before))  # fmt: skip
+        return refs.negated(toks, trig, self.cue)
 
     def _affirmed(self, toks: Sequence[Token], trig: Trigger) -> bool:
         if trig.rule.kind == "agreement" and trig.rule.weak and not refs.agreement_made(toks, trig, self.cue):
