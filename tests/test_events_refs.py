@@ -196,3 +196,14 @@ def test_a_town_struck_by_several_raids_is_one_strike(code) -> None:  # type: ig
     assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs if e.kind != "takeover"] == [
         ("airstrike", "BLUE-AIR", "الزيتونة")
     ]
+
+
+def test_the_country_a_report_names_settles_an_ambiguous_town(res) -> None:  # type: ignore[no-untyped-def]
+    from raqib.normalize import normalize
+    from raqib.pipeline import guess_country
+    from raqib.segment import segment
+
+    text = "قالت مصادر ليبية إن اشتباكات اندلعت جنوب طرابلس، وإن الجيش الليبي تقدم نحو العاصمة الليبية."
+    sentences = segment(text, normalize(text))
+    mentions = [m for s in sentences for m in res.place_finder.find(text, s)]
+    assert guess_country(res, mentions, sentences) == "LY"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -75,6 +75,8 @@ class PlaceLexicon:
     common: frozenset[str]
     """Common words that gazetteers also list as village names (الجمعة، خبر، جديد): never a
     one-word place on their own."""
+    country_words: Mapping[str, str] = field(default_factory=dict)
+    """Word naming a country or its people (ليبيا، الليبية → LY), article removed."""
 
 
 @cache
@@ -94,6 +96,7 @@ def load_place_lexicon() -> PlaceLexicon:
         openers=frozenset(raw["list_openers"]),
         pair_openers=frozenset(raw.get("list_openers_with_min", ())),
         object_verbs=re.compile(raw["object_verbs"]),
+        country_words={w: cc for cc, words in raw.get("country_words", {}).items() for w in words},
     )
 
 
