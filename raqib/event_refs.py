@@ -212,7 +212,8 @@ def counted_back(sentences: Sequence[Sentence], d: DateRef) -> bool:
 
 
 def asked_for(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
-    """"أمر القضاء باعتقال X"، "طالبوا بإطلاق سراح المعتقلين": an order or a demand for it, not the deed."""
+    """"أمر القضاء باعتقال X"، "طالبوا بإطلاق سراح المعتقلين"، "اتهمتها بإبرام اتفاق": an order, a demand
+    or an accusation, not the deed."""
     demand = cues["demand"]
     return any(_with_bi(t) for t in toks[max(0, trig.start - 1) : trig.start + 1]) and any(
         t.key in demand or t.stem in demand for t in toks[max(0, trig.start - 10) : trig.start]

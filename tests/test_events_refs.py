@@ -147,8 +147,9 @@ def test_an_order_or_a_demand_is_no_event(code) -> None:  # type: ignore[no-unty
     for text in (
         "أمر مجلس القضاء الأعلى باعتقال قائد قوات الصقر في قرية الزيتونة.",
         "طالب المحتجون في قرية الزيتونة جماعة النسر بالتنحي، وبإطلاق سراح المعتقلين في سجونها.",
+        "اتهمت صحيفة محلية قوات الصقر بإبرام اتفاق مع جماعة النسر في قرية الزيتونة.",
     ):
-        assert [e for e in code(text) if e.kind in ("arrest", "release")] == [], text
+        assert [e for e in code(text) if e.kind in ("arrest", "release", "agreement")] == [], text
     assert [e.kind for e in code("اعتقلت قوات الصقر قائدا من جماعة النسر في قرية الزيتونة.")] == ["arrest"]
 
 
