@@ -268,6 +268,8 @@ class EventCoder:
         named = {m.actor for m in clause_actors}
         if kind in ("clash", "internal_clash") and not located and not (agent in named and patient in named):
             return []  # fighting with neither a place nor both sides in the sentence is background
+        if kind == "takeover" and rule.weak and (fallback or agent is None):
+            return []  # "الحافلات التي دخلت المدينة": entering is a capture only when the text says who entered
         if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
             return []  # "خرج الأهالي": people going out, not forces withdrawing
         if kind == "agreement" and ((fallback and agent != day.recent) or patient is None or agent is None):

@@ -208,3 +208,8 @@ def test_the_country_a_report_names_settles_an_ambiguous_town(res) -> None:  # t
     sentences = segment(text, normalize(text))
     mentions = [m for s in sentences for m in res.place_finder.find(text, s)]
     assert guess_country(res, mentions, sentences) == "LY"
+
+
+def test_entering_is_a_capture_only_when_the_text_says_who_entered(code) -> None:  # type: ignore[no-untyped-def]
+    assert _summary(code("دخلت قوات الصقر قرية الزيتونة صباح اليوم.")) == [("takeover", "HAWK", None, "الزيتونة")]
+    assert code("سيغادر المسلحون على متن الحافلات التي دخلت قرية الزيتونة.") == []
