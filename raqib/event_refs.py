@@ -49,10 +49,12 @@ def definite(tok: Token) -> bool:
 
 
 def demonstrative(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
-    """"هذا التفجير"، "تلك المعارك"، "الهجوم ذاته": a pointer to something already said."""
+    """"هذا التفجير"، "تلك المعارك"، "الهجوم ذاته": a pointer to something already said; so is a
+    relative clause that describes people by what they did ("عناصر التنظيم الذين سلموا أنفسهم")."""
     before = toks[trig.start - 1] if trig.start > 0 else None
     after = toks[trig.end] if trig.end < len(toks) else None
-    return (before is not None and _word(before) in cues["demonstrative"]) or (
+    relative = any(_word(t) in cues["relative_people"] for t in toks[max(0, trig.start - 2) : trig.start])
+    return relative or (before is not None and _word(before) in cues["demonstrative"]) or (
         after is not None and _word(after) in cues["same_after"]
     )
 

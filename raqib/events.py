@@ -162,6 +162,8 @@ class EventCoder:
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
         if refs.asked_for(toks, trig, self.cue):
             return True
+        if any(t.key in self.cue["modality_after"] or t.stem in self.cue["modality_after"] for t in toks[trig.end : trig.end + 3]):
+            return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
         window = toks[max(0, trig.start - 4) : trig.start]
         if any(t.key in self.cue["modality_before"] or t.stem in self.cue["modality_before"] for t in window):
             return True

@@ -213,3 +213,9 @@ def test_the_country_a_report_names_settles_an_ambiguous_town(res) -> None:  # t
 def test_entering_is_a_capture_only_when_the_text_says_who_entered(code) -> None:  # type: ignore[no-untyped-def]
     assert _summary(code("دخلت قوات الصقر قرية الزيتونة صباح اليوم.")) == [("takeover", "HAWK", None, "الزيتونة")]
     assert code("سيغادر المسلحون على متن الحافلات التي دخلت قرية الزيتونة.") == []
+
+
+def test_an_expected_event_and_people_described_by_a_past_deed_are_no_new_events(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("تستعد قوات الصقر لاستقبال الدفعة الأولى من المعتقلين بعد الإفراج المتوقع عنهم من قرية الزيتونة.") == []
+    evs = code("تساهلت قوات الصقر مع عناصر جماعة النسر الذين سلموا أنفسهم في قرية الزيتونة.")
+    assert [e for e in evs if e.kind == "surrender"] == []
