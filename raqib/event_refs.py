@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import DateRef, Event, Sentence, Token
+
+if TYPE_CHECKING:
+    from raqib.events import Located
 from raqib.normalize import bare
 from raqib.rules import Trigger
 
@@ -255,3 +258,14 @@ def one_happening(trigs: Sequence[Trigger], toks: Sequence[Token]) -> list[Trigg
             continue
         merged.append(trig)
     return merged
+
+
+def covered(agreement: Event, toks: Sequence[Token], places: Sequence[Located], cues: Mapping[str, frozenset[str]]) -> list[Event]:
+    """"على أن تمتد التسوية لتشمل بلدات A وB": the places an agreement is said to cover are each
+    one more agreement event (one event per place)."""
+    cover = next((t for t in toks if t.key in cues["covers"] or t.stem in cues["covers"]), None)
+    if cover is None:
+        return []
+    have = {agreement.place_start}
+    return [replace(agreement, place=p.place, place_start=p.mention.start_char, place_end=p.mention.end_char)
+            for p in places if p.start > cover.start_char and p.mention.start_char not in have]

@@ -230,6 +230,8 @@ class EventCoder:
                         continue
                     if pointed:
                         continue
+                if made and made[0].kind == "agreement":
+                    made += refs.covered(made[0], toks, [p for p in s_places if not p.context_only], self.cue)
                 events.extend(made)
         return merge_duplicates(events, sentences)
 

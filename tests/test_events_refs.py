@@ -219,3 +219,10 @@ def test_an_expected_event_and_people_described_by_a_past_deed_are_no_new_events
     assert code("تستعد قوات الصقر لاستقبال الدفعة الأولى من المعتقلين بعد الإفراج المتوقع عنهم من قرية الزيتونة.") == []
     evs = code("تساهلت قوات الصقر مع عناصر جماعة النسر الذين سلموا أنفسهم في قرية الزيتونة.")
     assert [e for e in evs if e.kind == "surrender"] == []
+
+
+def test_an_agreement_that_covers_more_towns_is_one_event_per_town(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أبرمت قوات الصقر اتفاقا مع جماعة النسر في قرية الزيتونة، على أن تمتد التسوية لتشمل بلدتي البرتقال وكفر التين.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("agreement", "الزيتونة"), ("agreement", "البرتقال"), ("agreement", "كفر التين"),
+    ]  # fmt: skip
