@@ -150,6 +150,8 @@ class EventCoder:
         for k, t in enumerate(wider[:-1]):
             if t.key in ("لم", "لن", "لا") and wider[k + 1].key in self.cue["ability"]:
                 return True  # "لم تتمكن القوات من السيطرة"
+        if trig.rule.kind == "takeover" and toks[trig.start].clitics.removesuffix("ال").endswith("ل"):
+            return True  # "العملية العسكرية لتحرير طرابلس"، "سعياً للسيطرة": a capture aimed at
         if trig.rule.kind == "takeover" and trig.start > 0:
             prev = toks[trig.start - 1]
             if prev.key in self.cue["state_before"] or toks[trig.start].key in self.cue["state_before"]:

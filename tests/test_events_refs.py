@@ -226,3 +226,8 @@ def test_an_agreement_that_covers_more_towns_is_one_event_per_town(code) -> None
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
         ("agreement", "الزيتونة"), ("agreement", "البرتقال"), ("agreement", "كفر التين"),
     ]  # fmt: skip
+
+
+def test_a_capture_aimed_at_is_no_capture(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("شدد المتحدث على أن العملية العسكرية لتحرير قرية الزيتونة لن تتوقف.") == []
+    assert [e.kind for e in code("أعلنت قوات الصقر تحرير قرية الزيتونة من جماعة النسر.")] == ["takeover"]
