@@ -269,3 +269,12 @@ def covered(agreement: Event, toks: Sequence[Token], places: Sequence[Located], 
     have = {agreement.place_start}
     return [replace(agreement, place=p.place, place_start=p.mention.start_char, place_end=p.mention.end_char)
             for p in places if p.start > cover.start_char and p.mention.start_char not in have]
+
+
+#: Generic words of administrative units: after a village they say where it is ("بناحية بلبلة").
+_ADMIN_UNITS = frozenset(["ناحيه", "قضاء", "محافظه", "ولايه", "مديريه", "محليه"])
+
+
+def admin_unit(feature: str | None) -> bool:
+    """The place was introduced by the generic word of an administrative unit (ناحية، قضاء، محافظة)."""
+    return feature in _ADMIN_UNITS

@@ -503,9 +503,15 @@ class EventCoder:
                 return []
         chain = [after[0]]
         skip_to = -1
+        located_by: list[Located] = []  # "قرية X بناحية Y": Y places X; it is no item of the list
         for p in after[1:]:
             if p.start < skip_to:
                 continue  # an alternative name in parentheses: "أبو الحسن (البقعان جزيرة)"
+            generic_word = re.findall(r"[^\s“”\"(]+", text[chain[-1].end : p.start])[-1:]  # "بناحية" / "وناحية"
+            if (refs.admin_unit(p.mention.feature) and not refs.admin_unit(chain[-1].mention.feature)
+                    and not (generic_word and generic_word[0].startswith("و"))):  # fmt: skip
+                located_by.append(p)
+                continue
             gap_start = chain[-1].end
             if text[gap_start : p.start].strip().startswith("("):
                 close = text.find(")", gap_start)
@@ -513,8 +519,8 @@ class EventCoder:
                     skip_to = close
                     continue
             gap = text[gap_start : p.start]
-            for ctx in s_places:
-                if ctx.context_only and gap_start <= ctx.start < p.start:
+            for ctx in [*s_places, *located_by]:
+                if (ctx.context_only or ctx in located_by) and gap_start <= ctx.start < p.start:
                     gap = gap.replace(ctx.mention.name, " ")
             prev_ctx = chain[-1].mention.context
             if prev_ctx:

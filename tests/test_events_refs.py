@@ -231,3 +231,10 @@ def test_an_agreement_that_covers_more_towns_is_one_event_per_town(code) -> None
 def test_a_capture_aimed_at_is_no_capture(code) -> None:  # type: ignore[no-untyped-def]
     assert code("شدد المتحدث على أن العملية العسكرية لتحرير قرية الزيتونة لن تتوقف.") == []
     assert [e.kind for e in code("أعلنت قوات الصقر تحرير قرية الزيتونة من جماعة النسر.")] == ["takeover"]
+
+
+def test_a_village_placed_by_its_subdistrict_and_a_bracketed_list(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انتزعت قوات الصقر قريتي (الزيتونة، والبرتقال الكبير) على محور ناحية “تل الرمان”، وقرية (كفر التين) بناحية “تل الرمان”.")
+    assert [e.place.name_ar if e.place else None for e in evs] == ["الزيتونة", "البرتقال الكبير", "كفر التين"]
+    listed = code("انسحبت قوات الصقر من قرية الزيتونة، وناحية تل الرمان.")
+    assert [e.place.name_ar if e.place else None for e in listed] == ["الزيتونة", "تل الرمان"]

@@ -396,7 +396,12 @@ class PlaceFinder:
         tok = toks[k]
         if tok.key[1:] in self.lex.stops or _generic(tok, self.lex):
             return k
-        return max(k + 1, self._name_end(toks, k, None))
+        e = max(k + 1, self._name_end(toks, k, None))
+        if k > 0 and "(" in self._text[toks[0].start_char : tok.start_char] and ")" in self._text[tok.end_char :]:
+            # "قريتي (كفر رم، وقروت قولاق)": inside brackets an item runs to the next comma or bracket
+            while e < len(toks) and e - k < 3 and not self._broken(toks[e - 1], toks[e]) and not _is_stop(toks[e], self.lex):
+                e += 1
+        return e
 
     def _mention(self, text: str, toks: Sequence[Token], s: int, e: int, generic: str | None) -> PlaceMention:
         first = toks[s]
