@@ -9,12 +9,13 @@ numbers, a finer place) and is not a second event. And an agreement's terms ("ا
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
-from raqib.model import DateRef, Event, Sentence, Token
+from raqib.model import DateRef, Event, PlaceMention, Sentence, Token
 
 if TYPE_CHECKING:
     from raqib.events import Located
@@ -275,6 +276,19 @@ def covered(agreement: Event, toks: Sequence[Token], places: Sequence[Located], 
 _ADMIN_UNITS = frozenset(["ناحيه", "قضاء", "محافظه", "ولايه", "مديريه", "محليه"])
 
 
-def admin_unit(feature: str | None) -> bool:
-    """The place was introduced by the generic word of an administrative unit (ناحية، قضاء، محافظة)."""
-    return feature in _ADMIN_UNITS
+def locates(prev: PlaceMention, place: PlaceMention, gap: str) -> bool:
+    """"قرية X بناحية Y"، "على محور ناحية Y": an administrative unit right after a village says where
+    the village is and is no item of a list ("قرية X، وناحية Y" is); ``gap`` is the text between."""
+    generic_word = re.findall(r"[^\s“”\"(]+", gap)[-1:]
+    return (place.feature in _ADMIN_UNITS and prev.feature not in _ADMIN_UNITS
+            and not (generic_word and generic_word[0].startswith("و")))  # fmt: skip
+
+
+def kind_by_sides(kind: str, weak: bool, agent: str | None, patient: str | None) -> str:
+    """The kind the sides make of a trigger: one armed side killing another's fighters ("قتلت الهيئة
+    ثمانية من عناصر التنظيم") is fighting; fighting within one side is an internal clash."""
+    if kind == "killing" and weak and agent not in (None, "UNKNOWN") and patient not in (None, "UNKNOWN", "CIVILIANS"):
+        kind = "clash"
+    if kind == "clash" and agent is not None and agent == patient:
+        kind = "internal_clash"
+    return kind

@@ -264,10 +264,7 @@ class EventCoder:
         aircraft = any(t.key in air or t.stem in air for t in toks)
         if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
             kind = "airstrike"  # "قصفت طائرة مسيرة"، "مسيرات انتحارية": from the air
-        if kind == "killing" and rule.weak and agent not in (None, "UNKNOWN") and patient not in (None, "UNKNOWN", "CIVILIANS"):
-            kind = "clash"  # "قتلت الهيئة ثمانية من عناصر التنظيم": one armed side killing another's fighters
-        if kind == "clash" and agent is not None and agent == patient:
-            kind = "internal_clash"
+        kind = refs.kind_by_sides(kind, rule.weak, agent, patient)
         spans = [(m.start_char, m.end_char) for m in s_actors]
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place, spans)
         civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)
@@ -507,9 +504,7 @@ class EventCoder:
         for p in after[1:]:
             if p.start < skip_to:
                 continue  # an alternative name in parentheses: "أبو الحسن (البقعان جزيرة)"
-            generic_word = re.findall(r"[^\s“”\"(]+", text[chain[-1].end : p.start])[-1:]  # "بناحية" / "وناحية"
-            if (refs.admin_unit(p.mention.feature) and not refs.admin_unit(chain[-1].mention.feature)
-                    and not (generic_word and generic_word[0].startswith("و"))):  # fmt: skip
+            if refs.locates(chain[-1].mention, p.mention, text[chain[-1].end : p.start]):
                 located_by.append(p)
                 continue
             gap_start = chain[-1].end
