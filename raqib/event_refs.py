@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import DateRef, Event, PlaceMention, Sentence, Token
+from raqib.normalize import bare
+from raqib.rules import Trigger
 
 if TYPE_CHECKING:
     from raqib.events import Located
-from raqib.normalize import bare
-from raqib.rules import Trigger
 
 
 class _Spanned(Protocol):
