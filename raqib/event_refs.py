@@ -48,8 +48,9 @@ def family(kind: str) -> str:
 
 
 def definite(tok: Token) -> bool:
-    """The token carries the article, alone or after و/ف/ب/ل ("الانفجار"، "وللتفجير")."""
-    return tok.clitics.endswith(("ال", "لل"))
+    """The token carries the article, alone or after و/ف/ب/ل ("الانفجار"، "وللتفجير"), or a possessive
+    pronoun ("بعد انشقاقهم"، "مقتله"), which makes an Arabic noun definite as well."""
+    return tok.clitics.endswith(("ال", "لل")) or (len(tok.stem) > 5 and tok.stem.endswith(("هم", "هما", "هن")))
 
 
 def demonstrative(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:

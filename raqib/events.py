@@ -223,7 +223,10 @@ class EventCoder:
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
                                         owned.get(n, []), dates, replace(day, recent=recent))  # fmt: skip
                 pointed = refs.demonstrative(toks, trig, self.cue)
-                if pointed or refs.definite(toks[trig.start]):
+                # A noun before a definite word that is no place or side ("مقتل العلي"، "انشقاق المسؤول")
+                # is definite too: it names a happening through its known victim or doer.
+                construct = trig.end < len(toks) and trig.end not in blocked and refs.definite(toks[trig.end])
+                if pointed or refs.definite(toks[trig.start]) or construct:
                     # "وأودى الانفجار بحياة ستة أشخاص"، "ويأتي هذا التفجير": the noun refers back to
                     # an event already reported; what it adds completes that event.
                     k = refs.referent(made, events, pointed)
@@ -267,6 +270,8 @@ class EventCoder:
         kind = refs.kind_by_sides(kind, rule.weak, agent, patient)
         spans = [(m.start_char, m.end_char) for m in s_actors]
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place, spans)
+        if refs.definite(toks[trig.start]) and all(_destination(text, p) for p in located):
+            located = []  # "لجأ المنشقون بعد انشقاقهم إلى مدينة X": where they went, not where it happened
         civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)
         named = {m.actor for m in clause_actors}
         if kind in ("clash", "internal_clash") and not located and not (agent in named and patient in named):
@@ -281,6 +286,8 @@ class EventCoder:
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
         background = any(t.key in bg or t.stem in bg for t in toks)
+        if background and not located:
+            return []  # an earlier event is worth a record only where the text places it (convention 3)
         date = _nearest(dates, sentence, t_start)
         if date is None and not background:
             date = _context_date(dates, sentences, sn, day)
@@ -843,8 +850,12 @@ def _evidence(text: str, sentence: Sentence, start: int, end: int) -> tuple[int,
 
 def _drop_destinations(text: str, places: Sequence[Located]) -> list[Located]:
     """Places after "إلى" are where someone went, not where the event happened, unless alone."""
-    kept = [p for p in places if not re.search(r"(^|\s)(الى|إلى|نحو|باتجاه)\s*$", text[max(0, p.start - 7) : p.start])]
+    kept = [p for p in places if not _destination(text, p)]
     return kept or list(places[:1])
+
+
+def _destination(text: str, p: Located) -> bool:
+    return bool(re.search(r"(^|\s)(الى|إلى|نحو|باتجاه)\s+(\S+\s+)?$", text[max(0, p.start - 20) : p.start]))
 
 
 def _nearest(dates: Sequence[DateRef], sentence: Sentence, pos: int) -> DateRef | None:

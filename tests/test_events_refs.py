@@ -238,3 +238,16 @@ def test_a_village_placed_by_its_subdistrict_and_a_bracketed_list(code) -> None:
     assert [e.place.name_ar if e.place else None for e in evs] == ["الزيتونة", "البرتقال الكبير", "كفر التين"]
     listed = code("انسحبت قوات الصقر من قرية الزيتونة، وناحية تل الرمان.")
     assert [e.place.name_ar if e.place else None for e in listed] == ["الزيتونة", "تل الرمان"]
+
+
+def test_an_earlier_event_without_a_place_is_background_only(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("وكان عناصر من جماعة النسر قد نجحوا سابقا في الانشقاق عنها.") == []
+    evs = code("وكان عناصر من جماعة النسر قد انشقوا سابقا في قرية الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("defection", "الزيتونة")]
+
+
+def test_later_mentions_by_pronoun_or_name_complete_the_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انشق خمسة عناصر من قوات الصقر في قرية الزيتونة أمس. ولجؤوا بعد انشقاقهم إلى قرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("defection", "الزيتونة")]
+    evs = code("قتل مسلحون الناشط سمير في قرية الزيتونة. ويتزامن مقتل الناشط مع احتجاجات في قرية البرتقال.")
+    assert [e.kind for e in evs if e.kind == "killing"] == ["killing"]
