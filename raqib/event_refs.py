@@ -135,6 +135,24 @@ def _finer_day(a: Event, b: Event) -> bool:
     return da.precision == "day" and db.precision != "day" and db.start <= da.start <= (db.end or db.start)
 
 
+def folded(made: Sequence[Event], events: list[Event], toks: Sequence[Token], trig: Trigger, blocked: set[int],
+           cues: Mapping[str, frozenset[str]]) -> bool:
+    """Whether the events a trigger made refer back to one already reported ("وأودى الانفجار بحياة
+    ستة أشخاص"، "ويأتي هذا التفجير"، "مقتل العلي"), in which case what they add completes it in
+    ``events``; a pointed-at mention with nothing to point at is dropped too. A noun before a
+    definite word that is no place or side (``blocked``) is definite as well: it names a happening
+    through its known victim or doer."""
+    pointed = demonstrative(toks, trig, cues)
+    construct = trig.end < len(toks) and trig.end not in blocked and definite(toks[trig.end])
+    if not (pointed or definite(toks[trig.start]) or construct):
+        return False
+    k = referent(made, events, pointed)
+    if k is not None:
+        events[k] = complete(events[k], made[0])
+        return True
+    return pointed
+
+
 def complete(ev: Event, mention: Event) -> Event:
     """The earlier event with what the back-reference adds: numbers it lacked, a place it lacked."""
     # the earlier numbers stand, unless they were vague ("عشرات الجرحى") and the mention is precise

@@ -222,19 +222,8 @@ class EventCoder:
                 recent = refs.recent_agent(events, sentences[max(0, sn - 2)].start_char)
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
                                         owned.get(n, []), dates, replace(day, recent=recent))  # fmt: skip
-                pointed = refs.demonstrative(toks, trig, self.cue)
-                # A noun before a definite word that is no place or side ("مقتل العلي"، "انشقاق المسؤول")
-                # is definite too: it names a happening through its known victim or doer.
-                construct = trig.end < len(toks) and trig.end not in blocked and refs.definite(toks[trig.end])
-                if pointed or refs.definite(toks[trig.start]) or construct:
-                    # "وأودى الانفجار بحياة ستة أشخاص"، "ويأتي هذا التفجير": the noun refers back to
-                    # an event already reported; what it adds completes that event.
-                    k = refs.referent(made, events, pointed)
-                    if k is not None:
-                        events[k] = refs.complete(events[k], made[0])
-                        continue
-                    if pointed:
-                        continue
+                if refs.folded(made, events, toks, trig, blocked, self.cue):
+                    continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there
                 if made and made[0].kind == "agreement":
                     made += refs.covered(made[0], toks, [p for p in s_places if not p.context_only], self.cue)
                 events.extend(made)
