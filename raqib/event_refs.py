@@ -175,6 +175,8 @@ def agreement_terms(
     """Index of the first token of an agreement's terms ("اتفاق يقضي بـ ..."، "ينص على ..."): the
     words from there to the end of the sentence say what was agreed, not what happened."""
     terms = cues["agreement_terms"]
+    if any(t.stem == "بموجب" for t in toks[:2]):
+        return 0  # "وبموجب الصفقة، يطلق الحوثيون سراح 400 أسير": the whole sentence gives its terms
     for i, tok in enumerate(toks):
         if not is_agreement(tok):
             continue

@@ -343,6 +343,8 @@ class EventCoder:
                 return True
             if k > 0 and toks[k - 1].key in ("ان", "بان", "لان", "وان"):
                 return False  # "إلى أن الهيئة أعادت": after أن the actor is a subject
+            if k > 0 and (toks[k - 1].key.isdigit() or toks[k - 1].key in self.cue["number_words"]):
+                return True  # "قتل سبعة حوثيين": counted people are acted upon
             if k > 1 and toks[k - 1].key in _OWNED and (toks[k - 2].key in self.cue["armed_nouns"]
                                                           or toks[k - 2].stem in self.cue["armed_nouns"]):
                 return False  # "طائرة مسيرة تابعة للجيش": the owner of the weapon is the one who acts

@@ -260,3 +260,14 @@ def test_a_placeless_recap_of_a_named_side_completes_its_event(code) -> None:  #
     assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 12}
     other = code("قصف الطيران الحربي الأزرق قرية الزيتونة. وقصفت جماعة النسر بالمدفعية مواقع قوات الصقر.")
     assert [e.actor1 for e in other] == ["BLUE-AIR", "EAGLE"]
+
+
+def test_terms_commitments_and_a_disengagement_zone_are_no_events(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("وبموجب الصفقة، تطلق جماعة النسر سراح 400 أسير في قرية الزيتونة.") == []
+    assert code("تلتزم قوات الصقر بالإفراج عن 681 مقاتلا من جماعة النسر في قرية الزيتونة.") == []
+    assert code("عادت قوات الصقر إلى منطقة فض الاشتباك مع جماعة النسر قرب قرية الزيتونة.") == []
+
+
+def test_counted_fighters_of_a_side_are_its_losses(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أعلنت قوات الصقر أنها قتلت سبعة من عناصر جماعة النسر في قرية الزيتونة.")
+    assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("clash", "HAWK", "EAGLE")]
