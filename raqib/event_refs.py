@@ -317,3 +317,22 @@ def kind_by_sides(kind: str, weak: bool, agent: str | None, patient: str | None)
     if kind == "clash" and agent is not None and agent == patient:
         kind = "internal_clash"
     return kind
+
+
+def blast_killings(events: Sequence[Event]) -> list[Event]:
+    """An assassination the report also tells as a blast on that day, at that place or one it does
+    not locate otherwise ("لقي عنصر
+    مصرعه في عملية اغتيال بريف درعا" ... "عبوة ناسفة استهدفت سيارة") is that explosion (an IED on a
+    vehicle is an explosion even when the outlet calls it اغتيال): the killing is folded into it."""
+    out = list(events)
+    for ev in events:
+        if ev.kind != "killing" or not ev.rule_id.startswith("killing.assassinate"):
+            continue
+        blast = next((k for k, e in enumerate(out) if e.kind in ("explosion", "suicide_attack")
+                      and ev.date is not None and e.date is not None and ev.date.start == e.date.start
+                      and (_same_place(ev, e) or None in (ev.place and ev.place.lat, e.place and e.place.lat))),
+                     None)  # fmt: skip
+        if blast is not None:
+            out[blast] = complete(out[blast], ev)
+            out.remove(ev)
+    return out

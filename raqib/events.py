@@ -227,7 +227,7 @@ class EventCoder:
                 if made and made[0].kind == "agreement":
                     made += refs.covered(made[0], toks, [p for p in s_places if not p.context_only], self.cue)
                 events.extend(made)
-        return merge_duplicates(events, sentences)
+        return merge_duplicates(refs.blast_killings(events), sentences)
 
     def _events_for(
         self,

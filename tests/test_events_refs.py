@@ -271,3 +271,11 @@ def test_terms_commitments_and_a_disengagement_zone_are_no_events(code) -> None:
 def test_counted_fighters_of_a_side_are_its_losses(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("أعلنت قوات الصقر أنها قتلت سبعة من عناصر جماعة النسر في قرية الزيتونة.")
     assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("clash", "HAWK", "EAGLE")]
+
+
+def test_an_assassination_told_as_a_blast_is_the_explosion(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("لقي عنصر من قوات الصقر مصرعه اليوم في عملية اغتيال في قرية الزيتونة. "
+               "وأفاد ناشطون أن عبوة ناسفة استهدفت سيارته في قرية الزيتونة اليوم.")  # fmt: skip
+    assert [e.kind for e in evs] == ["explosion"]
+    shot = code("اغتال مجهولون مدنيا برصاص مباشر في قرية الزيتونة اليوم.")
+    assert [e.kind for e in shot] == ["killing"]
