@@ -144,9 +144,9 @@ def folded(made: Sequence[Event], events: list[Event], toks: Sequence[Token], tr
     through its known victim or doer."""
     pointed = demonstrative(toks, trig, cues)
     construct = trig.end < len(toks) and trig.end not in blocked and definite(toks[trig.end])
-    # "قصف التحالف للأحياء السكنية أوقع مئات القتلى": a placeless mention of what a named side was
-    # already reported doing recaps it.
-    recap = len(made) == 1 and made[0].place is None and not made[0].actor1_inferred and any(
+    # "وتقول مصادر إن قصف التحالف للأحياء السكنية ...": a placeless mention, with no toll of its own,
+    # of what a named side was already reported doing recaps it.
+    recap = len(made) == 1 and made[0].place is None and not made[0].counts and not made[0].actor1_inferred and any(
         family(e.kind) == family(made[0].kind) and e.actor1 == made[0].actor1 for e in events)
     if not (pointed or definite(toks[trig.start]) or construct or recap):
         return False
