@@ -275,7 +275,7 @@ class EventCoder:
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
         background = any(t.key in bg or t.stem in bg for t in toks)
-        if background and not located:
+        if not located and any(t.key in bg or t.stem in bg for t in toks[max(0, trig.start - 8) : trig.end + 4]):
             return []  # an earlier event is worth a record only where the text places it (convention 3)
         date = _nearest(dates, sentence, t_start)
         if date is None and not background:
