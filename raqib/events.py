@@ -339,15 +339,15 @@ class EventCoder:
         def marked(m: ActorMention, markers: frozenset[str]) -> bool:
             k = index(m)
             first = toks[k] if k < len(toks) else None
-            if first is not None and first.clitics and first.clitics.rstrip("ال")[-1:] in markers:
+            if k > 1 and toks[k - 1].key in _OWNED and (toks[k - 2].key in self.cue["armed_nouns"]
+                                                          or toks[k - 2].stem in self.cue["armed_nouns"]):
+                return False  # "طائرة مسيرة تابعة للجيش": the owner of the weapon is the one who acts
+            if first is not None and first.clitics and first.clitics.removesuffix("ال")[-1:] in markers:
                 return True
             if k > 0 and toks[k - 1].key in ("ان", "بان", "لان", "وان"):
                 return False  # "إلى أن الهيئة أعادت": after أن the actor is a subject
             if k > 0 and (toks[k - 1].key.isdigit() or toks[k - 1].key in self.cue["number_words"]):
                 return True  # "قتل سبعة حوثيين": counted people are acted upon
-            if k > 1 and toks[k - 1].key in _OWNED and (toks[k - 2].key in self.cue["armed_nouns"]
-                                                          or toks[k - 2].stem in self.cue["armed_nouns"]):
-                return False  # "طائرة مسيرة تابعة للجيش": the owner of the weapon is the one who acts
             prev = toks[max(0, k - 2) : k]
             return any(t.key in markers or t.stem in markers for t in prev)
 
@@ -397,7 +397,8 @@ class EventCoder:
                         break
         if fixed:
             agent = rule.agent
-        elif agent is None and recent is not None and refs.carries_on(recent, rule.kind):
+        elif agent is None and recent is not None and refs.carries_on(recent, rule.kind) and recent not in {
+                m.actor for m in s_actors}:  # a side the sentence names, but not as the doer, is not carried
             agent, carried = recent, True
         for m in after + list(reversed(before)):
             if m.actor == agent and "between" not in rule.patient:

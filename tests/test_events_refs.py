@@ -278,3 +278,9 @@ def test_an_assassination_told_as_a_blast_is_the_explosion(code) -> None:  # typ
     assert [e.kind for e in evs] == ["explosion"]
     shot = code("اغتال مجهولون مدنيا برصاص مباشر في قرية الزيتونة اليوم.")
     assert [e.kind for e in shot] == ["killing"]
+
+
+def test_a_side_the_sentence_names_in_another_role_is_not_carried_on(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("اعتقلت جماعة النسر 500 عنصر من معارضيها في قرية البرتقال. "
+               "وتمكن بعض المعارضين لجماعة النسر من السيطرة على قرية الزيتونة.")  # fmt: skip
+    assert [e.actor1 for e in evs if e.kind == "takeover"] != ["EAGLE"]
