@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from raqib.model import Event, Place, Sentence
 from raqib.normalize import bare
 
+# Kinds whose two sides have no order (README convention 5): "A and B agreed" is "B and A agreed".
+_SYMMETRIC = frozenset(["agreement", "clash", "internal_clash"])
+
 
 def _place_key(event: Event) -> str:
     return bare(event.place.name_ar) if event.place else ""
@@ -26,7 +29,9 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
     for ev in events:
         dup = None
         for n, kept in enumerate(out):
-            same_actor = kept.actor1 == ev.actor1 or "UNKNOWN" in (kept.actor1, ev.actor1)
+            same_actor = kept.actor1 == ev.actor1 or "UNKNOWN" in (kept.actor1, ev.actor1) or (
+                kept.kind in _SYMMETRIC and {kept.actor1, kept.actor2} == {ev.actor1, ev.actor2}
+            )
             same_date = (kept.date and kept.date.start) == (ev.date and ev.date.start) or kept.date is None or ev.date is None
             same_sentence = kept.evidence_start == ev.evidence_start
             title_pair = kept.evidence_end <= title_end

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TypeVar
 
+from raqib import event_refs as refs
 from raqib.event_merge import merge_duplicates
 from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
 from raqib.normalize import match_key, strip_clitics
@@ -128,33 +129,29 @@ class EventCoder:
         if any(not t.rule.weak for t in kept):
             kept = [t for t in kept if not t.rule.weak]
         kept.sort(key=lambda t: t.start)
-        # Words of one kind that follow each other name one happening: "انفجار سيارة مفخخة".
-        merged: list[Trigger] = []
-        for trig in kept:
-            if merged and merged[-1].rule.kind == trig.rule.kind and trig.start - merged[-1].end <= 2:
-                merged[-1] = Trigger(merged[-1].rule, merged[-1].start, trig.end)
-                continue
-            merged.append(trig)
-        return merged
+        return refs.one_happening(kept, sentence.tokens)
+
+    def _agreement_word(self, tok: Token) -> bool:
+        return any(r.kind == "agreement" for r in self._starting(tok))
 
     def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
-        """A negation word right before the trigger (لم، دون، عدم)."""
-        return any(t.key in self.cue["negation_before"] for t in toks[max(0, trig.start - 2) : trig.start])
+        return refs.negated(toks, trig, self.cue)
 
     def _affirmed(self, toks: Sequence[Token], trig: Trigger) -> bool:
+        if trig.rule.kind == "agreement" and trig.rule.weak and not refs.agreement_made(toks, trig, self.cue):
+            return False  # "الرافضين للتسوية": a settlement named, none reported
         return not self._negated(toks, trig)
 
     def _blocked_by_cues(self, toks: Sequence[Token], trig: Trigger, prior: Sequence[Token]) -> bool:
         """Negated or unrealised (لم يتمكن، تحاول، نفت): no event."""
         if self._negated(toks, trig):
             return True
-        near = toks[max(0, trig.start - 3) : trig.end + 2]
-        if any(t.key in self.cue["habitual"] or t.stem in self.cue["habitual"] for t in near):
-            return True  # "تشهد المنطقة تفجيرات متكررة": a pattern, not one event
-        wider = toks[max(0, trig.start - 6) : trig.start]
+        wider = toks[max(0, trig.start - 8) : trig.start]
         for k, t in enumerate(wider[:-1]):
             if t.key in ("لم", "لن", "لا") and wider[k + 1].key in self.cue["ability"]:
                 return True  # "لم تتمكن القوات من السيطرة"
+        if trig.rule.kind == "takeover" and toks[trig.start].clitics.removesuffix("ال").endswith("ل"):
+            return True  # "العملية العسكرية لتحرير طرابلس"، "سعياً للسيطرة": a capture aimed at
         if trig.rule.kind == "takeover" and trig.start > 0:
             prev = toks[trig.start - 1]
             if prev.key in self.cue["state_before"] or toks[trig.start].key in self.cue["state_before"]:
@@ -167,6 +164,10 @@ class EventCoder:
             or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
         ):
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
+        if refs.asked_for(toks, trig, self.cue):
+            return True
+        if any(t.key in self.cue["modality_after"] or t.stem in self.cue["modality_after"] for t in toks[trig.end : trig.end + 3]):
+            return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
         window = toks[max(0, trig.start - 4) : trig.start]
         if any(t.key in self.cue["modality_before"] or t.stem in self.cue["modality_before"] for t in window):
             return True
@@ -203,10 +204,15 @@ class EventCoder:
             s_places = by_place[sn]
             spans = [(a.start_char, a.end_char) for a in s_actors] + [(p.start, p.end) for p in s_places]
             blocked = _tokens_in(toks, spans)
+            terms = refs.agreement_terms(toks, self._agreement_word, self.cue)
+            if terms is not None:
+                blocked |= set(range(terms, len(toks)))  # what an agreement provides has not happened
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
             trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks))
-            trigs = [t for t in trigs if not self._blocked_by_cues(toks, t, toks[: t.start])
+            # One habitual word makes every trigger of its kind in the sentence part of the pattern.
+            habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)}
+            trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t, toks[: t.start])
                      and not _thing_does(toks, t, blocked)]  # fmt: skip
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
@@ -215,19 +221,16 @@ class EventCoder:
             for n, trig in enumerate(trigs):
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
-                made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, s_places,
-                                        owned.get(n, []), dates, day)  # fmt: skip
-                if toks[trig.start].clitics.endswith("ال") and all(e.place is None for e in made):
-                    # "الانفجار أودى بحياة ستة أشخاص": the definite noun refers back to the event
-                    # already reported; its numbers complete that event.
-                    earlier = [k for k, e in enumerate(events) if e.kind in {m.kind for m in made}]
-                    if earlier and made:
-                        k = earlier[0]
-                        counts = dict(made[0].counts) | dict(events[k].counts)
-                        events[k] = replace(events[k], counts=tuple(sorted(counts.items())))
-                        continue
+                t_places = s_places if terms is None else refs.parties_places(toks, trig, terms, s_places)
+                recent = refs.recent_agent(events, sentences[max(0, sn - 2)].start_char)
+                made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
+                                        owned.get(n, []), dates, replace(day, recent=recent))  # fmt: skip
+                if refs.folded(made, events, toks, trig, blocked, self.cue):
+                    continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there
+                if made and made[0].kind == "agreement":
+                    made += refs.covered(made[0], toks, [p for p in s_places if not p.context_only], self.cue)
                 events.extend(made)
-        return merge_duplicates(events, sentences)
+        return merge_duplicates(refs.blast_killings(events), sentences)
 
     def _events_for(
         self,
@@ -249,7 +252,8 @@ class EventCoder:
         t_start = toks[trig.start].start_char
         t_end = toks[trig.end - 1].end_char
         clause_actors = [m for m in s_actors if m.start_char < clause_end]
-        agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence, day.published)
+        agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence, day.published,
+                                                day.recent)  # fmt: skip
         kind = rule.kind
         handover = _receiver(text, toks, trig, clause_actors) if kind == "takeover" else None
         if handover is not None:  # "سلّم X Y مواقعه": Y takes the place, X gives it up
@@ -258,26 +262,35 @@ class EventCoder:
         aircraft = any(t.key in air or t.stem in air for t in toks)
         if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
             kind = "airstrike"  # "قصفت طائرة مسيرة"، "مسيرات انتحارية": from the air
-        if kind == "clash" and agent is not None and agent == patient:
-            kind = "internal_clash"
+        kind = refs.kind_by_sides(kind, rule.weak, agent, patient)
         spans = [(m.start_char, m.end_char) for m in s_actors]
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place, spans)
+        if refs.definite(toks[trig.start]) and all(_destination(text, p) for p in located):
+            located = []  # "لجأ المنشقون بعد انشقاقهم إلى مدينة X": where they went, not where it happened
         civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)
         named = {m.actor for m in clause_actors}
         if kind in ("clash", "internal_clash") and not located and not (agent in named and patient in named):
             return []  # fighting with neither a place nor both sides in the sentence is background
+        if kind == "takeover" and rule.weak and (fallback or agent is None):
+            return []  # "الحافلات التي دخلت المدينة": entering is a capture only when the text says who entered
         if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
             return []  # "خرج الأهالي": people going out, not forces withdrawing
-        if kind == "agreement" and (fallback or patient is None or agent is None):
+        if kind == "agreement" and ((fallback and agent != day.recent) or patient is None or agent is None):
             return []  # an agreement needs two parties the sentence names (aid deals name none)
         if not located and (kind == "takeover" or (agent is None and patient is None)):
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
-        background = any((t.key in bg or t.stem in bg) and not _descriptive(toks, i) for i, t in enumerate(toks))
+        bg_at = [i for i, t in enumerate(toks) if (t.key in bg or t.stem in bg) and not _descriptive(toks, i)]
+        background = bool(bg_at)
+        if not located and any(trig.start - 8 <= i < trig.end + 4 for i in bg_at):
+            return []  # an earlier event is worth a record only where the text places it (convention 3)
         date = _nearest(dates, sentence, t_start)
         if date is None and not background:
             date = _context_date(dates, sentences, sn, day)
-        counts = self._counts(text, sentence, kind, t_start, quantities, dates)
+        # An agreement's numbers are its terms (prisoners to be swapped), not a toll.
+        counts = self._counts(text, sentence, kind, t_start, quantities, dates) if kind != "agreement" else ()
+        if patient is None and kind in _REMOTE and any(t.stem in self.cue["civilian"] or t.key in self.cue["civilian"] for t in toks):
+            patient = "CIVILIANS"  # a strike or blast whose named victims are civilians
         certainty, claimant = self._certainty(toks, trig, s_actors)
         confidence = 0.8 - (0.2 if rule.weak else 0.0) - (0.1 if fallback else 0.0)
         ev_start, ev_end = _evidence(text, sentence, t_start, max([t_end] + [p.end for p in located]))
@@ -316,8 +329,10 @@ class EventCoder:
         all_actors: Sequence[ActorMention],
         sentence: Sentence,
         published: dt.date | None = None,
+        recent: str | None = None,
     ) -> tuple[str | None, str | None, bool]:
-        """(actor1, actor2, whether actor1 came from an earlier sentence)."""
+        """(actor1, actor2, whether actor1 came from an earlier sentence). ``recent`` is the side that
+        acted just before, which a sentence without a subject carries on."""
         rule = trig.rule
         t_start = toks[trig.start].start_char
         t_end = toks[trig.end - 1].end_char
@@ -331,17 +346,20 @@ class EventCoder:
         def marked(m: ActorMention, markers: frozenset[str]) -> bool:
             k = index(m)
             first = toks[k] if k < len(toks) else None
-            if first is not None and first.clitics and first.clitics.rstrip("ال")[-1:] in markers:
-                return True
-            if k > 0 and toks[k - 1].key in ("ان", "بان", "لان", "وان"):
-                return False  # "إلى أن الهيئة أعادت": after أن the actor is a subject
             if k > 1 and toks[k - 1].key in _OWNED and (toks[k - 2].key in self.cue["armed_nouns"]
                                                           or toks[k - 2].stem in self.cue["armed_nouns"]):
                 return False  # "طائرة مسيرة تابعة للجيش": the owner of the weapon is the one who acts
+            if first is not None and first.clitics and first.clitics.removesuffix("ال")[-1:] in markers:
+                return True
+            if k > 0 and toks[k - 1].key in ("ان", "بان", "لان", "وان"):
+                return False  # "إلى أن الهيئة أعادت": after أن the actor is a subject
+            if k > 0 and (toks[k - 1].key.isdigit() or toks[k - 1].key in self.cue["number_words"]):
+                return True  # "قتل سبعة حوثيين": counted people are acted upon
             prev = toks[max(0, k - 2) : k]
             return any(t.key in markers or t.stem in markers for t in prev)
 
-        after = [m for m in s_actors if m.start_char >= t_end]
+        # Actors inside a trigger with a gap follow its verb: "توصلت قوات X وجماعة Y إلى اتفاق".
+        after = [m for m in s_actors if m.start_char >= toks[trig.start].end_char]
         before = [m for m in s_actors if m.end_char <= t_start]
         role_markers = frozenset(["علي", "ضد", "حساب", "بين", "مع", "من", "عن", "الي", "ل", "قبضه", "يد", "مواقع"])
         agent: str | None = None
@@ -356,13 +374,19 @@ class EventCoder:
                     patient = others[0].actor
                 return agent, patient, False
         fixed = rule.agent not in ("subject", "by")
+        carried = False
         if rule.agent == "by":
-            for m in after:
+            # "الطيران الحربي": a trigger that names the striker is its actor, known or not.
+            agent = next((m.actor for m in s_actors if m.start_char == t_start and m.actor not in _NO_AGENT), None)
+            for m in after if agent is None else ():
                 if index(m) - trig.end > 5 or re.search(r"[،,؛;]", text[t_end : m.start_char]):
                     break  # far after the strike noun, or in the next clause: not the striker
                 if not marked(m, rule.patient) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
                     agent = m.actor
                     break
+        if agent is None and rule.kind == "agreement":
+            # "الصفقة التي توصلت إليها الحكومة والحوثيون": the parties follow the noun.
+            agent = next((m.actor for m in after if m.actor not in _NO_AGENT and not marked(m, role_markers)), None)
         if agent is None and not fixed:
             first = toks[trig.start]
             verbal = not first.clitics.endswith("ال")
@@ -380,6 +404,9 @@ class EventCoder:
                         break
         if fixed:
             agent = rule.agent
+        elif agent is None and recent is not None and refs.carries_on(recent, rule.kind) and recent not in {
+                m.actor for m in s_actors}:  # a side the sentence names, but not as the doer, is not carried
+            agent, carried = recent, True
         for m in after + list(reversed(before)):
             if m.actor == agent and "between" not in rule.patient:
                 continue
@@ -401,7 +428,7 @@ class EventCoder:
                 patient = max(tally, key=lambda a: tally[a])
         if patient is None and rule.kind in ("killing", "abduction", "siege", "arrest"):
             patient = "CIVILIANS"
-        fallback = False
+        fallback = carried  # a side carried on from an earlier sentence is still not named here
         if agent is None:
             # The text leaves the acting side to the reader: take the side the report is most
             # about, other than the one acted upon.
@@ -429,6 +456,10 @@ class EventCoder:
         actor_spans: Sequence[tuple[int, int]] = (),
     ) -> list[Located]:
         own = [p for p in s_places if not p.context_only]
+        if mode == "subject":  # "قضاء X بات محرراً": the place just before the verb
+            return [p for p in own if p.end <= t_start and len(text[p.end : t_start].split()) <= 2][-1:]
+        if mode == "from" and re.match(r"\s*(منها|منه|عنها|عنه)\b", text[t_end:]):
+            return [p for p in own if p.end <= t_start][-1:]  # "انسحبت منها": the place named before
         after = self._chain(text, [p for p in own if t_end <= p.start < clause_end], t_end, s_places,
                             near=mode == "object", actor_spans=actor_spans)  # fmt: skip
         if mode == "from":
@@ -444,7 +475,10 @@ class EventCoder:
         if mode == "object":
             return []
         before = [p for p in own if p.end <= t_start]
-        return before[-1:] if before else []
+        if before and before[-1].anchor is not None:
+            # "المسيطرة على البلدتين ... اتفاق": a back-reference stands for all the places it names.
+            return [p for p in before if p.anchor == before[-1].anchor]
+        return before[-1:]
 
     def _chain(
         self,
@@ -472,9 +506,13 @@ class EventCoder:
                 return []
         chain = [after[0]]
         skip_to = -1
+        located_by: list[Located] = []  # "قرية X بناحية Y": Y places X; it is no item of the list
         for p in after[1:]:
             if p.start < skip_to:
                 continue  # an alternative name in parentheses: "أبو الحسن (البقعان جزيرة)"
+            if refs.locates(chain[-1].mention, p.mention, text[chain[-1].end : p.start]):
+                located_by.append(p)
+                continue
             gap_start = chain[-1].end
             if text[gap_start : p.start].strip().startswith("("):
                 close = text.find(")", gap_start)
@@ -482,8 +520,8 @@ class EventCoder:
                     skip_to = close
                     continue
             gap = text[gap_start : p.start]
-            for ctx in s_places:
-                if ctx.context_only and gap_start <= ctx.start < p.start:
+            for ctx in [*s_places, *located_by]:
+                if (ctx.context_only or ctx in located_by) and gap_start <= ctx.start < p.start:
                     gap = gap.replace(ctx.mention.name, " ")
             prev_ctx = chain[-1].mention.context
             if prev_ctx:
@@ -491,7 +529,8 @@ class EventCoder:
             gap = re.sub(r"\([^)]*\)", " ", gap)
             words = [w for w in re.split(r"[\s،,()\"“”«»]+", gap) if w]
             lex = self.cue["list_connectors"]
-            if all(_connector(w, lex) or _is_feature(w, p.mention.feature) for w in words):
+            directions = load_place_lexicon().directions  # "A غرب X وB": X located A and is gone above
+            if all(_connector(w, lex) or _is_feature(w, p.mention.feature) or match_key(w) in directions for w in words):
                 chain.append(p)
             else:
                 break
@@ -529,6 +568,8 @@ class EventCoder:
                     keys = ["injured"]
             elif noun is not None:
                 keys = [noun]
+                if noun == "fatalities" and any(t.stem in _CIVILIAN_PERSON or t.key in self.cue["civilian"] for t in after[1:2]):
+                    keys.append("civilians_killed")  # "أربعة شهداء مدنيين"
             elif before and (prev := self._count_key(before[-1], kind)) and prev not in ("people", "fighters_people"):
                 keys = [prev]
             for key in keys:
@@ -646,6 +687,8 @@ class _DayContext:
     """The report's publication day."""
     lead: DateRef | None
     """The first day the title or lead paragraph states."""
+    recent: str | None = None
+    """The side that acted in the event just reported (for the sentence being read)."""
 
 
 def _context_date(
@@ -781,7 +824,7 @@ def _lead_date(dates: Sequence[DateRef], sentences: Sequence[Sentence]) -> DateR
         return None
     lead_end = max((s.end_char for s in sentences if s.paragraph <= 1), default=0)
     for d in dates:
-        if d.start_char < lead_end and d.start is not None and d.precision == "day":
+        if d.start_char < lead_end and d.start is not None and d.precision == "day" and not refs.counted_back(sentences, d):
             return d
     return None
 
@@ -849,6 +892,7 @@ _CIVILIAN_PERSON = frozenset(["مدني", "مدنيا", "طفل", "طفلا", "�
 _PERSON = _CIVILIAN_PERSON | frozenset(["شاب", "شابا", "رجل", "رجلا", "عنصر", "عنصرا", "مقاتل", "مقاتلا",
                                         "جندي", "جنديا", "شخص", "شخصا", "قيادي", "قياديا", "ضابط", "ضابطا"])  # fmt: skip
 
+_REMOTE = frozenset(["airstrike", "shelling", "explosion", "suicide_attack"])
 _TAKEN_KEY = {"abduction": "abducted", "arrest": "arrested", "release": "released"}
 
 _MAX_EVIDENCE = 300
@@ -873,8 +917,12 @@ def _evidence(text: str, sentence: Sentence, start: int, end: int) -> tuple[int,
 
 def _drop_destinations(text: str, places: Sequence[Located]) -> list[Located]:
     """Places after "إلى" are where someone went, not where the event happened, unless alone."""
-    kept = [p for p in places if not re.search(r"(^|\s)(الى|إلى|نحو|باتجاه)\s*$", text[max(0, p.start - 7) : p.start])]
+    kept = [p for p in places if not _destination(text, p)]
     return kept or list(places[:1])
+
+
+def _destination(text: str, p: Located) -> bool:
+    return bool(re.search(r"(^|\s)(الى|إلى|نحو|باتجاه)\s+(\S+\s+)?$", text[max(0, p.start - 20) : p.start]))
 
 
 def _nearest(dates: Sequence[DateRef], sentence: Sentence, pos: int) -> DateRef | None:

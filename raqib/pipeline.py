@@ -21,14 +21,17 @@ from raqib.model import ControlClaim, DateRef, Document, Event, Extraction, Plac
 from raqib.normalize import bare, normalize, strip_invisible
 from raqib.recognize.dates import find_dates
 from raqib.recognize.numbers import find_quantities
-from raqib.recognize.places import ANAPHORS
+from raqib.recognize.places import ANAPHORS, load_place_lexicon
 from raqib.resources import Resources
 from raqib.segment import segment
 
 
-def guess_country(res: Resources, mentions: Sequence[PlaceMention]) -> str | None:
-    """The country most of the report's unambiguous town, city and governorate names are in."""
+def guess_country(res: Resources, mentions: Sequence[PlaceMention], sentences: Sequence[Sentence] = ()) -> str | None:
+    """The country most of the report's unambiguous town, city and governorate names are in, each
+    word that names a country or its people ("في ليبيا"، "الجيش السوداني") counting as one more."""
     votes: Counter[str | None] = Counter()
+    named = load_place_lexicon().country_words
+    votes.update(named[t.stem] for s in sentences for t in s.tokens if t.stem in named)
     for m in mentions:
         if m.feature and m.feature.startswith("anaphor:"):
             continue
@@ -231,7 +234,7 @@ def _extract(doc: Document, res: Resources) -> Extraction:
     norm = normalize(text)
     sentences = segment(text, norm)
     mentions = [m for s in sentences for m in res.place_finder.find(text, s)]
-    country = guess_country(res, mentions)
+    country = guess_country(res, mentions, sentences)
     actors = res.actor_finder.find(text, sentences, country=country, day=doc.published)
     # A span read as an actor is not also a place ("الجيش الوطني" is not a village).
     taken = _Cover([(a.start_char, a.end_char) for a in actors])

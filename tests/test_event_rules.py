@@ -31,6 +31,11 @@ PLACES = ["الزيتونة", "البرتقال", "تل الرمان", "كفر �
 
 @pytest.fixture(scope="module")
 def code():  # type: ignore[no-untyped-def]
+    return make_coder()
+
+
+def make_coder():  # type: ignore[no-untyped-def]
+    """The whole extraction of one text with the made-up dictionaries (also used by other rule tests)."""
     index: dict[tuple[str, ...], list[Alias]] = {}
     for alias, actor in ALIASES.items():
         key = bare(alias)
@@ -45,11 +50,16 @@ def code():  # type: ignore[no-untyped-def]
         norm = normalize(text)
         sentences = segment(text, norm)
         mentions = [m for s in sentences for m in places.find(text, s)]
-        located = [Located(m, Place(m.name, 1.0, 1.0, None, (), None, "village"), False) for m in mentions]
+        # each village a degree apart: far enough that two never count as one spot
+        located = [Located(m, Place(m.name, 30.0 + _order(m.name), 40.0, None, (), None, "village"), False) for m in mentions]
         found = actors.find(text, sentences)
         return coder.code(text, sentences, found, located, find_quantities(text, norm), find_dates(text, day, norm), day)
 
     return _code
+
+
+def _order(name: str) -> int:
+    return PLACES.index(name) if name in PLACES else len(PLACES)
 
 
 def _summary(events: list[Event]) -> list[tuple[str, str | None, str | None, str | None]]:

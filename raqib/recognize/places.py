@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -75,6 +75,8 @@ class PlaceLexicon:
     common: frozenset[str]
     """Common words that gazetteers also list as village names (الجمعة، خبر، جديد): never a
     one-word place on their own."""
+    country_words: Mapping[str, str] = field(default_factory=dict)
+    """Word naming a country or its people (ليبيا، الليبية → LY), article removed."""
 
 
 @cache
@@ -94,6 +96,7 @@ def load_place_lexicon() -> PlaceLexicon:
         openers=frozenset(raw["list_openers"]),
         pair_openers=frozenset(raw.get("list_openers_with_min", ())),
         object_verbs=re.compile(raw["object_verbs"]),
+        country_words={w: cc for cc, words in raw.get("country_words", {}).items() for w in words},
     )
 
 
@@ -182,8 +185,8 @@ class PlaceFinder:
                 end += 1
                 continue
             break
-        if generic in lex.weak and not gaz:
-            return j
+        if generic in lex.weak and not gaz and not (toks[j].clitics.endswith("ال") and self._in_town(toks, end)):
+            return j  # a weak generic names a place the gazetteer knows, or one it locates in a town
         if end == j + 1 and (toks[j].key in self.blocked or strip_article(toks[j].key) in lex.common):
             return j
         return max(end, j + gaz)
@@ -340,6 +343,13 @@ class PlaceFinder:
             return True
         return words in self.strong
 
+    def _in_town(self, toks: Sequence[Token], k: int) -> bool:
+        """"... بمدينة X"، "... في بلدة X": the words at ``k`` put what precedes in a named town."""
+        if k < len(toks) and toks[k].key == "في":
+            k += 1
+        town = ("مدينه", "بلده")
+        return k + 1 < len(toks) and toks[k].stem in town and not self._broken(toks[k - 1], toks[k])
+
     def _names_after(self, toks: Sequence[Token], j: int, generic: str) -> list[tuple[int, int]]:
         """Token ranges of the name(s) after a generic word; several for plural generics."""
         if j < len(toks) and re.search(r"[،,.;؛:!?؟]", self._text[toks[j - 1].end_char : toks[j].start_char]):
@@ -355,6 +365,13 @@ class PlaceFinder:
         while k < len(toks):
             gap = self._text[toks[k - 1].end_char : toks[k].start_char]
             tok = toks[k]
+            if dual and len(names) == 1 and (tok.key in self.lex.directions or tok.stem in self.lex.directions):
+                # "جبهتي A غرب X وB شمال X": the first name's direction and town stand before the second.
+                conj = next((m for m in range(k + 1, min(len(toks), k + 4)) if toks[m].clitics.startswith("و")), None)
+                if conj is None:
+                    break
+                k = conj
+                continue
             if tok.clitics.startswith("و") and "،" not in gap and "," not in gap and not _BREAK.search(gap):
                 sub = _strip_conj(tok)
             elif gap.strip() in ("،", ","):
@@ -379,7 +396,12 @@ class PlaceFinder:
         tok = toks[k]
         if tok.key[1:] in self.lex.stops or _generic(tok, self.lex):
             return k
-        return max(k + 1, self._name_end(toks, k, None))
+        e = max(k + 1, self._name_end(toks, k, None))
+        if k > 0 and "(" in self._text[toks[0].start_char : tok.start_char] and ")" in self._text[tok.end_char :]:
+            # "قريتي (كفر رم، وقروت قولاق)": inside brackets an item runs to the next comma or bracket
+            while e < len(toks) and e - k < 3 and not self._broken(toks[e - 1], toks[e]) and not _is_stop(toks[e], self.lex):
+                e += 1
+        return e
 
     def _mention(self, text: str, toks: Sequence[Token], s: int, e: int, generic: str | None) -> PlaceMention:
         first = toks[s]
@@ -434,6 +456,8 @@ class PlaceFinder:
         while k < len(toks) and k - e < 12:
             if k > e and self._broken(toks[k - 1], toks[k]):
                 break
+            if k > e + 1 and toks[k].clitics.startswith("و") and first.stem in lex.directions:
+                break  # "الكوكلي غرب منبج والياشلي ...": the direction's town ends at the next conjunct
             k += 1
         span = text[first.start_char : toks[k - 1].end_char]
         parent = None

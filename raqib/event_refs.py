@@ -1,0 +1,338 @@
+"""Mentions that report no new event: a noun that refers back to an event already reported, and
+the terms of an agreement.
+
+News reports name an event once and then refer to it: "وأودى الانفجار بحياة ستة أشخاص"، "ويأتي
+هذا التفجير عقب ..."، "وطالت المسيّرات قاعدة ...". Such a mention completes the earlier event (its
+numbers, a finer place) and is not a second event. And an agreement's terms ("اتفاق يقضي بخروج
+المقاتلين"، "ينص على تسوية أوضاع من انشقوا") say what the agreement provides, not what happened.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from raqib.gazetteer.geometry import haversine_km
+from raqib.model import DateRef, Event, PlaceMention, Sentence, Token
+from raqib.normalize import bare
+from raqib.rules import Trigger
+
+if TYPE_CHECKING:
+    from raqib.events import Located
+
+
+class _Spanned(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+P = TypeVar("P", bound=_Spanned)
+
+#: Kinds an outlet may use for one happening ("القصف" after "غارات"، "الانفجار" after "هجوم انتحاري").
+_FAMILY = {
+    "airstrike": "remote", "shelling": "remote", "explosion": "remote", "suicide_attack": "remote",
+    "clash": "battle", "internal_clash": "battle",
+}  # fmt: skip
+
+
+_SAME_SPOT_KM = 5.0
+
+
+def family(kind: str) -> str:
+    """The group of kinds one happening may be reported under."""
+    return _FAMILY.get(kind, kind)
+
+
+def definite(tok: Token) -> bool:
+    """The token carries the article, alone or after و/ف/ب/ل ("الانفجار"، "وللتفجير"), or a possessive
+    pronoun ("بعد انشقاقهم"، "مقتله"), which makes an Arabic noun definite as well."""
+    return tok.clitics.endswith(("ال", "لل")) or (len(tok.stem) > 5 and tok.stem.endswith(("هم", "هما", "هن")))
+
+
+def demonstrative(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
+    """"هذا التفجير"، "تلك المعارك"، "الهجوم ذاته": a pointer to something already said; so is a
+    relative clause that describes people by what they did ("عناصر التنظيم الذين سلموا أنفسهم")."""
+    before = toks[trig.start - 1] if trig.start > 0 else None
+    after = toks[trig.end] if trig.end < len(toks) else None
+    relative = any(_word(t) in cues["relative_people"] for t in toks[max(0, trig.start - 2) : trig.start])
+    return relative or (before is not None and _word(before) in cues["demonstrative"]) or (
+        after is not None and _word(after) in cues["same_after"]
+    )
+
+
+def _word(tok: Token) -> str:
+    """The token without a leading و/ف, but with any other clitic: "كذلك" (likewise) is not "ذلك"."""
+    return tok.stem if tok.clitics in ("و", "ف") else tok.key
+
+
+def _place_key(event: Event) -> str:
+    return bare(event.place.name_ar) if event.place else ""
+
+
+def _same_place(a: Event, b: Event) -> bool:
+    """Equal names, or one contains the other as whole words ("مطار بورتسودان" / "بورتسودان"); a
+    mention without a place agrees with any."""
+    ka, kb = _place_key(a), _place_key(b)
+    if not ka:
+        return True
+    if not kb:
+        return False
+    wa, wb = f" {ka} ", f" {kb} "
+    if wa in wb or wb in wa:
+        return True
+    pa, pb = a.place, b.place
+    # "حي المطار بمدينة X" after "X": a spot of the same town, placed within a few kilometres of it.
+    located = pa and pb and pa.matched_by != "context" and pb.matched_by != "context"  # not placed by their area alone
+    return bool(located and pa and pb and pa.lat is not None and pb.lat is not None and pa.lon is not None and pb.lon is not None
+                and haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _SAME_SPOT_KM)
+
+
+def _same_side(a: Event, b: Event) -> bool:
+    """No named side of the mention contradicts the earlier event's (a side the text left unsaid,
+    or "UNKNOWN", contradicts nothing): "استعادت الهيئة السيطرة على البلدة" is a new event."""
+    if a.actor1_inferred or "UNKNOWN" in (a.actor1, b.actor1):
+        return True
+    return a.actor1 == b.actor1 or (a.kind in ("clash", "internal_clash") and a.actor1 == b.actor2)
+
+
+def _same_day(a: Event, b: Event) -> bool:
+    """The mention states no day of its own, or one within a day of the earlier event's."""
+    if a.date is None or a.date.source != "text" or b.date is None or b.date.start is None or a.date.start is None:
+        return True
+    if a.date.precision != "day":
+        return True  # a month or a span ("قبل أعوام") tells no two events apart
+    end = b.date.end or b.date.start
+    return abs((a.date.start - b.date.start).days) <= 1 or b.date.start <= a.date.start <= end
+
+
+def referent(made: Sequence[Event], earlier: Sequence[Event], pointed: bool) -> int | None:
+    """The index in ``earlier`` of the event a definite mention refers back to: the latest one of the
+    same family whose place agrees with every place of the mention (any place when the mention is
+    ``pointed`` at with a demonstrative), whose side and day the mention does not contradict."""
+    if not made:
+        return None
+    fam = family(made[0].kind)
+    for k in range(len(earlier) - 1, -1, -1):
+        ev = earlier[k]
+        # A day stated beside a placeless mention ("الانفجار وقع أثناء تشييع من توفي قبل يومين") is
+        # seldom the event's own: only a mention with a place of its own is told apart by its day.
+        if family(ev.kind) != fam or not all(_same_side(m, ev) and (m.place is None or _same_day(m, ev)) for m in made):
+            continue
+        if (pointed and len(made) == 1) or all(_same_place(m, ev) for m in made):
+            return k
+    return None
+
+
+def _finer_day(a: Event, b: Event) -> bool:
+    """``a`` states one day inside the month or span ``b`` has: "منذ انطلاق الاحتجاجات في 9 تموز"."""
+    da, db = a.date, b.date
+    if da is None or db is None or da.start is None or db.start is None or da.source != "text":
+        return False
+    return da.precision == "day" and db.precision != "day" and db.start <= da.start <= (db.end or db.start)
+
+
+def folded(made: Sequence[Event], events: list[Event], toks: Sequence[Token], trig: Trigger, blocked: set[int],
+           cues: Mapping[str, frozenset[str]]) -> bool:
+    """Whether the events a trigger made refer back to one already reported ("وأودى الانفجار بحياة
+    ستة أشخاص"، "ويأتي هذا التفجير"، "مقتل العلي"), in which case what they add completes it in
+    ``events``; a pointed-at mention with nothing to point at is dropped too. A noun before a
+    definite word that is no place or side (``blocked``) is definite as well: it names a happening
+    through its known victim or doer."""
+    pointed = demonstrative(toks, trig, cues)
+    construct = trig.end < len(toks) and trig.end not in blocked and definite(toks[trig.end])
+    # "وتقول مصادر إن قصف التحالف للأحياء السكنية ...": a placeless mention, with no toll of its own,
+    # of what a named side was already reported doing recaps it.
+    recap = len(made) == 1 and made[0].place is None and not made[0].counts and not made[0].actor1_inferred and any(
+        family(e.kind) == family(made[0].kind) and e.actor1 == made[0].actor1 for e in events)
+    if not (pointed or definite(toks[trig.start]) or construct or recap):
+        return False
+    k = referent(made, events, pointed)
+    if k is not None:
+        events[k] = complete(events[k], made[0])
+        return True
+    return pointed
+
+
+def complete(ev: Event, mention: Event) -> Event:
+    """The earlier event with what the back-reference adds: numbers it lacked, a place it lacked."""
+    # the earlier numbers stand, unless they were vague ("عشرات الجرحى") and the mention is precise
+    counts = dict(mention.counts) | {k: q for k, q in ev.counts if q.stated is not None or k not in dict(mention.counts)}
+    out = replace(ev, counts=tuple(sorted(counts.items())))
+    if mention.date is not None and (ev.date is None or _finer_day(mention, ev)):
+        out = replace(out, date=mention.date)
+    if ev.place is None and mention.place is not None:
+        out = replace(out, place=mention.place, place_start=mention.place_start, place_end=mention.place_end)
+    return out
+
+
+def agreement_terms(
+    toks: Sequence[Token], is_agreement: Callable[[Token], bool], cues: Mapping[str, frozenset[str]]
+) -> int | None:
+    """Index of the first token of an agreement's terms ("اتفاق يقضي بـ ..."، "ينص على ..."): the
+    words from there to the end of the sentence say what was agreed, not what happened."""
+    terms = cues["agreement_terms"]
+    if any(t.stem == "بموجب" for t in toks[:2]):
+        return 0  # "وبموجب الصفقة، يطلق الحوثيون سراح 400 أسير": the whole sentence gives its terms
+    for i, tok in enumerate(toks):
+        if not is_agreement(tok):
+            continue
+        for k in range(i + 1, min(len(toks), i + 8)):
+            if toks[k].key in terms or toks[k].stem in terms:
+                return k
+    return None
+
+
+def agreement_made(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
+    """An agreement noun reports an agreement when a verb of concluding ("أُبرم"، "توصلا إلى"، "جرى
+    التوصل") or its terms ("يقضي بـ") stand near it; alone ("الرافضين للتسوية"، "بموجب اتفاق"، "مركز
+    تسوية") it names a settlement already known."""
+    made = cues["agreement_made"]
+    near = toks[max(0, trig.start - 4) : trig.end + 5]
+    return any(t.key in made or t.stem in made for t in near if t is not toks[trig.start])
+
+
+#: Sides that act only from the air: a capture, arrest or retreat left without a subject is not theirs.
+_AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
+_GROUND_KINDS = frozenset(["takeover", "withdrawal", "arrest", "surrender", "siege", "defection"])
+
+
+def recent_agent(earlier: Sequence[Event], since: int) -> str | None:
+    """The side that acted in the latest event reported from offset ``since`` on, which a sentence
+    that leaves its acting side unsaid carries on ("وكانت هذه القوات قد بسطت سيطرتها"، "وسيطرت على
+    ..."): Arabic news keeps one subject from sentence to sentence."""
+    for ev in reversed(earlier):
+        if ev.evidence_start < since:
+            break
+        if not ev.actor1_inferred and ev.actor1 not in ("UNKNOWN", "CIVILIANS"):
+            return ev.actor1
+    return None
+
+
+def carries_on(agent: str, kind: str) -> bool:
+    """Whether the carried-on side can do this: an air force captures, arrests or retreats nowhere."""
+    return not (agent in _AIR_ONLY and kind in _GROUND_KINDS)
+
+
+def habitual_pattern(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
+    """"تشهد المنطقة تفجيرات متكررة"، "الخطف ... ظاهرة طارئة": a pattern, not one event."""
+    near = toks[max(0, trig.start - 3) : trig.end + 2]
+    if any(t.key in cues["habitual"] or t.stem in cues["habitual"] for t in near):
+        return True
+    return any(t.key in cues["phenomenon"] or t.stem in cues["phenomenon"] for t in toks[trig.end : trig.end + 6])
+
+
+def parties_places(toks: Sequence[Token], trig: Trigger, terms: int, places: Sequence[P]) -> list[P]:
+    """The places an agreement applies to: those named before it (the parties' towns) rather than
+    the places of its terms, which are where people are to go."""
+    start = toks[trig.start].start_char
+    if trig.start >= terms or not any(p.end <= start for p in places):
+        return list(places)
+    return [p for p in places if p.start < toks[terms].start_char]
+
+
+def counted_back(sentences: Sequence[Sentence], d: DateRef) -> bool:
+    """"قبل ثلاثة أيام"، "منذ أسبوع": a day counted back from the report dates an earlier event."""
+    for s in sentences:
+        if s.start_char <= d.start_char < s.end_char:
+            return s.text[d.start_char - s.start_char :].lstrip().startswith(("قبل", "منذ"))
+    return False
+
+
+def asked_for(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
+    """"أمر القضاء باعتقال X"، "طالبوا بإطلاق سراح المعتقلين"، "اتهمتها بإبرام اتفاق": an order, a demand
+    or an accusation, not the deed."""
+    demand = cues["demand"]
+    return any(_with_bi(t) for t in toks[max(0, trig.start - 1) : trig.start + 1]) and any(
+        t.key in demand or t.stem in demand for t in toks[max(0, trig.start - 10) : trig.start]
+    )
+
+
+def _with_bi(tok: Token) -> bool:
+    """The preposition بـ on a verbal noun ("باعتقال"، "وبإطلاق"), split off or not."""
+    return tok.clitics.startswith(("ب", "وب")) or tok.key.startswith(("با", "وبا"))
+
+
+def negated(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
+    """A negation word right before the trigger (لم، دون، وعدم); "غير أن" is "but", no negation."""
+    before = toks[max(0, trig.start - 2) : trig.start]
+    neg = cues["negation_before"]
+    for k, t in enumerate(before):
+        if not (t.key in neg or (t.clitics == "و" and t.stem in neg)):
+            continue
+        if t.key == "غير" and k + 1 < len(before) and before[k + 1].key.startswith("ان"):
+            continue
+        return True
+    return False
+
+
+def one_happening(trigs: Sequence[Trigger], toks: Sequence[Token]) -> list[Trigger]:
+    """Triggers in text order, those that name one happening joined: words of one kind that follow
+    each other ("انفجار سيارة مفخخة") make one trigger; the weapon a strike was done with ("قصفت
+    طائرة سيارةً بصاروخ"، "بعدة غارات") is dropped, as the strike's objects may stand between."""
+    merged: list[Trigger] = []
+    for trig in trigs:
+        gap = trig.start - merged[-1].end if merged else 99
+        if (merged and family(merged[-1].rule.kind) == family(trig.rule.kind) and 2 < gap <= 6
+                and any(t.clitics.startswith(("ب", "وب")) for t in toks[trig.start - 1 : trig.start + 1])):  # fmt: skip
+            continue
+        if merged and merged[-1].rule.kind == trig.rule.kind and gap <= 2:
+            merged[-1] = Trigger(merged[-1].rule, merged[-1].start, trig.end)
+            continue
+        merged.append(trig)
+    return merged
+
+
+def covered(agreement: Event, toks: Sequence[Token], places: Sequence[Located], cues: Mapping[str, frozenset[str]]) -> list[Event]:
+    """"على أن تمتد التسوية لتشمل بلدات A وB": the places an agreement is said to cover are each
+    one more agreement event (one event per place)."""
+    cover = next((t for t in toks if t.key in cues["covers"] or t.stem in cues["covers"]), None)
+    if cover is None:
+        return []
+    have = {agreement.place_start}
+    return [replace(agreement, place=p.place, place_start=p.mention.start_char, place_end=p.mention.end_char)
+            for p in places if p.start > cover.start_char and p.mention.start_char not in have]
+
+
+#: Generic words of administrative units: after a village they say where it is ("بناحية بلبلة").
+_ADMIN_UNITS = frozenset(["ناحيه", "قضاء", "محافظه", "ولايه", "مديريه", "محليه"])
+
+
+def locates(prev: PlaceMention, place: PlaceMention, gap: str) -> bool:
+    """"قرية X بناحية Y"، "على محور ناحية Y": an administrative unit right after a village says where
+    the village is and is no item of a list ("قرية X، وناحية Y" is); ``gap`` is the text between."""
+    generic_word = re.findall(r"[^\s“”\"(]+", gap)[-1:]
+    return (place.feature in _ADMIN_UNITS and prev.feature not in _ADMIN_UNITS
+            and not (generic_word and generic_word[0].startswith("و")))  # fmt: skip
+
+
+def kind_by_sides(kind: str, weak: bool, agent: str | None, patient: str | None) -> str:
+    """The kind the sides make of a trigger: one armed side killing another's fighters ("قتلت الهيئة
+    ثمانية من عناصر التنظيم") is fighting; fighting within one side is an internal clash."""
+    if kind == "killing" and weak and agent not in (None, "UNKNOWN") and patient not in (None, "UNKNOWN", "CIVILIANS"):
+        kind = "clash"
+    if kind == "clash" and agent is not None and agent == patient:
+        kind = "internal_clash"
+    return kind
+
+
+def blast_killings(events: Sequence[Event]) -> list[Event]:
+    """An assassination the report also tells as a blast on that day, at that place or one it does
+    not locate otherwise ("لقي عنصر
+    مصرعه في عملية اغتيال بريف درعا" ... "عبوة ناسفة استهدفت سيارة") is that explosion (an IED on a
+    vehicle is an explosion even when the outlet calls it اغتيال): the killing is folded into it."""
+    out = list(events)
+    for ev in events:
+        if ev.kind != "killing" or not ev.rule_id.startswith("killing.assassinate"):
+            continue
+        blast = next((k for k, e in enumerate(out) if e.kind in ("explosion", "suicide_attack")
+                      and ev.date is not None and e.date is not None and ev.date.start == e.date.start
+                      and (_same_place(ev, e) or None in (ev.place and ev.place.lat, e.place and e.place.lat))),
+                     None)  # fmt: skip
+        if blast is not None:
+            out[blast] = complete(out[blast], ev)
+            out.remove(ev)
+    return out

@@ -1,0 +1,286 @@
+"""Back-references and agreements on small sentences written for these tests (made-up actors and
+places, as in test_event_rules.py): a noun that points back at an event already reported completes
+it and is no new event; an agreement is reported only where it is concluded, and its terms are no
+events of their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from test_event_rules import _summary, make_coder
+
+
+@pytest.fixture(scope="module")
+def code():  # type: ignore[no-untyped-def]
+    return make_coder()
+
+
+def test_demonstrative_points_back_to_the_event_already_reported(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انفجرت عبوة ناسفة في قرية الزيتونة. ويأتي هذا التفجير بعد أسبوع من هجوم في بلدة تل الرمان.")
+    assert _summary(evs) == [("explosion", "UNKNOWN", None, "الزيتونة")]
+
+
+def test_definite_noun_with_a_finer_place_completes_the_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصف الطيران الحربي الأزرق قرية الزيتونة. وأسفر القصف على قرية الزيتونة عن مقتل 4 مدنيين.")
+    assert [(e.kind, e.actor1) for e in evs] == [("airstrike", "BLUE-AIR")]
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 4, "civilians_killed": 4}
+
+
+def test_definite_noun_at_another_place_is_another_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر قرية الزيتونة بالمدفعية. وطال القصف المدفعي كذلك بلدة تل الرمان.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("shelling", "الزيتونة"), ("shelling", "تل الرمان"),
+    ]  # fmt: skip
+
+
+def test_recapture_by_the_other_side_is_not_a_back_reference(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت جماعة النسر على قرية الزيتونة. واستعادت قوات الصقر قرية الزيتونة بعد يومين.")
+    assert [(e.kind, e.actor1) for e in evs] == [("takeover", "EAGLE"), ("takeover", "HAWK")]
+
+
+def test_concluded_agreement_and_its_terms(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("توصلت قوات الصقر وجماعة النسر إلى اتفاق في قرية البرتقال يقضي بانسحاب المقاتلين من قرية الزيتونة.")
+    assert [(e.kind, {e.actor1, e.actor2}, e.place.name_ar if e.place else None) for e in evs] == [
+        ("agreement", {"HAWK", "EAGLE"}, "البرتقال")
+    ]
+
+
+def test_deal_named_before_the_verb_of_concluding(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وتستند العملية إلى الصفقة التي توصلت إليها قوات الصقر وجماعة النسر الشهر الماضي.")
+    assert [(e.kind, {e.actor1, e.actor2}) for e in evs] == [("agreement", {"HAWK", "EAGLE"})]
+
+
+def test_one_agreement_told_twice_with_the_sides_in_either_order(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أبرمت قوات الصقر اتفاقا مع جماعة النسر في قرية البرتقال. "
+               "وكانت جماعة النسر وقوات الصقر قد توصلتا إلى اتفاق في قرية البرتقال.")  # fmt: skip
+    assert [e.kind for e in evs] == ["agreement"]
+
+
+def test_settlement_named_but_not_reported_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "تستعد قوات الصقر لنقل عناصر جماعة النسر الرافضين للتسوية من قرية الزيتونة.",
+        "دخلت قوات الصقر قرية الزيتونة بموجب اتفاق مع جماعة النسر.",
+        "افتتحت قوات الصقر مركز تسوية في قرية البرتقال لعناصر جماعة النسر.",
+    ):
+        assert [e for e in code(text) if e.kind == "agreement"] == [], text
+
+
+def test_denied_or_sought_agreement_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "نفت جماعة النسر توصلها إلى اتفاق مع قوات الصقر في قرية البرتقال.",
+        "تسعى قوات الصقر إلى التوصل إلى اتفاق مع جماعة النسر في قرية البرتقال.",
+        "لم تتمكن قوات الصقر وجماعة النسر من التوصل إلى اتفاق في قرية البرتقال.",
+        "ويرجح أن تبرم قوات الصقر اتفاقا مع جماعة النسر في قرية البرتقال.",
+    ):
+        assert [e for e in code(text) if e.kind == "agreement" and e.certainty != "speculative"] == [], text
+
+
+def test_a_pattern_of_attacks_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "تشهد قرية الزيتونة تفجيرات متكررة تنفذها خلايا باستخدام سيارات ودراجات مفخخة.",
+        "ويذكر أن الخطف واحتجاز الأهالي طلبا للفدية ظاهرة طارئة على قرية البرتقال.",
+        "ويرى ناشطون أن تكرار حالات الخطف في قرية الزيتونة يثير مخاوف جديدة.",
+    ):
+        assert code(text) == [], text
+
+
+def test_two_fronts_each_located_by_a_town(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("اندلعت مواجهات بين قوات الصقر وجماعة النسر على جبهتي الزيتونة غرب كفر التين والبرتقال شمال كفر التين.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("clash", "الزيتونة"), ("clash", "البرتقال"),
+    ]  # fmt: skip
+
+
+def test_a_day_counted_back_in_the_lead_does_not_date_the_headline(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قوات الصقر تغادر قرية الزيتونة\nخرجت قوات الصقر من المناطق التي كانت قد دخلتها قبل ثلاثة أيام.")
+    dated = [(e.kind, e.date.start if e.date else None) for e in evs if e.place is not None]
+    assert dated == [("withdrawal", dt.date(2020, 5, 10))]
+
+
+def test_a_sentence_without_a_subject_carries_on_the_side_that_acted_before(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("ذكرت مصادر أن جماعة النسر ناشدت قوات الصقر. سيطرت جماعة النسر على قرية الزيتونة بعد معارك مع قوات الصقر. "
+               "وفي وقت سابق، كانت هذه القوات قد بسطت سيطرتها على قرية البرتقال.")  # fmt: skip
+    assert [(e.actor1, e.place.name_ar if e.place else None) for e in evs if e.kind == "takeover"] == [
+        ("EAGLE", "الزيتونة"), ("EAGLE", "البرتقال"),
+    ]  # fmt: skip
+    named = code("سيطرت جماعة النسر على قرية الزيتونة. وسيطرت قوات الصقر على قرية البرتقال.")
+    assert [e.actor1 for e in named] == ["EAGLE", "HAWK"]
+
+
+def test_counts_of_a_strike_on_civilians(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سقط أربعة شهداء مدنيين وعشرات الجرحى إثر انفجار سيارة مفخخة في قرية الزيتونة. "
+               "ووقع الانفجار قرب سوق قرية الزيتونة موقعا أربعة قتلى و20 جريحا.")  # fmt: skip
+    assert [(e.kind, e.actor2) for e in evs] == [("explosion", "CIVILIANS")]
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 4, "civilians_killed": 4, "injured": 20}
+
+
+def test_detainees_among_the_dead_are_no_arrest_count(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر قرية الزيتونة بالمدفعية موقعة 7 قتلى منهم 3 من الموقوفين.")
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 7}
+
+
+def test_an_agreement_carries_no_toll(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وتستند العملية إلى الصفقة التي توصلت إليها قوات الصقر وجماعة النسر، وتشمل 1081 أسيرا.")
+    assert [(e.kind, e.counts) for e in evs] == [("agreement", ())]
+
+
+def test_accusative_noun_is_a_trigger(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أفادت مصادر بأن انفجارا هز قرية الزيتونة صباح اليوم.")
+    assert _summary(evs) == [("explosion", "UNKNOWN", None, "الزيتونة")]
+    assert code("نفت قوات الصقر أن يكون انفجارا قد وقع في قرية الزيتونة.") == []
+
+
+def test_a_landmark_placed_in_a_town_is_a_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قتل 3 أشخاص إثر انفجار سيارة مفخخة في مقبرة الشهداء بمدينة الزيتونة.")
+    assert evs[0].place is not None and evs[0].place.name_ar == "الشهداء"  # (the harness keeps the town too)
+    assert [e.place.name_ar if e.place else None for e in code("قتل 3 أشخاص إثر انفجار في مقبرة الشهداء.")] == [None]
+
+
+def test_a_day_beside_a_placeless_back_reference_is_not_its_own(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انفجرت سيارة مفخخة في قرية الزيتونة اليوم. "
+               "وأوضحت المصادر أن الانفجار وقع أثناء تشييع قائد فارق الحياة قبل يومين، وخلف 3 قتلى.")  # fmt: skip
+    assert len(evs) == 1 and {k: q.stated for k, q in evs[0].counts} == {"fatalities": 3}
+
+
+def test_an_order_or_a_demand_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "أمر مجلس القضاء الأعلى باعتقال قائد قوات الصقر في قرية الزيتونة.",
+        "طالب المحتجون في قرية الزيتونة جماعة النسر بالتنحي، وبإطلاق سراح المعتقلين في سجونها.",
+        "اتهمت صحيفة محلية قوات الصقر بإبرام اتفاق مع جماعة النسر في قرية الزيتونة.",
+    ):
+        assert [e for e in code(text) if e.kind in ("arrest", "release", "agreement")] == [], text
+    assert [e.kind for e in code("اعتقلت قوات الصقر قائدا من جماعة النسر في قرية الزيتونة.")] == ["arrest"]
+
+
+def test_but_is_no_negation_and_a_pronoun_object_is_the_place_named_before(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت قوات الصقر على قرية الزيتونة، غير أنها انسحبت منها وعادت إلى قرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "الزيتونة"), ("withdrawal", "الزيتونة"),
+    ]  # fmt: skip
+    assert [e.kind for e in code("لم تنسحب قوات الصقر من قرية الزيتونة حتى الآن.")] == []
+
+
+def test_a_place_that_became_liberated(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أعلنت قوات الصقر أن قرية الزيتونة باتت محررة من سيطرة جماعة النسر.")
+    assert _summary(evs) == [("takeover", "HAWK", "EAGLE", "الزيتونة")]
+    assert code("تخشى جماعة النسر أن تصبح قرية الزيتونة في قبضة قوات الصقر.") == []
+
+
+def test_sides_that_agree_to_a_ceasefire(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أوضح المبعوث أن قوات الصقر وجماعة النسر أبديا موافقتهما على وقف دائم لإطلاق النار.")
+    assert [(e.kind, {e.actor1, e.actor2}) for e in evs] == [("agreement", {"HAWK", "EAGLE"})]
+    assert code("رفضت جماعة النسر الموافقة على وقف إطلاق النار مع قوات الصقر.") == []
+
+
+def test_struck_from_the_air_and_left_a_town(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("ضربت طائرات الطيران الحربي الأزرق تجمعات لجماعة النسر في محيط قرية الزيتونة.")
+    assert [(e.kind, e.actor1) for e in evs] == [("airstrike", "BLUE-AIR")]
+    assert _summary(code("قوات الصقر تغادر قرية البرتقال")) == [("withdrawal", "HAWK", None, "البرتقال")]
+    assert code("لم تغادر قوات الصقر قرية البرتقال.") == []
+
+
+def test_the_weapon_is_part_of_the_strike(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصف الطيران الحربي الأزرق أمس بصاروخ على الأقل سيارة كانت في قرية الزيتونة.")
+    assert _summary(evs) == [("airstrike", "BLUE-AIR", None, "الزيتونة")]
+
+
+def test_fighters_killed_by_the_other_side_is_fighting(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أعلنت قوات الصقر أنها قتلت ثمانية من عناصر جماعة النسر قرب قرية الزيتونة.")
+    assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("clash", "HAWK", "EAGLE")]
+    civ = code("قتلت جماعة النسر ثلاثة من المدنيين في قرية الزيتونة.")
+    assert [(e.kind, e.actor2) for e in civ] == [("killing", "CIVILIANS")]
+
+
+def test_a_town_struck_by_several_raids_is_one_strike(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت جماعة النسر على قرية البرتقال. وتعرضت قرية الزيتونة لقصف من الطيران الحربي الأزرق بعدة غارات.")
+    assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs if e.kind != "takeover"] == [
+        ("airstrike", "BLUE-AIR", "الزيتونة")
+    ]
+
+
+def test_the_country_a_report_names_settles_an_ambiguous_town(res) -> None:  # type: ignore[no-untyped-def]
+    from raqib.normalize import normalize
+    from raqib.pipeline import guess_country
+    from raqib.segment import segment
+
+    text = "قالت مصادر ليبية إن اشتباكات اندلعت جنوب طرابلس، وإن الجيش الليبي تقدم نحو العاصمة الليبية."
+    sentences = segment(text, normalize(text))
+    mentions = [m for s in sentences for m in res.place_finder.find(text, s)]
+    assert guess_country(res, mentions, sentences) == "LY"
+
+
+def test_entering_is_a_capture_only_when_the_text_says_who_entered(code) -> None:  # type: ignore[no-untyped-def]
+    assert _summary(code("دخلت قوات الصقر قرية الزيتونة صباح اليوم.")) == [("takeover", "HAWK", None, "الزيتونة")]
+    assert code("سيغادر المسلحون على متن الحافلات التي دخلت قرية الزيتونة.") == []
+
+
+def test_an_expected_event_and_people_described_by_a_past_deed_are_no_new_events(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("تستعد قوات الصقر لاستقبال الدفعة الأولى من المعتقلين بعد الإفراج المتوقع عنهم من قرية الزيتونة.") == []
+    evs = code("تساهلت قوات الصقر مع عناصر جماعة النسر الذين سلموا أنفسهم في قرية الزيتونة.")
+    assert [e for e in evs if e.kind == "surrender"] == []
+
+
+def test_an_agreement_that_covers_more_towns_is_one_event_per_town(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أبرمت قوات الصقر اتفاقا مع جماعة النسر في قرية الزيتونة، على أن تمتد التسوية لتشمل بلدتي البرتقال وكفر التين.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("agreement", "الزيتونة"), ("agreement", "البرتقال"), ("agreement", "كفر التين"),
+    ]  # fmt: skip
+
+
+def test_a_capture_aimed_at_is_no_capture(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("شدد المتحدث على أن العملية العسكرية لتحرير قرية الزيتونة لن تتوقف.") == []
+    assert [e.kind for e in code("أعلنت قوات الصقر تحرير قرية الزيتونة من جماعة النسر.")] == ["takeover"]
+
+
+def test_a_village_placed_by_its_subdistrict_and_a_bracketed_list(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انتزعت قوات الصقر قريتي (الزيتونة، والبرتقال الكبير) على محور ناحية “تل الرمان”، وقرية (كفر التين) بناحية “تل الرمان”.")
+    assert [e.place.name_ar if e.place else None for e in evs] == ["الزيتونة", "البرتقال الكبير", "كفر التين"]
+    listed = code("انسحبت قوات الصقر من قرية الزيتونة، وناحية تل الرمان.")
+    assert [e.place.name_ar if e.place else None for e in listed] == ["الزيتونة", "تل الرمان"]
+
+
+def test_an_earlier_event_without_a_place_is_background_only(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("وكان عناصر من جماعة النسر قد نجحوا سابقا في الانشقاق عنها.") == []
+    evs = code("وكان عناصر من جماعة النسر قد انشقوا سابقا في قرية الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("defection", "الزيتونة")]
+
+
+def test_later_mentions_by_pronoun_or_name_complete_the_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انشق خمسة عناصر من قوات الصقر في قرية الزيتونة أمس. ولجؤوا بعد انشقاقهم إلى قرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("defection", "الزيتونة")]
+    evs = code("قتل مسلحون الناشط سمير في قرية الزيتونة. ويتزامن مقتل الناشط مع احتجاجات في قرية البرتقال.")
+    assert [e.kind for e in evs if e.kind == "killing"] == ["killing"]
+
+
+def test_a_placeless_recap_of_a_named_side_completes_its_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصف الطيران الحربي الأزرق قرية الزيتونة صباح اليوم. "
+               "وتقول مصادر إن قصف الطيران الحربي الأزرق للأحياء السكنية خلف دمارا واسعا.")  # fmt: skip
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("airstrike", "الزيتونة")]
+    other = code("قصف الطيران الحربي الأزرق قرية الزيتونة. وقصفت جماعة النسر بالمدفعية مواقع قوات الصقر.")
+    assert [e.actor1 for e in other] == ["BLUE-AIR", "EAGLE"]
+
+
+def test_terms_commitments_and_a_disengagement_zone_are_no_events(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("وبموجب الصفقة، تطلق جماعة النسر سراح 400 أسير في قرية الزيتونة.") == []
+    assert code("تلتزم قوات الصقر بالإفراج عن 681 مقاتلا من جماعة النسر في قرية الزيتونة.") == []
+    assert code("عادت قوات الصقر إلى منطقة فض الاشتباك مع جماعة النسر قرب قرية الزيتونة.") == []
+
+
+def test_counted_fighters_of_a_side_are_its_losses(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أعلنت قوات الصقر أنها قتلت سبعة من عناصر جماعة النسر في قرية الزيتونة.")
+    assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("clash", "HAWK", "EAGLE")]
+
+
+def test_an_assassination_told_as_a_blast_is_the_explosion(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("لقي عنصر من قوات الصقر مصرعه اليوم في عملية اغتيال في قرية الزيتونة. "
+               "وأفاد ناشطون أن عبوة ناسفة استهدفت سيارته في قرية الزيتونة اليوم.")  # fmt: skip
+    assert [e.kind for e in evs] == ["explosion"]
+    shot = code("اغتال مجهولون مدنيا برصاص مباشر في قرية الزيتونة اليوم.")
+    assert [e.kind for e in shot] == ["killing"]
+
+
+def test_a_side_the_sentence_names_in_another_role_is_not_carried_on(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("اعتقلت جماعة النسر 500 عنصر من معارضيها في قرية البرتقال. "
+               "وتمكن بعض المعارضين لجماعة النسر من السيطرة على قرية الزيتونة.")  # fmt: skip
+    assert [e.actor1 for e in evs if e.kind == "takeover"] != ["EAGLE"]
