@@ -330,3 +330,12 @@ def test_a_store_in_its_own_schema_ignores_a_store_later_on_the_search_path(pg_u
                 assert tables.scalar() >= 10
         finally:
             second.engine.dispose()
+
+
+def test_records_are_stored_as_utf8_json_and_read_back_equal() -> None:
+    from raqib.store import json_text
+
+    record = {"evidence": "سيطرت «قسد» على هجين\u2028", "n": [1, 2.5, None], "big": 10**40, "t": (1, "ب")}
+    text = json_text(record)
+    assert "هجين" in text and "\\u" not in text  # Arabic as itself, not six-character escapes
+    assert json.loads(text) == {**record, "t": [1, "ب"]}  # integers past 64 bits too (json fallback)
