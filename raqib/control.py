@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from raqib.events import Located
 from raqib.model import ActorMention, ControlClaim, DateRef, Event, Place, Sentence, Token
@@ -210,6 +211,8 @@ def claims_from_statements(
     for sentence in sentences:
         toks = sentence.tokens
         for k, tok in enumerate(toks):
+            if not _may_cue(tok.stem):
+                continue
             prev = toks[k - 1] if k > 0 else None
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             pronoun = nxt is not None and nxt.key in _PRONOUN_OBJECTS
@@ -322,7 +325,7 @@ def _handovers(
     for sentence in sentences:
         toks = sentence.tokens
         for k, tok in enumerate(toks):
-            if not _HANDOVER.fullmatch(tok.stem) or any(t.stem.startswith(("انفس", "نفس")) for t in toks[k + 1 : k + 4]):
+            if not _handover_word(tok.stem) or any(t.stem.startswith(("انفس", "نفس")) for t in toks[k + 1 : k + 4]):
                 continue  # "سلّم عناصرها أنفسهم": a surrender, not a handover of the place
             receiver = next(
                 (m for m in actors
@@ -353,6 +356,26 @@ def _handovers(
                 for p in left
             ]
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _may_cue(stem: str) -> bool:
+    """Whether a word can be the cue of a statement of control (``claims_from_statements`` needs
+    one of these stems for every claim it reads). Almost no word can, and a cached answer is
+    cheaper than trying the patterns on every word of every sentence."""
+    return bool(
+        stem in _SITARA
+        or stem == "مقر"  # _seat_apposition
+        or _HOLD_VERBS.fullmatch(stem)
+        or _CAPTURE_VERBS.fullmatch(stem)
+        or _SEAT_VERBS.fullmatch(stem)
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _handover_word(stem: str) -> bool:
+    """``_HANDOVER.fullmatch(stem)``, cached: it is tried on every word of every sentence."""
+    return bool(_HANDOVER.fullmatch(stem))
 
 
 def _seat_apposition(text: str, toks: Sequence[Token], k: int, places: Sequence[Located]) -> bool:

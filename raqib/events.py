@@ -139,7 +139,8 @@ class EventCoder:
 
     def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
         """A negation word right before the trigger (لم، دون، عدم)."""
-        return any(t.key in self.cue["negation_before"] for t in toks[max(0, trig.start - 2) : trig.start])
+        negation = self.cue["negation_before"]
+        return any(t.key in negation for t in toks[max(0, trig.start - 2) : trig.start])
 
     def _affirmed(self, toks: Sequence[Token], trig: Trigger) -> bool:
         return not self._negated(toks, trig)
@@ -149,7 +150,8 @@ class EventCoder:
         if self._negated(toks, trig):
             return True
         near = toks[max(0, trig.start - 3) : trig.end + 2]
-        if any(t.key in self.cue["habitual"] or t.stem in self.cue["habitual"] for t in near):
+        habitual = self.cue["habitual"]
+        if any(t.key in habitual or t.stem in habitual for t in near):
             return True  # "تشهد المنطقة تفجيرات متكررة": a pattern, not one event
         wider = toks[max(0, trig.start - 6) : trig.start]
         for k, t in enumerate(wider[:-1]):
@@ -166,7 +168,8 @@ class EventCoder:
         ):
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
         window = toks[max(0, trig.start - 4) : trig.start]
-        if any(t.key in self.cue["modality_before"] or t.stem in self.cue["modality_before"] for t in window):
+        modality = self.cue["modality_before"]
+        if any(t.key in modality or t.stem in modality for t in window):
             return True
         denial = self.cue["denial"]
         return any(t.key in denial or t.stem in denial for t in prior)
@@ -585,10 +588,11 @@ class EventCoder:
         self, toks: Sequence[Token], trig: Trigger, s_actors: Sequence[ActorMention]
     ) -> tuple[str, str | None]:
         before = toks[: trig.start]
-        if any(t.key in self.cue["hedge"] or t.stem in self.cue["hedge"] for t in before):
+        hedge, claim = self.cue["hedge"], self.cue["claim"]
+        if any(t.key in hedge or t.stem in hedge for t in before):
             return "speculative", None
         for k, tok in enumerate(toks):
-            if tok.key in self.cue["claim"] or tok.stem in self.cue["claim"]:
+            if tok.key in claim or tok.stem in claim:
                 window_end = toks[min(len(toks) - 1, k + 5)].end_char
                 for m in s_actors:
                     if tok.end_char <= m.start_char <= window_end and m.actor not in ("CIVILIANS", "UNKNOWN"):
@@ -685,9 +689,11 @@ def _by_sentence(
     """``items`` grouped by the sentence their ``start`` offset falls in, each group in the order of
     ``items``; items outside every sentence are left out."""
     out: list[list[_T]] = [[] for _ in sentences]
+    starts = [s.start_char for s in sentences]
     for item in items:
-        k = _sentence_at(sentences, start(item))
-        if k is not None:
+        pos = start(item)
+        k = bisect.bisect_right(starts, pos) - 1  # _sentence_at, with the offsets listed once
+        if k >= 0 and pos < sentences[k].end_char:
             out[k].append(item)
     return out
 
@@ -697,7 +703,8 @@ def _supporting_mention(sentences: Sequence[Sentence], m: ActorMention) -> bool:
     if sn is None:
         return False
     toks = sentences[sn].tokens
-    k = next((i for i, t in enumerate(toks) if t.end_char > m.start_char), len(toks))
+    # the first token ending after the mention's start (tokens are in order and never overlap)
+    k = bisect.bisect_right(toks, m.start_char, key=lambda t: t.end_char)
     return _supporting(toks, k)
 
 

@@ -47,11 +47,19 @@ def _sentence_spans(text: str) -> list[tuple[int, int, int]]:
 def tokens(text: str, norm: Normalized | None = None) -> list[Token]:
     """All word tokens of ``text`` in order."""
     norm = norm or normalize(text)
+    # The loop runs for every word of every document: ``Normalized.span`` is inlined (a token is
+    # never empty) and names are bound locally.
+    offsets = norm.offsets
+    split = strip_clitics
     out = []
+    append = out.append
     for m in _TOKEN.finditer(norm.key):
-        start, end = norm.span(m.start(), m.end())
-        clitics, stem = strip_clitics(m.group())
-        out.append(Token(start, end, text[start:end], m.group(), stem, clitics))
+        word = m.group()
+        k, e = m.span()
+        start = offsets[k]
+        end = offsets[e - 1] + 1
+        clitics, stem = split(word)
+        append(Token(start, end, text[start:end], word, stem, clitics))
     return out
 
 
