@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from itertools import compress
+from operator import attrgetter
 
 from raqib.events import Located
 from raqib.model import ActorMention, ControlClaim, DateRef, Event, Place, Sentence, Token
@@ -210,9 +212,9 @@ def claims_from_statements(
     out: list[ControlClaim] = []
     for sentence in sentences:
         toks = sentence.tokens
-        for k, tok in enumerate(toks):
-            if not _may_cue(tok.stem):
-                continue
+        # Only the few words that can be a cue are looked at (picked out without a Python loop).
+        for k in compress(range(len(toks)), map(_may_cue, map(_STEM, toks))):
+            tok = toks[k]
             prev = toks[k - 1] if k > 0 else None
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             pronoun = nxt is not None and nxt.key in _PRONOUN_OBJECTS
@@ -324,8 +326,9 @@ def _handovers(
     out: list[ControlClaim] = []
     for sentence in sentences:
         toks = sentence.tokens
-        for k, tok in enumerate(toks):
-            if not _handover_word(tok.stem) or any(t.stem.startswith(("انفس", "نفس")) for t in toks[k + 1 : k + 4]):
+        for k in compress(range(len(toks)), map(_handover_word, map(_STEM, toks))):
+            tok = toks[k]
+            if any(t.stem.startswith(("انفس", "نفس")) for t in toks[k + 1 : k + 4]):
                 continue  # "سلّم عناصرها أنفسهم": a surrender, not a handover of the place
             receiver = next(
                 (m for m in actors
@@ -356,6 +359,9 @@ def _handovers(
                 for p in left
             ]
     return out
+
+
+_STEM = attrgetter("stem")
 
 
 @lru_cache(maxsize=100_000)

@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import compress
+from operator import attrgetter
 from typing import TypeVar
 
 from raqib.event_merge import merge_duplicates
@@ -26,6 +28,7 @@ from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 _NO_AGENT = frozenset(["CIVILIANS"])
 _T = TypeVar("_T")
+_KEY, _STEM = attrgetter("key"), attrgetter("stem")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +107,16 @@ class EventCoder:
         """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires.
         ``usable`` drops triggers first (negated ones): "دخلت القوات البلدة دون قتال" keeps دخلت."""
         found: list[Trigger] = []
-        first = self._first_cache
-        for i, tok in enumerate(sentence.tokens):
+        toks = sentence.tokens
+        # The rules each token can start, looked up for the whole sentence at once; most tokens start none.
+        starting = list(map(self._first_cache.get, zip(map(_KEY, toks), map(_STEM, toks))))
+        if None in starting:
+            starting = [self._starting(tok) if rules is None else rules for tok, rules in zip(toks, starting)]
+        for i in compress(range(len(toks)), starting):
             if i in blocked:
                 continue
-            rules = first.get((tok.key, tok.stem))
-            for rule in self._starting(tok) if rules is None else rules:
-                end = match(rule, sentence.tokens, i, blocked)
+            for rule in starting[i]:
+                end = match(rule, toks, i, blocked)
                 if end:
                     found.append(Trigger(rule, i, end))
         order = self._order
