@@ -29,6 +29,7 @@ _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 _NO_AGENT = frozenset(["CIVILIANS"])
 _T = TypeVar("_T")
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
+_START, _END = attrgetter("start_char"), attrgetter("end_char")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class EventCoder:
         self._first_cache: dict[tuple[str, str], tuple[Rule, ...]] = {}
         self._order = {r.id: n for n, r in enumerate(rules.rules)}
         self._count_cache: dict[tuple[str, str, str], str | None] = {}
+        self._allies_cache: dict[tuple[str | None, dt.date | None], frozenset[str]] = {}
 
     def _starting(self, tok: Token) -> tuple[Rule, ...]:
         """The rules whose first pattern matches a token, memoised by the token's key and stem:
@@ -90,6 +92,9 @@ class EventCoder:
 
     def allies(self, actor: str | None, day: dt.date | None) -> frozenset[str]:
         """Actors allied with ``actor`` on ``day`` (any day when unknown)."""
+        hit = self._allies_cache.get((actor, day))
+        if hit is not None:
+            return hit
         out = set()
         for a, b, start, end in self.alliances:
             if day is not None and ((start and day < start) or (end and day > end)):
@@ -98,7 +103,10 @@ class EventCoder:
                 out.add(b)
             elif b == actor:
                 out.add(a)
-        return frozenset(out)
+        if len(self._allies_cache) > 100_000:
+            self._allies_cache.clear()
+        hit = self._allies_cache[(actor, day)] = frozenset(out)
+        return hit
 
     # -- triggers -----------------------------------------------------------------------------
     def triggers(
@@ -156,8 +164,7 @@ class EventCoder:
         if self._negated(toks, trig):
             return True
         near = toks[max(0, trig.start - 3) : trig.end + 2]
-        habitual = self.cue["habitual"]
-        if any(t.key in habitual or t.stem in habitual for t in near):
+        if _any_word(near, self.cue["habitual"]):
             return True  # "تشهد المنطقة تفجيرات متكررة": a pattern, not one event
         wider = toks[max(0, trig.start - 6) : trig.start]
         for k, t in enumerate(wider[:-1]):
@@ -174,11 +181,9 @@ class EventCoder:
         ):
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
         window = toks[max(0, trig.start - 4) : trig.start]
-        modality = self.cue["modality_before"]
-        if any(t.key in modality or t.stem in modality for t in window):
+        if _any_word(window, self.cue["modality_before"]):
             return True
-        denial = self.cue["denial"]
-        return any(t.key in denial or t.stem in denial for t in prior)
+        return _any_word(prior, self.cue["denial"])
 
     # -- arguments ----------------------------------------------------------------------------
     def code(
@@ -257,8 +262,7 @@ class EventCoder:
         clause_actors = [m for m in s_actors if m.start_char < clause_end]
         agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence, day.published)
         kind = rule.kind
-        air = self.cue["aircraft"]
-        aircraft = any(t.key in air or t.stem in air for t in toks)
+        aircraft = _any_word(toks, self.cue["aircraft"])
         if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
             kind = "airstrike"  # "قصفت طائرة مسيرة"، "مسيرات انتحارية": from the air
         if kind == "clash" and agent is not None and agent == patient:
@@ -275,8 +279,7 @@ class EventCoder:
             return []  # an agreement needs two parties the sentence names (aid deals name none)
         if not located and (kind == "takeover" or (agent is None and patient is None)):
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
-        bg = self.cue["background"]
-        background = any(t.key in bg or t.stem in bg for t in toks)
+        background = _any_word(toks, self.cue["background"])
         date = _nearest(dates, sentence, t_start)
         if date is None and not background:
             date = _context_date(dates, sentences, sn, day)
@@ -326,10 +329,8 @@ class EventCoder:
         t_end = toks[trig.end - 1].end_char
 
         def index(m: ActorMention) -> int:
-            for k, t in enumerate(toks):
-                if t.end_char > m.start_char:
-                    return k
-            return len(toks)
+            """The first token ending after the mention's start (len(toks) if none)."""
+            return bisect.bisect_right(toks, m.start_char, key=_END)
 
         def marked(m: ActorMention, markers: frozenset[str]) -> bool:
             k = index(m)
@@ -517,14 +518,16 @@ class EventCoder:
         for q in quantities:
             if any(d.start_char <= q.start_char < d.end_char for d in dates):
                 continue
-            after = [t for t in toks if t.start_char >= q.end_char][:2]
-            before = [t for t in toks if t.end_char <= q.start_char][-5:]
+            # tokens are in text order and never overlap, so both ends are found by bisection
+            from_q = toks[bisect.bisect_left(toks, q.end_char, key=_START) :]
+            after = from_q[:2]
+            before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
             keys: list[str] = []
             noun = next((k for t in after[:1] if (k := self._count_key(t, kind))), None)
             if noun is None and after[1:]:
                 noun = self._count_key(after[1], kind)
             # "17 مدنياً، بينهم أطفال، قد قتلوا": the death word may follow the counted noun and an aside.
-            cue = self._harm_cue(before, [t for t in toks if t.start_char >= q.end_char][:6])
+            cue = self._harm_cue(before, from_q[:6])
             if noun in ("people", "fighters_people"):
                 if cue == "fatalities":
                     keys = ["fatalities"] + (["civilians_killed"] if noun == "people" else [])
@@ -594,9 +597,11 @@ class EventCoder:
         self, toks: Sequence[Token], trig: Trigger, s_actors: Sequence[ActorMention]
     ) -> tuple[str, str | None]:
         before = toks[: trig.start]
-        hedge, claim = self.cue["hedge"], self.cue["claim"]
-        if any(t.key in hedge or t.stem in hedge for t in before):
+        if _any_word(before, self.cue["hedge"]):
             return "speculative", None
+        claim = self.cue["claim"]
+        if not _any_word(toks, claim):
+            return "reported", None
         for k, tok in enumerate(toks):
             if tok.key in claim or tok.stem in claim:
                 window_end = toks[min(len(toks) - 1, k + 5)].end_char
@@ -678,6 +683,12 @@ def _tokens_in(toks: Sequence[Token], spans: Sequence[tuple[int, int]]) -> set[i
     return {k for s, e in spans for k in range(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e))}
 
 
+def _any_word(toks: Sequence[Token], words: frozenset[str]) -> bool:
+    """Whether the key or the stem of any token is one of ``words`` (the scan runs in C: the rules ask
+    this of whole sentences again and again)."""
+    return not (words.isdisjoint(map(_KEY, toks)) and words.isdisjoint(map(_STEM, toks)))
+
+
 def _supporting(toks: Sequence[Token], k: int) -> bool:
     """An actor introduced as support ("بدعم من التحالف") is not the opponent."""
     return any(t.key in _SUPPORT for t in toks[max(0, k - 3) : k])
@@ -710,7 +721,7 @@ def _supporting_mention(sentences: Sequence[Sentence], m: ActorMention) -> bool:
         return False
     toks = sentences[sn].tokens
     # the first token ending after the mention's start (tokens are in order and never overlap)
-    k = bisect.bisect_right(toks, m.start_char, key=lambda t: t.end_char)
+    k = bisect.bisect_right(toks, m.start_char, key=_END)
     return _supporting(toks, k)
 
 

@@ -4,11 +4,8 @@ back-references ("التنظيم", "الأخير") resolved to the actor most re
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from itertools import compress
-from operator import attrgetter
 from typing import Protocol
 
 from raqib.model import ActorMention, Sentence
@@ -16,7 +13,6 @@ from raqib.model import ActorMention, Sentence
 # Words that point back to the last actor named ("the latter"). Kept here, not in the
 # dictionary, because they name no actor of their own.
 _ANAPHORS = frozenset(["اخير", "اخيره", "اخيرين"])
-_KEY, _STEM = attrgetter("key"), attrgetter("stem")
 
 
 class AliasLike(Protocol):
@@ -39,8 +35,6 @@ class ActorFinder:
         self.first_words = frozenset(k[0] for k in index)
         # every beginning of an alias, so that a longest match stops as soon as none can follow
         self.prefixes = frozenset(k[:n] for k in index for n in range(1, len(k) + 1))
-        # stems that can begin a mention (an alias or a back-reference)
-        self._lead_stems = self.first_words | _ANAPHORS
 
     def find(
         self,
@@ -53,18 +47,8 @@ class ActorFinder:
         out: list[ActorMention] = []
         for sentence in sentences:
             toks = sentence.tokens
-            # The tokens that can begin a mention, for the whole sentence at once; the others are jumped over.
-            leads = list(map(self._lead_stems.__contains__, map(_STEM, toks)))
-            for k in compress(range(len(toks)), map(self.first_words.__contains__, map(_KEY, toks))):
-                leads[k] = True
-            starters = list(compress(range(len(toks)), leads))
             i = 0
             while i < len(toks):
-                if not leads[i]:
-                    k = bisect.bisect_left(starters, i)
-                    if k == len(starters):
-                        break
-                    i = starters[k]
                 tok = toks[i]
                 if tok.stem in _ANAPHORS and tok.clitics.endswith("ال") and out:
                     out.append(ActorMention(out[-1].actor, tok.start_char, tok.end_char, tok.stem, True))

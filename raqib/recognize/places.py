@@ -14,15 +14,12 @@ geocoder, and X becomes the mention's parent.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import compress
-from operator import attrgetter
 
 from raqib.model import PlaceMention, Sentence, Token
 
@@ -199,18 +196,13 @@ class PlaceFinder:
         out: list[PlaceMention] = []
         i = 0
         prev_end_tok = -10
-        # Which tokens can begin anything, for the whole sentence at once; the others are jumped over.
-        starts = list(map(self._can_start.get, map(_KEY, toks)))
-        if None in starts:
-            starts = [self._starts(tok) if known is None else known for tok, known in zip(toks, starts)]
-        starters = list(compress(range(len(toks)), starts))
+        can_start = self._can_start
         while i < len(toks):
-            if not starts[i]:
-                k = bisect.bisect_left(starters, i)
-                if k == len(starters):
-                    break
-                i = starters[k]
             tok = toks[i]
+            starts = can_start.get(tok.key)
+            if not (self._starts(tok) if starts is None else starts):
+                i += 1
+                continue
             names = self._object_names(toks, i)
             feature = None
             if not names and (tok.key in lex.openers or tok.stem in lex.openers) and self._after_plural(toks, i):
@@ -455,9 +447,6 @@ class PlaceFinder:
                 if g is None and toks[pstart].clitics.startswith("ل"):
                     parent = text[_skip_clitics(text, toks[pstart].start_char, 1) : toks[pend - 1].end_char]
         return span, parent
-
-
-_KEY = attrgetter("key")
 
 
 def _day_before_yesterday(toks: Sequence[Token], i: int) -> bool:
