@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 from itertools import compress
 from operator import attrgetter
 from typing import TypeVar
@@ -556,6 +556,8 @@ class EventCoder:
         """"مقتل شاب"، "لقي مدني حتفه"، "وأصيب آخر": one person named by a singular noun next to a
         death or injury word is a count of 1, as coders write it."""
         toks = sentence.tokens
+        if not _any_word(toks, _PERSON):
+            return
         for k, tok in enumerate(toks):
             person = tok.stem if tok.stem in _PERSON else tok.key if tok.key in _PERSON else None
             if person is None:
@@ -679,8 +681,9 @@ dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int, day: _DayConte
 def _tokens_in(toks: Sequence[Token], spans: Sequence[tuple[int, int]]) -> set[int]:
     """Indices of the tokens that start inside any of the spans (by bisection: a sentence of a long
     text can hold many tokens and mentions)."""
-    starts = [t.start_char for t in toks]
-    return {k for s, e in spans for k in range(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e))}
+    return {
+        k for s, e in spans for k in range(bisect.bisect_left(toks, s, key=_START), bisect.bisect_left(toks, e, key=_START))
+    }
 
 
 def _any_word(toks: Sequence[Token], words: frozenset[str]) -> bool:
@@ -696,7 +699,7 @@ def _supporting(toks: Sequence[Token], k: int) -> bool:
 
 def _sentence_at(sentences: Sequence[Sentence], pos: int) -> int | None:
     """Index of the sentence holding offset ``pos`` (sentences are in text order, never overlap)."""
-    k = bisect.bisect_right(sentences, pos, key=lambda s: s.start_char) - 1
+    k = bisect.bisect_right(sentences, pos, key=_START) - 1
     return k if k >= 0 and pos < sentences[k].end_char else None
 
 
@@ -736,6 +739,7 @@ def _lead_date(dates: Sequence[DateRef], sentences: Sequence[Sentence]) -> DateR
     return None
 
 
+@lru_cache(maxsize=50_000)  # a pure test of a word, asked again and again
 def _lead_word(word: str) -> bool:
     """Words that may stand between a takeover verb and its place: prepositions, generic words,
     extent words ("السيطرة على أطراف بلدة X"). A pronoun ("أطرافها") means the place was named before."""
@@ -743,6 +747,7 @@ def _lead_word(word: str) -> bool:
     return bool(_LEAD.match(w) or _GENERIC_WORD.match(w) or _place_generic(w) or w.isdigit())
 
 
+@lru_cache(maxsize=50_000)  # a pure test of a word, asked again and again
 def _place_generic(word: str) -> bool:
     """A generic word of the place lexicon (ناحية، محافظة، مطار، معسكرات، مفرق، سد ...), with or
     without و/ف and the article: "على ناحية X"، "على معسكرات اللواء الأول" name a place as much as
@@ -755,6 +760,7 @@ def _place_generic(word: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=50_000)  # a pure test of a word, asked again and again
 def _is_feature(word: str, feature: str | None) -> bool:
     """The generic word that introduced the place ("تبة", "معسكر", "سد"), whatever the lexicon calls generic."""
     if not feature or feature.startswith("anaphor"):
@@ -763,6 +769,7 @@ def _is_feature(word: str, feature: str | None) -> bool:
     return feature in (key, strip_clitics(key)[1])
 
 
+@lru_cache(maxsize=50_000)  # a pure test of a word, asked again and again
 def _connector(word: str, connectors: frozenset[str]) -> bool:
     w = match_key(word)
     if w.startswith("و") and len(w) > 1 and w[1:] in connectors:
