@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from raqib.model import PlaceMention, Sentence, Token
@@ -161,7 +161,7 @@ class PlaceFinder:
         return best
 
     def _broken(self, a: Token, b: Token) -> bool:
-        return bool(_BREAK.search(self._text[a.end_char : b.start_char]))
+        return _breaks(self._text[a.end_char : b.start_char])
 
     def _name_end(self, toks: Sequence[Token], j: int, generic: str | None) -> int:
         """Index one past the last token of a name starting at ``toks[j]`` (``j`` if none)."""
@@ -447,6 +447,13 @@ class PlaceFinder:
                 if g is None and toks[pstart].clitics.startswith("ل"):
                     parent = text[_skip_clitics(text, toks[pstart].start_char, 1) : toks[pend - 1].end_char]
         return span, parent
+
+
+@lru_cache(maxsize=4096)
+def _breaks(gap: str) -> bool:
+    """Whether the text between two tokens breaks a name (punctuation, a dash between spaces). Asked
+    for every pair of tokens a name could span; the gaps are a handful of strings (" ", "، ")."""
+    return bool(_BREAK.search(gap))
 
 
 def _day_before_yesterday(toks: Sequence[Token], i: int) -> bool:
