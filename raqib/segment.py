@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import fields
 from functools import cache
+from operator import attrgetter
 
 from raqib.model import Sentence, Token
 from raqib.normalize import Normalized, normalize, strip_clitics
@@ -23,6 +24,7 @@ _SENTENCE_END = re.compile(
 # Tokens are runs of letters and digits in the matching key, where tatweel and zero-width
 # characters are already gone, so "لـ”قسد”" yields ل and قسد.
 _TOKEN = re.compile(r"[^\W_]+")
+_START = attrgetter("start_char")
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int, int]]:
@@ -95,7 +97,7 @@ def tokens(text: str, norm: Normalized | None = None) -> list[Token]:
 def segment(text: str, norm: Normalized | None = None) -> tuple[Sentence, ...]:
     """Split ``text`` into sentences with their tokens."""
     toks = tokens(text, norm)
-    starts = [t.start_char for t in toks]
+    starts = list(map(_START, toks))
     out = []
     for s, e, p in _sentence_spans(text):
         lo = bisect.bisect_left(starts, s)

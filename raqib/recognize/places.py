@@ -322,12 +322,11 @@ class PlaceFinder:
         return names
 
     def _plausible(self, toks: Sequence[Token], i: int, n: int, prev_end: int) -> bool:
-        words = tuple(t.stem for t in toks[i : i + n])
         if n == 1 and (toks[i].key in self.blocked or toks[i].stem in self.blocked):
             return False
         if n == 1 and (toks[i].stem in self.lex.common or strip_article(toks[i].key) in self.lex.common):
             return False
-        if len(words[0]) < 3 and n == 1:
+        if len(toks[i].stem) < 3 and n == 1:
             return False
         tok = toks[i]
         if tok.clitics in _PREP_CLITICS or tok.clitics.rstrip("ال") in _PREP_CLITICS:
@@ -338,7 +337,7 @@ class PlaceFinder:
             return True
         if tok.clitics.startswith("و") and prev_end >= i - 1:
             return True
-        return words in self.strong
+        return tuple(t.stem for t in toks[i : i + n]) in self.strong
 
     def _names_after(self, toks: Sequence[Token], j: int, generic: str) -> list[tuple[int, int]]:
         """Token ranges of the name(s) after a generic word; several for plural generics."""
