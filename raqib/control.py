@@ -16,6 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from itertools import compress
+from operator import attrgetter
 
 from raqib.events import Located
 from raqib.model import ActorMention, ControlClaim, DateRef, Event, Place, PlaceMention, Sentence, Token
@@ -223,7 +226,9 @@ def claims_from_statements(
     out: list[ControlClaim] = []
     for sentence in sentences:
         toks = sentence.tokens
-        for k, tok in enumerate(toks):
+        # Only the few words that can be a cue are looked at (picked out without a Python loop).
+        for k in compress(range(len(toks)), map(_may_cue, map(_STEM, toks))):
+            tok = toks[k]
             prev = toks[k - 1] if k > 0 else None
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             pronoun = nxt is not None and nxt.key in _PRONOUN_OBJECTS
@@ -577,8 +582,9 @@ def _handovers(
     out: list[ControlClaim] = []
     for sentence in sentences:
         toks = sentence.tokens
-        for k, tok in enumerate(toks):
-            if not _HANDOVER.fullmatch(tok.stem) or any(t.stem.startswith(("انفس", "نفس")) for t in toks[k + 1 : k + 4]):
+        for k in compress(range(len(toks)), map(_handover_word, map(_STEM, toks))):
+            tok = toks[k]
+            if any(t.stem.startswith(("انفس", "نفس")) for t in toks[k + 1 : k + 4]):
                 continue  # "سلّم عناصرها أنفسهم": a surrender, not a handover of the place
             receiver = next(
                 (m for m in actors
@@ -646,6 +652,29 @@ def _known_as(text: str, start: int, end: int) -> list[Located]:
     mention = PlaceMention(name=name, start_char=a, end_char=a + len(name), feature=None)
     place = Place(name_ar=name, lat=None, lon=None, gazetteer_id=None, admin=(), country=None, precision="unknown")
     return [Located(mention=mention, place=place, context_only=False)]
+
+
+_STEM = attrgetter("stem")
+
+
+@lru_cache(maxsize=100_000)
+def _may_cue(stem: str) -> bool:
+    """Whether a word can be the cue of a statement of control (``claims_from_statements`` needs
+    one of these stems for every claim it reads). Almost no word can, and a cached answer is
+    cheaper than trying the patterns on every word of every sentence."""
+    return bool(
+        stem in _SITARA
+        or stem == "مقر"  # _seat_apposition
+        or _HOLD_VERBS.fullmatch(stem)
+        or _CAPTURE_VERBS.fullmatch(stem)
+        or _SEAT_VERBS.fullmatch(stem)
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _handover_word(stem: str) -> bool:
+    """``_HANDOVER.fullmatch(stem)``, cached: it is tried on every word of every sentence."""
+    return bool(_HANDOVER.fullmatch(stem))
 
 
 def _seat_apposition(text: str, toks: Sequence[Token], k: int, places: Sequence[Located]) -> bool:

@@ -14,7 +14,9 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
+from itertools import compress
+from operator import attrgetter
 from typing import TypeVar
 
 from raqib import event_refs as refs
@@ -27,6 +29,8 @@ from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 _NO_AGENT = frozenset(["CIVILIANS"])
 _T = TypeVar("_T")
+_KEY, _STEM = attrgetter("key"), attrgetter("stem")
+_START, _END = attrgetter("start_char"), attrgetter("end_char")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,7 @@ class EventCoder:
         self._first_cache: dict[tuple[str, str], tuple[Rule, ...]] = {}
         self._order = {r.id: n for n, r in enumerate(rules.rules)}
         self._count_cache: dict[tuple[str, str, str], str | None] = {}
+        self._allies_cache: dict[tuple[str | None, dt.date | None], frozenset[str]] = {}
 
     def _starting(self, tok: Token) -> tuple[Rule, ...]:
         """The rules whose first pattern matches a token, memoised by the token's key and stem:
@@ -88,6 +93,9 @@ class EventCoder:
 
     def allies(self, actor: str | None, day: dt.date | None) -> frozenset[str]:
         """Actors allied with ``actor`` on ``day`` (any day when unknown)."""
+        hit = self._allies_cache.get((actor, day))
+        if hit is not None:
+            return hit
         out = set()
         for a, b, start, end in self.alliances:
             if day is not None and ((start and day < start) or (end and day > end)):
@@ -96,7 +104,10 @@ class EventCoder:
                 out.add(b)
             elif b == actor:
                 out.add(a)
-        return frozenset(out)
+        if len(self._allies_cache) > 100_000:
+            self._allies_cache.clear()
+        hit = self._allies_cache[(actor, day)] = frozenset(out)
+        return hit
 
     # -- triggers -----------------------------------------------------------------------------
     def triggers(
@@ -105,13 +116,16 @@ class EventCoder:
         """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires.
         ``usable`` drops triggers first (negated ones): "دخلت القوات البلدة دون قتال" keeps دخلت."""
         found: list[Trigger] = []
-        first = self._first_cache
-        for i, tok in enumerate(sentence.tokens):
+        toks = sentence.tokens
+        # The rules each token can start, looked up for the whole sentence at once; most tokens start none.
+        starting = list(map(self._first_cache.get, zip(map(_KEY, toks), map(_STEM, toks))))
+        if None in starting:
+            starting = [self._starting(tok) if rules is None else rules for tok, rules in zip(toks, starting)]
+        for i in compress(range(len(toks)), starting):
             if i in blocked:
                 continue
-            rules = first.get((tok.key, tok.stem))
-            for rule in self._starting(tok) if rules is None else rules:
-                end = match(rule, sentence.tokens, i, blocked)
+            for rule in starting[i]:
+                end = match(rule, toks, i, blocked)
                 if end:
                     found.append(Trigger(rule, i, end))
         order = self._order
@@ -169,10 +183,9 @@ class EventCoder:
         if any(t.key in self.cue["modality_after"] or t.stem in self.cue["modality_after"] for t in toks[trig.end : trig.end + 3]):
             return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
         window = toks[max(0, trig.start - 4) : trig.start]
-        if any(t.key in self.cue["modality_before"] or t.stem in self.cue["modality_before"] for t in window):
+        if _any_word(window, self.cue["modality_before"]):
             return True
-        denial = self.cue["denial"]
-        return any(t.key in denial or t.stem in denial for t in prior)
+        return _any_word(prior, self.cue["denial"])
 
     # -- arguments ----------------------------------------------------------------------------
     def code(
@@ -258,8 +271,7 @@ class EventCoder:
         handover = _receiver(text, toks, trig, clause_actors) if kind == "takeover" else None
         if handover is not None:  # "سلّم X Y مواقعه": Y takes the place, X gives it up
             agent, patient, fallback = handover[0], handover[1] or patient, False
-        air = self.cue["aircraft"]
-        aircraft = any(t.key in air or t.stem in air for t in toks)
+        aircraft = _any_word(toks, self.cue["aircraft"])
         if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
             kind = "airstrike"  # "قصفت طائرة مسيرة"، "مسيرات انتحارية": from the air
         kind = refs.kind_by_sides(kind, rule.weak, agent, patient)
@@ -338,10 +350,8 @@ class EventCoder:
         t_end = toks[trig.end - 1].end_char
 
         def index(m: ActorMention) -> int:
-            for k, t in enumerate(toks):
-                if t.end_char > m.start_char:
-                    return k
-            return len(toks)
+            """The first token ending after the mention's start (len(toks) if none)."""
+            return bisect.bisect_right(toks, m.start_char, key=_END)
 
         def marked(m: ActorMention, markers: frozenset[str]) -> bool:
             k = index(m)
@@ -553,14 +563,16 @@ class EventCoder:
         for q in quantities:
             if any(d.start_char <= q.start_char < d.end_char for d in dates):
                 continue
-            after = [t for t in toks if t.start_char >= q.end_char][:2]
-            before = [t for t in toks if t.end_char <= q.start_char][-5:]
+            # tokens are in text order and never overlap, so both ends are found by bisection
+            from_q = toks[bisect.bisect_left(toks, q.end_char, key=_START) :]
+            after = from_q[:2]
+            before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
             keys: list[str] = []
             noun = next((k for t in after[:1] if (k := self._count_key(t, kind))), None)
             if noun is None and after[1:]:
                 noun = self._count_key(after[1], kind)
             # "17 مدنياً، بينهم أطفال، قد قتلوا": the death word may follow the counted noun and an aside.
-            cue = self._harm_cue(before, [t for t in toks if t.start_char >= q.end_char][:6])
+            cue = self._harm_cue(before, from_q[:6])
             if noun in ("people", "fighters_people"):
                 if cue == "fatalities":
                     keys = ["fatalities"] + (["civilians_killed"] if noun == "people" else [])
@@ -591,6 +603,8 @@ class EventCoder:
         """"مقتل شاب"، "لقي مدني حتفه"، "وأصيب آخر": one person named by a singular noun next to a
         death or injury word is a count of 1, as coders write it."""
         toks = sentence.tokens
+        if not _any_word(toks, _PERSON):
+            return
         for k, tok in enumerate(toks):
             person = tok.stem if tok.stem in _PERSON else tok.key if tok.key in _PERSON else None
             if person is None:
@@ -632,10 +646,13 @@ class EventCoder:
         self, toks: Sequence[Token], trig: Trigger, s_actors: Sequence[ActorMention]
     ) -> tuple[str, str | None]:
         before = toks[: trig.start]
-        if any(t.key in self.cue["hedge"] or t.stem in self.cue["hedge"] for t in before):
+        if _any_word(before, self.cue["hedge"]):
             return "speculative", None
+        claim = self.cue["claim"]
+        if not _any_word(toks, claim):
+            return "reported", None
         for k, tok in enumerate(toks):
-            if tok.key in self.cue["claim"] or tok.stem in self.cue["claim"]:
+            if tok.key in claim or tok.stem in claim:
                 window_end = toks[min(len(toks) - 1, k + 5)].end_char
                 for m in s_actors:
                     if tok.end_char <= m.start_char <= window_end and m.actor not in ("CIVILIANS", "UNKNOWN"):
@@ -781,8 +798,15 @@ def _receiver(
 def _tokens_in(toks: Sequence[Token], spans: Sequence[tuple[int, int]]) -> set[int]:
     """Indices of the tokens that start inside any of the spans (by bisection: a sentence of a long
     text can hold many tokens and mentions)."""
-    starts = [t.start_char for t in toks]
-    return {k for s, e in spans for k in range(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e))}
+    return {
+        k for s, e in spans for k in range(bisect.bisect_left(toks, s, key=_START), bisect.bisect_left(toks, e, key=_START))
+    }
+
+
+def _any_word(toks: Sequence[Token], words: frozenset[str]) -> bool:
+    """Whether the key or the stem of any token is one of ``words`` (the scan runs in C: the rules ask
+    this of whole sentences again and again)."""
+    return not (words.isdisjoint(map(_KEY, toks)) and words.isdisjoint(map(_STEM, toks)))
 
 
 def _supporting(toks: Sequence[Token], k: int) -> bool:
@@ -792,7 +816,7 @@ def _supporting(toks: Sequence[Token], k: int) -> bool:
 
 def _sentence_at(sentences: Sequence[Sentence], pos: int) -> int | None:
     """Index of the sentence holding offset ``pos`` (sentences are in text order, never overlap)."""
-    k = bisect.bisect_right(sentences, pos, key=lambda s: s.start_char) - 1
+    k = bisect.bisect_right(sentences, pos, key=_START) - 1
     return k if k >= 0 and pos < sentences[k].end_char else None
 
 
@@ -802,9 +826,11 @@ def _by_sentence(
     """``items`` grouped by the sentence their ``start`` offset falls in, each group in the order of
     ``items``; items outside every sentence are left out."""
     out: list[list[_T]] = [[] for _ in sentences]
+    starts = [s.start_char for s in sentences]
     for item in items:
-        k = _sentence_at(sentences, start(item))
-        if k is not None:
+        pos = start(item)
+        k = bisect.bisect_right(starts, pos) - 1  # _sentence_at, with the offsets listed once
+        if k >= 0 and pos < sentences[k].end_char:
             out[k].append(item)
     return out
 
@@ -814,7 +840,8 @@ def _supporting_mention(sentences: Sequence[Sentence], m: ActorMention) -> bool:
     if sn is None:
         return False
     toks = sentences[sn].tokens
-    k = next((i for i, t in enumerate(toks) if t.end_char > m.start_char), len(toks))
+    # the first token ending after the mention's start (tokens are in order and never overlap)
+    k = bisect.bisect_right(toks, m.start_char, key=_END)
     return _supporting(toks, k)
 
 
@@ -829,6 +856,7 @@ def _lead_date(dates: Sequence[DateRef], sentences: Sequence[Sentence]) -> DateR
     return None
 
 
+@lru_cache(maxsize=50_000)  # a pure test of a word, asked again and again
 def _lead_word(word: str) -> bool:
     """Words that may stand between a takeover verb and its place: prepositions, generic words,
     extent words ("السيطرة على أطراف بلدة X"). A pronoun ("أطرافها") means the place was named before."""
@@ -836,6 +864,7 @@ def _lead_word(word: str) -> bool:
     return bool(_LEAD.match(w) or _GENERIC_WORD.match(w) or _place_generic(w) or w.isdigit())
 
 
+@lru_cache(maxsize=50_000)  # a pure test of a word, asked again and again
 def _place_generic(word: str) -> bool:
     """A generic word of the place lexicon (ناحية، محافظة، مطار، معسكرات، مفرق، سد ...), with or
     without و/ف and the article: "على ناحية X"، "على معسكرات اللواء الأول" name a place as much as
@@ -848,6 +877,7 @@ def _place_generic(word: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=50_000)  # a pure test of a word, asked again and again
 def _is_feature(word: str, feature: str | None) -> bool:
     """The generic word that introduced the place ("تبة", "معسكر", "سد"), whatever the lexicon calls generic."""
     if not feature or feature.startswith("anaphor"):
@@ -856,6 +886,7 @@ def _is_feature(word: str, feature: str | None) -> bool:
     return feature in (key, strip_clitics(key)[1])
 
 
+@lru_cache(maxsize=50_000)  # a pure test of a word, asked again and again
 def _connector(word: str, connectors: frozenset[str]) -> bool:
     w = match_key(word)
     if w.startswith("و") and len(w) > 1 and w[1:] in connectors:

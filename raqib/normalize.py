@@ -224,6 +224,7 @@ def strip_clitics(key: str, min_stem: int = 3) -> tuple[str, str]:
     return "", key
 
 
+@lru_cache(maxsize=100_000)  # place and actor names repeat within and across reports
 def bare(text: str) -> str:
     """A name's key with every word's article and proclitics removed: "قرية الكشمة" → "قريه كشمه".
 

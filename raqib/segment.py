@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
+from dataclasses import fields
+from functools import cache
+from operator import attrgetter
 
 from raqib.model import Sentence, Token
 from raqib.normalize import Normalized, normalize, strip_clitics
@@ -20,6 +24,7 @@ _SENTENCE_END = re.compile(
 # Tokens are runs of letters and digits in the matching key, where tatweel and zero-width
 # characters are already gone, so "لـ”قسد”" yields ل and قسد.
 _TOKEN = re.compile(r"[^\W_]+")
+_START = attrgetter("start_char")
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int, int]]:
@@ -44,21 +49,55 @@ def _sentence_spans(text: str) -> list[tuple[int, int, int]]:
     return trimmed
 
 
+@cache
+def _token_maker() -> Callable[[int, int, str, str, str, str], Token]:
+    """``Token(start_char, end_char, text, key, stem, clitics)`` for the loop below, which makes every
+    token of every document. A frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``; setting the slots directly gives the same object for about two thirds of
+    the time. Falls back to ``Token`` itself should its fields ever change."""
+    order = ("start_char", "end_char", "text", "key", "stem", "clitics")
+    if tuple(f.name for f in fields(Token)) != order or not hasattr(Token, "__slots__"):
+        return Token
+    new = object.__new__
+    s_start, s_end, s_text, s_key, s_stem, s_clitics = (getattr(Token, name).__set__ for name in order)
+
+    def make(start_char: int, end_char: int, text: str, key: str, stem: str, clitics: str) -> Token:
+        tok = new(Token)
+        s_start(tok, start_char)
+        s_end(tok, end_char)
+        s_text(tok, text)
+        s_key(tok, key)
+        s_stem(tok, stem)
+        s_clitics(tok, clitics)
+        return tok
+
+    return make
+
+
 def tokens(text: str, norm: Normalized | None = None) -> list[Token]:
     """All word tokens of ``text`` in order."""
     norm = norm or normalize(text)
+    # The loop runs for every word of every document: ``Normalized.span`` is inlined (a token is
+    # never empty) and names are bound locally.
+    offsets = norm.offsets
+    split = strip_clitics
+    make = _token_maker()
     out = []
+    append = out.append
     for m in _TOKEN.finditer(norm.key):
-        start, end = norm.span(m.start(), m.end())
-        clitics, stem = strip_clitics(m.group())
-        out.append(Token(start, end, text[start:end], m.group(), stem, clitics))
+        word = m.group()
+        k, e = m.span()
+        start = offsets[k]
+        end = offsets[e - 1] + 1
+        clitics, stem = split(word)
+        append(make(start, end, text[start:end], word, stem, clitics))
     return out
 
 
 def segment(text: str, norm: Normalized | None = None) -> tuple[Sentence, ...]:
     """Split ``text`` into sentences with their tokens."""
     toks = tokens(text, norm)
-    starts = [t.start_char for t in toks]
+    starts = list(map(_START, toks))
     out = []
     for s, e, p in _sentence_spans(text):
         lo = bisect.bisect_left(starts, s)

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from raqib.model import PlaceMention, Sentence, Token
@@ -164,7 +164,7 @@ class PlaceFinder:
         return best
 
     def _broken(self, a: Token, b: Token) -> bool:
-        return bool(_BREAK.search(self._text[a.end_char : b.start_char]))
+        return _breaks(self._text[a.end_char : b.start_char])
 
     def _name_end(self, toks: Sequence[Token], j: int, generic: str | None) -> int:
         """Index one past the last token of a name starting at ``toks[j]`` (``j`` if none)."""
@@ -325,12 +325,11 @@ class PlaceFinder:
         return names
 
     def _plausible(self, toks: Sequence[Token], i: int, n: int, prev_end: int) -> bool:
-        words = tuple(t.stem for t in toks[i : i + n])
         if n == 1 and (toks[i].key in self.blocked or toks[i].stem in self.blocked):
             return False
         if n == 1 and (toks[i].stem in self.lex.common or strip_article(toks[i].key) in self.lex.common):
             return False
-        if len(words[0]) < 3 and n == 1:
+        if len(toks[i].stem) < 3 and n == 1:
             return False
         tok = toks[i]
         if tok.clitics in _PREP_CLITICS or tok.clitics.rstrip("ال") in _PREP_CLITICS:
@@ -341,7 +340,7 @@ class PlaceFinder:
             return True
         if tok.clitics.startswith("و") and prev_end >= i - 1:
             return True
-        return words in self.strong
+        return tuple(t.stem for t in toks[i : i + n]) in self.strong
 
     def _in_town(self, toks: Sequence[Token], k: int) -> bool:
         """"... بمدينة X"، "... في بلدة X": the words at ``k`` put what precedes in a named town."""
@@ -471,6 +470,13 @@ class PlaceFinder:
                 if g is None and toks[pstart].clitics.startswith("ل"):
                     parent = text[_skip_clitics(text, toks[pstart].start_char, 1) : toks[pend - 1].end_char]
         return span, parent
+
+
+@lru_cache(maxsize=4096)
+def _breaks(gap: str) -> bool:
+    """Whether the text between two tokens breaks a name (punctuation, a dash between spaces). Asked
+    for every pair of tokens a name could span; the gaps are a handful of strings (" ", "، ")."""
+    return bool(_BREAK.search(gap))
 
 
 def _day_before_yesterday(toks: Sequence[Token], i: int) -> bool:

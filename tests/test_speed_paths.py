@@ -1,0 +1,124 @@
+"""The fast paths of the pipeline give the answers of the plain code they stand in for: cached word
+tests equal the patterns they cache, bisections equal linear scans, the token maker equals the
+dataclass constructor. Inputs are the sentences of the dev reports (tests/data/dev)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from raqib import control, events
+from raqib.evaluate import load_gold
+from raqib.model import Token
+from raqib.normalize import bare, normalize, strip_clitics
+from raqib.recognize import places
+from raqib.rules import load_rules
+from raqib.segment import _token_maker, segment
+
+DEV = Path(__file__).parent / "data" / "dev"
+
+
+@pytest.fixture(scope="module")
+def dev_sentences():  # type: ignore[no-untyped-def]
+    """(text, sentences) of every dev report."""
+    out = []
+    for g in load_gold(DEV):
+        out.append((g["text"], segment(g["text"], normalize(g["text"]))))
+    return out
+
+
+def test_token_maker_equals_the_dataclass() -> None:
+    make = _token_maker()
+    tok = make(3, 9, "والقرية", "والقريه", "قريه", "وال")
+    plain = Token(3, 9, "والقرية", "والقريه", "قريه", "وال")
+    assert type(tok) is Token
+    assert tok == plain and hash(tok) == hash(plain) and repr(tok) == repr(plain)
+    with pytest.raises(AttributeError):
+        tok.key = "x"  # type: ignore[misc]  # still frozen
+
+
+def test_tokens_equal_plain_construction(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    for text, sentences in dev_sentences:
+        for s in sentences:
+            for t in s.tokens:
+                clitics, stem = strip_clitics(t.key)
+                assert t == Token(t.start_char, t.end_char, text[t.start_char : t.end_char], t.key, stem, clitics)
+
+
+def test_cached_word_tests_equal_their_patterns(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    seen = 0
+    for text, sentences in dev_sentences:
+        for s in sentences:
+            for t in s.tokens:
+                w = t.stem
+                cue = (
+                    w in control._SITARA
+                    or w == "مقر"
+                    or bool(control._HOLD_VERBS.fullmatch(w))
+                    or bool(control._CAPTURE_VERBS.fullmatch(w))
+                    or bool(control._SEAT_VERBS.fullmatch(w))
+                )
+                assert control._may_cue(w) == cue
+                assert control._handover_word(w) == bool(control._HANDOVER.fullmatch(w))
+                seen += cue
+            for a, b in zip(s.tokens, s.tokens[1:], strict=False):
+                gap = text[a.end_char : b.start_char]
+                assert places._breaks(gap) == bool(places._BREAK.search(gap))
+    assert seen > 0  # the dev reports state control somewhere
+
+
+def test_cue_words_are_candidates() -> None:
+    for word in ("يسيطر", "سيطرتها", "قبضه", "مقر", "اتخذت", "تحتضن", "سيطرت", "استعادت", "يتمركزون"):
+        assert control._may_cue(word), word
+    for word in ("قريه", "اليوم", "قوات"):
+        assert not control._may_cue(word), word
+
+
+def test_any_word_equals_a_scan(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    cues = load_rules().cues
+    for _, sentences in dev_sentences:
+        for s in sentences:
+            for words in cues.values():
+                plain = any(t.key in words or t.stem in words for t in s.tokens)
+                assert events._any_word(s.tokens, words) == plain
+                assert events._any_word(s.tokens[:3], words) == any(t.key in words or t.stem in words for t in s.tokens[:3])
+
+
+def test_sentence_and_token_bisection_equal_scans(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    for text, sentences in dev_sentences:
+        offsets = range(0, len(text) + 1, 7)
+        for pos in offsets:
+            plain = next((k for k, s in enumerate(sentences) if s.start_char <= pos < s.end_char), None)
+            assert events._sentence_at(sentences, pos) == plain
+        grouped = events._by_sentence(sentences, list(offsets), lambda p: p)
+        assert grouped == [[p for p in offsets if s.start_char <= p < s.end_char] for s in sentences]
+        for s in sentences:
+            toks = s.tokens
+            if not toks:
+                continue
+            spans = [(toks[0].start_char, toks[0].end_char), (toks[-1].start_char - 1, toks[-1].end_char + 3)]
+            assert events._tokens_in(toks, spans) == {
+                k for k, t in enumerate(toks) for a, b in spans if a <= t.start_char < b
+            }
+
+
+def test_cached_bare_equals_uncached(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    for _, sentences in dev_sentences:
+        for s in sentences[:3]:
+            assert bare(s.text) == bare.__wrapped__(s.text)
+
+
+def test_cached_allies_equal_fresh_answers() -> None:
+    day = dt.date(2020, 6, 1)
+    alliances = [("A", "B", None, None), ("A", "C", dt.date(2021, 1, 1), None), ("D", "A", None, dt.date(2019, 1, 1))]
+    coder = events.EventCoder(load_rules(), frozenset(), alliances)
+    for actor in ("A", "B", "C", "D", None):
+        for when in (day, None, dt.date(2022, 1, 1)):
+            first = coder.allies(actor, when)
+            assert coder.allies(actor, when) == first  # from the cache
+            fresh = events.EventCoder(load_rules(), frozenset(), alliances).allies(actor, when)
+            assert first == fresh
+    assert coder.allies("A", day) == frozenset({"B"})
+    assert coder.allies("A", None) == frozenset({"B", "C", "D"})
