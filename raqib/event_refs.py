@@ -251,6 +251,18 @@ def asked_for(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset
     )
 
 
+_FAILED_STILL_HAPPENS = frozenset(["clash", "internal_clash", "shelling", "airstrike", "explosion", "suicide_attack"])
+
+
+def failed(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
+    """"فشلت القوات في استرداد البلدة"، "أخفق في السيطرة": a capture, deal or release that failed did not
+    happen (a failed attack still was an attack)."""
+    if trig.rule.kind in _FAILED_STILL_HAPPENS:
+        return False
+    fail = cues["failure"]
+    return any(t.key in fail or t.stem in fail for t in toks[max(0, trig.start - 5) : trig.start])
+
+
 def _with_bi(tok: Token) -> bool:
     """The preposition بـ on a verbal noun ("باعتقال"، "وبإطلاق"), split off or not."""
     return tok.clitics.startswith(("ب", "وب")) or tok.key.startswith(("با", "وبا"))
@@ -336,3 +348,15 @@ def blast_killings(events: Sequence[Event]) -> list[Event]:
             out[blast] = complete(out[blast], ev)
             out.remove(ev)
     return out
+
+
+_KANA = frozenset(["كان", "كانت", "وكان", "وكانت"])
+
+
+def plain_past(toks: Sequence[Token], i: int, trigger: int) -> bool:
+    """"كانت البلدة هادئة قبل أن تسيطر عليها القوات": كان marks an earlier event only as a pluperfect, with
+    قد after it ("وكانت القوات قد سيطرت") or with the event's verb right after its subject ("وكانت القوات
+    سيطرت"); elsewhere in the sentence it is a plain past or a state and says nothing of the event."""
+    if toks[i].key not in _KANA and toks[i].stem not in _KANA:  # the stem of كانت can lose its ك as a clitic
+        return False
+    return not (any(t.key == "قد" for t in toks[i + 1 : i + 6]) or 0 < trigger - i <= 4)

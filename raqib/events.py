@@ -164,7 +164,7 @@ class EventCoder:
             or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
         ):
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
-        if refs.asked_for(toks, trig, self.cue):
+        if refs.asked_for(toks, trig, self.cue) or refs.failed(toks, trig, self.cue):
             return True
         if any(t.key in self.cue["modality_after"] or t.stem in self.cue["modality_after"] for t in toks[trig.end : trig.end + 3]):
             return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
@@ -277,10 +277,11 @@ class EventCoder:
             return []  # "خرج الأهالي": people going out, not forces withdrawing
         if kind == "agreement" and ((fallback and agent != day.recent) or patient is None or agent is None):
             return []  # an agreement needs two parties the sentence names (aid deals name none)
-        if not located and (kind == "takeover" or (agent is None and patient is None)):
+        if not located and (kind == "takeover" or (kind == "siege" and rule.weak) or (agent is None and patient is None)):
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
-        bg_at = [i for i, t in enumerate(toks) if (t.key in bg or t.stem in bg) and not _descriptive(toks, i)]
+        bg_at = [i for i, t in enumerate(toks) if (t.key in bg or t.stem in bg) and not refs.plain_past(toks, i, trig.start)
+                 and not _descriptive(toks, i)]
         background = bool(bg_at)
         if not located and any(trig.start - 8 <= i < trig.end + 4 for i in bg_at):
             return []  # an earlier event is worth a record only where the text places it (convention 3)
@@ -410,7 +411,7 @@ class EventCoder:
         for m in after + list(reversed(before)):
             if m.actor == agent and "between" not in rule.patient:
                 continue
-            if ("_direct" in rule.patient and m in after) or marked(m, rule.patient):
+            if (("_direct" in rule.patient and m in after) or marked(m, rule.patient)) and not _supporting(toks, index(m)):
                 patient = m.actor
                 break
         allies = self.allies(agent, published)
@@ -676,7 +677,8 @@ _ASIDE = re.compile(r"[،,]\s*(?:إثر|اثر|بعد|عقب|خلال|وسط|ب�
 _SUBJUNCTIVE = frozenset(["ان", "لان", "بان", "كي", "لكي", "حتي", "لن"])
 # "تابعة لـ X"، "تتبع لـ X": X owns the noun before.
 _OWNED = frozenset(["تابعه", "التابعه", "تابع", "التابع", "تتبع", "يتبع", "تابعين", "التابعين"])
-_SUPPORT = frozenset(["بدعم", "دعم", "بمسانده", "مسانده", "باسناد", "اسناد", "مدعومه", "مدعوما", "بغطاء", "بقياده", "بمشاركه"])
+_SUPPORT = frozenset(["بدعم", "دعم", "بمسانده", "مسانده", "باسناد", "اسناد", "مدعومه", "مدعوما", "بغطاء", "بقياده", "بمشاركه",
+                      "برعايه", "رعايه", "بوساطه", "وساطه"])  # a sponsor or mediator is no side of the event
 
 
 @dataclass(frozen=True, slots=True)
@@ -833,6 +835,8 @@ def _lead_word(word: str) -> bool:
     """Words that may stand between a takeover verb and its place: prepositions, generic words,
     extent words ("السيطرة على أطراف بلدة X"). A pronoun ("أطرافها") means the place was named before."""
     w = word.replace("\u0640", "")
+    if match_key(w).removeprefix("و") in _SUPPORT:
+        return True  # "سيطرت القوات بدعم من X على": the supporter's words stand aside like the supporter
     return bool(_LEAD.match(w) or _GENERIC_WORD.match(w) or _place_generic(w) or w.isdigit())
 
 

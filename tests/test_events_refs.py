@@ -284,3 +284,48 @@ def test_a_side_the_sentence_names_in_another_role_is_not_carried_on(code) -> No
     evs = code("اعتقلت جماعة النسر 500 عنصر من معارضيها في قرية البرتقال. "
                "وتمكن بعض المعارضين لجماعة النسر من السيطرة على قرية الزيتونة.")  # fmt: skip
     assert [e.actor1 for e in evs if e.kind == "takeover"] != ["EAGLE"]
+
+
+def test_sponsor_or_mediator_is_no_side_of_the_capture(code) -> None:  # type: ignore[no-untyped-def]
+    for marker in ("برعاية", "بوساطة من", "بدعم من"):
+        evs = code(f"سيطرت جماعة النسر {marker} قوات الصقر على قرية الزيتونة.")
+        assert _summary(evs) == [("takeover", "EAGLE", None, "الزيتونة")], marker
+
+
+@pytest.mark.parametrize("text", [
+    "أغلقت قوات الصقر الطرق المؤدية إلى قرية الزيتونة.",
+    "بعد إغلاق أغلب الطرق المؤدية إلى قرية الزيتونة فرضت قوات الصقر حصارا عليها.",
+])  # fmt: skip
+def test_roads_closed_to_a_place_is_a_siege(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert _summary(code(text)) == [("siege", "HAWK", "CIVILIANS", "الزيتونة")]
+
+
+@pytest.mark.parametrize("text", [
+    "لم تغلق قوات الصقر الطرق المؤدية إلى قرية الزيتونة.",
+    "طالبت جماعة النسر قوات الصقر بإغلاق الطرق المؤدية إلى قرية الزيتونة.",
+    "شرعت قوات الصقر في التضييق على الصحفيين.",
+    "أغلقت قوات الصقر الطرق المؤدية إلى مقراتها.",
+])  # fmt: skip
+def test_roads_not_closed_asked_for_or_no_place_is_no_siege(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert code(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "وافقت جماعة النسر على السماح بدخول قوات الصقر إلى قرية الزيتونة.",
+    "فشلت قوات الصقر في استرداد قرية الزيتونة من جماعة النسر.",
+    "أخفقت قوات الصقر في السيطرة على قرية الزيتونة.",
+])  # fmt: skip
+def test_permitted_or_failed_capture_is_no_capture(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert code(text) == []
+
+
+def test_failed_attack_is_still_an_attack(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("فشلت قوات الصقر في صد هجوم جماعة النسر على قرية الزيتونة.")
+    assert _summary(evs) == [("clash", "EAGLE", "HAWK", "الزيتونة")]
+
+
+def test_plain_past_kana_elsewhere_in_the_sentence_is_no_background(code) -> None:  # type: ignore[no-untyped-def]
+    (ev,) = code("سيطرت قوات الصقر على قرية الزيتونة التي كانت تحت حماية جماعة النسر.")
+    assert not ev.background
+    (ev,) = code("وكانت قوات الصقر قد سيطرت على قرية الزيتونة.")
+    assert ev.background
