@@ -263,6 +263,20 @@ def failed(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[st
     return any(t.key in fail or t.stem in fail for t in toks[max(0, trig.start - 5) : trig.start])
 
 
+_NOUN_WITH_OBJECT = re.compile(r"(طرد|اخراج|ابعاد|دحر)(ها|ه|هم|هن|هما)")
+_BEFORE_NOUN = frozenset(["من", "بعد", "عقب", "اثر", "منذ", "قبل", "رغم", "علي"])
+
+
+def was_expelled(toks: Sequence[Token], trig: Trigger) -> bool:
+    """"بعد يوم من طردها من آخر مواقعها": a verbal noun whose pronoun is the side driven out, then the
+    place it left; the taker is not named, and the side before the noun is the loser, not the doer."""
+    if trig.rule.kind != "takeover" or trig.start == 0 or trig.end >= len(toks):
+        return False
+    word, prev, nxt = toks[trig.start], toks[trig.start - 1], toks[trig.end]
+    return bool(_NOUN_WITH_OBJECT.fullmatch(word.stem) or _NOUN_WITH_OBJECT.fullmatch(word.key)) and (
+        prev.key in _BEFORE_NOUN or prev.stem in _BEFORE_NOUN) and nxt.key in ("من", "عن")
+
+
 def _with_bi(tok: Token) -> bool:
     """The preposition بـ on a verbal noun ("باعتقال"، "وبإطلاق"), split off or not."""
     return tok.clitics.startswith(("ب", "وب")) or tok.key.startswith(("با", "وبا"))

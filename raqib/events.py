@@ -164,7 +164,7 @@ class EventCoder:
             or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
         ):
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
-        if refs.asked_for(toks, trig, self.cue) or refs.failed(toks, trig, self.cue):
+        if refs.asked_for(toks, trig, self.cue) or refs.failed(toks, trig, self.cue) or refs.was_expelled(toks, trig):
             return True
         if any(t.key in self.cue["modality_after"] or t.stem in self.cue["modality_after"] for t in toks[trig.end : trig.end + 3]):
             return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done

@@ -329,3 +329,9 @@ def test_plain_past_kana_elsewhere_in_the_sentence_is_no_background(code) -> Non
     assert not ev.background
     (ev,) = code("وكانت قوات الصقر قد سيطرت على قرية الزيتونة.")
     assert ev.background
+
+
+def test_side_driven_out_named_by_a_pronoun_is_not_the_taker(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("ولم تعلق جماعة النسر على ذلك بعد يوم من طردها من آخر مواقعها في قرية الزيتونة.") == []
+    evs = code("طردت قوات الصقر جماعة النسر من قرية الزيتونة.")
+    assert _summary(evs) == [("takeover", "HAWK", "EAGLE", "الزيتونة")]
