@@ -242,11 +242,15 @@ def counted_back(sentences: Sequence[Sentence], d: DateRef) -> bool:
     return False
 
 
+_IN_RETURN = frozenset(["لقاء", "مقابل", "بمقابل", "شرط", "بشرط", "مقابله"])
+
+
 def asked_for(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
     """"أمر القضاء باعتقال X"، "طالبوا بإطلاق سراح المعتقلين"، "اتهمتها بإبرام اتفاق": an order, a demand
     or an accusation, not the deed."""
     demand = cues["demand"]
-    return any(_with_bi(t) for t in toks[max(0, trig.start - 1) : trig.start + 1]) and any(
+    priced = trig.start > 0 and toks[trig.start - 1].key in _IN_RETURN  # "طالبوا بفدية لقاء الإفراج عنهما"
+    return (priced or any(_with_bi(t) for t in toks[max(0, trig.start - 1) : trig.start + 1])) and any(
         t.key in demand or t.stem in demand for t in toks[max(0, trig.start - 10) : trig.start]
     )
 

@@ -335,3 +335,9 @@ def test_side_driven_out_named_by_a_pronoun_is_not_the_taker(code) -> None:  # t
     assert code("ولم تعلق جماعة النسر على ذلك بعد يوم من طردها من آخر مواقعها في قرية الزيتونة.") == []
     evs = code("طردت قوات الصقر جماعة النسر من قرية الزيتونة.")
     assert _summary(evs) == [("takeover", "HAWK", "EAGLE", "الزيتونة")]
+
+
+def test_release_named_as_the_price_of_a_demand_is_no_release(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("وطالبت جماعة النسر ذوي الرجلين بفدية مالية لقاء الإفراج عنهما في قرية الزيتونة.") == []
+    evs = code("أفرجت جماعة النسر عن الرجلين في قرية الزيتونة مقابل فدية مالية.")
+    assert _summary(evs) == [("release", "EAGLE", None, "الزيتونة")]
