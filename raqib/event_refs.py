@@ -378,3 +378,17 @@ def plain_past(toks: Sequence[Token], i: int, trigger: int) -> bool:
     if toks[i].key not in _KANA and toks[i].stem not in _KANA:  # the stem of كانت can lose its ك as a clitic
         return False
     return not (any(t.key == "قد" for t in toks[i + 1 : i + 6]) or 0 < trigger - i <= 4)
+
+
+_RELATIVE = frozenset(["التي", "الذي", "الذين", "اللتين", "اللذين", "اللواتي", "اللاتي"])
+_RESUMPTIVE = frozenset(["فيها", "فيه", "بها", "به", "عليها", "عليه", "منها", "منه", "اليها", "اليه", "عنها", "عنه"])
+
+
+def in_relative_clause(toks: Sequence[Token], k: int) -> bool:
+    """The actor at token ``k`` is the subject of a relative clause ("المواقع التي يتمركز فيها X"،
+    "البلدة التي يسيطر عليها X"): a verb before it carries a pronoun back to a noun of the main clause,
+    so X does not do what the main clause's later verbs say."""
+    before = toks[max(0, k - 3) : k]
+    return any(t.key in _RESUMPTIVE for t in before[-2:]) or (
+        len(before) >= 2 and before[-2].key in _RELATIVE and before[-1].key[:1] in ("ي", "ت")
+    )

@@ -400,6 +400,8 @@ class EventCoder:
                         break
             if agent is None:
                 for m in reversed(before):
+                    if refs.in_relative_clause(toks, index(m)):
+                        continue  # "مواقع يتمركز فيها الحوثيون، وأحكمت سيطرتها": that clause's subject
                     if not marked(m, role_markers) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
                         agent = m.actor
                         break

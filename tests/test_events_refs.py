@@ -341,3 +341,17 @@ def test_release_named_as_the_price_of_a_demand_is_no_release(code) -> None:  # 
     assert code("وطالبت جماعة النسر ذوي الرجلين بفدية مالية لقاء الإفراج عنهما في قرية الزيتونة.") == []
     evs = code("أفرجت جماعة النسر عن الرجلين في قرية الزيتونة مقابل فدية مالية.")
     assert _summary(evs) == [("release", "EAGLE", None, "الزيتونة")]
+
+
+def test_subject_of_a_relative_clause_is_not_the_doer_of_the_main_verb(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("شنت قوات الصقر هجمات على مواقع يتمركز فيها جماعة النسر، وأحكمت سيطرتها على قرية الزيتونة.")
+    assert [(e.kind, e.actor1) for e in evs if e.kind == "takeover"] == [("takeover", "HAWK")]
+    evs = code("قالت قوات الصقر إن البلدة التي تسيطر جماعة النسر عليها تعرضت لقصف، ثم سيطرت على قرية الزيتونة.")
+    assert [(e.kind, e.actor1) for e in evs if e.kind == "takeover"] == [("takeover", "HAWK")]
+
+
+def test_dual_of_a_landmark_word_opens_two_names(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أحكمت قوات الصقر سيطرتها على تبتي السنديان والصنوبر.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "السنديان"), ("takeover", "الصنوبر"),
+    ]  # fmt: skip
