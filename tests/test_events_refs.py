@@ -355,3 +355,9 @@ def test_dual_of_a_landmark_word_opens_two_names(code) -> None:  # type: ignore[
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
         ("takeover", "السنديان"), ("takeover", "الصنوبر"),
     ]  # fmt: skip
+
+
+def test_road_closure_in_a_background_clause_is_a_siege_without_a_date(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وكانت المواد قد تحولت إلى طريق آخر بعد إغلاق قوات الصقر أغلب الطرق المؤدية إلى قرية الزيتونة.")
+    assert _summary(evs) == [("siege", "HAWK", "CIVILIANS", "الزيتونة")]
+    assert evs[0].background
