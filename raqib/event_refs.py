@@ -392,3 +392,12 @@ def in_relative_clause(toks: Sequence[Token], k: int) -> bool:
     return any(t.key in _RESUMPTIVE for t in before[-2:]) or (
         len(before) >= 2 and before[-2].key in _RELATIVE and before[-1].key[:1] in ("ي", "ت")
     )
+
+
+def of_noun_before(toks: Sequence[Token], k: int) -> bool:
+    """The actor at token ``k`` follows a noun that carries the preposition لـ ("تجمعات لمسلحي X"،
+    "مواقع لعناصر X"): it names whose people or places were hit, not who acted."""
+    if k == 0:
+        return False
+    prev = toks[k - 1]
+    return prev.clitics.removeprefix("و").removeprefix("ف") in ("ل", "لل") and prev.key not in ("لان", "لكن")

@@ -352,6 +352,8 @@ class EventCoder:
                 return False  # "طائرة مسيرة تابعة للجيش": the owner of the weapon is the one who acts
             if first is not None and first.clitics and first.clitics.removesuffix("ال")[-1:] in markers:
                 return True
+            if refs.of_noun_before(toks, k):
+                return True  # "ضربت تجمعات لمسلحي X": X owns what was struck
             if k > 0 and toks[k - 1].key in ("ان", "بان", "لان", "وان"):
                 return False  # "إلى أن الهيئة أعادت": after أن the actor is a subject
             if k > 0 and (toks[k - 1].key.isdigit() or toks[k - 1].key in self.cue["number_words"]):

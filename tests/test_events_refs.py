@@ -361,3 +361,11 @@ def test_road_closure_in_a_background_clause_is_a_siege_without_a_date(code) -> 
     evs = code("وكانت المواد قد تحولت إلى طريق آخر بعد إغلاق قوات الصقر أغلب الطرق المؤدية إلى قرية الزيتونة.")
     assert _summary(evs) == [("siege", "HAWK", "CIVILIANS", "الزيتونة")]
     assert evs[0].background
+
+
+@pytest.mark.parametrize("text", [
+    "وبين المصدر أن قوات الصقر ضربت تجمعات لمسلحي جماعة النسر في قرية الزيتونة.",
+    "قصفت قوات الصقر مواقع لعناصر جماعة النسر في قرية الزيتونة.",
+])  # fmt: skip
+def test_side_after_a_noun_with_li_owns_what_was_hit(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert _summary(code(text)) == [("shelling", "HAWK", "EAGLE", "الزيتونة")]
