@@ -401,3 +401,14 @@ def of_noun_before(toks: Sequence[Token], k: int) -> bool:
         return False
     prev = toks[k - 1]
     return prev.clitics.removeprefix("و").removeprefix("ف") in ("ل", "لل") and prev.key not in ("لان", "لكن")
+
+
+_CAUSE = frozenset(["وطاه", "بسبب", "شده", "بعد", "عقب", "تحت"])  # not جراء، إثر: "قتل مدنيان جراء القصف" reports it
+
+
+def as_circumstance(toks: Sequence[Token], trig: Trigger) -> bool:
+    """"تحت وطأة القصف الكثيف"، "بسبب شدة القصف الجوي"، "بعد القصف": the shelling, with the article,
+    is named as the cause or the time of what the sentence reports, not reported itself."""
+    return definite(toks[trig.start]) and any(
+        t.key in _CAUSE or t.stem in _CAUSE for t in toks[max(0, trig.start - 2) : trig.start]
+    )

@@ -271,6 +271,9 @@ class EventCoder:
         named = {m.actor for m in clause_actors}
         if kind in ("clash", "internal_clash") and not located and not (agent in named and patient in named):
             return []  # fighting with neither a place nor both sides in the sentence is background
+        if kind in ("shelling", "airstrike") and refs.as_circumstance(toks, trig) and not any(
+                0 <= m.start_char - t_end and len(text[t_end : m.start_char].split()) <= 3 for m in clause_actors):
+            return []  # "انسحبت تحت وطأة القصف": the cause of another event, with no striker named after it
         if kind == "takeover" and rule.weak and (fallback or agent is None):
             return []  # "الحافلات التي دخلت المدينة": entering is a capture only when the text says who entered
         if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):

@@ -369,3 +369,19 @@ def test_road_closure_in_a_background_clause_is_a_siege_without_a_date(code) -> 
 ])  # fmt: skip
 def test_side_after_a_noun_with_li_owns_what_was_hit(code, text) -> None:  # type: ignore[no-untyped-def]
     assert _summary(code(text)) == [("shelling", "HAWK", "EAGLE", "الزيتونة")]
+
+
+@pytest.mark.parametrize("text", [
+    "انسحبت جماعة النسر من قرية الزيتونة تحت وطأة القصف الكثيف.",
+    "أرسلت جماعة النسر تعزيزات إلى قرية الزيتونة بعد القصف.",
+])  # fmt: skip
+def test_shelling_named_as_a_cause_or_a_time_is_no_shelling(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert [e.kind for e in code(text) if e.kind in ("shelling", "airstrike")] == []
+
+
+@pytest.mark.parametrize("text", [
+    "قتل مدنيان في قرية الزيتونة جراء القصف الذي شنته قوات الصقر.",
+    "قتل مدنيان جراء القصف الجوي على قرية الزيتونة.",
+])  # fmt: skip
+def test_shelling_with_its_striker_or_its_toll_is_reported(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert [e.kind for e in code(text)] in (["shelling"], ["airstrike"])
