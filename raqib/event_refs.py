@@ -309,6 +309,8 @@ def one_happening(trigs: Sequence[Trigger], toks: Sequence[Token]) -> list[Trigg
         if (merged and family(merged[-1].rule.kind) == family(trig.rule.kind) and 2 < gap <= 6
                 and any(t.clitics.startswith(("ب", "وب")) for t in toks[trig.start - 1 : trig.start + 1])):  # fmt: skip
             continue
+        if merged and trig.rule.kind == "siege" == merged[-1].rule.kind and toks[trig.start].clitics.startswith("ف"):
+            continue  # "التضييق على سكان البلدة، فأغلقت الطرق المؤدية إليها": how the siege was laid
         if merged and merged[-1].rule.kind == trig.rule.kind and gap <= 2:
             merged[-1] = Trigger(merged[-1].rule, merged[-1].start, trig.end)
             continue

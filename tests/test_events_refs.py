@@ -385,3 +385,10 @@ def test_shelling_named_as_a_cause_or_a_time_is_no_shelling(code, text) -> None:
 ])  # fmt: skip
 def test_shelling_with_its_striker_or_its_toll_is_reported(code, text) -> None:  # type: ignore[no-untyped-def]
     assert [e.kind for e in code(text)] in (["shelling"], ["airstrike"])
+
+
+def test_tightened_grip_on_a_place_is_a_siege_and_its_means_are_no_second_one(code) -> None:  # type: ignore[no-untyped-def]
+    assert _summary(code("ضيقت قوات الصقر الخناق على قرية الزيتونة.")) == [("siege", "HAWK", "CIVILIANS", "الزيتونة")]
+    evs = code("شرعت قوات الصقر في التضييق على الأهالي في قرية الزيتونة، فأغلقت الطرق المؤدية إلى قرية البرتقال.")
+    assert _summary(evs) == [("siege", "HAWK", "CIVILIANS", "الزيتونة")]
+    assert code("تضيق قوات الصقر على الصحفيين في عملهم.") == []
