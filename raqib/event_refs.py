@@ -173,14 +173,15 @@ def agreement_terms(
     toks: Sequence[Token], is_agreement: Callable[[Token], bool], cues: Mapping[str, frozenset[str]]
 ) -> int | None:
     """Index of the first token of an agreement's terms ("اتفاق يقضي بـ ..."، "ينص على ..."): the
-    words from there to the end of the sentence say what was agreed, not what happened."""
+    words from there to the end of the sentence say what was agreed, not what happened. The terms
+    may come after the parties and the place ("أُبرم اتفاق بين A وB في P ينص على")."""
     terms = cues["agreement_terms"]
     if any(t.stem == "بموجب" for t in toks[:2]):
         return 0  # "وبموجب الصفقة، يطلق الحوثيون سراح 400 أسير": the whole sentence gives its terms
     for i, tok in enumerate(toks):
         if not is_agreement(tok):
             continue
-        for k in range(i + 1, min(len(toks), i + 8)):
+        for k in range(i + 1, min(len(toks), i + 12)):
             if toks[k].key in terms or toks[k].stem in terms:
                 return k
     return None

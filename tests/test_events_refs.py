@@ -392,3 +392,8 @@ def test_tightened_grip_on_a_place_is_a_siege_and_its_means_are_no_second_one(co
     evs = code("شرعت قوات الصقر في التضييق على الأهالي في قرية الزيتونة، فأغلقت الطرق المؤدية إلى قرية البرتقال.")
     assert _summary(evs) == [("siege", "HAWK", "CIVILIANS", "الزيتونة")]
     assert code("تضيق قوات الصقر على الصحفيين في عملهم.") == []
+
+
+def test_passive_agreement_with_its_terms_after_parties_and_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أُبرم اتفاق بين قوات الصقر وجماعة النسر في قرية الزيتونة ينص على انسحاب المقاتلين.")
+    assert _summary(evs) == [("agreement", "HAWK", "EAGLE", "الزيتونة")]
