@@ -173,14 +173,15 @@ def agreement_terms(
     toks: Sequence[Token], is_agreement: Callable[[Token], bool], cues: Mapping[str, frozenset[str]]
 ) -> int | None:
     """Index of the first token of an agreement's terms ("اتفاق يقضي بـ ..."، "ينص على ..."): the
-    words from there to the end of the sentence say what was agreed, not what happened."""
+    words from there to the end of the sentence say what was agreed, not what happened. The terms
+    may come after the parties and the place ("أُبرم اتفاق بين A وB في P ينص على")."""
     terms = cues["agreement_terms"]
     if any(t.stem == "بموجب" for t in toks[:2]):
         return 0  # "وبموجب الصفقة، يطلق الحوثيون سراح 400 أسير": the whole sentence gives its terms
     for i, tok in enumerate(toks):
         if not is_agreement(tok):
             continue
-        for k in range(i + 1, min(len(toks), i + 8)):
+        for k in range(i + 1, min(len(toks), i + 12)):
             if toks[k].key in terms or toks[k].stem in terms:
                 return k
     return None
@@ -242,13 +243,43 @@ def counted_back(sentences: Sequence[Sentence], d: DateRef) -> bool:
     return False
 
 
+_IN_RETURN = frozenset(["لقاء", "مقابل", "بمقابل", "شرط", "بشرط", "مقابله"])
+
+
 def asked_for(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
     """"أمر القضاء باعتقال X"، "طالبوا بإطلاق سراح المعتقلين"، "اتهمتها بإبرام اتفاق": an order, a demand
     or an accusation, not the deed."""
     demand = cues["demand"]
-    return any(_with_bi(t) for t in toks[max(0, trig.start - 1) : trig.start + 1]) and any(
+    priced = trig.start > 0 and toks[trig.start - 1].key in _IN_RETURN  # "طالبوا بفدية لقاء الإفراج عنهما"
+    return (priced or any(_with_bi(t) for t in toks[max(0, trig.start - 1) : trig.start + 1])) and any(
         t.key in demand or t.stem in demand for t in toks[max(0, trig.start - 10) : trig.start]
     )
+
+
+_FAILED_STILL_HAPPENS = frozenset(["clash", "internal_clash", "shelling", "airstrike", "explosion", "suicide_attack"])
+
+
+def failed(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
+    """"فشلت القوات في استرداد البلدة"، "أخفق في السيطرة": a capture, deal or release that failed did not
+    happen (a failed attack still was an attack)."""
+    if trig.rule.kind in _FAILED_STILL_HAPPENS:
+        return False
+    fail = cues["failure"]
+    return any(t.key in fail or t.stem in fail for t in toks[max(0, trig.start - 5) : trig.start])
+
+
+_NOUN_WITH_OBJECT = re.compile(r"(طرد|اخراج|ابعاد|دحر)(ها|ه|هم|هن|هما)")
+_BEFORE_NOUN = frozenset(["من", "بعد", "عقب", "اثر", "منذ", "قبل", "رغم", "علي"])
+
+
+def was_expelled(toks: Sequence[Token], trig: Trigger) -> bool:
+    """"بعد يوم من طردها من آخر مواقعها": a verbal noun whose pronoun is the side driven out, then the
+    place it left; the taker is not named, and the side before the noun is the loser, not the doer."""
+    if trig.rule.kind != "takeover" or trig.start == 0 or trig.end >= len(toks):
+        return False
+    word, prev, nxt = toks[trig.start], toks[trig.start - 1], toks[trig.end]
+    return bool(_NOUN_WITH_OBJECT.fullmatch(word.stem) or _NOUN_WITH_OBJECT.fullmatch(word.key)) and (
+        prev.key in _BEFORE_NOUN or prev.stem in _BEFORE_NOUN) and nxt.key in ("من", "عن")
 
 
 def _with_bi(tok: Token) -> bool:
@@ -279,6 +310,8 @@ def one_happening(trigs: Sequence[Trigger], toks: Sequence[Token]) -> list[Trigg
         if (merged and family(merged[-1].rule.kind) == family(trig.rule.kind) and 2 < gap <= 6
                 and any(t.clitics.startswith(("ب", "وب")) for t in toks[trig.start - 1 : trig.start + 1])):  # fmt: skip
             continue
+        if merged and trig.rule.kind == "siege" == merged[-1].rule.kind and toks[trig.start].clitics.startswith("ف"):
+            continue  # "التضييق على سكان البلدة، فأغلقت الطرق المؤدية إليها": how the siege was laid
         if merged and merged[-1].rule.kind == trig.rule.kind and gap <= 2:
             merged[-1] = Trigger(merged[-1].rule, merged[-1].start, trig.end)
             continue
@@ -336,3 +369,49 @@ def blast_killings(events: Sequence[Event]) -> list[Event]:
             out[blast] = complete(out[blast], ev)
             out.remove(ev)
     return out
+
+
+_KANA = frozenset(["كان", "كانت", "وكان", "وكانت"])
+
+
+def plain_past(toks: Sequence[Token], i: int, trigger: int) -> bool:
+    """"كانت البلدة هادئة قبل أن تسيطر عليها القوات": كان marks an earlier event only as a pluperfect, with
+    قد after it ("وكانت القوات قد سيطرت") or with the event's verb right after its subject ("وكانت القوات
+    سيطرت"); elsewhere in the sentence it is a plain past or a state and says nothing of the event."""
+    if toks[i].key not in _KANA and toks[i].stem not in _KANA:  # the stem of كانت can lose its ك as a clitic
+        return False
+    return not (any(t.key == "قد" for t in toks[i + 1 : i + 6]) or 0 < trigger - i <= 4)
+
+
+_RELATIVE = frozenset(["التي", "الذي", "الذين", "اللتين", "اللذين", "اللواتي", "اللاتي"])
+_RESUMPTIVE = frozenset(["فيها", "فيه", "بها", "به", "عليها", "عليه", "منها", "منه", "اليها", "اليه", "عنها", "عنه"])
+
+
+def in_relative_clause(toks: Sequence[Token], k: int) -> bool:
+    """The actor at token ``k`` is the subject of a relative clause ("المواقع التي يتمركز فيها X"،
+    "البلدة التي يسيطر عليها X"): a verb before it carries a pronoun back to a noun of the main clause,
+    so X does not do what the main clause's later verbs say."""
+    before = toks[max(0, k - 3) : k]
+    return any(t.key in _RESUMPTIVE for t in before[-2:]) or (
+        len(before) >= 2 and before[-2].key in _RELATIVE and before[-1].key[:1] in ("ي", "ت")
+    )
+
+
+def of_noun_before(toks: Sequence[Token], k: int) -> bool:
+    """The actor at token ``k`` follows a noun that carries the preposition لـ ("تجمعات لمسلحي X"،
+    "مواقع لعناصر X"): it names whose people or places were hit, not who acted."""
+    if k == 0:
+        return False
+    prev = toks[k - 1]
+    return prev.clitics.removeprefix("و").removeprefix("ف") in ("ل", "لل") and prev.key not in ("لان", "لكن")
+
+
+_CAUSE = frozenset(["وطاه", "بسبب", "شده", "بعد", "عقب", "تحت"])  # not جراء، إثر: "قتل مدنيان جراء القصف" reports it
+
+
+def as_circumstance(toks: Sequence[Token], trig: Trigger) -> bool:
+    """"تحت وطأة القصف الكثيف"، "بسبب شدة القصف الجوي"، "بعد القصف": the shelling, with the article,
+    is named as the cause or the time of what the sentence reports, not reported itself."""
+    return definite(toks[trig.start]) and any(
+        t.key in _CAUSE or t.stem in _CAUSE for t in toks[max(0, trig.start - 2) : trig.start]
+    )

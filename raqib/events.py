@@ -178,7 +178,7 @@ class EventCoder:
             or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
         ):
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
-        if refs.asked_for(toks, trig, self.cue):
+        if refs.asked_for(toks, trig, self.cue) or refs.failed(toks, trig, self.cue) or refs.was_expelled(toks, trig):
             return True
         if any(t.key in self.cue["modality_after"] or t.stem in self.cue["modality_after"] for t in toks[trig.end : trig.end + 3]):
             return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
@@ -283,16 +283,20 @@ class EventCoder:
         named = {m.actor for m in clause_actors}
         if kind in ("clash", "internal_clash") and not located and not (agent in named and patient in named):
             return []  # fighting with neither a place nor both sides in the sentence is background
+        if kind in ("shelling", "airstrike") and refs.as_circumstance(toks, trig) and not any(
+                0 <= m.start_char - t_end and len(text[t_end : m.start_char].split()) <= 3 for m in clause_actors):
+            return []  # "انسحبت تحت وطأة القصف": the cause of another event, with no striker named after it
         if kind == "takeover" and rule.weak and (fallback or agent is None):
             return []  # "الحافلات التي دخلت المدينة": entering is a capture only when the text says who entered
         if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
             return []  # "خرج الأهالي": people going out, not forces withdrawing
         if kind == "agreement" and ((fallback and agent != day.recent) or patient is None or agent is None):
             return []  # an agreement needs two parties the sentence names (aid deals name none)
-        if not located and (kind == "takeover" or (agent is None and patient is None)):
+        if not located and (kind == "takeover" or (kind == "siege" and rule.weak) or (agent is None and patient is None)):
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
-        bg_at = [i for i, t in enumerate(toks) if (t.key in bg or t.stem in bg) and not _descriptive(toks, i)]
+        bg_at = [i for i, t in enumerate(toks) if (t.key in bg or t.stem in bg) and not refs.plain_past(toks, i, trig.start)
+                 and not _descriptive(toks, i)]
         background = bool(bg_at)
         if not located and any(trig.start - 8 <= i < trig.end + 4 for i in bg_at):
             return []  # an earlier event is worth a record only where the text places it (convention 3)
@@ -361,6 +365,8 @@ class EventCoder:
                 return False  # "طائرة مسيرة تابعة للجيش": the owner of the weapon is the one who acts
             if first is not None and first.clitics and first.clitics.removesuffix("ال")[-1:] in markers:
                 return True
+            if refs.of_noun_before(toks, k):
+                return True  # "ضربت تجمعات لمسلحي X": X owns what was struck
             if k > 0 and toks[k - 1].key in ("ان", "بان", "لان", "وان"):
                 return False  # "إلى أن الهيئة أعادت": after أن the actor is a subject
             if k > 0 and (toks[k - 1].key.isdigit() or toks[k - 1].key in self.cue["number_words"]):
@@ -409,6 +415,8 @@ class EventCoder:
                         break
             if agent is None:
                 for m in reversed(before):
+                    if refs.in_relative_clause(toks, index(m)):
+                        continue  # "مواقع يتمركز فيها الحوثيون، وأحكمت سيطرتها": that clause's subject
                     if not marked(m, role_markers) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
                         agent = m.actor
                         break
@@ -420,7 +428,7 @@ class EventCoder:
         for m in after + list(reversed(before)):
             if m.actor == agent and "between" not in rule.patient:
                 continue
-            if ("_direct" in rule.patient and m in after) or marked(m, rule.patient):
+            if (("_direct" in rule.patient and m in after) or marked(m, rule.patient)) and not _supporting(toks, index(m)):
                 patient = m.actor
                 break
         allies = self.allies(agent, published)
@@ -693,7 +701,8 @@ _ASIDE = re.compile(r"[،,]\s*(?:إثر|اثر|بعد|عقب|خلال|وسط|ب�
 _SUBJUNCTIVE = frozenset(["ان", "لان", "بان", "كي", "لكي", "حتي", "لن"])
 # "تابعة لـ X"، "تتبع لـ X": X owns the noun before.
 _OWNED = frozenset(["تابعه", "التابعه", "تابع", "التابع", "تتبع", "يتبع", "تابعين", "التابعين"])
-_SUPPORT = frozenset(["بدعم", "دعم", "بمسانده", "مسانده", "باسناد", "اسناد", "مدعومه", "مدعوما", "بغطاء", "بقياده", "بمشاركه"])
+_SUPPORT = frozenset(["بدعم", "دعم", "بمسانده", "مسانده", "باسناد", "اسناد", "مدعومه", "مدعوما", "بغطاء", "بقياده", "بمشاركه",
+                      "برعايه", "رعايه", "بوساطه", "وساطه"])  # a sponsor or mediator is no side of the event
 
 
 @dataclass(frozen=True, slots=True)
@@ -861,6 +870,8 @@ def _lead_word(word: str) -> bool:
     """Words that may stand between a takeover verb and its place: prepositions, generic words,
     extent words ("السيطرة على أطراف بلدة X"). A pronoun ("أطرافها") means the place was named before."""
     w = word.replace("\u0640", "")
+    if match_key(w).removeprefix("و") in _SUPPORT:
+        return True  # "سيطرت القوات بدعم من X على": the supporter's words stand aside like the supporter
     return bool(_LEAD.match(w) or _GENERIC_WORD.match(w) or _place_generic(w) or w.isdigit())
 
 

@@ -284,3 +284,116 @@ def test_a_side_the_sentence_names_in_another_role_is_not_carried_on(code) -> No
     evs = code("اعتقلت جماعة النسر 500 عنصر من معارضيها في قرية البرتقال. "
                "وتمكن بعض المعارضين لجماعة النسر من السيطرة على قرية الزيتونة.")  # fmt: skip
     assert [e.actor1 for e in evs if e.kind == "takeover"] != ["EAGLE"]
+
+
+def test_sponsor_or_mediator_is_no_side_of_the_capture(code) -> None:  # type: ignore[no-untyped-def]
+    for marker in ("برعاية", "بوساطة من", "بدعم من"):
+        evs = code(f"سيطرت جماعة النسر {marker} قوات الصقر على قرية الزيتونة.")
+        assert _summary(evs) == [("takeover", "EAGLE", None, "الزيتونة")], marker
+
+
+@pytest.mark.parametrize("text", [
+    "أغلقت قوات الصقر الطرق المؤدية إلى قرية الزيتونة.",
+    "بعد إغلاق أغلب الطرق المؤدية إلى قرية الزيتونة فرضت قوات الصقر حصارا عليها.",
+])  # fmt: skip
+def test_roads_closed_to_a_place_is_a_siege(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert _summary(code(text)) == [("siege", "HAWK", "CIVILIANS", "الزيتونة")]
+
+
+@pytest.mark.parametrize("text", [
+    "لم تغلق قوات الصقر الطرق المؤدية إلى قرية الزيتونة.",
+    "طالبت جماعة النسر قوات الصقر بإغلاق الطرق المؤدية إلى قرية الزيتونة.",
+    "شرعت قوات الصقر في التضييق على الصحفيين.",
+    "أغلقت قوات الصقر الطرق المؤدية إلى مقراتها.",
+])  # fmt: skip
+def test_roads_not_closed_asked_for_or_no_place_is_no_siege(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert code(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "وافقت جماعة النسر على السماح بدخول قوات الصقر إلى قرية الزيتونة.",
+    "فشلت قوات الصقر في استرداد قرية الزيتونة من جماعة النسر.",
+    "أخفقت قوات الصقر في السيطرة على قرية الزيتونة.",
+])  # fmt: skip
+def test_permitted_or_failed_capture_is_no_capture(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert code(text) == []
+
+
+def test_failed_attack_is_still_an_attack(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("فشلت قوات الصقر في صد هجوم جماعة النسر على قرية الزيتونة.")
+    assert _summary(evs) == [("clash", "EAGLE", "HAWK", "الزيتونة")]
+
+
+def test_plain_past_kana_elsewhere_in_the_sentence_is_no_background(code) -> None:  # type: ignore[no-untyped-def]
+    (ev,) = code("سيطرت قوات الصقر على قرية الزيتونة التي كانت تحت حماية جماعة النسر.")
+    assert not ev.background
+    (ev,) = code("وكانت قوات الصقر قد سيطرت على قرية الزيتونة.")
+    assert ev.background
+
+
+def test_side_driven_out_named_by_a_pronoun_is_not_the_taker(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("ولم تعلق جماعة النسر على ذلك بعد يوم من طردها من آخر مواقعها في قرية الزيتونة.") == []
+    evs = code("طردت قوات الصقر جماعة النسر من قرية الزيتونة.")
+    assert _summary(evs) == [("takeover", "HAWK", "EAGLE", "الزيتونة")]
+
+
+def test_release_named_as_the_price_of_a_demand_is_no_release(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("وطالبت جماعة النسر ذوي الرجلين بفدية مالية لقاء الإفراج عنهما في قرية الزيتونة.") == []
+    evs = code("أفرجت جماعة النسر عن الرجلين في قرية الزيتونة مقابل فدية مالية.")
+    assert _summary(evs) == [("release", "EAGLE", None, "الزيتونة")]
+
+
+def test_subject_of_a_relative_clause_is_not_the_doer_of_the_main_verb(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("شنت قوات الصقر هجمات على مواقع يتمركز فيها جماعة النسر، وأحكمت سيطرتها على قرية الزيتونة.")
+    assert [(e.kind, e.actor1) for e in evs if e.kind == "takeover"] == [("takeover", "HAWK")]
+    evs = code("قالت قوات الصقر إن البلدة التي تسيطر جماعة النسر عليها تعرضت لقصف، ثم سيطرت على قرية الزيتونة.")
+    assert [(e.kind, e.actor1) for e in evs if e.kind == "takeover"] == [("takeover", "HAWK")]
+
+
+def test_dual_of_a_landmark_word_opens_two_names(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أحكمت قوات الصقر سيطرتها على تبتي السنديان والصنوبر.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "السنديان"), ("takeover", "الصنوبر"),
+    ]  # fmt: skip
+
+
+def test_road_closure_in_a_background_clause_is_a_siege_without_a_date(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وكانت المواد قد تحولت إلى طريق آخر بعد إغلاق قوات الصقر أغلب الطرق المؤدية إلى قرية الزيتونة.")
+    assert _summary(evs) == [("siege", "HAWK", "CIVILIANS", "الزيتونة")]
+    assert evs[0].background
+
+
+@pytest.mark.parametrize("text", [
+    "وبين المصدر أن قوات الصقر ضربت تجمعات لمسلحي جماعة النسر في قرية الزيتونة.",
+    "قصفت قوات الصقر مواقع لعناصر جماعة النسر في قرية الزيتونة.",
+])  # fmt: skip
+def test_side_after_a_noun_with_li_owns_what_was_hit(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert _summary(code(text)) == [("shelling", "HAWK", "EAGLE", "الزيتونة")]
+
+
+@pytest.mark.parametrize("text", [
+    "انسحبت جماعة النسر من قرية الزيتونة تحت وطأة القصف الكثيف.",
+    "أرسلت جماعة النسر تعزيزات إلى قرية الزيتونة بعد القصف.",
+])  # fmt: skip
+def test_shelling_named_as_a_cause_or_a_time_is_no_shelling(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert [e.kind for e in code(text) if e.kind in ("shelling", "airstrike")] == []
+
+
+@pytest.mark.parametrize("text", [
+    "قتل مدنيان في قرية الزيتونة جراء القصف الذي شنته قوات الصقر.",
+    "قتل مدنيان جراء القصف الجوي على قرية الزيتونة.",
+])  # fmt: skip
+def test_shelling_with_its_striker_or_its_toll_is_reported(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert [e.kind for e in code(text)] in (["shelling"], ["airstrike"])
+
+
+def test_tightened_grip_on_a_place_is_a_siege_and_its_means_are_no_second_one(code) -> None:  # type: ignore[no-untyped-def]
+    assert _summary(code("ضيقت قوات الصقر الخناق على قرية الزيتونة.")) == [("siege", "HAWK", "CIVILIANS", "الزيتونة")]
+    evs = code("شرعت قوات الصقر في التضييق على الأهالي في قرية الزيتونة، فأغلقت الطرق المؤدية إلى قرية البرتقال.")
+    assert _summary(evs) == [("siege", "HAWK", "CIVILIANS", "الزيتونة")]
+    assert code("تضيق قوات الصقر على الصحفيين في عملهم.") == []
+
+
+def test_passive_agreement_with_its_terms_after_parties_and_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أُبرم اتفاق بين قوات الصقر وجماعة النسر في قرية الزيتونة ينص على انسحاب المقاتلين.")
+    assert _summary(evs) == [("agreement", "HAWK", "EAGLE", "الزيتونة")]
