@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from raqib import control, events
+from raqib import control, event_clauses, events
 from raqib.evaluate import load_gold
 from raqib.model import Token
 from raqib.normalize import bare, normalize, strip_clitics
@@ -82,8 +82,8 @@ def test_any_word_equals_a_scan(dev_sentences) -> None:  # type: ignore[no-untyp
         for s in sentences:
             for words in cues.values():
                 plain = any(t.key in words or t.stem in words for t in s.tokens)
-                assert events._any_word(s.tokens, words) == plain
-                assert events._any_word(s.tokens[:3], words) == any(t.key in words or t.stem in words for t in s.tokens[:3])
+                assert event_clauses._any_word(s.tokens, words) == plain
+                assert event_clauses._any_word(s.tokens[:3], words) == any(t.key in words or t.stem in words for t in s.tokens[:3])
 
 
 def test_sentence_and_token_bisection_equal_scans(dev_sentences) -> None:  # type: ignore[no-untyped-def]
@@ -91,15 +91,15 @@ def test_sentence_and_token_bisection_equal_scans(dev_sentences) -> None:  # typ
         offsets = range(0, len(text) + 1, 7)
         for pos in offsets:
             plain = next((k for k, s in enumerate(sentences) if s.start_char <= pos < s.end_char), None)
-            assert events._sentence_at(sentences, pos) == plain
-        grouped = events._by_sentence(sentences, list(offsets), lambda p: p)
+            assert event_clauses._sentence_at(sentences, pos) == plain
+        grouped = event_clauses._by_sentence(sentences, list(offsets), lambda p: p)
         assert grouped == [[p for p in offsets if s.start_char <= p < s.end_char] for s in sentences]
         for s in sentences:
             toks = s.tokens
             if not toks:
                 continue
             spans = [(toks[0].start_char, toks[0].end_char), (toks[-1].start_char - 1, toks[-1].end_char + 3)]
-            assert events._tokens_in(toks, spans) == {
+            assert event_clauses._tokens_in(toks, spans) == {
                 k for k, t in enumerate(toks) for a, b in spans if a <= t.start_char < b
             }
 
