@@ -146,8 +146,12 @@ def test_a_killed_run_restarted_loses_nothing_and_stores_nothing_twice(
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
     assert out.returncode == 0, out.stderr
     if command == "batch":  # the partitions stored before the kills are not extracted again
+        # A partition's documents and its "done" record are two commits: a kill between them leaves
+        # one partition stored but not recorded, which the restart extracts again (storing nothing
+        # new, as the checks below show). The client stores one partition at a time, so each of the
+        # two kills can leave at most one partition so.
         m = re.search(r"(\d+) skipped \(done earlier\)", out.stdout + out.stderr)
-        assert m and int(m.group(1)) >= second // 10, out.stdout + out.stderr
+        assert m and int(m.group(1)) >= second // 10 - 2, out.stdout + out.stderr
 
     got = _snapshot(store_url)
     assert sorted(got["documents"]) == sorted(ids) == sorted(clean["documents"])  # each input id, once
