@@ -304,7 +304,7 @@ def claims_from_statements(
                     p for p in places if not p.context_only and clause_start <= p.start < prev.start_char
                 ] + listed
             closed = closed and bool(after) and not (pronoun or part_pronoun or subjected)
-            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            date = _date_in(dates, sentence)
             for loc in listed:
                 status = "partial" if part_pronoun or _outskirts(text, loc) or _part_of(toks, loc, cue) else "held"
                 name = loc.mention.name
@@ -360,15 +360,9 @@ def _road_closures(
             side = after[0] if after else _subject(toks, k, sentence, actors)
             if not listed or side is None or side.actor in ("UNKNOWN", "CIVILIANS"):
                 continue
-            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            date = _date_in(dates, sentence)
             place = listed[0]
-            out.append(
-                ControlClaim(
-                    place_name=place.mention.name, place=place.place, controller=side.actor, status="held",
-                    as_of=date, evidence_start=sentence.start_char, evidence_end=sentence.end_char,
-                    rule_id="control.road_closure.v1",
-                )
-            )  # fmt: skip
+            out.append(_sentence_claim(place.mention.name, place.place, side.actor, "held", date, sentence, "control.road_closure.v1"))
     return out
 
 
@@ -404,14 +398,8 @@ def _liberated(
                          and (loser is None or m.actor != loser.actor)), None)  # fmt: skip
             if side is None or side.actor in ("UNKNOWN", "CIVILIANS"):
                 continue
-            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
-            out.append(
-                ControlClaim(
-                    place_name=place.mention.name, place=place.place, controller=side.actor, status="held",
-                    as_of=date, evidence_start=sentence.start_char, evidence_end=sentence.end_char,
-                    rule_id="control.liberated.v1",
-                )
-            )  # fmt: skip
+            date = _date_in(dates, sentence)
+            out.append(_sentence_claim(place.mention.name, place.place, side.actor, "held", date, sentence, "control.liberated.v1"))
     return out
 
 
@@ -443,16 +431,12 @@ def _areas_within(
                 continue
             taken = {bare(e.place.name_ar) for e in events if e.kind == "takeover" and e.place is not None
                      and e.actor1 == controller.actor}  # fmt: skip
-            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            date = _date_in(dates, sentence)
             listed = [i for i in _list_after(text, toks, within, sentence, places) if bare(i[0]) not in taken]
             out += [
-                ControlClaim(
-                    place_name=name, place=place, controller=controller.actor, status="partial",
-                    as_of=date, evidence_start=sentence.start_char, evidence_end=sentence.end_char,
-                    rule_id="control.areas_within.v1",
-                )
+                _sentence_claim(name, place, controller.actor, "partial", date, sentence, "control.areas_within.v1")
                 for name, place, _, _ in listed
-            ]  # fmt: skip
+            ]
     return out
 
 
@@ -501,7 +485,7 @@ def _expulsions(
             if taker is None or taker.actor in ("UNKNOWN", "CIVILIANS"):
                 continue
             listed = _list_after(text, toks, frm, sentence, places)
-            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            date = _date_in(dates, sentence)
             out += [
                 ControlClaim(
                     place_name=name, place=place, controller=taker.actor,
@@ -600,18 +584,9 @@ def _handovers(
                 if not p.context_only and toks[leave].end_char <= p.start < tok.start_char
                 and re.search(r"(^|\s)(من|و)\s*\S*\s*$", text[toks[leave].end_char : p.start].split("،")[-1])
             ]  # fmt: skip
-            date = next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+            date = _date_in(dates, sentence)
             out += [
-                ControlClaim(
-                    place_name=p.mention.name,
-                    place=p.place,
-                    controller=receiver.actor,
-                    status="held",
-                    as_of=date,
-                    evidence_start=sentence.start_char,
-                    evidence_end=sentence.end_char,
-                    rule_id="control.handover.v1",
-                )
+                _sentence_claim(p.mention.name, p.place, receiver.actor, "held", date, sentence, "control.handover.v1")
                 for p in left
             ]
     return out
@@ -675,6 +650,18 @@ def _may_cue(stem: str) -> bool:
 def _handover_word(stem: str) -> bool:
     """``_HANDOVER.fullmatch(stem)``, cached: it is tried on every word of every sentence."""
     return bool(_HANDOVER.fullmatch(stem))
+
+def _date_in(dates: Sequence[DateRef], sentence: Sentence) -> DateRef | None:
+    """The first date the sentence gives, if any."""
+    return next((d for d in dates if sentence.start_char <= d.start_char < sentence.end_char), None)
+
+
+def _sentence_claim(name: str, place: Place, controller: str, status: str, date: DateRef | None,
+                    sentence: Sentence, rule_id: str) -> ControlClaim:  # fmt: skip
+    """A claim whose evidence is the whole sentence."""
+    return ControlClaim(place_name=name, place=place, controller=controller, status=status, as_of=date,
+                        evidence_start=sentence.start_char, evidence_end=sentence.end_char, rule_id=rule_id)  # fmt: skip
+
 
 
 def _seat_apposition(text: str, toks: Sequence[Token], k: int, places: Sequence[Located]) -> bool:
