@@ -1,5 +1,5 @@
 """The command line: a thin layer over plain functions. Data on stdout (or ``-o``), diagnostics
-and progress bars on stderr. Only this module exits."""
+and progress bars on stderr. Only the command modules (this one, ``cli_control``, ``cli_review``) exit."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from raqib.cli_common import DbOption, Sources, err, fail, load, open_db, progress_bar
+from raqib.cli_control import control_app
+from raqib.cli_review import review_app
 from raqib.errors import InputError, RaqibError
 
 app = typer.Typer(
@@ -24,50 +26,8 @@ app = typer.Typer(
 )
 gazetteer_app = typer.Typer(help="Build and inspect the place index.", no_args_is_help=True)
 app.add_typer(gazetteer_app, name="gazetteer")
-control_app = typer.Typer(help="Who holds which place on a day: the control timeline.", no_args_is_help=True)
 app.add_typer(control_app, name="control")
-review_app = typer.Typer(
-    help="Analyst review: reject or correct stored events and control rows (kept across re-extraction, audited).",
-    no_args_is_help=True,
-)
 app.add_typer(review_app, name="review")
-
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="RAQIB_DB", help="Database URL (default sqlite:///raqib.db; env RAQIB_DB)."),
-]
-Sources = Annotated[
-    list[str] | None,
-    typer.Argument(help="Files or directories (.txt .html .json .jsonl .rss/.xml .warc); '-' or none for stdin."),
-]
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err.print(f"raqib: error: {message}", markup=False)
-    raise typer.Exit(code)
-
-
-def _load():  # type: ignore[no-untyped-def]
-    from raqib.resources import load_resources
-
-    try:
-        return load_resources()
-    except RaqibError as exc:
-        _fail(str(exc))
-
-
-def _progress(total: int | None) -> Progress:
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    )
 
 
 def _run(sources: list[str] | None, db: str | None, out: TextIO | None, store_always: bool) -> tuple[int, int, int]:
@@ -76,7 +36,7 @@ def _run(sources: list[str] | None, db: str | None, out: TextIO | None, store_al
     from raqib.ingest import read_sources
     from raqib.pipeline import process
 
-    res = _load()
+    res = load()
     store = None
     if db is not None or store_always:
         from raqib.store import open_store, resolve_url
@@ -84,7 +44,7 @@ def _run(sources: list[str] | None, db: str | None, out: TextIO | None, store_al
         try:
             store = open_store(resolve_url(db))
         except RaqibError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     versions = res.versions
     n_docs = n_events = n_errors = 0
     paths = sources or ["-"]
@@ -98,7 +58,7 @@ def _run(sources: list[str] | None, db: str | None, out: TextIO | None, store_al
             except RaqibError as exc:
                 err.print(f"raqib: error: {exc}", markup=False)
 
-    with _progress(None) as progress:
+    with progress_bar(None) as progress:
         task = progress.add_task("extracting", total=None)
         for item in read_sources(paths, stdin=sys.stdin):
             if isinstance(item, InputError):
@@ -182,23 +142,23 @@ def batch(
     from raqib.store import open_store, resolve_url
 
     if scheduler is not None and workers is not None:
-        _fail("--scheduler and --workers exclude each other: the scheduler's own workers do the work")
+        fail("--scheduler and --workers exclude each other: the scheduler's own workers do the work")
     if workers is not None and workers < 1:
-        _fail(f"--workers {workers}: must be at least 1")
+        fail(f"--workers {workers}: must be at least 1")
     if partition_size < 1 or retries < 0:
-        _fail(f"--partition-size {partition_size} / --retries {retries}: need a size >= 1 and retries >= 0")
+        fail(f"--partition-size {partition_size} / --retries {retries}: need a size >= 1 and retries >= 0")
     # Dask's own log lines (a task's traceback, heartbeats at shutdown) would break the progress bar;
     # every failure is reported below, by partition.
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
-    res = _load()
+    res = load()
     try:
         store = open_store(resolve_url(db))
         parts, unreadable = plan(sources, res.versions, partition_size)
     except RaqibError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for problem in unreadable:
         err.print(f"raqib: error: {problem}", markup=False)
-    with _progress(len(parts)) as progress:
+    with progress_bar(len(parts)) as progress:
         task = progress.add_task("partitions", total=len(parts))
         counted = [0]
 
@@ -217,7 +177,7 @@ def batch(
             report = run_batch(store, parts, res.versions, lambda: dask_client(scheduler, workers),
                                retries=retries, on_outcome=show)  # fmt: skip
         except RaqibError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     err.print(f"raqib: stored {report.documents} documents, {report.events} events in {resolve_url(db)}; "
               f"{report.errors + len(unreadable)} errors; partitions: {report.count('done')} done, "
               f"{report.count('skipped')} skipped (done earlier), {report.count('failed')} failed; "
@@ -226,7 +186,7 @@ def batch(
         try:
             c = cluster_stored(store)
         except RaqibError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         err.print(f"raqib: {c.events} stored events in {c.clusters} clusters, {c.multi} of them reported by "
                   f"several documents; {c.changed} cluster ids written ({c.seconds:.1f} s)", markup=False)  # fmt: skip
     if report.errors or unreadable:
@@ -262,8 +222,8 @@ def watch(
         watcher.check_sources(feeds)
         store = open_store(resolve_url(db))
     except RaqibError as exc:
-        _fail(str(exc))
-    res = _load()
+        fail(str(exc))
+    res = load()
 
     def say(line: str) -> None:
         err.print(line, markup=False)
@@ -275,20 +235,11 @@ def watch(
                 store, res, feeds, every=interval, options=options, once=once, stop=stop, say=say
             )
         except KeyboardInterrupt:
-            _fail("interrupted", 130)
+            fail("interrupted", 130)
         except RaqibError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     if once and any(r.errors for r in reports):
         raise typer.Exit(1)
-
-
-def _open(db: str | None):  # type: ignore[no-untyped-def]
-    from raqib.store import open_store, resolve_url
-
-    try:
-        return open_store(resolve_url(db))
-    except RaqibError as exc:
-        _fail(str(exc))
 
 
 @app.command()
@@ -303,7 +254,7 @@ def events(
     """Show the events stored in the database (with the ids `raqib review` takes)."""
     from raqib.store import EventFilter, iter_events, resolve_url
 
-    store = _open(db)
+    store = open_db(db)
     if as_json:
         for r in store.records():
             print(json.dumps(r, ensure_ascii=False))
@@ -351,13 +302,13 @@ def export_cmd(
                                   kinds=kind or (), certainty=certainty or (), include_rejected=include_rejected)
         ctx = export.load_context()
     except RaqibError as exc:
-        _fail(str(exc))
-    store = _open(db)
-    with ExitStack() as stack, _progress(None) as progress:
+        fail(str(exc))
+    store = open_db(db)
+    with ExitStack() as stack, progress_bar(None) as progress:
         try:
             out = stack.enter_context(output.open("w", encoding="utf-8", newline="")) if output else sys.stdout
         except OSError as exc:
-            _fail(f"{output}: cannot write ({exc.strerror})")
+            fail(f"{output}: cannot write ({exc.strerror})")
         task = progress.add_task("exporting", total=None)
 
         def rows():  # type: ignore[no-untyped-def]
@@ -368,7 +319,7 @@ def export_cmd(
         try:
             summary = export.export_events(rows(), fmt, out, ctx)
         except RaqibError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     where = f"to {output}" if output else "to stdout"
     if fmt != "geojson" and output:
         where += f"; attribution in {export.write_sidecar(output, summary.attribution)}"
@@ -388,11 +339,11 @@ def evaluate_cmd(
     from raqib.evaluate import dedup_groups, format_table, load_gold, score
 
     if not gold_dir.is_dir():
-        _fail(f"{gold_dir}: not a directory of gold JSON files")
+        fail(f"{gold_dir}: not a directory of gold JSON files")
     try:
         gold = load_gold(gold_dir)
     except (OSError, ValueError, RaqibError) as exc:
-        _fail(f"{gold_dir}: {exc}")
+        fail(f"{gold_dir}: {exc}")
     if pred is not None:
         predictions = _read_jsonl(pred)
     else:
@@ -411,7 +362,7 @@ def predict_gold(gold: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from raqib.pipeline import extract
     from raqib.record import to_record
 
-    res = _load()
+    res = load()
     versions = res.versions
     out = []
     for g in gold:
@@ -426,14 +377,14 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     try:
         lines = path.read_text("utf-8").splitlines()
     except OSError as exc:
-        _fail(f"{path}: {exc.strerror}")
+        fail(f"{path}: {exc.strerror}")
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             out.append(json.loads(line))
         except json.JSONDecodeError as exc:
-            _fail(f"{path}:{n}: not JSON ({exc.msg})")
+            fail(f"{path}:{n}: not JSON ({exc.msg})")
     return out
 
 
@@ -453,7 +404,7 @@ def geocode(
     try:
         gaz = load_gazetteer()
     except RaqibError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     place = run(gaz, name, context=context, country=country)
     if as_json:
         print(json.dumps(asdict(place), ensure_ascii=False))
@@ -477,7 +428,7 @@ def gazetteer_build(
     from raqib.gazetteer import build_index
 
     if not source.is_dir():
-        _fail(f"{source}: not a directory; pass --source with the raw gazetteer folder (see DATA_SOURCES.md)")
+        fail(f"{source}: not a directory; pass --source with the raw gazetteer folder (see DATA_SOURCES.md)")
     report = build_index(source, output)
     err.print(f"raqib: wrote {output}: {report}", markup=False)
 
@@ -500,390 +451,17 @@ def gazetteer_import(
         "osm": gazetteer.import_osm_places,
     }
     if kind not in importers:
-        _fail(f"unknown source format {kind!r}; expected one of: {', '.join(importers)}")
+        fail(f"unknown source format {kind!r}; expected one of: {', '.join(importers)}")
     if not source.is_file():
-        _fail(f"{source}: no such file")
+        fail(f"{source}: no such file")
     if not index.is_file():
-        _fail(f"{index}: no index there; build one with `raqib gazetteer build -o {index}`")
+        fail(f"{index}: no index there; build one with `raqib gazetteer build -o {index}`")
     report = importers[kind](index, source)
     err.print(f"raqib: imported {source} into {index}: {report}", markup=False)
 
 
 # --------------------------------------------------------------------------------------------
-# raqib control: the timeline of control claims (raqib/timeline.py, raqib/baseline.py)
-
-
-def _day(text: str, option: str) -> Any:
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        _fail(f"{option} {text!r}: not a day; expected YYYY-MM-DD, e.g. 2019-01-15")
-
-
-def _open_control(db: str | None) -> tuple[Any, Any]:
-    """The timeline of the database, and the gazetteer it was resolved with."""
-    from raqib.actors import load_actor_book
-    from raqib.gazetteer import load_gazetteer
-    from raqib.store import open_store, resolve_url
-    from raqib.timeline import build_timeline, claims_from_store
-
-    try:
-        store = open_store(resolve_url(db))
-        gaz = load_gazetteer()
-        return build_timeline(claims_from_store(store, gaz, load_actor_book())), gaz
-    except RaqibError as exc:
-        _fail(str(exc))
-    raise AssertionError  # unreachable: _fail exits
-
-
-def _near_point(near: str, gaz: Any) -> tuple[float, float]:
-    import re
-
-    from raqib.geocode import geocode as run
-
-    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*", near)
-    if m:
-        lat, lon = float(m.group(1)), float(m.group(2))
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            _fail(f"--near {near!r}: not a point; expected LAT,LON in degrees, e.g. 34.69,40.83")
-        return lat, lon
-    place = run(gaz, near)
-    if place.lat is None or place.lon is None:
-        _fail(f"--near {near!r}: place not found in the gazetteer; give LAT,LON instead, e.g. 34.69,40.83")
-    return place.lat, place.lon  # type: ignore[return-value]
-
-
-def _clip(text: str, width: int = 320) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _claim_json(c: Any) -> dict[str, Any]:
-    return {"document": c.document_id, "seq": c.seq, "source": c.source, "day": c.day.isoformat(),
-            "day_source": c.day_source, "controller": c.controller, "status": c.status,
-            "self_claim": c.self_claim, "evidence": c.evidence, "rule_id": c.rule_id}  # fmt: skip
-
-
-def _place_json(p: Any) -> dict[str, Any]:
-    return {"place": p.key, "place_ar": p.name, "lat": p.lat, "lon": p.lon, "approximate": p.approximate,
-            "gazetteer_id": p.gazetteer_id, "pcode": p.pcode}  # fmt: skip
-
-
-def _since(day: Any, sources: Any) -> str:
-    if sources and all(c.undated for c in sources):
-        return f"≤{day.isoformat()} (undated)"
-    if sources and all(c.baseline for c in sources):
-        return f"{day.isoformat()} (map baseline)"
-    return str(day.isoformat())
-
-
-def _who(sources: Any) -> str:
-    names = dict.fromkeys(c.source + (" (own side)" if c.self_claim else "") for c in sources)
-    return "; ".join(names) or "-"
-
-
-@control_app.command("show")
-def control_show(
-    as_of: Annotated[str, typer.Option("--as-of", help="The day of the map (YYYY-MM-DD).")],
-    near: Annotated[
-        str | None,
-        typer.Option(
-            help="Only places within --km of this place (an Arabic name, geocoded) or point (LAT,LON), with "
-            "the places a report lists in the same clause as one of them and the unmapped places of its report."
-        ),
-    ] = None,
-    km: Annotated[float, typer.Option(help="Radius for --near, in kilometres.")] = 25.0,
-    db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines (one holding a line) instead of a table.")] = False,
-) -> None:
-    """Show who held which place on a day, with the evidence and its source."""
-    day = _day(as_of, "--as-of")
-    if km <= 0:
-        _fail(f"--km {km:g}: must be more than 0")
-    timeline, gaz = _open_control(db)
-    point = (*_near_point(near, gaz), km) if near else None
-    holdings = timeline.map_as_of(day, near=point)
-    if as_json:
-        for h in holdings:
-            print(json.dumps({**_place_json(h.place), "controller": h.controller, "status": h.status,
-                              "since": h.since.isoformat(), "last_seen": h.last_seen.isoformat(),
-                              "inferred": h.inferred, "evidence": h.evidence,
-                              "sources": [_claim_json(c) for c in h.sources],
-                              "claims": [_claim_json(c) for c in h.claims],
-                              "disputed_by": [_claim_json(c) for c in h.disputed_by]},
-                             ensure_ascii=False))  # fmt: skip
-        return
-    from raqib.store import resolve_url
-
-    where = f" within {km:g} km of {near}" if near else ""
-    table = Table(title=f"control on {day.isoformat()}{where} ({resolve_url(db)})")
-    for col in ("place", "holder(s)", "status", "since", "evidence", "source"):
-        table.add_column(col)
-    groups: dict[str, list[Any]] = {}
-    for h in holdings:
-        groups.setdefault(h.place.key, []).append(h)
-    for hs in groups.values():
-        table.add_row(
-            hs[0].place.name,
-            "\n".join(h.controller for h in hs),
-            "\n".join(h.status + (" (inferred)" if h.inferred else "")
-                      + (" (disputed)" if h.disputed_by else "") for h in hs),
-            "\n".join(_since(h.since, h.sources) + (f", seen {h.last_seen.isoformat()}" if h.last_seen > h.since
-                                                     else "") for h in hs),
-            "\n".join(_clip(h.evidence) for h in hs),
-            "\n".join(_who(h.sources) for h in hs),
-        )  # fmt: skip
-    out = Console(highlight=False, width=180)
-    out.print(table)
-    out.print(f"{len(groups)} places, {len(holdings)} holdings", markup=False)
-
-
-@control_app.command("history")
-def control_history(
-    place: Annotated[str, typer.Argument(help="Place: an Arabic name as reports write it, or a gazetteer id.")],
-    db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines (one interval a line) instead of a table.")] = False,
-) -> None:
-    """Show who held a place over time, interval by interval, with the evidence."""
-    timeline, gaz = _open_control(db)
-    keys = timeline.find(place)
-    if not keys:
-        from raqib.geocode import geocode as run
-
-        located = run(gaz, place).gazetteer_id
-        keys = [located] if located in timeline.places else []
-    if not keys:
-        from raqib.store import resolve_url
-
-        _fail(f"no control claims about {place!r} in {resolve_url(db)}; try the name as the reports write it "
-              "or a gazetteer id (see `raqib geocode`)")  # fmt: skip
-    out = Console(highlight=False, width=180)
-    for key in keys:
-        intervals = timeline.history(key)
-        if as_json:
-            for iv in intervals:
-                print(json.dumps({**_place_json(iv.place), "controller": iv.controller, "status": iv.status,
-                                  "valid_from": iv.valid_from.isoformat(),
-                                  "valid_to": iv.valid_to.isoformat() if iv.valid_to else None,
-                                  "last_seen": iv.last_seen.isoformat(), "inferred": iv.inferred,
-                                  "sources": [_claim_json(c) for c in iv.sources],
-                                  "claims": [_claim_json(c) for c in iv.claims],
-                                  "disputed_by": [_claim_json(c) for c in iv.disputed_by],
-                                  "ended_by": [_claim_json(c) for c in iv.ended_by]}, ensure_ascii=False))  # fmt: skip
-            continue
-        p = timeline.places[key]
-        table = Table(title=f"{p.name} ({key}{', ' + p.pcode if p.pcode else ''})")
-        for col in ("from", "to", "holder", "status", "evidence", "source"):
-            table.add_column(col)
-        for iv in intervals:
-            table.add_row(_since(iv.valid_from, iv.sources), iv.valid_to.isoformat() if iv.valid_to else "-",
-                          iv.controller, iv.status + (" (inferred)" if iv.inferred else "")
-                          + (" (disputed)" if iv.disputed_by else ""),
-                          _clip(iv.sources[0].evidence) if iv.sources else "-", _who(iv.sources))  # fmt: skip
-        out.print(table)
-
-
-@control_app.command("changes")
-def control_changes(
-    start: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD), included.")],
-    end: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), included.")],
-    db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines (one change a line) instead of a table.")] = False,
-) -> None:
-    """Show the places whose holders changed between two days, with P-codes where known."""
-    d1, d2 = _day(start, "--from"), _day(end, "--to")
-    if d2 < d1:
-        _fail(f"--to {end} is before --from {start}")
-    timeline, _ = _open_control(db)
-    changes = timeline.changed_between(d1, d2)
-    if as_json:
-        for ch in changes:
-            print(json.dumps({**_place_json(ch.place), "day": ch.day.isoformat(),
-                              "before": [list(x) for x in ch.before], "after": [list(x) for x in ch.after],
-                              "sources": [_claim_json(c) for c in ch.sources]}, ensure_ascii=False))  # fmt: skip
-        return
-    table = Table(title=f"control changes {d1.isoformat()} .. {d2.isoformat()}")
-    for col in ("day", "place", "P-code", "before", "after", "evidence", "source"):
-        table.add_column(col)
-
-    def holders(pairs: Any) -> str:
-        return ", ".join(c if s == "held" else f"{c} ({s})" for c, s in pairs) or "-"
-
-    for ch in changes:
-        table.add_row(ch.day.isoformat(), ch.place.name, ch.place.pcode or "-", holders(ch.before),
-                      holders(ch.after), _clip(ch.sources[0].evidence) if ch.sources else "-",
-                      _who(ch.sources))  # fmt: skip
-    out = Console(highlight=False, width=180)
-    out.print(table)
-    out.print(f"{len(changes)} changes", markup=False)
-
-
-@control_app.command("import-baseline")
-def control_import_baseline(
-    db: DbOption = None,
-    source: Annotated[
-        Path, typer.Option(help="Folder of the Wikipedia map mark files (syria_map_marks.csv, iraq_map_marks.csv ...).")
-    ] = Path("data/gazetteer/wikipedia_maps"),
-) -> None:
-    """Load the Wikipedia conflict-map marks (about June-August 2017) as the prior the reports update."""
-    from raqib.baseline import import_baseline
-    from raqib.gazetteer import load_gazetteer
-    from raqib.store import open_store, resolve_url
-
-    if not source.is_dir():
-        _fail(f"{source}: not a directory; pass --source with the folder of the Wikipedia map mark files")
-    try:
-        report = import_baseline(open_store(resolve_url(db)), source, load_gazetteer())
-    except RaqibError as exc:
-        _fail(str(exc))
-    err.print(f"raqib: stored {report} in {resolve_url(db)}", markup=False)
-
-
-# --------------------------------------------------------------------------------------------
-# Review and reprocessing
-
-Who = Annotated[
-    str | None, typer.Option("--who", envvar="RAQIB_REVIEWER", help="Reviewer name for the audit (default: login name).")
-]
-Reason = Annotated[str, typer.Option("--reason", "-r", help="Why (kept in the audit table).")]
-
-
-def _parse_value(field: str, value: str) -> Any:
-    """A command-line value: JSON when it parses (objects, numbers), else the plain string;
-    ``place`` also takes NAME,LAT,LON and ``date`` FROM..TO."""
-    if field == "place" and not value.lstrip().startswith("{"):
-        parts = [p.strip() for p in value.rsplit(",", 2)]
-        if len(parts) != 3:
-            _fail(f"place: give NAME,LAT,LON or a JSON object, not {value!r}")
-        try:
-            return {"name_ar": parts[0], "lat": float(parts[1]), "lon": float(parts[2])}
-        except ValueError:
-            _fail(f"place: {parts[1]!r}, {parts[2]!r} are not numbers (NAME,LAT,LON)")
-    if field == "date" and ".." in value:
-        start, _, end = value.partition("..")
-        return {"from": start.strip(), "to": end.strip()}
-    if field == "counts" or value.lstrip().startswith("{"):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError as exc:
-            _fail(f"{field}: {value!r} is not JSON ({exc.msg}); counts look like {{\"killed\": 3}}")
-    return value
-
-
-def _review(db: str | None, uid: str, field: str, value: Any, reason: str, who: str | None) -> None:
-    from raqib.review import (
-        ReviewError,
-        correct_control,
-        correct_event,
-        default_reviewer,
-        reject_event,
-        restore_event,
-    )
-
-    store = _open(db)
-    who = who or default_reviewer()
-    try:
-        if uid.startswith("c"):
-            done = correct_control(store, uid, field, value, reason=reason, who=who)
-        elif field == "reject":
-            done = reject_event(store, uid, reason=reason, who=who)
-        elif field == "restore":
-            done = restore_event(store, uid, reason=reason, who=who)
-        else:
-            done = correct_event(store, uid, field, value, reason=reason, who=who)
-    except ReviewError as exc:
-        _fail(str(exc))
-    err.print(f"raqib: {done['target']} {uid}: {field} recorded by {who} (status {done['status']})", markup=False)
-
-
-@review_app.command("set")
-def review_set(
-    uid: Annotated[str, typer.Argument(help="Event id (e…) or control row id (c…), as `raqib events` / `raqib review list` show.")],
-    field: Annotated[str, typer.Argument(help="Event: kind actor1 actor2 place date counts certainty. Control: controller status as_of place.")],
-    value: Annotated[str, typer.Argument(help="New value: an id or word; place NAME,LAT,LON; date D or D1..D2; counts JSON.")],
-    reason: Reason,
-    db: DbOption = None,
-    who: Who = None,
-) -> None:
-    """Correct one field of a stored event or control row."""
-    _review(db, uid, field, _parse_value(field, value), reason, who)
-
-
-@review_app.command("reject")
-def review_reject(uid: Annotated[str, typer.Argument(help="Event or control row id.")], reason: Reason,
-                  db: DbOption = None, who: Who = None) -> None:  # fmt: skip
-    """Mark a stored event or control row as wrong (hidden from queries, exports, the map)."""
-    _review(db, uid, "reject", None, reason, who)
-
-
-@review_app.command("restore")
-def review_restore(uid: Annotated[str, typer.Argument(help="Event or control row id.")], reason: Reason,
-                   db: DbOption = None, who: Who = None) -> None:  # fmt: skip
-    """Undo a rejection."""
-    _review(db, uid, "restore", None, reason, who)
-
-
-@review_app.command("list")
-def review_list(
-    db: DbOption = None,
-    document: Annotated[str | None, typer.Option(help="Only this document.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
-) -> None:
-    """Events and control rows with their ids, review status and evidence."""
-    from raqib.store import EventFilter, control_rows, query_events
-
-    store = _open(db)
-    out = Console(highlight=False, width=170)
-    table = Table(title="events")
-    for col in ("id", "status", "kind", "actor1", "actor2", "place", "date", "evidence"):
-        table.add_column(col)
-    for e in query_events(store, EventFilter(document_id=document, include_rejected=True), limit=limit):
-        status = e["status"] + (" (reviewed)" if e["reviewed"] else "")
-        table.add_row(e["uid"], status, e["kind"], e["actor1"], e["actor2"] or "-", e["place_ar"] or "-",
-                      e["date_from"] or "-", _clip(e["evidence"], 70))  # fmt: skip
-    out.print(table)
-    table = Table(title="control rows (not rejected)")
-    for col in ("id", "place", "controller", "status", "as of", "evidence"):
-        table.add_column(col)
-    rows = [r for r in control_rows(store) if document is None or r["document_id"] == document][:limit]
-    for r in rows:
-        table.add_row(r["uid"], r["place_ar"], r["controller"], r["status"], r["as_of"] or "-", _clip(r["evidence"], 70))
-    out.print(table)
-
-
-@review_app.command("audit")
-def review_audit(
-    db: DbOption = None,
-    uid: Annotated[str | None, typer.Option(help="Only changes of this row.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many changes.")] = 100,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines.")] = False,
-) -> None:
-    """Every change an analyst made: who, when, what before and after, why (newest first)."""
-    from raqib.review import audit_log, unmatched_corrections
-
-    store = _open(db)
-    rows = audit_log(store, limit=limit, uid=uid)
-    if as_json:
-        for r in rows:
-            print(json.dumps(r, ensure_ascii=False))
-        return
-    out = Console(highlight=False, width=170)
-    table = Table(title="audit")
-    for col in ("when", "who", "action", "id", "field", "before", "after", "reason"):
-        table.add_column(col)
-    for r in rows:
-        field = r["field"]
-        before = r["before"]["record"].get(field) if field not in ("reject", "restore") else r["before"]["status"]
-        after = r["after"]["record"].get(field) if field not in ("reject", "restore") else r["after"]["status"]
-        table.add_row(r["at"], r["who"], r["action"], r["uid"], field, _clip(json.dumps(before, ensure_ascii=False), 40),
-                      _clip(json.dumps(after, ensure_ascii=False), 40), r["reason"])  # fmt: skip
-    out.print(table)
-    lost = unmatched_corrections(store)
-    if lost:
-        out.print(f"{len(lost)} corrections name rows no longer stored (a revised text moved their sentence): "
-                  + ", ".join(sorted({c["uid"] for c in lost})))  # fmt: skip
+# Reprocessing and serving
 
 
 @app.command()
@@ -895,12 +473,12 @@ def reprocess(
     corrections are applied again to the new rows."""
     from raqib.pipeline import process
 
-    store = _open(db)
-    res = _load()
+    store = open_db(db)
+    res = load()
     versions = res.versions
     docs = list(store.stored_documents(None if all_documents else versions))
     changed = errors = 0
-    with _progress(len(docs)) as progress:
+    with progress_bar(len(docs)) as progress:
         task = progress.add_task("re-extracting", total=len(docs))
         for doc in docs:
             try:
@@ -949,17 +527,17 @@ def serve(
     from raqib.store import resolve_url
 
     if not 0 < port < 65536:
-        _fail(f"--port {port}: must be 1-65535")
+        fail(f"--port {port}: must be 1-65535")
     if tile_url is not None and not tile_url.startswith(("http://", "https://")):
-        _fail(f"--tile-url {tile_url!r}: expected an http(s) URL template with {{z}}, {{x}} and {{y}}")
+        fail(f"--tile-url {tile_url!r}: expected an http(s) URL template with {{z}}, {{x}} and {{y}}")
     token = os.environ.get(token_env) or None
     if private and token is None:
-        _fail(f"--private needs a token: set the environment variable {token_env} (see --token-env)")
+        fail(f"--private needs a token: set the environment variable {token_env} (see --token-env)")
     try:
         api = create_app(resolve_url(db), token=token, public_reads=not private, evidence_only=evidence_only,
                          withhold_names=withhold_names, tile_url=tile_url, tile_attribution=tile_attribution)  # fmt: skip
     except RaqibError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     writes = f"writes with the token in ${token_env}" if token else f"read-only (set ${token_env} to allow writes)"
     err.print(f"raqib: serving {resolve_url(db)} on http://{host}:{port}/ ({writes})", markup=False)
     uvicorn.run(api, host=host, port=port, log_level="info", timeout_keep_alive=KEEP_ALIVE_SECONDS)
