@@ -9,7 +9,7 @@ import json
 
 import pytest
 from conftest import DEV
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
 from raqib.errors import StoreError
@@ -307,6 +307,10 @@ def test_a_first_version_store_is_migrated_in_place(store_url, res) -> None:  # 
     assert r["uid"] in {x["uid"] for x in query_events(store, EventFilter(bbox=box))}
     # the stale document is re-extracted by `raqib reprocess` (versions 'old' differ)
     assert [d.id for d in store.stored_documents(res.versions)] == [doc.id]
+    # schema 5 dropped the index on date_from alone: ix_events_date (date_from, date_to) serves its queries
+    with store.engine.connect() as conn:
+        indexes = {ix["name"] for ix in inspect(conn).get_indexes("events")}
+    assert "ix_events_date" in indexes and "ix_events_date_from" not in indexes
 
 
 def test_a_store_in_its_own_schema_ignores_a_store_later_on_the_search_path(pg_url: str, res) -> None:  # type: ignore[no-untyped-def]

@@ -50,8 +50,8 @@ __all__ = [
 ]  # fmt: skip
 
 DEFAULT_DB = "sqlite:///raqib.db"
-SCHEMA_VERSION = 4
-HEAD = "0004"
+SCHEMA_VERSION = 5
+HEAD = "0005"
 """The newest migration; ``tests/test_store.py`` checks it is the head of the migration scripts."""
 MIGRATIONS = Path(__file__).parent / "migrations"
 

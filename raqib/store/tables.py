@@ -59,7 +59,7 @@ events = Table(
     Column("lat", Float),
     Column("lon", Float),
     Column("gazetteer_id", String(64)),
-    Column("date_from", String(10), index=True),
+    Column("date_from", String(10)),  # ix_events_date (date_from, date_to) serves it
     Column("date_to", String(10)),
     Column("certainty", String(16)),
     Column("evidence", Text, nullable=False),
