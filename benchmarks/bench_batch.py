@@ -152,9 +152,9 @@ def _extract_on_cluster(corpus: Path, workers: int, partition_size: int, version
             submit()
             r = fut.result()
             fut.release()
-            docs += len(r.pairs)
+            docs += len(r.documents)
             problems += len(r.problems)
-            events += sum(len(rec["events"]) for _, rec in r.pairs)
+            events += sum(len(p.events) for p in r.documents)
             busy[r.worker.pid] = busy.get(r.worker.pid, 0.0) + r.seconds
             loads.append(r.worker.load_seconds)
         t3 = time.perf_counter()

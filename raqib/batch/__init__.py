@@ -28,6 +28,7 @@ stores them in input order).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import time
@@ -42,7 +43,7 @@ from distributed import WorkerPlugin
 from raqib.batch.clusters import ClusterReport, cluster_events, cluster_stored
 from raqib.batch.partitions import DEFAULT_PARTITION_SIZE, PARTITION_FORMAT, Partition, plan, read_partition
 from raqib.errors import InputError, RaqibError, StoreError, UsageError
-from raqib.model import Document
+from raqib.store.bulk import Prepared
 
 __all__ = [
     "DEFAULT_PARTITION_SIZE", "DEFAULT_RETRIES", "PARTITION_FORMAT", "BatchReport", "ClusterReport", "Partition",
@@ -53,8 +54,6 @@ __all__ = [
 DEFAULT_RETRIES = 2
 #: Topic of the Dask events a failing task logs before it raises (how attempts are counted).
 FAILURE_TOPIC = "raqib-batch-failure"
-
-Pair = tuple[Document, dict[str, Any]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -98,8 +97,8 @@ class PartitionResult:
 
     key: str
     """The partition's key."""
-    pairs: tuple[Pair, ...]
-    """(document, record) of every document extracted."""
+    documents: tuple[Prepared, ...]
+    """The rows of every document extracted, ready for the store (``raqib.store.bulk.prepare``)."""
     problems: tuple[tuple[str, str], ...]
     """(origin, problem) of every document refused."""
     versions: dict[str, str]
@@ -114,22 +113,23 @@ def run_partition(part: Partition, res: Any, worker: WorkerInfo | None = None) -
     """Extract every document of ``part`` with ``res``. A document that fails is a problem naming
     its input; it never stops the partition."""
     from raqib.pipeline import process
+    from raqib.store.bulk import prepare
 
     t0 = time.perf_counter()
-    pairs: list[Pair] = []
+    prepared: list[Prepared] = []
     problems: list[tuple[str, str]] = []
     for item in read_partition(part):
         if isinstance(item, InputError):
             problems.append((item.origin, item.problem))
             continue
         try:
-            pairs.append((item, process(item, res)))
+            prepared.append(prepare(item, process(item, res), res.versions))
         except RaqibError as exc:
             problems.append((item.origin or item.id, str(exc)))
         except Exception as exc:  # noqa: BLE001 - one odd document must not cost the partition's others
             problems.append((item.origin or item.id, f"extraction failed: {type(exc).__name__}: {exc}"))
     info = worker or WorkerInfo(os.getpid(), os.uname().nodename, "in-process", 0.0)
-    return PartitionResult(part.key, tuple(pairs), tuple(problems), dict(res.versions), info,
+    return PartitionResult(part.key, tuple(prepared), tuple(problems), dict(res.versions), info,
                            time.perf_counter() - t0)  # fmt: skip
 
 
@@ -233,39 +233,61 @@ def partition_states(store: Any, keys: Sequence[str]) -> dict[str, dict[str, Any
     return out
 
 
-def _record(store: Any, key: str, status: str, attempts: int, documents: int, events: int, error: str | None) -> None:
+def _write_record(conn: Any, key: str, status: str, attempts: int, documents: int, events: int, error: str | None,
+                  problems: Sequence[tuple[str, str]] = ()) -> None:  # fmt: skip
+    """The partition's row in ``batch_partitions`` and its refused documents in ``input_problems``."""
     from sqlalchemy import delete
-    from sqlalchemy.exc import SQLAlchemyError
 
+    from raqib.store import problem_row
     from raqib.store.tables import batch_partitions as bp
+    from raqib.store.tables import input_problems
+
+    if problems:
+        conn.execute(input_problems.insert(), [problem_row(origin, reason) for origin, reason in problems])
+    conn.execute(delete(bp).where(bp.c.key == key))
+    conn.execute(bp.insert().values(key=key, status=status, attempts=attempts, documents=documents, events=events,
+                                    error=error, updated=_now()))  # fmt: skip
+
+
+def _record(store: Any, key: str, status: str, attempts: int, documents: int, events: int, error: str | None,
+            problems: Sequence[tuple[str, str]] = ()) -> None:  # fmt: skip
+    """``_write_record`` in a transaction of its own."""
+    from sqlalchemy.exc import SQLAlchemyError
 
     try:
         with store.engine.begin() as conn:
-            conn.execute(delete(bp).where(bp.c.key == key))
-            conn.execute(bp.insert().values(key=key, status=status, attempts=attempts, documents=documents,
-                                            events=events, error=error, updated=_now()))  # fmt: skip
+            _write_record(conn, key, status, attempts, documents, events, error, problems)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot record batch partition {key[:12]}: {type(exc).__name__}: {exc}") from exc
 
 
-def _save(store: Any, pairs: Sequence[Pair], versions: dict[str, str]) -> tuple[int, list[tuple[str, str]]]:
-    """Store a partition's documents in one transaction; if that fails, one by one to name the
-    documents at fault. (documents stored, problems)."""
-    if not pairs:
-        return 0, []
+def _store_done(store: Any, key: str, attempts: int, result: PartitionResult) -> tuple[int, int, list[tuple[str, str]]]:
+    """Store a partition's documents and record it done, in one transaction: a run killed at any
+    point has stored the documents of exactly the partitions it recorded. When the transaction
+    fails, the documents one by one to name those at fault, then the record. (documents stored,
+    events stored, problems)."""
+    docs, problems = result.documents, list(result.problems)
+    events = sum(len(p.events) for p in docs)
+    done = functools.partial(_write_record, key=key, status="done", attempts=attempts, documents=len(docs),
+                             events=events, error=_lines(problems), problems=problems)  # fmt: skip
     try:
-        store.save_many(pairs, versions)
-        return len(pairs), []
+        store.save_prepared(docs, then=done)
+        return len(docs), events, problems
     except StoreError:
         pass
-    stored, problems = 0, []
-    for doc, record in pairs:
+    stored, events = 0, 0
+    for p in docs:
         try:
-            store.save(doc, record, versions)
-            stored += 1
+            store.save_prepared([p])
+            stored, events = stored + 1, events + len(p.events)
         except StoreError as exc:
-            problems.append((doc.origin or doc.id, str(exc)))
-    return stored, problems
+            problems.append((p.doc.origin or p.doc.id, str(exc)))
+    _record(store, key, "done", attempts, stored, events, _lines(problems), problems)
+    return stored, events, problems
+
+
+def _lines(problems: Sequence[tuple[str, str]]) -> str | None:
+    return "\n".join(f"{origin}: {reason}" for origin, reason in problems) or None
 
 
 def run_batch(
@@ -364,14 +386,8 @@ def _run(store: Any, client: Any, todo: Sequence[Partition], states: dict[str, d
             finish(PartitionOutcome(part.name, part.key, "failed", attempts, 0, 0, (), error, failures,
                                     result.worker))  # fmt: skip
             continue
-        stored, store_problems = _save(store, result.pairs, versions)
-        problems = [*result.problems, *store_problems]
-        for origin, reason in problems:
-            store.note_problem(origin, reason)
-        refused = {o for o, _ in store_problems}
-        events = sum(len(r["events"]) for d, r in result.pairs if (d.origin or d.id) not in refused)
+        stored, events, problems = _store_done(store, part.key, earlier + attempts, result)
         lines = tuple(f"{o}: {r}" for o, r in problems)
-        _record(store, part.key, "done", earlier + attempts, stored, events, "\n".join(lines) or None)
         finish(PartitionOutcome(part.name, part.key, "done", attempts, stored, events, lines, None, failures,
                                 result.worker))  # fmt: skip
 

@@ -15,12 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
 from sqlalchemy import create_engine, delete, event, func, inspect, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,6 +28,7 @@ from raqib.errors import StoreError
 from raqib.model import Document
 from raqib.store import bulk
 from raqib.store.bulk import corrected as corrected  # re-exported: raqib.review applies corrections too
+from raqib.store.bulk import json_text as json_text  # re-exported: the engine's JSON serializer
 from raqib.store.tables import (
     baseline_control,
     batch_partitions,
@@ -108,6 +108,11 @@ def _replay(conn: Connection, document_id: str) -> dict[tuple[str, str], list[tu
     return out
 
 
+def problem_row(origin: str, reason: str, document_id: str | None = None, level: str = "error") -> dict[str, Any]:
+    """The ``input_problems`` row of input that never became a document (or a warning about one)."""
+    return {"origin": origin, "document_id": document_id, "level": level, "reason": reason, "at": _now()}
+
+
 @dataclass
 class Store:
     """An open database."""
@@ -131,34 +136,43 @@ class Store:
 
     def save_many(self, items: Iterable[tuple[Document, dict[str, Any]]], versions: dict[str, str], *,
                   force: bool = False) -> int:  # fmt: skip
-        """Store several documents in one transaction (all or none); how many changed.
+        """Store several documents in one transaction (all or none); how many changed. See
+        ``save_prepared``."""
+        return self.save_prepared([bulk.prepare(doc, record, versions) for doc, record in items], force=force)
+
+    def save_prepared(self, items: Sequence[bulk.Prepared], *, force: bool = False,
+                      then: Callable[[Connection], None] | None = None) -> int:  # fmt: skip
+        """Store documents prepared by ``bulk.prepare`` in one transaction (all or none); how many changed.
 
         Documents not stored yet are written together (``bulk.insert_fresh``); a stored one, or an id
         met before in ``items``, one by one as ``save`` writes it. Each run of new documents is written
-        before the next stored one, so the rows are those of ``save`` called on ``items`` in order."""
-        items = list(items)
-        if not items:
+        before the next stored one, so the rows are those of ``save`` called on ``items`` in order.
+        ``then(conn)`` writes more in the same transaction (``raqib batch``: the partition's record)."""
+        if not items and then is None:
             return 0
         try:
             with self.engine.begin() as conn:
-                stored = bulk.stored_ids(conn, (doc.id for doc, _ in items))
+                stored = bulk.stored_ids(conn, (p.doc.id for p in items))
                 changed, seen = 0, set()
-                fresh: list[tuple[Document, dict[str, Any]]] = []
-                for doc, record in items:
-                    if doc.id not in stored and doc.id not in seen:
-                        fresh.append((doc, record))
-                        seen.add(doc.id)
+                fresh: list[bulk.Prepared] = []
+                for p in items:
+                    if p.doc.id not in stored and p.doc.id not in seen:
+                        fresh.append(p)
+                        seen.add(p.doc.id)
                         continue
                     if fresh:
-                        bulk.insert_fresh(conn, fresh, versions, _now(), _today())
+                        bulk.insert_fresh(conn, fresh, _now(), _today())
                         changed, fresh = changed + len(fresh), []
-                    changed += self._write(conn, doc, record, versions, force)
+                    changed += self._write(conn, p.doc, p.record(), p.versions, force)
                 if fresh:
-                    bulk.insert_fresh(conn, fresh, versions, _now(), _today())
+                    bulk.insert_fresh(conn, fresh, _now(), _today())
                     changed += len(fresh)
+                if then is not None:
+                    then(conn)
                 return changed
         except SQLAlchemyError as exc:
-            which = items[0][0].id if len(items) == 1 else f"{len(items)} documents from {items[0][0].id!r}"
+            which = (items[0].doc.id if len(items) == 1 else f"{len(items)} documents from {items[0].doc.id!r}"
+                     if items else "nothing")  # fmt: skip
             raise StoreError(f"cannot store document {which!r}: {exc.__class__.__name__}: {exc}") from exc
 
     def _write(self, conn: Connection, doc: Document, record: dict[str, Any], versions: dict[str, str],
@@ -200,9 +214,7 @@ class Store:
         """Record input that never became a document (or a warning about one), and why."""
         try:
             with self.engine.begin() as conn:
-                conn.execute(input_problems.insert().values(
-                    origin=origin, document_id=document_id, level=level, reason=reason, at=_now()
-                ))  # fmt: skip
+                conn.execute(input_problems.insert().values(**problem_row(origin, reason, document_id, level)))
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot record a problem with {origin!r}: {exc.__class__.__name__}: {exc}") from exc
 
@@ -341,16 +353,6 @@ def migrate(engine: Engine) -> str:
             command.stamp(cfg, "0001")
         command.upgrade(cfg, "head")
         return current or "empty"
-
-
-def json_text(value: Any) -> str:
-    """JSON of a record as the store keeps it: Arabic as UTF-8, not ``\\uXXXX`` escapes (records a
-    third smaller on disk), written by orjson (a fifth less client CPU in a batch than ``json``);
-    what orjson refuses (integers past 64 bits, from a run of digits in a report) by ``json``."""
-    try:
-        return orjson.dumps(value).decode("utf-8")
-    except TypeError:  # orjson.JSONEncodeError
-        return json.dumps(value, ensure_ascii=False)
 
 
 def open_store(url: str | None = None) -> Store:

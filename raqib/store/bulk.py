@@ -1,12 +1,16 @@
 """The rows a stored document is made of, and the bulk writes of the store.
 
-``Store.save_many`` hands the documents of a batch that are not stored yet (the common case in
-``raqib batch``) to ``insert_fresh``: one executemany per table for all of them, instead of some
-seven statements per document. SQLAlchemy's cost per statement, not the database, was most of the
-client's time in a batch. Documents already stored (unchanged, revised, with analyst corrections
-to apply again) go one by one through ``Store._write``. Both build their rows with the functions
-here, so a document gets the same rows either way. The SQLite R*Tree is kept by row triggers and
-the PostGIS point is a generated column: both follow an executemany as they follow one INSERT.
+``prepare`` turns an extracted document into the rows a first store writes (``Prepared``): tuples in
+the tables' column order, the JSON columns already text. ``raqib batch`` prepares on the Dask workers,
+so the client that stores a partition neither decodes records nor encodes them: it only writes.
+``Store.save_many`` prepares on the spot and, like ``Store.save_prepared``, hands the documents of a
+batch that are not stored yet (the common case in ``raqib batch``) to ``insert_fresh``: one
+executemany per table for all of them, straight through the DB-API (SQLAlchemy's work per row and per
+statement was most of the client's time in a batch). Documents already stored (unchanged, revised,
+with analyst corrections to apply again) go one by one through ``Store._write``. Both build their rows
+with the functions here, so a document gets the same rows either way. The SQLite R*Tree is kept by row
+triggers and the PostGIS point is a generated column: both follow an executemany as they follow one
+INSERT.
 
 ``set_clusters`` writes cross-report cluster ids with one executemany UPDATE per 500 events.
 """
@@ -16,11 +20,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+import orjson
+from sqlalchemy import JSON, Table, bindparam, select, update
 from sqlalchemy.engine import Connection
 
+from raqib.errors import StoreError
 from raqib.model import Document
 from raqib.store import corrections as fix
 from raqib.store.keys import control_uids, event_uids
@@ -31,6 +38,16 @@ CHUNK = 500
 
 Fixes = dict[tuple[str, str], list[tuple[str, Any]]]
 """Analyst corrections of one document, by (target, uid), oldest first."""
+
+
+def json_text(value: Any) -> str:
+    """JSON of a record as the store keeps it: Arabic as UTF-8, not ``\\uXXXX`` escapes (records a
+    third smaller on disk), written by orjson (a fifth less client CPU in a batch than ``json``);
+    what orjson refuses (integers past 64 bits, from a run of digits in a report) by ``json``."""
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(value, ensure_ascii=False)
 
 
 def event_columns(ev: dict[str, Any]) -> dict[str, Any]:
@@ -126,25 +143,90 @@ def stored_ids(conn: Connection, ids: Iterable[str]) -> set[str]:
     return _existing(conn, documents.c.id, ids)
 
 
-def insert_fresh(conn: Connection, items: Sequence[tuple[Document, dict[str, Any]]], versions: dict[str, str],
-                 now: str, today: str) -> None:  # fmt: skip
+def _columns(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.c if c.name != "pk")  # pk: numbered by the database, in row order
+
+
+DOCUMENT_COLUMNS = _columns(documents)
+VERSION_COLUMNS = _columns(document_versions)
+EVENT_COLUMNS = _columns(events)
+CONTROL_COLUMNS = _columns(control)
+#: Columns holding JSON: in a ``Prepared`` row they are already text (``json_text``).
+JSON_COLUMNS = frozenset(c.name for t in (events, control) for c in t.c if isinstance(c.type, JSON))
+_RECORD = (EVENT_COLUMNS.index("record"), CONTROL_COLUMNS.index("record"))
+
+
+def _encoded(row: dict[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
+    return tuple(json_text(row[c]) if c in JSON_COLUMNS and row[c] is not None else row[c] for c in columns)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document's rows as its first store writes them (version 1, no corrections), made by
+    ``prepare`` where it was extracted. Tuples in the order of ``*_COLUMNS`` but ``stored_at`` (the
+    writer's clock adds it); JSON columns as text."""
+
+    doc: Document
+    """The document: ``Store._write`` takes it when the id is stored already."""
+    versions: dict[str, str]
+    """Rule set and gazetteer versions the document was extracted with."""
+    warnings: tuple[str, ...]
+    """The record's warnings."""
+    document: tuple[Any, ...]
+    """The ``documents`` row."""
+    version: tuple[Any, ...]
+    """The ``document_versions`` row."""
+    events: tuple[tuple[Any, ...], ...]
+    """The ``events`` rows."""
+    control: tuple[tuple[Any, ...], ...]
+    """The ``control`` rows."""
+
+    def record(self) -> dict[str, Any]:
+        """The parts of the output record ``Store._write`` reads (events, control, warnings)."""
+        ev, ctl = _RECORD
+        return {"events": [json.loads(r[ev]) for r in self.events],
+                "control": [json.loads(r[ctl]) for r in self.control], "warnings": list(self.warnings)}  # fmt: skip
+
+
+def prepare(doc: Document, record: dict[str, Any], versions: dict[str, str]) -> Prepared:
+    """The rows of ``doc`` and its output record ``record`` for ``insert_fresh``."""
+    digest = sha256(doc)
+    row = {"id": doc.id, "version": 1, **document_values(doc, record, versions, digest, "")}
+    text = version_row(doc, 1, digest, "")
+    return Prepared(
+        doc, versions, tuple(record.get("warnings") or ()), tuple(row[c] for c in DOCUMENT_COLUMNS[:-1]),
+        tuple(text[c] for c in VERSION_COLUMNS[:-1]),
+        tuple(_encoded(r, EVENT_COLUMNS) for r in event_rows(doc.id, 1, record["events"], versions, {})),
+        tuple(_encoded(r, CONTROL_COLUMNS) for r in claim_rows(doc.id, record["control"], {})),
+    )  # fmt: skip
+
+
+def _insert(conn: Connection, table: Table, columns: Sequence[str]) -> str:
+    """The DB-API INSERT of ``columns`` into ``table``, in the driver's placeholder style."""
+    style = conn.dialect.paramstyle
+    if style not in ("qmark", "format", "pyformat"):
+        raise StoreError(f"the database driver's parameter style {style!r} is not supported; use SQLite or psycopg")
+    quote = conn.dialect.identifier_preparer.quote  # "precision" is a keyword in PostgreSQL
+    mark = "?" if style == "qmark" else "%s"
+    return (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+            f"VALUES ({', '.join([mark] * len(columns))})")  # fmt: skip
+
+
+def insert_fresh(conn: Connection, items: Sequence[Prepared], now: str, today: str) -> None:
     """Store documents whose ids are not stored yet (and each at most once in ``items``): version 1,
     no corrections to apply (``Store._write`` applies none to a new id either), a first-stored day
     unless one is kept from before. One executemany per table, in ``items`` order, so the events get
     the same pks as when the documents are stored one by one."""
-    docs, texts, evs, ctl = [], [], [], []
-    for doc, record in items:
-        digest = sha256(doc)
-        docs.append({"id": doc.id, "version": 1, **document_values(doc, record, versions, digest, now)})
-        texts.append(version_row(doc, 1, digest, now))
-        evs += event_rows(doc.id, 1, record["events"], versions, {})
-        ctl += claim_rows(doc.id, record["control"], {})
-    known = _existing(conn, first_stored.c.document_id, (doc.id for doc, _ in items))
-    days = [{"document_id": doc.id, "day": today} for doc, _ in items if doc.id not in known]
-    for table, rows in ((documents, docs), (document_versions, texts), (first_stored, days), (events, evs),
-                        (control, ctl)):  # fmt: skip
+    known = _existing(conn, first_stored.c.document_id, (p.doc.id for p in items))
+    for table, columns, rows in (
+        (documents, DOCUMENT_COLUMNS, [(*p.document, now) for p in items]),
+        (document_versions, VERSION_COLUMNS, [(*p.version, now) for p in items]),
+        (first_stored, ("document_id", "day"), [(p.doc.id, today) for p in items if p.doc.id not in known]),
+        (events, EVENT_COLUMNS, [r for p in items for r in p.events]),
+        (control, CONTROL_COLUMNS, [r for p in items for r in p.control]),
+    ):  # fmt: skip
         if rows:
-            conn.execute(table.insert(), rows)
+            conn.exec_driver_sql(_insert(conn, table, columns), rows)
 
 
 def set_clusters(conn: Connection, clusters: dict[str, str | None]) -> int:
