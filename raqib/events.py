@@ -61,6 +61,10 @@ _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
 
 
+def _never(_tok: Token) -> bool:
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Located:
     """A place mention with its geocoded place."""
@@ -102,6 +106,7 @@ class EventCoder:
         self.cue = rules.cues
         self.alliances = tuple(alliances)
         self._first_cache: dict[tuple[str, str], tuple[Rule, ...]] = {}
+        self._agreement_cache: dict[tuple[str, str], bool] = {}
         self._order = {r.id: n for n, r in enumerate(rules.rules)}
         self._count_cache: dict[tuple[str, str, str], str | None] = {}
         self._allies_cache: dict[tuple[str | None, dt.date | None], frozenset[str]] = {}
@@ -176,6 +181,20 @@ class EventCoder:
     def _agreement_word(self, tok: Token) -> bool:
         return any(r.kind == "agreement" for r in self._starting(tok))
 
+    def _agreement_in(self, toks: Sequence[Token]) -> bool:
+        """Whether any token can start an agreement rule: one look-up per token, run in C once the
+        words are known (``refs.agreement_terms`` would ask ``_agreement_word`` of every token)."""
+        pairs = list(zip(map(_KEY, toks), map(_STEM, toks)))
+        known = list(map(self._agreement_cache.get, pairs))
+        if None not in known:
+            return any(known)
+        if len(self._agreement_cache) > 500_000:
+            self._agreement_cache.clear()
+        for k, (pair, tok) in enumerate(zip(pairs, toks)):
+            if known[k] is None:
+                known[k] = self._agreement_cache[pair] = self._agreement_word(tok)
+        return any(known)
+
     def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
         return refs.negated(toks, trig, self.cue)
 
@@ -245,7 +264,7 @@ class EventCoder:
             s_places = by_place[sn]
             spans = [(a.start_char, a.end_char) for a in s_actors] + [(p.start, p.end) for p in s_places]
             blocked = _tokens_in(toks, spans)
-            terms = refs.agreement_terms(toks, self._agreement_word, self.cue)
+            terms = refs.agreement_terms(toks, self._agreement_word if self._agreement_in(toks) else _never, self.cue)
             if terms is not None:
                 blocked |= set(range(terms, len(toks)))  # what an agreement provides has not happened
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
