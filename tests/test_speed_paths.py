@@ -186,3 +186,36 @@ def test_pool_rows_list_every_form_once_by_letter() -> None:
     for letter, (latin, meta) in rows.by_letter.items():
         assert latin == [b for b, _ in forms if b[:1] == letter]
         assert meta == [(k, 7, "en") for b, k in forms if b[:1] == letter]
+
+
+def test_near_passes_over_only_cells_out_of_reach() -> None:
+    import math
+    import random
+
+    from raqib.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+
+    def plain(lat: float, lon: float, km: float) -> list[int]:
+        r = int(km / 22.0) + 1
+        ci, cj = int(lat * 4 // 1), int(lon * 4 // 1)
+        out = []
+        for di in range(-r, r + 1):
+            for dj in range(-r, r + 1):
+                for i, elat, elon in gaz._grid_points.get((ci + di, cj + dj), ()):
+                    x = (elon - lon) * math.cos(math.radians((lat + elat) / 2))
+                    if 111.195 * math.hypot(x, elat - lat) <= km:
+                        out.append(i)
+        return out
+
+    rng = random.Random(5)
+    placed = [e for e in gaz.entries if e.lat is not None and e.lon is not None]
+    found = 0
+    for _ in range(300):
+        e = rng.choice(placed)
+        lat, lon = e.lat + rng.uniform(-0.3, 0.3), e.lon + rng.uniform(-0.3, 0.3)
+        for km in (1.0, 8.0, 21.9, 30.0, 45.0):
+            assert gaz.near(lat, lon, km) == plain(lat, lon, km)
+        assert gaz.near(e.lat, e.lon, 8.0) == plain(e.lat, e.lon, 8.0)
+        found += len(plain(lat, lon, 30.0))
+    assert found > 0
