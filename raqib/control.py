@@ -346,8 +346,9 @@ def _road_closures(
     out: list[ControlClaim] = []
     for sentence in sentences:
         toks = sentence.tokens
-        for k, tok in enumerate(toks):
-            if not (_CLOSE.fullmatch(tok.key) or _CLOSE.fullmatch(tok.stem)) or _negated(toks, k, cue):
+        for k in compress(range(len(toks)), map(_closing_word, map(_KEY, toks), map(_STEM, toks))):
+            tok = toks[k]
+            if _negated(toks, k, cue):
                 continue
             road = next((j for j in range(k + 1, min(len(toks), k + 6)) if toks[j].stem in ("طريق", "طرق")), None)
             if road is None:
@@ -380,8 +381,9 @@ def _liberated(
     out: list[ControlClaim] = []
     for sentence in sentences:
         toks = sentence.tokens
-        for k, tok in enumerate(toks):
-            if not _FREED.fullmatch(tok.key) or k == 0 or not _BECAME.fullmatch(toks[k - 1].key):
+        for k in compress(range(len(toks)), map(_freed_word, map(_KEY, toks))):
+            tok = toks[k]
+            if k == 0 or not _BECAME.fullmatch(toks[k - 1].key):
                 continue
             if _negated(toks, k, cue):
                 continue
@@ -418,8 +420,8 @@ def _areas_within(
     out: list[ControlClaim] = []
     for sentence in sentences:
         toks = sentence.tokens
-        for k, tok in enumerate(toks):
-            if tok.stem not in _SITARA or k + 2 >= len(toks) or toks[k + 1].key != "علي":
+        for k in compress(range(len(toks)), map(_SITARA.__contains__, map(_STEM, toks))):
+            if k + 2 >= len(toks) or toks[k + 1].key != "علي":
                 continue
             if not any(_IMPOSE.fullmatch(t.key) or _IMPOSE.fullmatch(t.stem) for t in toks[max(0, k - 8) : k]):
                 continue
@@ -467,8 +469,9 @@ def _expulsions(
     out: list[ControlClaim] = []
     for sentence in sentences:
         toks = sentence.tokens
-        for k, tok in enumerate(toks):
-            if not _EXPEL.fullmatch(tok.stem) or "\u064f" in tok.text or _negated(toks, k, cue):
+        for k in compress(range(len(toks)), map(_expel_word, map(_STEM, toks))):
+            tok = toks[k]
+            if "\u064f" in tok.text or _negated(toks, k, cue):
                 continue
             frm = next((j for j in range(k + 1, min(len(toks), k + 9)) if toks[j].key == "من"), None)
             if frm is None:
@@ -629,7 +632,7 @@ def _known_as(text: str, start: int, end: int) -> list[Located]:
     return [Located(mention=mention, place=place, context_only=False)]
 
 
-_STEM = attrgetter("stem")
+_KEY, _STEM = attrgetter("key"), attrgetter("stem")
 
 
 @lru_cache(maxsize=100_000)
@@ -650,6 +653,22 @@ def _may_cue(stem: str) -> bool:
 def _handover_word(stem: str) -> bool:
     """``_HANDOVER.fullmatch(stem)``, cached: it is tried on every word of every sentence."""
     return bool(_HANDOVER.fullmatch(stem))
+
+
+# The tests below are tried on every word of every sentence too: cached like the two above.
+@lru_cache(maxsize=100_000)
+def _closing_word(key: str, stem: str) -> bool:
+    return bool(_CLOSE.fullmatch(key) or _CLOSE.fullmatch(stem))
+
+
+@lru_cache(maxsize=100_000)
+def _freed_word(key: str) -> bool:
+    return bool(_FREED.fullmatch(key))
+
+
+@lru_cache(maxsize=100_000)
+def _expel_word(stem: str) -> bool:
+    return bool(_EXPEL.fullmatch(stem))
 
 def _date_in(dates: Sequence[DateRef], sentence: Sentence) -> DateRef | None:
     """The first date the sentence gives, if any."""

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import compress
+from itertools import chain, compress
 from operator import attrgetter
 
 from raqib import event_refs as refs
@@ -59,6 +59,10 @@ from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
+
+
+def _never(_tok: Token) -> bool:
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,17 +142,25 @@ class EventCoder:
         return hit
 
     # -- triggers -----------------------------------------------------------------------------
-    def triggers(
-        self, sentence: Sentence, blocked: set[int], usable: Callable[[Trigger], bool] | None = None
-    ) -> list[Trigger]:
-        """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires.
-        ``usable`` drops triggers first (negated ones): "دخلت القوات البلدة دون قتال" keeps دخلت."""
-        found: list[Trigger] = []
-        toks = sentence.tokens
-        # The rules each token can start, looked up for the whole sentence at once; most tokens start none.
+    def rules_at(self, toks: Sequence[Token]) -> list[tuple[Rule, ...]]:
+        """The rules each token can start, looked up for the whole sentence at once (in C once the
+        words are known); most tokens start none."""
         starting = list(map(self._first_cache.get, zip(map(_KEY, toks), map(_STEM, toks))))
         if None in starting:
             starting = [self._starting(tok) if rules is None else rules for tok, rules in zip(toks, starting)]
+        return starting
+
+    def triggers(
+        self, sentence: Sentence, blocked: set[int], usable: Callable[[Trigger], bool] | None = None,
+        starting: Sequence[tuple[Rule, ...]] | None = None,
+    ) -> list[Trigger]:  # fmt: skip
+        """Non-overlapping triggers of a sentence, weak ones dropped when a strong one fires.
+        ``usable`` drops triggers first (negated ones): "دخلت القوات البلدة دون قتال" keeps دخلت.
+        ``starting`` is ``rules_at(sentence.tokens)`` when the caller has it."""
+        found: list[Trigger] = []
+        toks = sentence.tokens
+        if starting is None:
+            starting = self.rules_at(toks)
         for i in compress(range(len(toks)), starting):
             if i in blocked:
                 continue
@@ -241,16 +253,20 @@ class EventCoder:
         by_quantity = _by_sentence(sentences, quantities, lambda q: q.start_char)
         for sn, sentence in enumerate(sentences):
             toks = sentence.tokens
+            starting = self.rules_at(toks)
+            if not any(starting):
+                continue  # no word of the sentence can start a trigger: it reports no event
             s_actors = by_actor[sn]
             s_places = by_place[sn]
             spans = [(a.start_char, a.end_char) for a in s_actors] + [(p.start, p.end) for p in s_places]
             blocked = _tokens_in(toks, spans)
-            terms = refs.agreement_terms(toks, self._agreement_word, self.cue)
+            agreement = any(r.kind == "agreement" for r in chain.from_iterable(starting))
+            terms = refs.agreement_terms(toks, self._agreement_word if agreement else _never, self.cue)
             if terms is not None:
                 blocked |= set(range(terms, len(toks)))  # what an agreement provides has not happened
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
-            trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks))
+            trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks), starting)
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
             habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)}
             trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t, toks[: t.start])
@@ -324,7 +340,7 @@ class EventCoder:
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
         bg_at = [i for i, t in enumerate(toks) if (t.key in bg or t.stem in bg) and not refs.plain_past(toks, i, trig.start)
-                 and not _descriptive(toks, i)]
+                 and not _descriptive(toks, i)] if _any_word(toks, bg) else []  # fmt: skip
         background = bool(bg_at)
         if not located and any(trig.start - 8 <= i < trig.end + 4 for i in bg_at):
             return []  # an earlier event is worth a record only where the text places it (convention 3)
@@ -333,7 +349,7 @@ class EventCoder:
             date = _context_date(dates, sentences, sn, day)
         # An agreement's numbers are its terms (prisoners to be swapped), not a toll.
         counts = self._counts(text, sentence, kind, t_start, quantities, dates) if kind != "agreement" else ()
-        if patient is None and kind in _REMOTE and any(t.stem in self.cue["civilian"] or t.key in self.cue["civilian"] for t in toks):
+        if patient is None and kind in _REMOTE and _any_word(toks, self.cue["civilian"]):
             patient = "CIVILIANS"  # a strike or blast whose named victims are civilians
         certainty, claimant = self._certainty(toks, trig, s_actors)
         confidence = 0.8 - (0.2 if rule.weak else 0.0) - (0.1 if fallback else 0.0)

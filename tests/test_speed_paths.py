@@ -122,3 +122,100 @@ def test_cached_allies_equal_fresh_answers() -> None:
             assert first == fresh
     assert coder.allies("A", day) == frozenset({"B"})
     assert coder.allies("A", None) == frozenset({"B", "C", "D"})
+
+
+def test_control_word_tests_equal_their_patterns(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    for _, sentences in dev_sentences:
+        for s in sentences:
+            for t in s.tokens:
+                closing = bool(control._CLOSE.fullmatch(t.key) or control._CLOSE.fullmatch(t.stem))
+                assert control._closing_word(t.key, t.stem) == closing
+                assert control._freed_word(t.key) == bool(control._FREED.fullmatch(t.key))
+                assert control._expel_word(t.stem) == bool(control._EXPEL.fullmatch(t.stem))
+    for word in ("اغلقت", "يقطع", "سدوا"):
+        assert control._closing_word(word, word), word
+    assert control._freed_word("محررا") and control._expel_word("طردت") and not control._expel_word("خرج")
+
+
+def test_rules_at_equals_matching_every_rule(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    from raqib.rules import tok_matches
+
+    rules = load_rules()
+    coder = events.EventCoder(rules, frozenset())
+    starting_any = 0
+    for _, sentences in dev_sentences:
+        for s in sentences:
+            starting = coder.rules_at(s.tokens)
+            assert starting == [tuple(r for r in rules.rules if tok_matches(r.patterns[0][0], t)) for t in s.tokens]
+            assert coder.rules_at(s.tokens) == starting  # from the cache
+            # the triggers given the look-up are those it makes itself
+            assert coder.triggers(s, set(), None, starting) == coder.triggers(s, set())
+            # a sentence the coder skips (no word starts a rule) has no trigger
+            if not any(starting):
+                assert coder.triggers(s, set()) == []
+            agreement = any(r.kind == "agreement" for rs in starting for r in rs)
+            assert agreement == any(coder._agreement_word(t) for t in s.tokens)
+            starting_any += any(starting)
+    assert starting_any > 0
+
+
+def test_undouble_equals_the_template_substitution() -> None:
+    import re
+
+    from raqib.gazetteer.latin import _DOUBLE, _split_quals, latin_key, undouble
+
+    for word in ("kafrnabudda", "tallrifaat", "muhammadiyya", "aaa bbb", "halab", "", "x", "ssss"):
+        assert undouble(word) == _DOUBLE.sub(r"\1", word)
+    for name in ("Kafr Nabudda", "Baghuz Fawqani", "Upper Baguz", "Tall Rifaat", "al-Kashma", "Kishmah"):
+        key = latin_key(name)
+        parts = key.split()
+        plain = " ".join(p for p in parts if not p.startswith("^")), frozenset(p for p in parts if p[0] == "^")
+        assert _split_quals.__wrapped__(key) == plain
+    assert re.fullmatch(r"bagaz \^\w", latin_key("Baghuz Fawqani"))
+
+
+def test_pool_rows_list_every_form_once_by_letter() -> None:
+    from raqib.gazetteer.latin import _split_quals
+    from raqib.geocode.candidates import _base_forms, _rows
+
+    keys = ("alsafafna", "kafr ram", "bagaz ^u", "halab")
+    rows = _rows(keys, 7, "en")
+    forms = [(b, k) for k in keys for b in _base_forms(_split_quals(k)[0])]
+    assert rows.latin == [b for b, _ in forms]
+    assert rows.meta == [(k, 7, "en") for _, k in forms]
+    for letter, (latin, meta) in rows.by_letter.items():
+        assert latin == [b for b, _ in forms if b[:1] == letter]
+        assert meta == [(k, 7, "en") for b, k in forms if b[:1] == letter]
+
+
+def test_near_passes_over_only_cells_out_of_reach() -> None:
+    import math
+    import random
+
+    from raqib.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+
+    def plain(lat: float, lon: float, km: float) -> list[int]:
+        r = int(km / 22.0) + 1
+        ci, cj = int(lat * 4 // 1), int(lon * 4 // 1)
+        out = []
+        for di in range(-r, r + 1):
+            for dj in range(-r, r + 1):
+                for i, elat, elon in gaz._grid_points.get((ci + di, cj + dj), ()):
+                    x = (elon - lon) * math.cos(math.radians((lat + elat) / 2))
+                    if 111.195 * math.hypot(x, elat - lat) <= km:
+                        out.append(i)
+        return out
+
+    rng = random.Random(5)
+    placed = [e for e in gaz.entries if e.lat is not None and e.lon is not None]
+    found = 0
+    for _ in range(300):
+        e = rng.choice(placed)
+        lat, lon = e.lat + rng.uniform(-0.3, 0.3), e.lon + rng.uniform(-0.3, 0.3)
+        for km in (1.0, 8.0, 21.9, 30.0, 45.0):
+            assert gaz.near(lat, lon, km) == plain(lat, lon, km)
+        assert gaz.near(e.lat, e.lon, 8.0) == plain(e.lat, e.lon, 8.0)
+        found += len(plain(lat, lon, 30.0))
+    assert found > 0

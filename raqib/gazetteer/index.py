@@ -183,9 +183,18 @@ class Gazetteer:
         out = []
         cells = self._grid_points
         cos, radians, hypot = math.cos, math.radians, math.hypot
+        reach = km * (1 + 1e-9) + 1e-9  # the float error of the test below is far smaller
         for di in range(-r, r + 1):
+            a = ci + di
+            # Cell rows are exact quarter degrees (x * 4 is exact in binary): the least distance to
+            # any point of a cell bounds every entry's, so cells out of reach are passed over.
+            dlat = max(0.0, a / 4 - lat, lat - (a + 1) / 4)
+            c = min(cos(radians((lat + a / 4) / 2)), cos(radians((lat + (a + 1) / 4) / 2)))
             for dj in range(-r, r + 1):
-                for i, elat, elon in cells.get((ci + di, cj + dj), ()):
+                b = cj + dj
+                if 111.195 * hypot(max(0.0, b / 4 - lon, lon - (b + 1) / 4) * c, dlat) > reach:
+                    continue
+                for i, elat, elon in cells.get((a, b), ()):
                     # approx_km(lat, lon, elat, elon), written out: this loop runs over thousands of entries
                     if 111.195 * hypot((elon - lon) * cos(radians((lat + elat) / 2)), elat - lat) <= km:
                         out.append(i)

@@ -91,12 +91,22 @@ _VOWEL_RUN = re.compile(r"[aeiouyw]+")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+def undouble(s: str) -> str:
+    """Every run of one letter as one letter ("kafrnabudda" → "kafrnabuda"). ``_DOUBLE.sub(r"\1", s)``
+    with a function for the replacement: a template is expanded in Python for every match."""
+    return _DOUBLE.sub(_first_group, s)
+
+
+def _first_group(m: re.Match[str]) -> str:
+    return m.group(1)
+
+
 def _fold_word(w: str) -> str:
     for a, b in _DIGRAPHS:
         w = w.replace(a, b)
     w = _CONS_WY.sub(lambda m: m.group(0).upper(), w)
     w = _VOWEL_RUN.sub("a", w).lower()
-    w = _DOUBLE.sub(r"\1", w)
+    w = undouble(w)
     if len(w) > 2 and w.endswith("ah"):
         w = w[:-1]
     return w
@@ -142,9 +152,14 @@ def _skeleton(base: str) -> str:
     return base.replace("a", "").replace(" ", "")
 
 
+_NO_QUALS: frozenset[str] = frozenset()
+
+
 @lru_cache(maxsize=65536)
 def _split_quals(key: str) -> tuple[str, frozenset[str]]:
     parts = key.split()
+    if "^" not in key:  # most keys: no qualifier (the pool rows split every key of the gazetteer)
+        return " ".join(parts), _NO_QUALS
     return " ".join(p for p in parts if not p.startswith("^")), frozenset(p for p in parts if p[0] == "^")
 
 
@@ -152,7 +167,7 @@ def _split_quals(key: str) -> tuple[str, frozenset[str]]:
 def _parts(base: str) -> tuple[str | None, str]:
     """(the base without spaces and doubled letters, or None when it has no space; its consonant
     skeleton)."""
-    joined = _DOUBLE.sub(r"\1", base.replace(" ", "")) if " " in base else None
+    joined = undouble(base.replace(" ", "")) if " " in base else None
     return joined, _skeleton(base)
 
 

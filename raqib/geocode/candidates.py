@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from raqib.gazetteer import Entry, Gazetteer, approx_km, ar_loose, latin_similarity, romanized_keys
-from raqib.gazetteer.latin import _DOUBLE, _split_quals
+from raqib.gazetteer.latin import _split_quals, undouble
 from raqib.geocode.names import _Name
 
 if TYPE_CHECKING:  # only in annotations: the context module imports this one
@@ -117,13 +117,18 @@ def _rows(latin_keys: Sequence[str], index: int, kind: str, arabic: tuple[str, .
     latin: list[str] = []
     meta: list[_Meta] = []
     by_letter: dict[str, tuple[list[str], list[_Meta]]] = {}
+    # Rows are made for thousands of places in a new process: one meta tuple per key, no setdefault.
     for k in latin_keys:
+        m = (k, index, kind)
         for b in _base_forms(_split_quals(k)[0]):
             latin.append(b)
-            meta.append((k, index, kind))
-            keys, metas = by_letter.setdefault(b[:1], ([], []))
-            keys.append(b)
-            metas.append((k, index, kind))
+            meta.append(m)
+            group = by_letter.get(b[:1])
+            if group is None:
+                by_letter[b[:1]] = ([b], [m])
+            else:
+                group[0].append(b)
+                group[1].append(m)
     return _Rows(latin, meta, by_letter, arabic, index)
 
 
@@ -188,7 +193,7 @@ def _base_forms(base: str) -> list[str]:
     if base[:2] == "al" and len(base) > 5:
         out.append(base[2:])
     if " " in base:
-        out.append(_DOUBLE.sub(r"\1", base.replace(" ", "")))
+        out.append(undouble(base.replace(" ", "")))
     return out
 
 

@@ -14,15 +14,19 @@ geocoder, and X becomes the mention's parent.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import compress
+from operator import attrgetter
 
 from raqib.model import PlaceMention, Sentence, Token
 
+_KEY = attrgetter("key")
 _BREAK = re.compile(r"[،,.;؛:!?؟()\[\]{}\"“”«»\n]|\s[-–—]\s")
 _PREPOSITIONS = frozenset(
     ["في", "من", "علي", "الي", "نحو", "قرب", "باتجاه", "حول", "داخل", "محيط", "اطراف", "بلدتي", "عند", "تجاه"]
@@ -199,13 +203,19 @@ class PlaceFinder:
         out: list[PlaceMention] = []
         i = 0
         prev_end_tok = -10
-        can_start = self._can_start
+        # Whether each token can begin anything, looked up for the whole sentence at once (in C once
+        # the words are known); the scan jumps from one such token to the next.
+        starts = list(map(self._can_start.get, map(_KEY, toks)))
+        if None in starts:
+            starts = [self._starts(tok) if known is None else known for tok, known in zip(toks, starts)]
+        starters = list(compress(range(len(toks)), starts))
         while i < len(toks):
+            if not starts[i]:
+                k = bisect.bisect_left(starters, i)
+                if k == len(starters):
+                    break
+                i = starters[k]
             tok = toks[i]
-            starts = can_start.get(tok.key)
-            if not (self._starts(tok) if starts is None else starts):
-                i += 1
-                continue
             names = self._object_names(toks, i)
             feature = None
             if not names and (tok.key in lex.openers or tok.stem in lex.openers) and self._after_plural(toks, i):
