@@ -397,3 +397,8 @@ def test_tightened_grip_on_a_place_is_a_siege_and_its_means_are_no_second_one(co
 def test_passive_agreement_with_its_terms_after_parties_and_place(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("أُبرم اتفاق بين قوات الصقر وجماعة النسر في قرية الزيتونة ينص على انسحاب المقاتلين.")
     assert _summary(evs) == [("agreement", "HAWK", "EAGLE", "الزيتونة")]
+
+
+def test_conjunction_glued_to_a_short_name_head_is_not_part_of_the_name(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر بالمدفعية كلاً من الزيتونة، البرتقال، وأم الخير.")
+    assert [e.place.name_ar for e in evs if e.place] == ["الزيتونة", "البرتقال", "أم الخير"]

@@ -176,7 +176,7 @@ class PlaceFinder:
             return j  # "بلدة وثلاث قرى": a conjunction right after the generic word starts no name
         gaz = self._gaz_match(toks, j, n)
         end = j + 1
-        head = toks[j].stem in lex.heads or toks[j].key in lex.heads
+        head = toks[j].stem in lex.heads or toks[j].key in lex.heads or _glued_head(toks[j], lex) != ""
         if head and end < n and not self._broken(toks[end - 1], toks[end]) and not _is_stop(toks[end], lex):
             end += 1
         while end < n and not self._broken(toks[end - 1], toks[end]):
@@ -411,6 +411,8 @@ class PlaceFinder:
         drop = drop.replace("ك", "")  # ك is far likelier the name's first letter (كفر، كركوك) than "like"
         if generic is None and (first.key in self.whole_words or strip_article(first.key) in self.whole_words):
             drop = ""  # "بغداد", "ليبيا": the letter is part of the name
+        elif not drop:
+            drop = _glued_head(first, self.lex)  # "وأم الخاخيل": too short a stem for the tokeniser to split
         if generic is not None and not (s > 0 and _generic(toks[s - 1], self.lex) is None):
             drop = ""  # right after the generic word nothing is glued on ("قرية كفرصفرة")
         elif drop not in ("", "و", "ف") and generic is not None:
@@ -488,6 +490,14 @@ def _day_before_yesterday(toks: Sequence[Token], i: int) -> bool:
 def strip_article(key: str) -> str:
     """A word key without the article ال (only when a real stem remains)."""
     return key[2:] if key.startswith("ال") and len(key) > 4 else key
+
+
+def _glued_head(tok: Token, lex: PlaceLexicon) -> str:
+    """The conjunction glued to a two-letter name head ("وأم"، "وتل"), which the tokeniser leaves on
+    because too short a stem would remain; "" when there is none."""
+    if not tok.clitics and tok.key[:1] in ("و", "ف") and tok.key[1:] in lex.heads:
+        return tok.key[:1]
+    return ""
 
 
 def _strip_conj(tok: Token) -> Token | None:
