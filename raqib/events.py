@@ -266,12 +266,13 @@ class EventCoder:
                 recent = refs.recent_agent(events, sentences[max(0, sn - 2)].start_char)
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
                                         owned.get(n, []), dates, replace(day, recent=recent))  # fmt: skip
-                if refs.folded(made, events, toks, trig, blocked, self.cue):
+                unnamed = bool(made) and made[0].kind == "takeover" and made[0].place is None  # "عدة قرى": no recap
+                if not unnamed and refs.folded(made, events, toks, trig, blocked, self.cue):
                     continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there
                 if made and made[0].kind == "agreement":
                     made += refs.covered(made[0], toks, [p for p in s_places if not p.context_only], self.cue)
                 events.extend(made)
-        return merge_duplicates(refs.blast_killings(events), sentences)
+        return merge_duplicates(refs.named_next(refs.blast_killings(events), sentences), sentences)
 
     def _events_for(
         self,
@@ -320,7 +321,11 @@ class EventCoder:
             return []  # "خرج الأهالي": people going out, not forces withdrawing
         if kind == "agreement" and ((fallback and agent != day.recent) or patient is None or agent is None):
             return []  # an agreement needs two parties the sentence names (aid deals name none)
-        if not located and (kind == "takeover" or (kind == "siege" and rule.weak) or (agent is None and patient is None)):
+        unnamed = None
+        if not located and kind == "takeover":
+            located, unnamed = self._unnamed_places(text, toks, trig, s_places)
+        if not located and (kind == "takeover" and unnamed is None or (kind == "siege" and rule.weak)
+                            or (agent is None and patient is None)):  # fmt: skip
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
         bg_at = [i for i, t in enumerate(toks) if (t.key in bg or t.stem in bg) and not refs.plain_past(toks, i, trig.start)
@@ -489,6 +494,24 @@ class EventCoder:
             others = [m.actor for m in s_actors if m.actor not in _NO_AGENT]
             patient = others[0] if others else None
         return agent, patient, fallback
+
+    def _unnamed_places(
+        self, text: str, toks: Sequence[Token], trig: Trigger, s_places: Sequence[Located]
+    ) -> tuple[list[Located], int | None]:
+        """A capture of a vague set of places the text does not name ("على عدة قرى"): no place, or the
+        one that contains them ("على عدد من القرى ضمن ناحية X" → X); the index after the set, None if none."""
+        lex = load_place_lexicon()
+        found = refs.unnamed_places(text, toks, trig, lex.plural, lex.generic, self.cue["number_words"])
+        if found is None:
+            return [], None
+        after, vague = found
+        if not vague:
+            return [], None  # counted villages ("ثلاث قرى") are named next; a vague set seldom is
+        within = ("ضمن", "في", "ب")
+        if after < len(toks) and (toks[after].key in within or toks[after].clitics in within):
+            home = toks[after + 1 if toks[after].key in within else after]
+            return [p for p in s_places if home.start_char <= p.mention.start_char <= home.end_char + 10][:1], after
+        return [], after
 
     def _places(
         self,

@@ -402,3 +402,34 @@ def test_passive_agreement_with_its_terms_after_parties_and_place(code) -> None:
 def test_conjunction_glued_to_a_short_name_head_is_not_part_of_the_name(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("قصفت جماعة النسر بالمدفعية كلاً من الزيتونة، البرتقال، وأم الخير.")
     assert [e.place.name_ar for e in evs if e.place] == ["الزيتونة", "البرتقال", "أم الخير"]
+
+
+def test_capture_of_a_vague_set_of_villages_is_an_event_without_a_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت جماعة النسر على قرية الزيتونة، واستولت في أثناء ذلك على عدة قرى شمال المحافظة.")
+    assert sorted((e.kind, e.actor1, e.place.name_ar if e.place else "") for e in evs) == [
+        ("takeover", "EAGLE", ""), ("takeover", "EAGLE", "الزيتونة"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "لم تتمكن جماعة النسر من السيطرة على عدة قرى.",
+        "تسعى جماعة النسر إلى السيطرة على عدد من القرى.",
+        "سيطرت جماعة النسر على ثلاث قرى في ريف المحافظة.",  # counted villages are named, not left unsaid
+    ],
+)
+def test_no_placeless_capture_when_denied_sought_or_counted(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert [e for e in code(text) if e.kind == "takeover"] == []
+
+
+def test_villages_of_a_vague_set_named_next_are_the_events(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وأعلنت جماعة النسر أنها انتزعت عدداً من القرى. وقالت جماعة النسر إنها سيطرت على قرية الزيتونة وقرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "الزيتونة"), ("takeover", "البرتقال"),
+    ]  # fmt: skip
+
+
+def test_a_vague_set_of_villages_within_a_named_district_is_placed_there(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("بسطت جماعة النسر سيطرتها على عدة قرى ضمن ناحية الزيتونة.")
+    assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs] == [("takeover", "EAGLE", "الزيتونة")]
