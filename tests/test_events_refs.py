@@ -433,3 +433,31 @@ def test_villages_of_a_vague_set_named_next_are_the_events(code) -> None:  # typ
 def test_a_vague_set_of_villages_within_a_named_district_is_placed_there(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("بسطت جماعة النسر سيطرتها على عدة قرى ضمن ناحية الزيتونة.")
     assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs] == [("takeover", "EAGLE", "الزيتونة")]
+
+
+def _place_names(text: str, gazetteer: list[str]) -> list[str]:
+    """The place mentions a finder with a made-up gazetteer (towns, taken without a preposition) reads."""
+    from raqib.normalize import bare, normalize
+    from raqib.recognize.places import PlaceFinder
+    from raqib.segment import segment
+
+    names = {tuple(bare(p).split()): (n,) for n, p in enumerate(gazetteer)}
+    finder = PlaceFinder(names, 2, strong=frozenset(names))
+    return [m.name for s in segment(text, normalize(text)) for m in finder.find(text, s)]
+
+
+def test_a_word_that_agrees_with_the_noun_before_it_is_an_adjective_not_a_place() -> None:
+    assert _place_names("وفرضت القوات على سكانها تسوية جديدة.", ["جديدة"]) == []
+    assert _place_names("وبدأت المرحلة الجديدة من المعركة.", ["الجديدة"]) == []
+    assert _place_names("وسيطرت القوات على جديدة وعلى الزيتونة.", ["جديدة", "الزيتونة"]) == ["جديدة", "الزيتونة"]
+
+
+def test_a_list_after_an_opener_does_not_begin_with_a_conjunction() -> None:
+    text = "وشنت القوات حملة شملت الزيتونة والبلدات القريبة منها، وطالت عسكريين ومدنيين."
+    assert _place_names(text, ["الزيتونة"]) == ["الزيتونة"]
+    assert _place_names("وسيطرت القوات على ست قرى، منها الزيتونة والبرتقال.", ["الزيتونة"]) == ["الزيتونة", "البرتقال"]
+
+
+def test_a_verbal_noun_of_capture_in_a_group_name_has_no_place_object() -> None:
+    text = "خرجت مظاهرات ضد هيئة تحرير الشام وزعيمها في مدينة الزيتونة."
+    assert _place_names(text, ["الزيتونة"]) == ["الزيتونة"]

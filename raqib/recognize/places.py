@@ -43,6 +43,8 @@ _STATE_WORDS = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق"
 _LIST_GOES_ON = frozenset(
     [("فضلا", "عن"), ("اضافه", "الي"), ("بالاضافه", "الي"), ("علاوه", "علي")]
 )
+# Nouns of organisations whose names hold a verbal noun of capture ("هيئة تحرير الشام").
+_ORG_NOUNS = frozenset(["هييه", "هيئه", "جبهه", "حركه", "جيش", "منظمه", "حزب", "لواء", "مجلس", "جبهات"])
 _DIRECTION_TAILS = frozenset(["شرقي", "غربي", "شمالي", "جنوبي", "شرقيه", "غربيه", "شماليه", "جنوبيه"])
 
 
@@ -253,6 +255,8 @@ class PlaceFinder:
             return []
         if i > 0 and toks[i - 1].key in _STATE_WORDS:
             return []
+        if i > 0 and toks[i - 1].stem in _ORG_NOUNS:
+            return []  # "هيئة تحرير الشام"، "حركة تحرير السودان": the verbal noun names a group
         j = i + 1
         if j < len(toks) and toks[j].key == "علي":
             j += 1
@@ -304,6 +308,8 @@ class PlaceFinder:
             tok = toks[k]
             if _is_stop(tok, self.lex) or tok.stem in self.lex.generic or tok.key.isdigit():
                 break
+            if not names and tok.clitics.startswith("و") and tok.key not in self.whole_words and tok.key not in self.lex.heads:
+                break  # "والبلدات القريبة منها، وطالت ...": a list does not open with "و"
             if tok.key[1:] in self.lex.stops and tok.clitics.startswith("و"):
                 break
             e = self._name_end(toks, k, None)
@@ -325,6 +331,8 @@ class PlaceFinder:
         return names
 
     def _plausible(self, toks: Sequence[Token], i: int, n: int, prev_end: int) -> bool:
+        if n == 1 and i > 0 and self._adjective(toks[i - 1], toks[i]):
+            return False
         if n == 1 and (toks[i].key in self.blocked or toks[i].stem in self.blocked):
             return False
         if n == 1 and (toks[i].stem in self.lex.common or strip_article(toks[i].key) in self.lex.common):
@@ -341,6 +349,16 @@ class PlaceFinder:
         if tok.clitics.startswith("و") and prev_end >= i - 1:
             return True
         return tuple(t.stem for t in toks[i : i + n]) in self.strong
+
+    def _adjective(self, noun: Token, tok: Token) -> bool:
+        """"تسوية جديدة"، "المرحلة الجديدة": a word that is also an adjective (جديدة، كبير) agrees with
+        the noun right before it in definiteness, and so describes it rather than naming a place."""
+        lex = self.lex
+        if strip_article(tok.key) not in lex.tails or self._broken(noun, tok) or tok.clitics not in ("", "ال"):
+            return False
+        if noun.key in _PREPOSITIONS or _is_stop(noun, lex) or noun.key in lex.heads or _generic(noun, lex):
+            return False
+        return noun.clitics.endswith("ال") == tok.clitics.endswith("ال")
 
     def _in_town(self, toks: Sequence[Token], k: int) -> bool:
         """"... بمدينة X"، "... في بلدة X": the words at ``k`` put what precedes in a named town."""
