@@ -215,8 +215,9 @@ def recent_agent(earlier: Sequence[Event], since: int) -> str | None:
 
 
 def carries_on(agent: str, kind: str) -> bool:
-    """Whether the carried-on side can do this: an air force captures, arrests or retreats nowhere."""
-    return not (agent in _AIR_ONLY and kind in _GROUND_KINDS)
+    """Whether the carried-on side can do this: an air force captures, arrests or retreats nowhere; and
+    those who surrender unnamed after a side's advance ("واستسلم العشرات") are its enemies, not it."""
+    return not (agent in _AIR_ONLY and kind in _GROUND_KINDS) and kind != "surrender"
 
 
 def habitual_pattern(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:

@@ -461,3 +461,22 @@ def test_a_list_after_an_opener_does_not_begin_with_a_conjunction() -> None:
 def test_a_verbal_noun_of_capture_in_a_group_name_has_no_place_object() -> None:
     text = "خرجت مظاهرات ضد هيئة تحرير الشام وزعيمها في مدينة الزيتونة."
     assert _place_names(text, ["الزيتونة"]) == ["الزيتونة"]
+
+
+def test_an_alias_cut_by_a_quote_mark_after_its_proclitic_is_still_found() -> None:
+    from raqib.actors import Alias
+    from raqib.normalize import bare, normalize
+    from raqib.recognize.actors import ActorFinder
+    from raqib.segment import segment
+
+    alias = "المعارضين لخليفة الجماعة"
+    key = tuple(bare(alias).split())
+    finder = ActorFinder({key: [Alias(alias, bare(alias), "DISSIDENT", frozenset(), None, None, "name", "")]})
+    text = "وتمكن بعض المعارضين لـ”خليفة” الجماعة من السيطرة على القرية."
+    found = finder.find(text, segment(text, normalize(text)))
+    assert [(m.actor, text[m.start_char : m.end_char]) for m in found] == [("DISSIDENT", "المعارضين لـ”خليفة” الجماعة")]
+
+
+def test_those_who_surrender_unnamed_are_not_the_side_that_acted_before(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أعلنت جماعة النسر أن جماعة النسر صامدة. وسيطرت قوات الصقر على قرية الزيتونة. واستسلم عشرات المقاتلين.")
+    assert [e.actor1 for e in evs if e.kind == "surrender"] == ["EAGLE"]
