@@ -480,3 +480,19 @@ def test_an_alias_cut_by_a_quote_mark_after_its_proclitic_is_still_found() -> No
 def test_those_who_surrender_unnamed_are_not_the_side_that_acted_before(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("أعلنت جماعة النسر أن جماعة النسر صامدة. وسيطرت قوات الصقر على قرية الزيتونة. واستسلم عشرات المقاتلين.")
     assert [e.actor1 for e in evs if e.kind == "surrender"] == ["EAGLE"]
+
+
+def test_opening_fire_on_a_person_is_a_killing_attack(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("لقي شاب حتفه بعدما أطلق مسلحون النار عليه في قرية الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("killing", "الزيتونة")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أطلقت قوات الصقر سراح المعتقلين في قرية الزيتونة بعد وقف إطلاق النار.",  # a release, not an attack
+        "نفت قوات الصقر أن تكون أطلقت النار على المحتجين في قرية الزيتونة.",
+    ],
+)
+def test_fire_words_in_a_release_or_a_denial_make_no_killing(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert [e.kind for e in code(text) if e.kind == "killing"] == []
