@@ -668,7 +668,7 @@ class EventCoder:
             person = tok.stem if tok.stem in _PERSON else tok.key if tok.key in _PERSON else None
             if person is None:
                 continue
-            near = [t for t in toks[max(0, k - 3) : k + 3] if t is not tok]
+            near = [t for t in toks[max(0, k - 3) : k + 5] if t is not tok]  # "المدني “فلان الفلاني” لقي حتفه"
             harm = {self._count_key(t, "") for t in near}
             one = Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
             if "fatalities" in harm and "fatalities" not in out:

@@ -496,3 +496,10 @@ def test_opening_fire_on_a_person_is_a_killing_attack(code) -> None:  # type: ig
 )
 def test_fire_words_in_a_release_or_a_denial_make_no_killing(code, text) -> None:  # type: ignore[no-untyped-def]
     assert [e.kind for e in code(text) if e.kind == "killing"] == []
+
+
+def test_one_civilian_named_before_the_death_word_counts_one(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("ونقلت مصادر أن المدني “سامر الفلاني” لقي حتفه بعدما أطلق مسلحون النار عليه في قرية الزيتونة.")
+    assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("killing", {"fatalities": 1, "civilians_killed": 1}),
+    ]  # fmt: skip
