@@ -503,3 +503,10 @@ def test_one_civilian_named_before_the_death_word_counts_one(code) -> None:  # t
     assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [
         ("killing", {"fatalities": 1, "civilians_killed": 1}),
     ]  # fmt: skip
+
+
+def test_a_list_after_a_weak_plural_is_taken_when_a_later_item_is_known() -> None:
+    assert _place_names("انسحبت القوات من مناطق الرمانة، والزيتونة، والبرتقال.", ["الزيتونة"]) == [
+        "الرمانة", "الزيتونة", "البرتقال",
+    ]  # fmt: skip
+    assert _place_names("انسحبت القوات من مناطق واسعة وعادت إلى ثكناتها.", ["الزيتونة"]) == []

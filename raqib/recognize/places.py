@@ -231,6 +231,11 @@ class PlaceFinder:
             generic = None if names else _generic(tok, lex)
             if generic is not None:
                 names, feature = self._names_after(toks, i + 1, generic), generic
+                if not names and generic in lex.weak and generic in lex.plural:
+                    # "من مناطق A، وB، وC": a weak plural opens a list when the gazetteer knows a later item
+                    listed = self._list_after(toks, i + 1)
+                    if any(self._gaz_match(toks, s, e) for s, e in listed[1:]):
+                        names = listed
                 if not names:
                     i += 1
                     continue
