@@ -56,6 +56,13 @@ from raqib.normalize import match_key
 from raqib.recognize.places import load_place_lexicon
 from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 
+# "على المناطق المتنازع عليها ضمن محافظات": unnamed areas, then the places that contain them.
+_AREAS_WITHIN = re.compile(
+    r"\s*(على\s+)?ال(مناطق|قرى|بلدات|مدن|أحياء|مواقع)\s[^،.؛]{0,80}?\s(ضمن|في|داخل)\s+"
+    r"(محافظات|محافظة|محافظتي|مدينة|مدن|ولاية|ولايات|ريف|أرياف)?\s*$"
+)
+# "من مواقعها هناك": an adverb that points at the places just named.
+_THERE = re.compile(r"[^،.؛]{0,40}?(?<!\w)(هناك|هنالك)(?!\w)")
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
@@ -542,12 +549,31 @@ class EventCoder:
         if mode in ("any", "from") and after:
             return _drop_destinations(text, after)
         if mode == "object":
-            return []
+            return self._within(text, [p for p in own if t_end <= p.start < clause_end], t_end, s_places)
         before = [p for p in own if p.end <= t_start]
+        if before and _THERE.match(text, t_end, clause_end):
+            return self._last_list(text, before, s_places)  # "انسحبت من مواقعها هناك": all the places just named
         if before and before[-1].anchor is not None:
             # "المسيطرة على البلدتين ... اتفاق": a back-reference stands for all the places it names.
             return [p for p in before if p.anchor == before[-1].anchor]
         return before[-1:]
+
+    def _within(self, text: str, after: Sequence[Located], t_end: int, s_places: Sequence[Located]) -> list[Located]:
+        """"سيطرت على المناطق المتنازع عليها ضمن محافظات A، وB": a capture of unnamed areas inside
+        named places is placed at those places."""
+        if not after or not _AREAS_WITHIN.match(text[t_end : after[0].start]):
+            return []
+        return self._chain(text, after, after[0].start, s_places, near=False)
+
+    def _last_list(self, text: str, before: Sequence[Located], s_places: Sequence[Located]) -> list[Located]:
+        """The last list of places before a trigger: the longest chain that ends with the last place."""
+        best = list(before[-1:])
+        for k in range(len(before) - 2, -1, -1):
+            chain = self._chain(text, before[k:], before[k].start, s_places, near=False)
+            if chain[-1] is not before[-1]:
+                break
+            best = chain
+        return best
 
     def _chain(
         self,

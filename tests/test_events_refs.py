@@ -510,3 +510,21 @@ def test_a_list_after_a_weak_plural_is_taken_when_a_later_item_is_known() -> Non
         "الرمانة", "الزيتونة", "البرتقال",
     ]  # fmt: skip
     assert _place_names("انسحبت القوات من مناطق واسعة وعادت إلى ثكناتها.", ["الزيتونة"]) == []
+
+
+def test_capture_of_the_areas_within_named_provinces_is_placed_at_each(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وكانت قوات الصقر قد فرضت سيطرتها على المناطق المتنازع عليها ضمن محافظتي الزيتونة والبرتقال.")
+    assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "HAWK", "الزيتونة"), ("takeover", "HAWK", "البرتقال"),
+    ]  # fmt: skip
+
+
+def test_capture_of_indefinite_positions_in_a_province_is_a_summary_not_an_event(code) -> None:  # type: ignore[no-untyped-def]
+    assert [e for e in code("استطاعت قوات الصقر انتزاع مواقع استراتيجية اليوم في محافظة الزيتونة.") if e.kind == "takeover"] == []
+
+
+def test_withdrawal_from_positions_there_is_from_each_place_just_named(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت قوات الصقر على قرية الزيتونة وقرية البرتقال، عقب انسحاب جماعة النسر من مواقعها هناك.")
+    assert [(e.kind, e.actor1, e.place.name_ar) for e in evs if e.kind == "withdrawal" and e.place] == [
+        ("withdrawal", "EAGLE", "الزيتونة"), ("withdrawal", "EAGLE", "البرتقال"),
+    ]  # fmt: skip
