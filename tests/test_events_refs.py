@@ -528,3 +528,19 @@ def test_withdrawal_from_positions_there_is_from_each_place_just_named(code) -> 
     assert [(e.kind, e.actor1, e.place.name_ar) for e in evs if e.kind == "withdrawal" and e.place] == [
         ("withdrawal", "EAGLE", "الزيتونة"), ("withdrawal", "EAGLE", "البرتقال"),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("وكانت مجموعة مجهولة قد اختطفتهم في قرية الزيتونة.", "abduction"),
+        ("وقال الأهالي إن قوات الصقر اعتقلته في قرية الزيتونة.", "arrest"),
+        ("وأبلغت جماعة النسر عائلته بأنها أعدمته في قرية الزيتونة.", "killing"),
+    ],
+)
+def test_a_verb_with_an_object_pronoun_is_a_trigger(code, text, kind) -> None:  # type: ignore[no-untyped-def]
+    assert [e.kind for e in code(text)] == [kind]
+
+
+def test_a_denied_arrest_told_with_an_object_pronoun_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("ونفت قوات الصقر أن تكون اعتقلته في قرية الزيتونة.") == []
