@@ -93,6 +93,14 @@ class Located:
         return self.anchor[1] if self.anchor else self.mention.end_char
 
 
+def _in_brackets_after(text: str, prev_end: int, p: Located) -> bool:
+    """Whether a place stands in brackets opened after the place before it: "قرية X (تبعد 45 كم جنوب
+    مدينة Y)" names Y to say where X is."""
+    gap = text[prev_end : p.start]
+    opened = gap.rfind("(")
+    return opened != -1 and ")" not in gap[opened:] and ")" in re.split(r"[،.؛]", text[p.end : p.end + 60])[0]
+
+
 class EventCoder:
     """Turns the recognised mentions of a document into events with the rule set."""
 
@@ -551,6 +559,8 @@ class EventCoder:
         if mode == "object":
             return self._within(text, [p for p in own if t_end <= p.start < clause_end], t_end, s_places)
         before = [p for p in own if p.end <= t_start]
+        # "في قرية X (تبعد 45 كم جنوب مدينة Y)": Y only locates X
+        before = [p for k, p in enumerate(before) if not (k and _in_brackets_after(text, before[k - 1].end, p))]
         if before and _THERE.match(text, t_end, clause_end):
             return self._last_list(text, before, s_places)  # "انسحبت من مواقعها هناك": all the places just named
         if before and before[-1].anchor is not None:

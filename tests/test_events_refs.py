@@ -544,3 +544,8 @@ def test_a_verb_with_an_object_pronoun_is_a_trigger(code, text, kind) -> None:  
 
 def test_a_denied_arrest_told_with_an_object_pronoun_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
     assert code("ونفت قوات الصقر أن تكون اعتقلته في قرية الزيتونة.") == []
+
+
+def test_a_town_named_in_brackets_to_locate_a_village_is_not_the_event_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("داهم عناصر من قوات الصقر منزلاً في قرية الزيتونة (تبعد 10 كم جنوب مدينة البرتقال)، واعتقلوا صاحبه.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("arrest", "الزيتونة")]
