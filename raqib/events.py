@@ -63,6 +63,7 @@ _AREAS_WITHIN = re.compile(
 )
 # "من مواقعها هناك": an adverb that points at the places just named.
 _THERE = re.compile(r"[^،.؛]{0,40}?(?<!\w)(هناك|هنالك)(?!\w)")
+_SIDES_KINDS = frozenset(["clash", "internal_clash", "agreement", "surrender", "defection"])  # no one-sided doer
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
@@ -465,7 +466,8 @@ class EventCoder:
                 for m in reversed(before):
                     if refs.in_relative_clause(toks, index(m)):
                         continue  # "مواقع يتمركز فيها الحوثيون، وأحكمت سيطرتها": that clause's subject
-                    if not marked(m, role_markers) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
+                    if (not marked(m, role_markers) or (rule.kind not in _SIDES_KINDS and self._partitive_subject(toks, index(m)))) and (
+                            m.actor not in _NO_AGENT and not _supporting(toks, index(m))):
                         agent = m.actor
                         break
         if fixed:
@@ -509,6 +511,14 @@ class EventCoder:
             others = [m.actor for m in s_actors if m.actor not in _NO_AGENT]
             patient = others[0] if others else None
         return agent, patient, fallback
+
+    def _partitive_subject(self, toks: Sequence[Token], k: int) -> bool:
+        """"مقاتلين من تحرير الشام داهموا ... واعتقلوا": fighters "of" a side, named as the subject before
+        the verb, are that side acting (after the verb, "اعتقلت عناصر من X", they are acted upon)."""
+        if k < 2 or toks[k - 1].key != "من":
+            return False
+        noun = toks[k - 2]
+        return noun.key in self.cue["armed_nouns"] or noun.stem in self.cue["armed_nouns"]
 
     def _unnamed_places(
         self, text: str, toks: Sequence[Token], trig: Trigger, s_places: Sequence[Located]

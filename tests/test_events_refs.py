@@ -549,3 +549,10 @@ def test_a_denied_arrest_told_with_an_object_pronoun_is_no_event(code) -> None: 
 def test_a_town_named_in_brackets_to_locate_a_village_is_not_the_event_place(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("داهم عناصر من قوات الصقر منزلاً في قرية الزيتونة (تبعد 10 كم جنوب مدينة البرتقال)، واعتقلوا صاحبه.")
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("arrest", "الزيتونة")]
+
+
+def test_fighters_of_a_side_named_before_the_verb_are_that_side_acting(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وقال ناشطون إن مقاتلين من جماعة النسر داهموا منزلاً في قرية الزيتونة، واعتقلوا صاحبه.")
+    assert [(e.kind, e.actor1) for e in evs] == [("arrest", "EAGLE")]
+    evs = code("واعتقلت قوات الصقر عناصر من جماعة النسر في قرية الزيتونة.")  # after the verb they are acted upon
+    assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("arrest", "HAWK", "EAGLE")]
