@@ -229,6 +229,8 @@ class EventCoder:
         window = toks[max(0, trig.start - 4) : trig.start]
         if _any_word(window, self.cue["modality_before"]):
             return True
+        if _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
+            return True  # "بتهمة القتال في صفوف التنظيم": the charge, not an event
         return _any_word(prior, self.cue["denial"])
 
     # -- arguments ----------------------------------------------------------------------------

@@ -536,6 +536,8 @@ def test_withdrawal_from_positions_there_is_from_each_place_just_named(code) -> 
         ("وكانت مجموعة مجهولة قد اختطفتهم في قرية الزيتونة.", "abduction"),
         ("وقال الأهالي إن قوات الصقر اعتقلته في قرية الزيتونة.", "arrest"),
         ("وأبلغت جماعة النسر عائلته بأنها أعدمته في قرية الزيتونة.", "killing"),
+        ("وأبلغت جماعة النسر عائلتيهما بإعدامهما في قرية الزيتونة.", "killing"),
+        ("وكانت قوات الصقر قد أعلنت اعتقاله في قرية الزيتونة.", "arrest"),
     ],
 )
 def test_a_verb_with_an_object_pronoun_is_a_trigger(code, text, kind) -> None:  # type: ignore[no-untyped-def]
@@ -556,3 +558,8 @@ def test_fighters_of_a_side_named_before_the_verb_are_that_side_acting(code) -> 
     assert [(e.kind, e.actor1) for e in evs] == [("arrest", "EAGLE")]
     evs = code("واعتقلت قوات الصقر عناصر من جماعة النسر في قرية الزيتونة.")  # after the verb they are acted upon
     assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("arrest", "HAWK", "EAGLE")]
+
+
+def test_a_trigger_word_in_a_charge_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أعدمت جماعة النسر رجلاً في قرية الزيتونة بتهمة القتال في صفوف قوات الصقر.")
+    assert [e.kind for e in evs] == ["killing"]
