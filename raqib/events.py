@@ -316,6 +316,8 @@ class EventCoder:
                                                 day.recent)  # fmt: skip
         kind = rule.kind
         handover = _receiver(text, toks, trig, clause_actors) if kind == "takeover" else None
+        if handover is not None and handover[0] is None and rule.place == "before_list":
+            return []  # "أوكلت الملف الأمني" to no side named: no one is said to take the places
         if handover is not None:  # "سلّم X Y مواقعه": Y takes the place, X gives it up
             agent, patient, fallback = handover[0], handover[1] or patient, False
         aircraft = _any_word(toks, self.cue["aircraft"])
@@ -552,6 +554,8 @@ class EventCoder:
         actor_spans: Sequence[tuple[int, int]] = (),
     ) -> list[Located]:
         own = [p for p in s_places if not p.context_only]
+        if mode == "before_list":  # "انسحبت من A، وB، وأوكلت الملف الأمني إلى X": each place left
+            return self._last_list(text, [p for p in own if p.end <= t_start], s_places)
         if mode == "subject":  # "قضاء X بات محرراً": the place just before the verb
             return [p for p in own if p.end <= t_start and len(text[p.end : t_start].split()) <= 2][-1:]
         if mode == "from" and re.match(r"\s*(منها|منه|عنها|عنه)\b", text[t_end:]):
@@ -589,6 +593,8 @@ class EventCoder:
 
     def _last_list(self, text: str, before: Sequence[Located], s_places: Sequence[Located]) -> list[Located]:
         """The last list of places before a trigger: the longest chain that ends with the last place."""
+        if not before:
+            return []
         best = list(before[-1:])
         for k in range(len(before) - 2, -1, -1):
             chain = self._chain(text, before[k:], before[k].start, s_places, near=False)

@@ -563,3 +563,13 @@ def test_fighters_of_a_side_named_before_the_verb_are_that_side_acting(code) -> 
 def test_a_trigger_word_in_a_charge_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("أعدمت جماعة النسر رجلاً في قرية الزيتونة بتهمة القتال في صفوف قوات الصقر.")
     assert [e.kind for e in evs] == ["killing"]
+
+
+def test_places_left_to_a_side_entrusted_with_security_are_its_captures(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انسحبت جماعة النسر من قرية الزيتونة، وقرية البرتقال، وأوكلت الملف الأمني بأكمله إلى قوات الصقر.")
+    assert sorted((e.kind, e.actor1, e.place.name_ar) for e in evs if e.place) == [
+        ("takeover", "HAWK", "البرتقال"), ("takeover", "HAWK", "الزيتونة"),
+        ("withdrawal", "EAGLE", "البرتقال"), ("withdrawal", "EAGLE", "الزيتونة"),
+    ]  # fmt: skip
+    evs = code("انسحبت جماعة النسر من قرية الزيتونة، وأوكلت الملف الأمني إلى لجنة من الأهالي.")
+    assert [e.kind for e in evs] == ["withdrawal"]
