@@ -56,11 +56,6 @@ from raqib.normalize import match_key
 from raqib.recognize.places import load_place_lexicon
 from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 
-# "على المناطق المتنازع عليها ضمن محافظات": unnamed areas, then the places that contain them.
-_AREAS_WITHIN = re.compile(
-    r"\s*(على\s+)?ال(مناطق|قرى|بلدات|مدن|أحياء|مواقع)\s[^،.؛]{0,80}?\s(ضمن|في|داخل)\s+"
-    r"(محافظات|محافظة|محافظتي|مدينة|مدن|ولاية|ولايات|ريف|أرياف)?\s*$"
-)
 # "من مواقعها هناك": an adverb that points at the places just named.
 _THERE = re.compile(r"[^،.؛]{0,40}?(?<!\w)(هناك|هنالك)(?!\w)")
 _SIDES_KINDS = frozenset(["clash", "internal_clash", "agreement", "surrender", "defection"])  # no one-sided doer
@@ -573,7 +568,7 @@ class EventCoder:
         if mode in ("any", "from") and after:
             return _drop_destinations(text, after)
         if mode == "object":
-            return self._within(text, [p for p in own if t_end <= p.start < clause_end], t_end, s_places)
+            return []
         before = [p for p in own if p.end <= t_start]
         # "في قرية X (تبعد 45 كم جنوب مدينة Y)": Y only locates X
         before = [p for k, p in enumerate(before) if not (k and _in_brackets_after(text, before[k - 1].end, p))]
@@ -583,13 +578,6 @@ class EventCoder:
             # "المسيطرة على البلدتين ... اتفاق": a back-reference stands for all the places it names.
             return [p for p in before if p.anchor == before[-1].anchor]
         return before[-1:]
-
-    def _within(self, text: str, after: Sequence[Located], t_end: int, s_places: Sequence[Located]) -> list[Located]:
-        """"سيطرت على المناطق المتنازع عليها ضمن محافظات A، وB": a capture of unnamed areas inside
-        named places is placed at those places."""
-        if not after or not _AREAS_WITHIN.match(text[t_end : after[0].start]):
-            return []
-        return self._chain(text, after, after[0].start, s_places, near=False)
 
     def _last_list(self, text: str, before: Sequence[Located], s_places: Sequence[Located]) -> list[Located]:
         """The last list of places before a trigger: the longest chain that ends with the last place."""

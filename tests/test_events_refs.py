@@ -512,13 +512,6 @@ def test_a_list_after_a_weak_plural_is_taken_when_a_later_item_is_known() -> Non
     assert _place_names("انسحبت القوات من مناطق واسعة وعادت إلى ثكناتها.", ["الزيتونة"]) == []
 
 
-def test_capture_of_the_areas_within_named_provinces_is_placed_at_each(code) -> None:  # type: ignore[no-untyped-def]
-    evs = code("وكانت قوات الصقر قد فرضت سيطرتها على المناطق المتنازع عليها ضمن محافظتي الزيتونة والبرتقال.")
-    assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs] == [
-        ("takeover", "HAWK", "الزيتونة"), ("takeover", "HAWK", "البرتقال"),
-    ]  # fmt: skip
-
-
 def test_capture_of_indefinite_positions_in_a_province_is_a_summary_not_an_event(code) -> None:  # type: ignore[no-untyped-def]
     assert [e for e in code("استطاعت قوات الصقر انتزاع مواقع استراتيجية اليوم في محافظة الزيتونة.") if e.kind == "takeover"] == []
 
