@@ -118,7 +118,7 @@ def _aim_or_passive(tok: Token) -> bool:
 
 
 # Giving a place over (the giver loses it), unlike تسلّم/استلم (receiving it).
-_GIVE = re.compile(r"سلم(ت|وا)?|تسليم(ها|ه)?")
+_GIVE = re.compile(r"سلم(ت|وا)?|تسليم(ها|ه)?|اوكل(ت|وا|ا)?")  # "أوكلت الملف الأمني إلى X": X receives
 
 
 def _receiver(

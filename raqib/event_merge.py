@@ -38,7 +38,7 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             placed = kept.place is not None
             if same_sentence and kept.kind == ev.kind and (kept.place is None) != (ev.place is None) and (
                 kept.actor1 == ev.actor1
-            ):
+            ) and kept.kind != "takeover":  # a capture without a place is one of unnamed places ("عدة قرى")
                 dup = n
                 break
             if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence:

@@ -9,6 +9,7 @@ numbers, a finer place) and is not a second event. And an agreement's terms ("ا
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -214,8 +215,9 @@ def recent_agent(earlier: Sequence[Event], since: int) -> str | None:
 
 
 def carries_on(agent: str, kind: str) -> bool:
-    """Whether the carried-on side can do this: an air force captures, arrests or retreats nowhere."""
-    return not (agent in _AIR_ONLY and kind in _GROUND_KINDS)
+    """Whether the carried-on side can do this: an air force captures, arrests or retreats nowhere; and
+    those who surrender unnamed after a side's advance ("واستسلم العشرات") are its enemies, not it."""
+    return not (agent in _AIR_ONLY and kind in _GROUND_KINDS) and kind != "surrender"
 
 
 def habitual_pattern(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
@@ -415,3 +417,51 @@ def as_circumstance(toks: Sequence[Token], trig: Trigger) -> bool:
     return definite(toks[trig.start]) and any(
         t.key in _CAUSE or t.stem in _CAUSE for t in toks[max(0, trig.start - 2) : trig.start]
     )
+
+
+_SOME = frozenset(["عده", "عدد", "عددا", "بعض"])
+
+
+def unnamed_places(text: str, toks: Sequence[Token], trig: Trigger, plural: frozenset[str], generic: Mapping[str, str],
+                   numbers: frozenset[str]) -> tuple[int, bool] | None:  # fmt: skip
+    """Where the object of a capture is a set of places the text does not name ("سيطر على عدة قرى"،
+    "انتزع عدداً من القرى"، "بسط سيطرته على بلدة وثلاث قرى"): the index of the token after the set,
+    and whether the set is vague (عدة، عدد من، بعض) rather than counted (ثلاث قرى), which reports
+    usually go on to name; None when the object is no such set."""
+
+    def plural_at(k: int) -> bool:
+        return k < len(toks) and (toks[k].key in plural or (toks[k].stem in plural and toks[k].clitics in ("ال", "")))
+
+    for k in range(trig.end, min(len(toks), trig.end + 7)):
+        tok = toks[k]
+        if re.search(r"[،,.؛;]", text[toks[trig.end - 1].end_char : tok.start_char]):
+            return None  # the clause has ended
+        word = tok.stem if tok.clitics in ("و", "") else tok.key
+        if word in _SOME or word in numbers or word.isdigit():
+            nxt = k + 2 if k + 1 < len(toks) and toks[k + 1].key == "من" else k + 1
+            if plural_at(nxt):
+                return nxt + 1, word in _SOME
+        elif tok.key in generic and not tok.clitics and k + 2 < len(toks) and toks[k + 1].clitics == "و" and (
+                toks[k + 1].stem in numbers) and plural_at(k + 2):  # "بلدة وثلاث قرى"
+            return k + 3, False
+        if tok.stem in generic:
+            return None  # the object is a named place
+    return None
+
+
+def named_next(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
+    """The events without a capture of places the text does not name where the same side's capture of
+    named places follows within the next sentence: "انتزعت القوات عدداً من القرى. وسيطرت على A وB"
+    names the villages it counted; a village already reported before the set is not one of them."""
+    starts = [s.start_char for s in sentences]
+    out = []
+    for n, ev in enumerate(events):
+        if ev.kind == "takeover" and ev.place is None:
+            sn = bisect.bisect_right(starts, ev.evidence_start) - 1
+            limit = sentences[min(sn + 1, len(sentences) - 1)].end_char
+            told = {_place_key(e) for e in events[:n] if e.place is not None}
+            if any(e.kind == "takeover" and e.place is not None and e.actor1 == ev.actor1 and e.evidence_start < limit
+                   and _place_key(e) not in told for e in events[n + 1 :]):  # fmt: skip
+                continue  # the villages counted are named next (a village named before is no list of them)
+        out.append(ev)
+    return out

@@ -56,6 +56,9 @@ from raqib.normalize import match_key
 from raqib.recognize.places import load_place_lexicon
 from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 
+# "من مواقعها هناك": an adverb that points at the places just named.
+_THERE = re.compile(r"[^،.؛]{0,40}?(?<!\w)(هناك|هنالك)(?!\w)")
+_SIDES_KINDS = frozenset(["clash", "internal_clash", "agreement", "surrender", "defection"])  # no one-sided doer
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
@@ -88,6 +91,14 @@ class Located:
     def end(self) -> int:
         """Offset one past the reference."""
         return self.anchor[1] if self.anchor else self.mention.end_char
+
+
+def _in_brackets_after(text: str, prev_end: int, p: Located) -> bool:
+    """Whether a place stands in brackets opened after the place before it: "قرية X (تبعد 45 كم جنوب
+    مدينة Y)" names Y to say where X is."""
+    gap = text[prev_end : p.start]
+    opened = gap.rfind("(")
+    return opened != -1 and ")" not in gap[opened:] and ")" in re.split(r"[،.؛]", text[p.end : p.end + 60])[0]
 
 
 class EventCoder:
@@ -225,6 +236,8 @@ class EventCoder:
         window = toks[max(0, trig.start - 4) : trig.start]
         if _any_word(window, self.cue["modality_before"]):
             return True
+        if _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
+            return True  # "بتهمة القتال في صفوف التنظيم": the charge, not an event
         return _any_word(prior, self.cue["denial"])
 
     # -- arguments ----------------------------------------------------------------------------
@@ -282,12 +295,13 @@ class EventCoder:
                 recent = refs.recent_agent(events, sentences[max(0, sn - 2)].start_char)
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
                                         owned.get(n, []), dates, replace(day, recent=recent))  # fmt: skip
-                if refs.folded(made, events, toks, trig, blocked, self.cue):
+                unnamed = bool(made) and made[0].kind == "takeover" and made[0].place is None  # "عدة قرى": no recap
+                if not unnamed and refs.folded(made, events, toks, trig, blocked, self.cue):
                     continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there
                 if made and made[0].kind == "agreement":
                     made += refs.covered(made[0], toks, [p for p in s_places if not p.context_only], self.cue)
                 events.extend(made)
-        return merge_duplicates(refs.blast_killings(events), sentences)
+        return merge_duplicates(refs.named_next(refs.blast_killings(events), sentences), sentences)
 
     def _events_for(
         self,
@@ -313,6 +327,8 @@ class EventCoder:
                                                 day.recent)  # fmt: skip
         kind = rule.kind
         handover = _receiver(text, toks, trig, clause_actors) if kind == "takeover" else None
+        if handover is not None and handover[0] is None and rule.place == "before_list":
+            return []  # "أوكلت الملف الأمني" to no side named: no one is said to take the places
         if handover is not None:  # "سلّم X Y مواقعه": Y takes the place, X gives it up
             agent, patient, fallback = handover[0], handover[1] or patient, False
         aircraft = _any_word(toks, self.cue["aircraft"])
@@ -336,7 +352,11 @@ class EventCoder:
             return []  # "خرج الأهالي": people going out, not forces withdrawing
         if kind == "agreement" and ((fallback and agent != day.recent) or patient is None or agent is None):
             return []  # an agreement needs two parties the sentence names (aid deals name none)
-        if not located and (kind == "takeover" or (kind == "siege" and rule.weak) or (agent is None and patient is None)):
+        unnamed = None
+        if not located and kind == "takeover":
+            located, unnamed = self._unnamed_places(text, toks, trig, s_places)
+        if not located and (kind == "takeover" and unnamed is None or (kind == "siege" and rule.weak)
+                            or (agent is None and patient is None)):  # fmt: skip
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
         bg_at = [i for i, t in enumerate(toks) if (t.key in bg or t.stem in bg) and not refs.plain_past(toks, i, trig.start)
@@ -461,7 +481,8 @@ class EventCoder:
                 for m in reversed(before):
                     if refs.in_relative_clause(toks, index(m)):
                         continue  # "مواقع يتمركز فيها الحوثيون، وأحكمت سيطرتها": that clause's subject
-                    if not marked(m, role_markers) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
+                    if (not marked(m, role_markers) or (rule.kind not in _SIDES_KINDS and self._partitive_subject(toks, index(m)))) and (
+                            m.actor not in _NO_AGENT and not _supporting(toks, index(m))):
                         agent = m.actor
                         break
         if fixed:
@@ -506,6 +527,32 @@ class EventCoder:
             patient = others[0] if others else None
         return agent, patient, fallback
 
+    def _partitive_subject(self, toks: Sequence[Token], k: int) -> bool:
+        """"مقاتلين من تحرير الشام داهموا ... واعتقلوا": fighters "of" a side, named as the subject before
+        the verb, are that side acting (after the verb, "اعتقلت عناصر من X", they are acted upon)."""
+        if k < 2 or toks[k - 1].key != "من":
+            return False
+        noun = toks[k - 2]
+        return noun.key in self.cue["armed_nouns"] or noun.stem in self.cue["armed_nouns"]
+
+    def _unnamed_places(
+        self, text: str, toks: Sequence[Token], trig: Trigger, s_places: Sequence[Located]
+    ) -> tuple[list[Located], int | None]:
+        """A capture of a vague set of places the text does not name ("على عدة قرى"): no place, or the
+        one that contains them ("على عدد من القرى ضمن ناحية X" → X); the index after the set, None if none."""
+        lex = load_place_lexicon()
+        found = refs.unnamed_places(text, toks, trig, lex.plural, lex.generic, self.cue["number_words"])
+        if found is None:
+            return [], None
+        after, vague = found
+        if not vague:
+            return [], None  # counted villages ("ثلاث قرى") are named next; a vague set seldom is
+        within = ("ضمن", "في", "ب")
+        if after < len(toks) and (toks[after].key in within or toks[after].clitics in within):
+            home = toks[after + 1 if toks[after].key in within else after]
+            return [p for p in s_places if home.start_char <= p.mention.start_char <= home.end_char + 10][:1], after
+        return [], after
+
     def _places(
         self,
         text: str,
@@ -518,6 +565,8 @@ class EventCoder:
         actor_spans: Sequence[tuple[int, int]] = (),
     ) -> list[Located]:
         own = [p for p in s_places if not p.context_only]
+        if mode == "before_list":  # "انسحبت من A، وB، وأوكلت الملف الأمني إلى X": each place left
+            return self._last_list(text, [p for p in own if p.end <= t_start], s_places)
         if mode == "subject":  # "قضاء X بات محرراً": the place just before the verb
             return [p for p in own if p.end <= t_start and len(text[p.end : t_start].split()) <= 2][-1:]
         if mode == "from" and re.match(r"\s*(منها|منه|عنها|عنه)\b", text[t_end:]):
@@ -537,10 +586,26 @@ class EventCoder:
         if mode == "object":
             return []
         before = [p for p in own if p.end <= t_start]
+        # "في قرية X (تبعد 45 كم جنوب مدينة Y)": Y only locates X
+        before = [p for k, p in enumerate(before) if not (k and _in_brackets_after(text, before[k - 1].end, p))]
+        if before and _THERE.match(text, t_end, clause_end):
+            return self._last_list(text, before, s_places)  # "انسحبت من مواقعها هناك": all the places just named
         if before and before[-1].anchor is not None:
             # "المسيطرة على البلدتين ... اتفاق": a back-reference stands for all the places it names.
             return [p for p in before if p.anchor == before[-1].anchor]
         return before[-1:]
+
+    def _last_list(self, text: str, before: Sequence[Located], s_places: Sequence[Located]) -> list[Located]:
+        """The last list of places before a trigger: the longest chain that ends with the last place."""
+        if not before:
+            return []
+        best = list(before[-1:])
+        for k in range(len(before) - 2, -1, -1):
+            chain = self._chain(text, before[k:], before[k].start, s_places, near=False)
+            if chain[-1] is not before[-1]:
+                break
+            best = chain
+        return best
 
     def _chain(
         self,
@@ -661,7 +726,7 @@ class EventCoder:
             person = tok.stem if tok.stem in _PERSON else tok.key if tok.key in _PERSON else None
             if person is None:
                 continue
-            near = [t for t in toks[max(0, k - 3) : k + 3] if t is not tok]
+            near = [t for t in toks[max(0, k - 3) : k + 5] if t is not tok]  # "المدني “فلان الفلاني” لقي حتفه"
             harm = {self._count_key(t, "") for t in near}
             one = Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
             if "fatalities" in harm and "fatalities" not in out:

@@ -397,3 +397,172 @@ def test_tightened_grip_on_a_place_is_a_siege_and_its_means_are_no_second_one(co
 def test_passive_agreement_with_its_terms_after_parties_and_place(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("أُبرم اتفاق بين قوات الصقر وجماعة النسر في قرية الزيتونة ينص على انسحاب المقاتلين.")
     assert _summary(evs) == [("agreement", "HAWK", "EAGLE", "الزيتونة")]
+
+
+def test_conjunction_glued_to_a_short_name_head_is_not_part_of_the_name(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر بالمدفعية كلاً من الزيتونة، البرتقال، وأم الخير.")
+    assert [e.place.name_ar for e in evs if e.place] == ["الزيتونة", "البرتقال", "أم الخير"]
+
+
+def test_capture_of_a_vague_set_of_villages_is_an_event_without_a_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت جماعة النسر على قرية الزيتونة، واستولت في أثناء ذلك على عدة قرى شمال المحافظة.")
+    assert sorted((e.kind, e.actor1, e.place.name_ar if e.place else "") for e in evs) == [
+        ("takeover", "EAGLE", ""), ("takeover", "EAGLE", "الزيتونة"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "لم تتمكن جماعة النسر من السيطرة على عدة قرى.",
+        "تسعى جماعة النسر إلى السيطرة على عدد من القرى.",
+        "سيطرت جماعة النسر على ثلاث قرى في ريف المحافظة.",  # counted villages are named, not left unsaid
+    ],
+)
+def test_no_placeless_capture_when_denied_sought_or_counted(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert [e for e in code(text) if e.kind == "takeover"] == []
+
+
+def test_villages_of_a_vague_set_named_next_are_the_events(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وأعلنت جماعة النسر أنها انتزعت عدداً من القرى. وقالت جماعة النسر إنها سيطرت على قرية الزيتونة وقرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "الزيتونة"), ("takeover", "البرتقال"),
+    ]  # fmt: skip
+
+
+def test_a_vague_set_of_villages_within_a_named_district_is_placed_there(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("بسطت جماعة النسر سيطرتها على عدة قرى ضمن ناحية الزيتونة.")
+    assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs] == [("takeover", "EAGLE", "الزيتونة")]
+
+
+def _place_names(text: str, gazetteer: list[str]) -> list[str]:
+    """The place mentions a finder with a made-up gazetteer (towns, taken without a preposition) reads."""
+    from raqib.normalize import bare, normalize
+    from raqib.recognize.places import PlaceFinder
+    from raqib.segment import segment
+
+    names = {tuple(bare(p).split()): (n,) for n, p in enumerate(gazetteer)}
+    finder = PlaceFinder(names, 2, strong=frozenset(names))
+    return [m.name for s in segment(text, normalize(text)) for m in finder.find(text, s)]
+
+
+def test_a_word_that_agrees_with_the_noun_before_it_is_an_adjective_not_a_place() -> None:
+    assert _place_names("وفرضت القوات على سكانها تسوية جديدة.", ["جديدة"]) == []
+    assert _place_names("وبدأت المرحلة الجديدة من المعركة.", ["الجديدة"]) == []
+    assert _place_names("وسيطرت القوات على جديدة وعلى الزيتونة.", ["جديدة", "الزيتونة"]) == ["جديدة", "الزيتونة"]
+
+
+def test_a_list_after_an_opener_does_not_begin_with_a_conjunction() -> None:
+    text = "وشنت القوات حملة شملت الزيتونة والبلدات القريبة منها، وطالت عسكريين ومدنيين."
+    assert _place_names(text, ["الزيتونة"]) == ["الزيتونة"]
+    assert _place_names("وسيطرت القوات على ست قرى، منها الزيتونة والبرتقال.", ["الزيتونة"]) == ["الزيتونة", "البرتقال"]
+
+
+def test_a_verbal_noun_of_capture_in_a_group_name_has_no_place_object() -> None:
+    text = "خرجت مظاهرات ضد هيئة تحرير الشام وزعيمها في مدينة الزيتونة."
+    assert _place_names(text, ["الزيتونة"]) == ["الزيتونة"]
+
+
+def test_an_alias_cut_by_a_quote_mark_after_its_proclitic_is_still_found() -> None:
+    from raqib.actors import Alias
+    from raqib.normalize import bare, normalize
+    from raqib.recognize.actors import ActorFinder
+    from raqib.segment import segment
+
+    alias = "المعارضين لخليفة الجماعة"
+    key = tuple(bare(alias).split())
+    finder = ActorFinder({key: [Alias(alias, bare(alias), "DISSIDENT", frozenset(), None, None, "name", "")]})
+    text = "وتمكن بعض المعارضين لـ”خليفة” الجماعة من السيطرة على القرية."
+    found = finder.find(text, segment(text, normalize(text)))
+    assert [(m.actor, text[m.start_char : m.end_char]) for m in found] == [("DISSIDENT", "المعارضين لـ”خليفة” الجماعة")]
+
+
+def test_those_who_surrender_unnamed_are_not_the_side_that_acted_before(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أعلنت جماعة النسر أن جماعة النسر صامدة. وسيطرت قوات الصقر على قرية الزيتونة. واستسلم عشرات المقاتلين.")
+    assert [e.actor1 for e in evs if e.kind == "surrender"] == ["EAGLE"]
+
+
+def test_opening_fire_on_a_person_is_a_killing_attack(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("لقي شاب حتفه بعدما أطلق مسلحون النار عليه في قرية الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("killing", "الزيتونة")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أطلقت قوات الصقر سراح المعتقلين في قرية الزيتونة بعد وقف إطلاق النار.",  # a release, not an attack
+        "نفت قوات الصقر أن تكون أطلقت النار على المحتجين في قرية الزيتونة.",
+    ],
+)
+def test_fire_words_in_a_release_or_a_denial_make_no_killing(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert [e.kind for e in code(text) if e.kind == "killing"] == []
+
+
+def test_one_civilian_named_before_the_death_word_counts_one(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("ونقلت مصادر أن المدني “سامر الفلاني” لقي حتفه بعدما أطلق مسلحون النار عليه في قرية الزيتونة.")
+    assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("killing", {"fatalities": 1, "civilians_killed": 1}),
+    ]  # fmt: skip
+
+
+def test_a_list_after_a_weak_plural_is_taken_when_a_later_item_is_known() -> None:
+    assert _place_names("انسحبت القوات من مناطق الرمانة، والزيتونة، والبرتقال.", ["الزيتونة"]) == [
+        "الرمانة", "الزيتونة", "البرتقال",
+    ]  # fmt: skip
+    assert _place_names("انسحبت القوات من مناطق واسعة وعادت إلى ثكناتها.", ["الزيتونة"]) == []
+
+
+def test_capture_of_indefinite_positions_in_a_province_is_a_summary_not_an_event(code) -> None:  # type: ignore[no-untyped-def]
+    assert [e for e in code("استطاعت قوات الصقر انتزاع مواقع استراتيجية اليوم في محافظة الزيتونة.") if e.kind == "takeover"] == []
+
+
+def test_withdrawal_from_positions_there_is_from_each_place_just_named(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت قوات الصقر على قرية الزيتونة وقرية البرتقال، عقب انسحاب جماعة النسر من مواقعها هناك.")
+    assert [(e.kind, e.actor1, e.place.name_ar) for e in evs if e.kind == "withdrawal" and e.place] == [
+        ("withdrawal", "EAGLE", "الزيتونة"), ("withdrawal", "EAGLE", "البرتقال"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("وكانت مجموعة مجهولة قد اختطفتهم في قرية الزيتونة.", "abduction"),
+        ("وقال الأهالي إن قوات الصقر اعتقلته في قرية الزيتونة.", "arrest"),
+        ("وأبلغت جماعة النسر عائلته بأنها أعدمته في قرية الزيتونة.", "killing"),
+        ("وأبلغت جماعة النسر عائلتيهما بإعدامهما في قرية الزيتونة.", "killing"),
+        ("وكانت قوات الصقر قد أعلنت اعتقاله في قرية الزيتونة.", "arrest"),
+    ],
+)
+def test_a_verb_with_an_object_pronoun_is_a_trigger(code, text, kind) -> None:  # type: ignore[no-untyped-def]
+    assert [e.kind for e in code(text)] == [kind]
+
+
+def test_a_denied_arrest_told_with_an_object_pronoun_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("ونفت قوات الصقر أن تكون اعتقلته في قرية الزيتونة.") == []
+
+
+def test_a_town_named_in_brackets_to_locate_a_village_is_not_the_event_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("داهم عناصر من قوات الصقر منزلاً في قرية الزيتونة (تبعد 10 كم جنوب مدينة البرتقال)، واعتقلوا صاحبه.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("arrest", "الزيتونة")]
+
+
+def test_fighters_of_a_side_named_before_the_verb_are_that_side_acting(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وقال ناشطون إن مقاتلين من جماعة النسر داهموا منزلاً في قرية الزيتونة، واعتقلوا صاحبه.")
+    assert [(e.kind, e.actor1) for e in evs] == [("arrest", "EAGLE")]
+    evs = code("واعتقلت قوات الصقر عناصر من جماعة النسر في قرية الزيتونة.")  # after the verb they are acted upon
+    assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("arrest", "HAWK", "EAGLE")]
+
+
+def test_a_trigger_word_in_a_charge_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أعدمت جماعة النسر رجلاً في قرية الزيتونة بتهمة القتال في صفوف قوات الصقر.")
+    assert [e.kind for e in evs] == ["killing"]
+
+
+def test_places_left_to_a_side_entrusted_with_security_are_its_captures(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انسحبت جماعة النسر من قرية الزيتونة، وقرية البرتقال، وأوكلت الملف الأمني بأكمله إلى قوات الصقر.")
+    assert sorted((e.kind, e.actor1, e.place.name_ar) for e in evs if e.place) == [
+        ("takeover", "HAWK", "البرتقال"), ("takeover", "HAWK", "الزيتونة"),
+        ("withdrawal", "EAGLE", "البرتقال"), ("withdrawal", "EAGLE", "الزيتونة"),
+    ]  # fmt: skip
+    evs = code("انسحبت جماعة النسر من قرية الزيتونة، وأوكلت الملف الأمني إلى لجنة من الأهالي.")
+    assert [e.kind for e in evs] == ["withdrawal"]

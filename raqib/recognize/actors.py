@@ -15,6 +15,8 @@ from raqib.model import ActorMention, Sentence
 _ANAPHORS = frozenset(["اخير", "اخيره", "اخيرين"])
 
 
+_LONE_CLITICS = frozenset(["ل", "ب", "و", "ف"])  # proclitics left alone by a tatweel or quote mark
+
 class AliasLike(Protocol):
     """What the finder needs of a dictionary alias (see ``raqib.actors.Alias``)."""
 
@@ -60,7 +62,9 @@ class ActorFinder:
                 best: tuple[int, AliasLike, bool] | None = None
                 for first in dict.fromkeys((tok.stem, tok.key)):  # fixed order: the stem, then the whole word
                     words = [first]
-                    for j in range(i, min(len(toks), i + self.max_words)):
+                    for j in range(i, min(len(toks), i + self.max_words + 1)):  # + a lone proclitic
+                        if j > i and toks[j].key in _LONE_CLITICS:
+                            continue  # "المعارضين لـ”خليفة” التنظيم": a proclitic cut off by a quote mark
                         if j > i:
                             words.append(toks[j].stem)
                         key = tuple(words)

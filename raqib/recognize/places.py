@@ -47,6 +47,8 @@ _STATE_WORDS = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق"
 _LIST_GOES_ON = frozenset(
     [("فضلا", "عن"), ("اضافه", "الي"), ("بالاضافه", "الي"), ("علاوه", "علي")]
 )
+# Nouns of organisations whose names hold a verbal noun of capture ("هيئة تحرير الشام").
+_ORG_NOUNS = frozenset(["هييه", "هيئه", "جبهه", "حركه", "جيش", "منظمه", "حزب", "لواء", "مجلس", "جبهات"])
 _DIRECTION_TAILS = frozenset(["شرقي", "غربي", "شمالي", "جنوبي", "شرقيه", "غربيه", "شماليه", "جنوبيه"])
 
 
@@ -180,7 +182,7 @@ class PlaceFinder:
             return j  # "بلدة وثلاث قرى": a conjunction right after the generic word starts no name
         gaz = self._gaz_match(toks, j, n)
         end = j + 1
-        head = toks[j].stem in lex.heads or toks[j].key in lex.heads
+        head = toks[j].stem in lex.heads or toks[j].key in lex.heads or _glued_head(toks[j], lex) != ""
         if head and end < n and not self._broken(toks[end - 1], toks[end]) and not _is_stop(toks[end], lex):
             end += 1
         while end < n and not self._broken(toks[end - 1], toks[end]):
@@ -239,6 +241,11 @@ class PlaceFinder:
             generic = None if names else _generic(tok, lex)
             if generic is not None:
                 names, feature = self._names_after(toks, i + 1, generic), generic
+                if not names and generic in lex.weak and generic in lex.plural:
+                    # "من مناطق A، وB، وC": a weak plural opens a list when the gazetteer knows a later item
+                    listed = self._list_after(toks, i + 1)
+                    if any(self._gaz_match(toks, s, e) for s, e in listed[1:]):
+                        names = listed
                 if not names:
                     i += 1
                     continue
@@ -263,6 +270,8 @@ class PlaceFinder:
             return []
         if i > 0 and toks[i - 1].key in _STATE_WORDS:
             return []
+        if i > 0 and toks[i - 1].stem in _ORG_NOUNS:
+            return []  # "هيئة تحرير الشام"، "حركة تحرير السودان": the verbal noun names a group
         j = i + 1
         if j < len(toks) and toks[j].key == "علي":
             j += 1
@@ -314,6 +323,8 @@ class PlaceFinder:
             tok = toks[k]
             if _is_stop(tok, self.lex) or tok.stem in self.lex.generic or tok.key.isdigit():
                 break
+            if not names and tok.clitics.startswith("و") and tok.key not in self.whole_words and tok.key not in self.lex.heads:
+                break  # "والبلدات القريبة منها، وطالت ...": a list does not open with "و"
             if tok.key[1:] in self.lex.stops and tok.clitics.startswith("و"):
                 break
             e = self._name_end(toks, k, None)
@@ -335,6 +346,8 @@ class PlaceFinder:
         return names
 
     def _plausible(self, toks: Sequence[Token], i: int, n: int, prev_end: int) -> bool:
+        if n == 1 and i > 0 and self._adjective(toks[i - 1], toks[i]):
+            return False
         if n == 1 and (toks[i].key in self.blocked or toks[i].stem in self.blocked):
             return False
         if n == 1 and (toks[i].stem in self.lex.common or strip_article(toks[i].key) in self.lex.common):
@@ -351,6 +364,16 @@ class PlaceFinder:
         if tok.clitics.startswith("و") and prev_end >= i - 1:
             return True
         return tuple(t.stem for t in toks[i : i + n]) in self.strong
+
+    def _adjective(self, noun: Token, tok: Token) -> bool:
+        """"تسوية جديدة"، "المرحلة الجديدة": a word that is also an adjective (جديدة، كبير) agrees with
+        the noun right before it in definiteness, and so describes it rather than naming a place."""
+        lex = self.lex
+        if strip_article(tok.key) not in lex.tails or self._broken(noun, tok) or tok.clitics not in ("", "ال"):
+            return False
+        if noun.key in _PREPOSITIONS or _is_stop(noun, lex) or noun.key in lex.heads or _generic(noun, lex):
+            return False
+        return noun.clitics.endswith("ال") == tok.clitics.endswith("ال")
 
     def _in_town(self, toks: Sequence[Token], k: int) -> bool:
         """"... بمدينة X"، "... في بلدة X": the words at ``k`` put what precedes in a named town."""
@@ -421,6 +444,8 @@ class PlaceFinder:
         drop = drop.replace("ك", "")  # ك is far likelier the name's first letter (كفر، كركوك) than "like"
         if generic is None and (first.key in self.whole_words or strip_article(first.key) in self.whole_words):
             drop = ""  # "بغداد", "ليبيا": the letter is part of the name
+        elif not drop:
+            drop = _glued_head(first, self.lex)  # "وأم الخاخيل": too short a stem for the tokeniser to split
         if generic is not None and not (s > 0 and _generic(toks[s - 1], self.lex) is None):
             drop = ""  # right after the generic word nothing is glued on ("قرية كفرصفرة")
         elif drop not in ("", "و", "ف") and generic is not None:
@@ -498,6 +523,14 @@ def _day_before_yesterday(toks: Sequence[Token], i: int) -> bool:
 def strip_article(key: str) -> str:
     """A word key without the article ال (only when a real stem remains)."""
     return key[2:] if key.startswith("ال") and len(key) > 4 else key
+
+
+def _glued_head(tok: Token, lex: PlaceLexicon) -> str:
+    """The conjunction glued to a two-letter name head ("وأم"، "وتل"), which the tokeniser leaves on
+    because too short a stem would remain; "" when there is none."""
+    if not tok.clitics and tok.key[:1] in ("و", "ف") and tok.key[1:] in lex.heads:
+        return tok.key[:1]
+    return ""
 
 
 def _strip_conj(tok: Token) -> Token | None:
