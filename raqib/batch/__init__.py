@@ -6,13 +6,17 @@ store the results from the client side, one transaction per partition.
   Each partition has a key: sha256 of its kind, path, byte range, the bytes themselves and the
   versions of the rule set and the gazetteer, so a changed file or a new rule set is extracted again.
 - ``ResourcesPlugin`` loads the resources (gazetteer, dictionaries, rules) once in every worker
-  process when it joins, not once per task; ``extract_partition`` is the task.
+  process when it joins, not once per task; ``extract_partition`` is the task. It returns every
+  document as the rows the store writes (``raqib.store.bulk.prepare``: tuples, records as JSON text),
+  so the client neither decodes nor encodes records.
 - ``run_batch`` submits the partitions (a bounded window of them, so finished results do not pile
-  up on the workers), stores each finished partition with ``Store.save_many`` and records it in the
-  ``batch_partitions`` table. Partitions recorded as done are skipped when the batch runs again; a
-  partition whose task raises is retried (Dask ``retries``) and, if it still fails, reported by
-  name with its error. A bad document never stops its partition: it is an error naming its input
-  (``file:line``, ``file@offset``), as in ``raqib ingest``, also kept with ``Store.note_problem``.
+  up on the workers) and stores each finished partition with ``Store.save_prepared``: its documents,
+  its refused inputs (``input_problems``) and its row in ``batch_partitions`` in one transaction, so
+  a run killed at any point has recorded as done exactly the partitions whose documents it stored.
+  Partitions recorded as done are skipped when the batch runs again; a partition whose task raises
+  is retried (Dask ``retries``) and, if it still fails, reported by name with its error. A bad
+  document never stops its partition: it is an error naming its input (``file:line``,
+  ``file@offset``), as in ``raqib ingest``.
 - ``cluster_stored`` runs the cross-report step after a batch: events of one happening in several
   stored reports get one cluster id (the rules of ``raqib.dedup``), computed with blocking so it
   scales past the all-pairs comparison of ``raqib.dedup.assign_clusters``.
