@@ -21,7 +21,8 @@ Sections, in order (``--skip`` leaves some out):
 - ``store``: documents/s of ``Store.save_many`` (the client's serial part) on already extracted
   documents, per back end;
 - ``e2e``: ``raqib batch CORPUS --db URL --workers W`` as a user runs it (a subprocess, from start to
-  exit), per back end, with the peak RSS of its largest process;
+  exit), per back end, with the peak RSS of its largest process and, sampled once a second, the CPU
+  seconds and peak RSS of the client and of each worker;
 - ``projection``: documents/s on a cluster of W worker cores (see ``project``).
 
 Prints one line of JSON (the result) and one line per section for people.
@@ -36,6 +37,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -208,6 +210,57 @@ def bench_store(lines: Sequence[str], res: Any, backends: Sequence[str], workdir
     return out
 
 
+class TreeSampler:
+    """Peak RSS and CPU seconds of a process and of each of its descendants, read from ``/proc`` once a
+    second (Linux): ``wait4``'s peak is the largest of all of them, and does not say which process
+    (the client, or a worker) it was. The last sample before a process ends stands for its CPU time."""
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.seen: dict[int, dict[str, Any]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        tick, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.is_set():
+            stats: dict[int, list[str]] = {}
+            for name in os.listdir("/proc"):
+                if not name.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{name}/stat") as fh:
+                        text = fh.read()
+                except (OSError, ValueError):
+                    continue
+                stats[int(name)] = text[text.rindex(")") + 2 :].split()
+            tree, todo = set(), [self.root]
+            while todo:
+                pid = todo.pop()
+                tree.add(pid)
+                todo += [p for p, f in stats.items() if int(f[1]) == pid and p not in tree]
+            for pid in tree & stats.keys():
+                f = stats[pid]
+                cpu, rss = (int(f[11]) + int(f[12])) / tick, int(f[21]) * page / 2**20
+                d = self.seen.get(pid)
+                if d is None:
+                    try:
+                        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+                    except OSError:
+                        cmd = ""
+                    role = "client" if pid == self.root else "worker" if "spawn_main" in cmd else "other"
+                    d = self.seen[pid] = {"role": role, "cpu_s": 0.0, "peak_rss_mb": 0.0}
+                d["cpu_s"], d["peak_rss_mb"] = max(d["cpu_s"], cpu), max(d["peak_rss_mb"], rss)
+            self._stop.wait(1.0)
+
+    def stop(self) -> dict[str, Any]:
+        self._stop.set()
+        self._thread.join()
+        by = {r: [d for d in self.seen.values() if d["role"] == r] for r in ("client", "worker")}
+        return {f"{r}_{k}": [round(d[k], 1) for d in ds] for r, ds in by.items() for k in ("cpu_s", "peak_rss_mb")}
+
+
 def bench_e2e(corpus: Path, n: int, backends: Sequence[str], workdir: Path, pg_base: str | None,
               workers: int, partition_size: int) -> dict[str, Any]:  # fmt: skip
     """``raqib batch`` as a subprocess, per back end: wall-clock from start to exit."""
@@ -222,7 +275,9 @@ def bench_e2e(corpus: Path, n: int, backends: Sequence[str], workdir: Path, pg_b
             load_start = common.loadavg()
             t0 = time.perf_counter()
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            sampler = TreeSampler(proc.pid)
             stderr = proc.stderr.read() if proc.stderr else ""
+            by_process = sampler.stop()
             _pid, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
             took = time.perf_counter() - t0
@@ -234,6 +289,7 @@ def bench_e2e(corpus: Path, n: int, backends: Sequence[str], workdir: Path, pg_b
                 "cpu_ms_per_doc": round(1000 * (usage.ru_utime + usage.ru_stime) / n, 2),
                 "loadavg_1m_start": load_start,
                 "loadavg_1m_end": common.loadavg(),
+                "sampled": by_process,
             }  # fmt: skip
     sqlite = out.get("sqlite")
     if sqlite and n >= 100_000:
@@ -343,7 +399,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 human.append(f"end to end, raqib batch --workers {args.workers} into {b}: {args.n:,} docs in "
                              f"{r[b]['seconds']:,.1f} s ({r[b]['docs_per_s']:,.0f} docs/s, exit {r[b]['exit']}, "
                              f"{r[b]['cpu_ms_per_doc']:.1f} CPU ms/doc in all processes, "
-                             f"largest process {r[b]['peak_rss_mb_largest_process']} MB)")  # fmt: skip
+                             f"largest process {r[b]['peak_rss_mb_largest_process']} MB; sampled: client "
+                             f"{r[b]['sampled']['client_cpu_s']} CPU s, {r[b]['sampled']['client_peak_rss_mb']} MB, "
+                             f"workers {r[b]['sampled']['worker_cpu_s']} CPU s, "
+                             f"{r[b]['sampled']['worker_peak_rss_mb']} MB)")  # fmt: skip
         if "goal_met" in r:
             human.append(f"goal: 100,000 docs into SQLite in <= {GOAL_SQLITE_100K_S:.0f} s: "
                          f"{'met' if r['goal_met'] else 'missed'}")  # fmt: skip

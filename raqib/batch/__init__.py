@@ -6,13 +6,17 @@ store the results from the client side, one transaction per partition.
   Each partition has a key: sha256 of its kind, path, byte range, the bytes themselves and the
   versions of the rule set and the gazetteer, so a changed file or a new rule set is extracted again.
 - ``ResourcesPlugin`` loads the resources (gazetteer, dictionaries, rules) once in every worker
-  process when it joins, not once per task; ``extract_partition`` is the task.
+  process when it joins, not once per task; ``extract_partition`` is the task. It returns every
+  document as the rows the store writes (``raqib.store.bulk.prepare``: tuples, records as JSON text),
+  so the client neither decodes nor encodes records.
 - ``run_batch`` submits the partitions (a bounded window of them, so finished results do not pile
-  up on the workers), stores each finished partition with ``Store.save_many`` and records it in the
-  ``batch_partitions`` table. Partitions recorded as done are skipped when the batch runs again; a
-  partition whose task raises is retried (Dask ``retries``) and, if it still fails, reported by
-  name with its error. A bad document never stops its partition: it is an error naming its input
-  (``file:line``, ``file@offset``), as in ``raqib ingest``, also kept with ``Store.note_problem``.
+  up on the workers) and stores each finished partition with ``Store.save_prepared``: its documents,
+  its refused inputs (``input_problems``) and its row in ``batch_partitions`` in one transaction, so
+  a run killed at any point has recorded as done exactly the partitions whose documents it stored.
+  Partitions recorded as done are skipped when the batch runs again; a partition whose task raises
+  is retried (Dask ``retries``) and, if it still fails, reported by name with its error. A bad
+  document never stops its partition: it is an error naming its input (``file:line``,
+  ``file@offset``), as in ``raqib ingest``.
 - ``cluster_stored`` runs the cross-report step after a batch: events of one happening in several
   stored reports get one cluster id (the rules of ``raqib.dedup``), computed with blocking so it
   scales past the all-pairs comparison of ``raqib.dedup.assign_clusters``.
@@ -392,6 +396,20 @@ def _run(store: Any, client: Any, todo: Sequence[Partition], states: dict[str, d
                                 result.worker))  # fmt: skip
 
 
+#: Dask settings of the local cluster. The client process also runs the scheduler and the nannies, and
+#: on 2 cores every process shares them with extraction; these defaults serve the dashboard, which a
+#: batch does not start, or cases a batch does not have. Client CPU besides storing, 1,200 documents:
+#: 0.82-1.16 ms a document with the defaults, 0.44-0.63 with these (``BENCHMARKS.md``).
+LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,  # a look at every worker's stack each 10 ms
+    "distributed.admin.tick.interval": "200ms",  # the event-loop watchdog of every process, 50 times a second
+    "distributed.admin.system-monitor.disk": False,  # disk counters every 500 ms
+    "distributed.worker.memory.monitor-interval": "1s",  # each nanny's look at its worker's memory, 10 a second
+    # the client keeps a few partitions queued (``run_batch``'s window), handed out as workers free up
+    "distributed.scheduler.work-stealing": False,
+}
+
+
 @contextmanager
 def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
     """A Dask client: of the scheduler at ``scheduler`` (``tcp://HOST:PORT``), or of a local cluster
@@ -422,8 +440,11 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n < 1:
         raise UsageError(f"--workers {n}: must be at least 1")
-    cluster = dist.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                                silence_logs=logging.CRITICAL)  # failures are reported per partition  # fmt: skip
+    import dask
+
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):  # read when the scheduler, nannies and workers start
+        cluster = dist.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                                    silence_logs=logging.CRITICAL)  # failures are reported per partition  # fmt: skip
     try:
         client = dist.Client(cluster)
         try:
