@@ -16,6 +16,14 @@ report was published (a day of slack for a publication day inferred from the tex
 report dates an event of the same kind group, sides and place, the undated one is another
 happening, not one near that day ("the road was closed yesterday; the siege had begun earlier").
 Two undated events agree on the day.
+
+Two things more hold for undated events. An undated event whose report tells, earlier on, an
+undated event of the same kind group, sides and place is a second happening of that report (a
+background capture beside the news, "SDF took al-Kashma ... ISIS dissidents had seized al-Kashma"):
+another report's event is that of the first one, so the later one (``REPEAT``) matches nothing.
+And an undated event of an undated report (nothing bounds its day, ``UNBOUNDED``) shares only kind
+and place with an event of another report: there an unknown side agrees only with an unknown side
+("aircraft struck Idlib" in an undated report is not the Russian strike on Idlib of a dated one).
 """
 
 from __future__ import annotations
@@ -115,6 +123,10 @@ PUBLISHED_SLACK = 1
 """Days an event may lie after its report's publication day (inferred publication days may be a day off)."""
 OTHERS = "_others"
 """Key of the names of an event's report's other places (``others``) in the compared dicts."""
+REPEAT = "_repeat"
+"""Key marking an undated event whose report tells an earlier undated look-alike (see the module text)."""
+UNBOUNDED = "_unbounded"
+"""Key marking an undated event of an undated report (see the module text)."""
 WINDOW = "_window"
 """Key of an undated event's ``Window`` in the dicts ``same_happening`` compares (never in output)."""
 
@@ -144,9 +156,13 @@ def windows(events: Sequence[dict[str, Any]], published: str | dt.date | None) -
 
 
 def _same_but_day(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if a.get(REPEAT) or b.get(REPEAT):
+        return False
     if not (GROUPS.get(a["kind"]) == GROUPS.get(b["kind"]) and _same_sides(a, b)
             and _same_place(a.get("location"), b.get("location"))):  # fmt: skip
         return False
+    if (a.get(UNBOUNDED) or b.get(UNBOUNDED)) and a["actor1"] != b["actor1"] and a["kind"] not in _UNORDERED:
+        return False  # an unknown side agrees with any only where a day ties the two events
     na, nb = _name(a), _name(b)
     # "درعا" matches "درعا البلد" unless the report also tells the same kind of event at "درعا البلد"
     return na == nb or (nb not in a.get(OTHERS, ()) and na not in b.get(OTHERS, ()))
@@ -194,8 +210,13 @@ def with_windows(events: Sequence[dict[str, Any]], published: str | dt.date | No
     """The events of one report as ``same_happening`` compares them: undated ones carry their
     ``Window``, and each the names of its report's other places (``others``)."""
     out = []
-    for ev, w, names in zip(events, windows(events, published), others(events), strict=True):
+    for n, (ev, w, names) in enumerate(zip(events, windows(events, published), others(events), strict=True)):
         extra: dict[str, Any] = ({WINDOW: w} if w is not None else {}) | ({OTHERS: names} if names else {})
+        if _span(ev) is None:
+            if published is None:
+                extra[UNBOUNDED] = True
+            if any(_span(o) is None and _same_but_day(ev, o) for o in events[:n]):
+                extra[REPEAT] = True
         out.append({**ev, **extra} if extra else ev)
     return out
 

@@ -57,6 +57,8 @@ def cluster_events(
         GROUPS,
         MAX_DAYS,
         OTHERS,
+        REPEAT,
+        UNBOUNDED,
         WINDOW,
         _same_but_day,
         _span,
@@ -96,15 +98,15 @@ def cluster_events(
         days.append(span[0].toordinal() if span else None)
         lasts.append(span[1].toordinal() if span else 0)
         loc = ev.get("location")
-        if not loc:
+        if not loc or ev.get(REPEAT):
             sigs.append(None)
-            continue  # no place: same_happening never matches it
+            continue  # no place, or a report's second look-alike: same_happening never matches it
         group = GROUPS.get(ev["kind"])
         name = bare(loc.get("name_ar") or "")
         unordered = ev["kind"] in _UNORDERED
         # same_happening reads the kind and actor2 too (a takeover against a withdrawal)
         sigs.append((unordered, ev["kind"], ev["actor1"], ev.get("actor2"), name, loc.get("lat"),
-                     loc.get("lon"), loc.get("precision"), ev.get(OTHERS)))  # fmt: skip
+                     loc.get("lon"), loc.get("precision"), ev.get(OTHERS), ev.get(UNBOUNDED)))  # fmt: skip
         for word in set(name.split()):
             buckets[(group, "w", word)].append(n)
         if loc.get("lat") is not None and loc.get("lon") is not None and loc.get("precision") in _FINE:
