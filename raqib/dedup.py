@@ -37,7 +37,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from raqib.normalize import bare
+from raqib.normalize import bare, normalize
 
 GROUPS = {
     "takeover": "territory", "withdrawal": "territory",
@@ -250,7 +250,27 @@ def assign_clusters(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for members in groups.values():
         keys = sorted(f"{records[items[n][0]]['id']}#{items[n][1]}" for n in members)
         cluster = "evt-" + hashlib.sha256("|".join(keys).encode()).hexdigest()[:12]
+        spans = sorted(sp for n in members if (sp := _span(records[items[n][0]]["events"][items[n][1]])) is not None)
         for n in members:
             r, k = items[n]
-            out[r]["events"][k]["cluster"] = cluster
+            ev = out[r]["events"][k]
+            ev["cluster"] = cluster
+            if spans and compared[r][k].get(UNBOUNDED) and (day := weekday_day(ev.get("evidence") or "", spans)):
+                ev["date"] = {"from": day.isoformat(), "to": day.isoformat(), "precision": "day", "source": "cluster"}
     return out
+
+
+def weekday_day(evidence: str, spans: Sequence[tuple[dt.date, dt.date]]) -> dt.date | None:
+    """The day of an undated report's event whose sentence names one weekday ("بسطت X الإثنين
+    سيطرتها على V"), given the spans of the same happening in dated reports: the day of that weekday
+    within ``MAX_DAYS`` of the earliest of them (one at most: a week has seven days), else None.
+    It is an inference from other reports, marked ``"source": "cluster"`` in the record."""
+    from raqib.recognize.dates import WEEKDAYS
+
+    named = {WEEKDAYS[w] for w in normalize(evidence).key.split() if w in WEEKDAYS}
+    if len(named) != 1:
+        return None
+    first, last = spans[0]
+    wd = named.pop()
+    days = [first + dt.timedelta(d) for d in range(-MAX_DAYS, (last - first).days + MAX_DAYS + 1)]
+    return next((d for d in days if d.weekday() == wd), None)
