@@ -397,6 +397,18 @@ def in_relative_clause(toks: Sequence[Token], k: int) -> bool:
     )
 
 
+def hands_on_the_subject(toks: Sequence[Token], k: int, trigger: int) -> bool:
+    """The actor at token ``k`` acts on "him" and a later clause of "until/before he ..." (إلى أن،
+    حتى، قبل أن) leads to the trigger at token ``trigger``: "فصائل معارضة أخرجته منها، إلى أن عاد
+    واستولى على القرية": the one driven out is the one who came back and took it, not X."""
+    span = [t.key for t in toks[k + 1 : trigger]]
+    pronoun = next((i for i, w in enumerate(span[:3]) if len(w) > 4 and w.endswith(("ته", "وه"))), None)
+    if pronoun is None:
+        return False
+    rest = span[pronoun + 1 :]
+    return "حتي" in rest or any(a in ("الي", "قبل") and b == "ان" for a, b in zip(rest, rest[1:], strict=False))
+
+
 def of_noun_before(toks: Sequence[Token], k: int) -> bool:
     """The actor at token ``k`` follows a noun that carries the preposition لـ ("تجمعات لمسلحي X"،
     "مواقع لعناصر X"): it names whose people or places were hit, not who acted."""

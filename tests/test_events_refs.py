@@ -397,3 +397,11 @@ def test_tightened_grip_on_a_place_is_a_siege_and_its_means_are_no_second_one(co
 def test_passive_agreement_with_its_terms_after_parties_and_place(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("أُبرم اتفاق بين قوات الصقر وجماعة النسر في قرية الزيتونة ينص على انسحاب المقاتلين.")
     assert _summary(evs) == [("agreement", "HAWK", "EAGLE", "الزيتونة")]
+
+
+def test_the_side_driven_out_is_the_one_that_came_back_and_took_the_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وكانت جماعة النسر حاضرة في المنطقة، لكن قوات الصقر أخرجته منها، إلى أن عاد إليها واستولى على قرية الزيتونة.")
+    assert [(e.kind, e.actor1) for e in evs if e.kind == "takeover"] == [("takeover", "EAGLE")]
+    # without a pronoun for the one driven out, the nearest side before the verb took it
+    evs = code("وكانت جماعة النسر حاضرة في المنطقة، لكن قوات الصقر عادت إليها واستولت على قرية الزيتونة.")
+    assert [(e.kind, e.actor1) for e in evs if e.kind == "takeover"] == [("takeover", "HAWK")]
