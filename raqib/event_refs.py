@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol, TypeVar
+from itertools import pairwise
 
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import DateRef, Event, PlaceMention, Sentence, Token
@@ -406,7 +407,7 @@ def hands_on_the_subject(toks: Sequence[Token], k: int, trigger: int) -> bool:
     if pronoun is None:
         return False
     rest = span[pronoun + 1 :]
-    return "حتي" in rest or any(a in ("الي", "قبل") and b == "ان" for a, b in zip(rest, rest[1:], strict=False))
+    return "حتي" in rest or any(a in ("الي", "قبل") and b == "ان" for a, b in pairwise(rest))
 
 
 def of_noun_before(toks: Sequence[Token], k: int) -> bool:
