@@ -17,13 +17,14 @@ report dates an event of the same kind group, sides and place, the undated one i
 happening, not one near that day ("the road was closed yesterday; the siege had begun earlier").
 Two undated events agree on the day.
 
-Two things more hold for undated events. An undated event whose report tells, earlier on, an
-undated event of the same kind group, sides and place is a second happening of that report (a
-background capture beside the news, "SDF took al-Kashma ... ISIS dissidents had seized al-Kashma"):
-another report's event is that of the first one, so the later one (``REPEAT``) matches nothing.
-And an undated event of an undated report (nothing bounds its day, ``UNBOUNDED``) shares only kind
+An undated event of an undated report (nothing bounds its day, ``UNBOUNDED``) shares only kind
 and place with an event of another report: there an unknown side agrees only with an unknown side
 ("aircraft struck Idlib" in an undated report is not the Russian strike on Idlib of a dated one).
+
+A cluster never holds two events of one report: two events of a report are two happenings ("SDF
+took al-Kashma ... ISIS dissidents had seized al-Kashma"; "the road was closed today ... the siege
+began ten days ago"), so another report's events are paired with them one to one
+(``one_per_report``, closest day first).
 """
 
 from __future__ import annotations
@@ -123,8 +124,6 @@ PUBLISHED_SLACK = 1
 """Days an event may lie after its report's publication day (inferred publication days may be a day off)."""
 OTHERS = "_others"
 """Key of the names of an event's report's other places (``others``) in the compared dicts."""
-REPEAT = "_repeat"
-"""Key marking an undated event whose report tells an earlier undated look-alike (see the module text)."""
 UNBOUNDED = "_unbounded"
 """Key marking an undated event of an undated report (see the module text)."""
 WINDOW = "_window"
@@ -156,8 +155,6 @@ def windows(events: Sequence[dict[str, Any]], published: str | dt.date | None) -
 
 
 def _same_but_day(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    if a.get(REPEAT) or b.get(REPEAT):
-        return False
     if not (GROUPS.get(a["kind"]) == GROUPS.get(b["kind"]) and _same_sides(a, b)
             and _same_place(a.get("location"), b.get("location"))):  # fmt: skip
         return False
@@ -210,13 +207,10 @@ def with_windows(events: Sequence[dict[str, Any]], published: str | dt.date | No
     """The events of one report as ``same_happening`` compares them: undated ones carry their
     ``Window``, and each the names of its report's other places (``others``)."""
     out = []
-    for n, (ev, w, names) in enumerate(zip(events, windows(events, published), others(events), strict=True)):
+    for ev, w, names in zip(events, windows(events, published), others(events), strict=True):
         extra: dict[str, Any] = ({WINDOW: w} if w is not None else {}) | ({OTHERS: names} if names else {})
-        if _span(ev) is None:
-            if published is None:
-                extra[UNBOUNDED] = True
-            if any(_span(o) is None and _same_but_day(ev, o) for o in events[:n]):
-                extra[REPEAT] = True
+        if _span(ev) is None and published is None:
+            extra[UNBOUNDED] = True
         out.append({**ev, **extra} if extra else ev)
     return out
 
@@ -247,7 +241,11 @@ def assign_clusters(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for n in range(len(items)):
         groups.setdefault(find(n), []).append(n)
     out = [{**rec, "events": [dict(e) for e in rec["events"]]} for rec in records]
+    split = []
     for members in groups.values():
+        found = [(records[items[n][0]]["id"], items[n][1], compared[items[n][0]][items[n][1]]) for n in members]
+        split += [[members[x] for x in part] for part in one_per_report(found)]
+    for members in split:
         keys = sorted(f"{records[items[n][0]]['id']}#{items[n][1]}" for n in members)
         cluster = "evt-" + hashlib.sha256("|".join(keys).encode()).hexdigest()[:12]
         spans = sorted(sp for n in members if (sp := _span(records[items[n][0]]["events"][items[n][1]])) is not None)
@@ -258,6 +256,43 @@ def assign_clusters(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             if spans and compared[r][k].get(UNBOUNDED) and (day := weekday_day(ev.get("evidence") or "", spans)):
                 ev["date"] = {"from": day.isoformat(), "to": day.isoformat(), "precision": "day", "source": "cluster"}
     return out
+
+
+def one_per_report(members: Sequence[tuple[str, int, dict[str, Any]]]) -> list[list[int]]:
+    """The parts of one cluster (its events as ``(document id, seq, compared event)``) in which no
+    report has two events. A report tells two happenings when it tells two events (the closure of a
+    road today and the siege it tightens, begun days ago); when both join another report's events
+    through ``same_happening``, the pairs are taken closest day first (then in document and seq
+    order) and a pair is joined only when no report would have two events in the part."""
+    docs = [doc for doc, _, _ in members]
+    if len(set(docs)) == len(docs):
+        return [list(range(len(members)))]
+    pairs = []
+    for x, (dx, sx, ex) in enumerate(members):
+        for y in range(x + 1, len(members)):
+            dy, sy, ey = members[y]
+            if dx != dy and same_happening(ex, ey):
+                sa, sb = _span(ex), _span(ey)
+                gap = days_apart(sa, sb) if sa is not None and sb is not None else MAX_DAYS + 1
+                pairs.append((gap, min((dx, sx), (dy, sy)), max((dx, sx), (dy, sy)), x, y))
+    parent = list(range(len(members)))
+    reports = [{d} for d in docs]
+    for *_, x, y in sorted(pairs):
+        rx, ry = x, y
+        while parent[rx] != rx:
+            rx = parent[rx]
+        while parent[ry] != ry:
+            ry = parent[ry]
+        if rx != ry and not reports[rx] & reports[ry]:
+            parent[rx] = ry
+            reports[ry] |= reports[rx]
+    parts: dict[int, list[int]] = {}
+    for x in range(len(members)):
+        r = x
+        while parent[r] != r:
+            r = parent[r]
+        parts.setdefault(r, []).append(x)
+    return list(parts.values())
 
 
 def weekday_day(evidence: str, spans: Sequence[tuple[dt.date, dt.date]]) -> dt.date | None:

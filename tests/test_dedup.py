@@ -122,7 +122,7 @@ def test_a_name_inside_another_does_not_join_a_place_its_report_tells_apart() ->
     assert len(set(_clusters([c, b]).values())) == 1
 
 
-def test_a_later_undated_look_alike_of_a_report_is_another_happening() -> None:
+def test_a_cluster_holds_one_event_of_each_report() -> None:
     # "SDF took al-Kashma ... ISIS dissidents had seized al-Kashma" read with one taker: the other
     # report's capture is the first one's, never both
     seed = {"id": "a", "published": None, "events": [_ev("takeover", "SDF", "الكشمة", None), _ev("takeover", "SDF", "الكشمة", None)]}
@@ -158,3 +158,18 @@ def test_a_weekday_of_an_undated_report_is_placed_by_the_dated_reports_of_its_cl
     # a report with a publication day resolves its own weekdays: nothing is changed
     dated_report = {"id": "c", "published": "2018-12-20", "events": [ev]}
     assert assign_clusters([afp, dated_report])[1]["events"][0]["date"] is None
+
+
+def test_two_events_of_a_report_pair_one_to_one_closest_day_first() -> None:
+    from raqib.batch import cluster_events
+
+    a = {"id": "a", "published": "2021-07-05", "events": [_ev("siege", "GOV", "درعا البلد", "2021-07-05"),
+                                                         _ev("siege", "GOV", "درعا البلد", "2021-07-02")]}  # fmt: skip
+    b = {"id": "b", "published": "2021-07-04", "events": [_ev("siege", "GOV", "درعا البلد", "2021-07-04"),
+                                                         _ev("siege", "GOV", "درعا البلد", "2021-07-01")]}  # fmt: skip
+    out = assign_clusters([a, b])
+    (a0, a1), (b0, b1) = ([e["cluster"] for e in r["events"]] for r in out)
+    assert a0 == b0 != a1 == b1  # a1-b0 (two days apart) would chain all four into one
+    got = cluster_events([(r["id"], k, e) for r in (a, b) for k, e in enumerate(r["events"])],
+                         {r["id"]: r["published"] for r in (a, b)})  # fmt: skip
+    assert got == [a0, a1, b0, b1]

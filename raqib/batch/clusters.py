@@ -57,12 +57,12 @@ def cluster_events(
         GROUPS,
         MAX_DAYS,
         OTHERS,
-        REPEAT,
         UNBOUNDED,
         WINDOW,
         _same_but_day,
         _span,
         days_agree,
+        one_per_report,
         with_windows,
     )
     from raqib.normalize import bare
@@ -98,9 +98,9 @@ def cluster_events(
         days.append(span[0].toordinal() if span else None)
         lasts.append(span[1].toordinal() if span else 0)
         loc = ev.get("location")
-        if not loc or ev.get(REPEAT):
+        if not loc:
             sigs.append(None)
-            continue  # no place, or a report's second look-alike: same_happening never matches it
+            continue  # no place: same_happening never matches it
         group = GROUPS.get(ev["kind"])
         name = bare(loc.get("name_ar") or "")
         unordered = ev["kind"] in _UNORDERED
@@ -197,7 +197,11 @@ def cluster_events(
     for n in range(len(items)):
         groups[find(n)].append(n)
     out = [""] * len(items)
+    split = []
     for members in groups.values():
+        found = [(items[n][0], items[n][1], evs[n]) for n in members]
+        split += [[members[x] for x in part] for part in one_per_report(found)]
+    for members in split:
         keys = sorted(f"{items[n][0]}#{items[n][1]}" for n in members)
         cluster = "evt-" + hashlib.sha256("|".join(keys).encode()).hexdigest()[:12]
         for n in members:
