@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,6 +121,8 @@ def _same_sides(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return agree(a["actor1"], b["actor1"])
 
 
+ONE_PER_REPORT_MAX = 200
+"""Largest cluster that ``one_per_report`` splits (its work grows with the square of the size)."""
 PUBLISHED_SLACK = 1
 """Days an event may lie after its report's publication day (inferred publication days may be a day off)."""
 OTHERS = "_others"
@@ -263,18 +266,26 @@ def one_per_report(members: Sequence[tuple[str, int, dict[str, Any]]]) -> list[l
     report has two events. A report tells two happenings when it tells two events (the closure of a
     road today and the siege it tightens, begun days ago); when both join another report's events
     through ``same_happening``, the pairs are taken closest day first (then in document and seq
-    order) and a pair is joined only when no report would have two events in the part."""
+    order) and a pair is joined only when no report would have two events in the part. The pairing
+    compares every two events of the cluster, so a cluster of more than ``ONE_PER_REPORT_MAX`` events
+    (a story repeated in hundreds of reports, not one told twice in one) is left whole."""
     docs = [doc for doc, _, _ in members]
-    if len(set(docs)) == len(docs):
+    if len(set(docs)) == len(docs) or len(members) > ONE_PER_REPORT_MAX:
         return [list(range(len(members)))]
+    spans = [_span(ev) for _, _, ev in members]
+    dated = sorted((sp, x) for x, sp in enumerate(spans) if sp is not None)
+    undated = [x for x, sp in enumerate(spans) if sp is None]
+    # dated events more than MAX_DAYS apart never match: only near ones (sorted by first day) are compared
+    candidates = [(x, y) for n, (sx, x) in enumerate(dated) for sy, y in
+                  itertools.takewhile(lambda o, sx=sx: (o[0][0] - sx[1]).days <= MAX_DAYS, dated[n + 1 :])]  # fmt: skip
+    candidates += [(x, y) for x in undated for y in range(len(members)) if y != x and (spans[y] is not None or y > x)]
     pairs = []
-    for x, (dx, sx, ex) in enumerate(members):
-        for y in range(x + 1, len(members)):
-            dy, sy, ey = members[y]
-            if dx != dy and same_happening(ex, ey):
-                sa, sb = _span(ex), _span(ey)
-                gap = days_apart(sa, sb) if sa is not None and sb is not None else MAX_DAYS + 1
-                pairs.append((gap, min((dx, sx), (dy, sy)), max((dx, sx), (dy, sy)), x, y))
+    for x, y in candidates:
+        (dx, sx, ex), (dy, sy, ey) = members[x], members[y]
+        if dx != dy and same_happening(ex, ey):
+            sa, sb = spans[x], spans[y]
+            gap = days_apart(sa, sb) if sa is not None and sb is not None else MAX_DAYS + 1
+            pairs.append((gap, min((dx, sx), (dy, sy)), max((dx, sx), (dy, sy)), min(x, y), max(x, y)))
     parent = list(range(len(members)))
     reports = [{d} for d in docs]
     for *_, x, y in sorted(pairs):
