@@ -30,6 +30,10 @@ from raqib.recognize.places import load_place_lexicon
 _STATE_BEFORE = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "معاقل"])
 # "مناطق سيطرة X في P": X holds areas in P, which need not be all of P (no claim on P).
 _AREAS_OF = frozenset(["مناطق", "المناطق"])
+# Unnamed places inside the place a capture names: "على عدة قرى في ريف X"، "عدد من قرى X" (bare keys).
+_VILLAGES_IN = re.compile(
+    r"(^| )(قري|بلدات)( (في|داخل|ضمن|شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|ريف|محافظه|ناحيه|منطقه))+$"
+)  # not "على قرى A وB": the villages named
 _HOLD_VERBS = re.compile(
     r"(ي|ت)سيطر(ون|ان)?|مسيطر(ه|ين|ون)?|(ي|ت)تحصن(ون)?|(ي|ت)حتفظ(ون)?|معاقل|معقل"
     r"|(ي|ت)نتشر(ون)?|منتشر(ه|ين|ون)?|(ي|ت)تمركز(ون)?|متمركز(ه|ين|ون)?"
@@ -103,6 +107,8 @@ def claims_from_events(
             continue
         if n in undone or (ev.actor1_inferred and not _named_in(ev, actors)):
             continue
+        if text is not None and ev.place_start is not None and _VILLAGES_IN.search(bare(text[max(0, ev.place_start - 40) : ev.place_start])):
+            continue  # "سيطرت X على عدة قرى في ريف حماة": villages in the area, not the area
         status = "held" if ev.extent in (None, "whole") else "partial"
         out.append(
             ControlClaim(

@@ -419,3 +419,11 @@ def test_areas_under_a_sides_control_in_a_province_are_no_claim_on_the_province(
     # the areas listed after the cue are the side's (a closed-world list)
     rec = run(_lead("انحسرت مناطق سيطرة تنظيم الدولة على بلدتي السوسة والشعفة."))
     assert {("السوسة", "ISIS", "held"), ("الشعفة", "ISIS", "held")} <= _held(rec)
+
+
+def test_a_capture_of_villages_in_an_area_is_no_claim_on_the_area(run) -> None:  # type: ignore[no-untyped-def]
+    for text in ("وسيطرت هيئة تحرير الشام على عدة قرى في ريف حماة الشمالي.", "وسيطرت هيئة تحرير الشام على قرى بريف حماة."):
+        assert run(_lead(text))["control"] == []
+    # villages named after "قرى" are each taken
+    rec = run(_lead("وسيطرت هيئة تحرير الشام على قرى الزيارة وخربة الناقوس."))
+    assert ("الزيارة", "HTS", "held") in _held(rec)
