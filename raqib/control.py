@@ -28,6 +28,12 @@ from raqib.recognize.places import load_place_lexicon
 # Statement cues, matched on token keys/stems (see normalize.py). "سيطره" is only a statement when
 # it follows one of the words in _STATE_BEFORE ("الخاضعة لسيطرة", "تحت سيطرة", "مناطق سيطرة").
 _STATE_BEFORE = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "معاقل"])
+# "مناطق سيطرة X في P": X holds areas in P, which need not be all of P (no claim on P).
+_AREAS_OF = frozenset(["مناطق", "المناطق"])
+# Unnamed places inside the place a capture names: "على عدة قرى في ريف X"، "عدد من قرى X" (bare keys).
+_VILLAGES_IN = re.compile(
+    r"(^| )(قري|بلدات)( (في|داخل|ضمن|شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|ريف|محافظه|ناحيه|منطقه))+$"
+)  # not "على قرى A وB": the villages named
 _HOLD_VERBS = re.compile(
     r"(ي|ت)سيطر(ون|ان)?|مسيطر(ه|ين|ون)?|(ي|ت)تحصن(ون)?|(ي|ت)حتفظ(ون)?|معاقل|معقل"
     r"|(ي|ت)نتشر(ون)?|منتشر(ه|ين|ون)?|(ي|ت)تمركز(ون)?|متمركز(ه|ين|ون)?"
@@ -77,10 +83,12 @@ _CLOSED = re.compile(r"(ا|ت|ي)?نحسر\w*|(ت|ي)?قلص\w*|اقتصر\w*|ت
 def claims_from_events(
     events: Sequence[Event], text: str | None = None, actors: Sequence[ActorMention] | None = None
 ) -> list[ControlClaim]:
-    """A takeover makes its actor the holder of the place (partial for outskirts or parts); a siege
-    makes its actor the place's besieger; fighting between two named sides inside a place
+    """A takeover makes its actor the holder of the place (partial for outskirts or parts); fighting
+    between two named sides inside a place
     ("اشتباكات بين X وY داخل مدينة V"، "في أحياء V"; needs ``text``) makes both contest it, unless
-    the report has the place taken.
+    the report has the place taken. A siege gives no claim: it tells who surrounds a place, not who
+    holds it, and a row names the place's holder (the dev README's control rows: "which actor holds
+    which place"); the ``besieged`` status stays for claims entered by hand.
 
     No claim comes from a takeover whose taker the sentence does not name (the actor was carried
     over from the rest of the report and, given ``actors``, no mention of it is in the event's
@@ -95,19 +103,13 @@ def claims_from_events(
     if text is not None:
         out += _contested(events, text)
     for n, ev in enumerate(events):
-        if ev.kind not in ("takeover", "siege") or ev.place is None or ev.actor1 in (None, "UNKNOWN", "CIVILIANS"):
+        if ev.kind != "takeover" or ev.place is None or ev.actor1 in (None, "UNKNOWN", "CIVILIANS"):
             continue
         if n in undone or (ev.actor1_inferred and not _named_in(ev, actors)):
             continue
-        if ev.kind == "siege":
-            # "حاصرت قوات الوفاق ترهونة": the besieger, beside the holder; not when the report has
-            # the besieger take the place (the siege ended in the capture)
-            if any(t.kind == "takeover" and t.actor1 == ev.actor1 and t.place is not None
-                   and _same_place(t.place, ev.place) for t in events):  # fmt: skip
-                continue
-            status = "besieged"
-        else:
-            status = "held" if ev.extent in (None, "whole") else "partial"
+        if text is not None and ev.place_start is not None and _VILLAGES_IN.search(bare(text[max(0, ev.place_start - 40) : ev.place_start])):
+            continue  # "سيطرت X على عدة قرى في ريف حماة": villages in the area, not the area
+        status = "held" if ev.extent in (None, "whole") else "partial"
         out.append(
             ControlClaim(
                 place_name=ev.place.name_ar,
@@ -291,6 +293,8 @@ def claims_from_statements(
                     listed = []
                 listed = _without_contexts(toks, listed, generic)
                 listed += _list_tail(text, listed, clause_end, actors, generic)
+                if listed and masdar and prev is not None and prev.stem in _AREAS_OF and _within(toks, gap_from, listed[0]):
+                    listed = []  # "ضمن مناطق سيطرتها بمحافظة الحسكة": its areas are in the province
             after = listed
             in_grip = prev is not None and prev.key == "في" and tok.stem == "قبضه"
             if prev is not None and (prev.stem in ("تحت", "خاضعه") or in_grip or tok.stem in ("معاقل", "معقل")):
@@ -760,6 +764,12 @@ def _without_contexts(toks: Sequence[Token], listed: list[Located], generic: Map
             continue
         out.append(loc)
     return out
+
+
+def _within(toks: Sequence[Token], start: int, loc: Located) -> bool:
+    """Whether the first word from ``start`` up to the place is "in" (في، ضمن، داخل، بـ)."""
+    first = next((t for t in toks if start <= t.start_char <= loc.start), None)
+    return first is not None and (first.key in ("في", "ضمن", "داخل") or "ب" in first.clitics.removesuffix("ال"))
 
 
 def _part_of(toks: Sequence[Token], loc: Located, cue: Mapping[str, frozenset[str]]) -> bool:

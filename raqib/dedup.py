@@ -16,12 +16,22 @@ report was published (a day of slack for a publication day inferred from the tex
 report dates an event of the same kind group, sides and place, the undated one is another
 happening, not one near that day ("the road was closed yesterday; the siege had begun earlier").
 Two undated events agree on the day.
+
+An undated event of an undated report (nothing bounds its day, ``UNBOUNDED``) shares only kind
+and place with an event of another report: there an unknown side agrees only with an unknown side
+("aircraft struck Idlib" in an undated report is not the Russian strike on Idlib of a dated one).
+
+A cluster never holds two events of one report: two events of a report are two happenings ("SDF
+took al-Kashma ... ISIS dissidents had seized al-Kashma"; "the road was closed today ... the siege
+began ten days ago"), so another report's events are paired with them one to one
+(``one_per_report``, closest day first).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +39,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from raqib.normalize import bare
+from raqib.normalize import bare, normalize
 
 GROUPS = {
     "takeover": "territory", "withdrawal": "territory",
@@ -111,10 +121,14 @@ def _same_sides(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return agree(a["actor1"], b["actor1"])
 
 
+ONE_PER_REPORT_MAX = 200
+"""Largest cluster that ``one_per_report`` splits (its work grows with the square of the size)."""
 PUBLISHED_SLACK = 1
 """Days an event may lie after its report's publication day (inferred publication days may be a day off)."""
 OTHERS = "_others"
 """Key of the names of an event's report's other places (``others``) in the compared dicts."""
+UNBOUNDED = "_unbounded"
+"""Key marking an undated event of an undated report (see the module text)."""
 WINDOW = "_window"
 """Key of an undated event's ``Window`` in the dicts ``same_happening`` compares (never in output)."""
 
@@ -147,6 +161,8 @@ def _same_but_day(a: dict[str, Any], b: dict[str, Any]) -> bool:
     if not (GROUPS.get(a["kind"]) == GROUPS.get(b["kind"]) and _same_sides(a, b)
             and _same_place(a.get("location"), b.get("location"))):  # fmt: skip
         return False
+    if (a.get(UNBOUNDED) or b.get(UNBOUNDED)) and a["actor1"] != b["actor1"] and a["kind"] not in _UNORDERED:
+        return False  # an unknown side agrees with any only where a day ties the two events
     na, nb = _name(a), _name(b)
     # "درعا" matches "درعا البلد" unless the report also tells the same kind of event at "درعا البلد"
     return na == nb or (nb not in a.get(OTHERS, ()) and na not in b.get(OTHERS, ()))
@@ -196,6 +212,8 @@ def with_windows(events: Sequence[dict[str, Any]], published: str | dt.date | No
     out = []
     for ev, w, names in zip(events, windows(events, published), others(events), strict=True):
         extra: dict[str, Any] = ({WINDOW: w} if w is not None else {}) | ({OTHERS: names} if names else {})
+        if _span(ev) is None and published is None:
+            extra[UNBOUNDED] = True
         out.append({**ev, **extra} if extra else ev)
     return out
 
@@ -226,10 +244,79 @@ def assign_clusters(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for n in range(len(items)):
         groups.setdefault(find(n), []).append(n)
     out = [{**rec, "events": [dict(e) for e in rec["events"]]} for rec in records]
+    split = []
     for members in groups.values():
+        found = [(records[items[n][0]]["id"], items[n][1], compared[items[n][0]][items[n][1]]) for n in members]
+        split += [[members[x] for x in part] for part in one_per_report(found)]
+    for members in split:
         keys = sorted(f"{records[items[n][0]]['id']}#{items[n][1]}" for n in members)
         cluster = "evt-" + hashlib.sha256("|".join(keys).encode()).hexdigest()[:12]
+        spans = sorted(sp for n in members if (sp := _span(records[items[n][0]]["events"][items[n][1]])) is not None)
         for n in members:
             r, k = items[n]
-            out[r]["events"][k]["cluster"] = cluster
+            ev = out[r]["events"][k]
+            ev["cluster"] = cluster
+            if spans and compared[r][k].get(UNBOUNDED) and (day := weekday_day(ev.get("evidence") or "", spans)):
+                ev["date"] = {"from": day.isoformat(), "to": day.isoformat(), "precision": "day", "source": "cluster"}
     return out
+
+
+def one_per_report(members: Sequence[tuple[str, int, dict[str, Any]]]) -> list[list[int]]:
+    """The parts of one cluster (its events as ``(document id, seq, compared event)``) in which no
+    report has two events. A report tells two happenings when it tells two events (the closure of a
+    road today and the siege it tightens, begun days ago); when both join another report's events
+    through ``same_happening``, the pairs are taken closest day first (then in document and seq
+    order) and a pair is joined only when no report would have two events in the part. The pairing
+    compares every two events of the cluster, so a cluster of more than ``ONE_PER_REPORT_MAX`` events
+    (a story repeated in hundreds of reports, not one told twice in one) is left whole."""
+    docs = [doc for doc, _, _ in members]
+    if len(set(docs)) == len(docs) or len(members) > ONE_PER_REPORT_MAX:
+        return [list(range(len(members)))]
+    spans = [_span(ev) for _, _, ev in members]
+    dated = sorted((sp, x) for x, sp in enumerate(spans) if sp is not None)
+    undated = [x for x, sp in enumerate(spans) if sp is None]
+    # dated events more than MAX_DAYS apart never match: only near ones (sorted by first day) are compared
+    candidates = [(x, y) for n, (sx, x) in enumerate(dated) for sy, y in
+                  itertools.takewhile(lambda o, sx=sx: (o[0][0] - sx[1]).days <= MAX_DAYS, dated[n + 1 :])]  # fmt: skip
+    candidates += [(x, y) for x in undated for y in range(len(members)) if y != x and (spans[y] is not None or y > x)]
+    pairs = []
+    for x, y in candidates:
+        (dx, sx, ex), (dy, sy, ey) = members[x], members[y]
+        if dx != dy and same_happening(ex, ey):
+            sa, sb = spans[x], spans[y]
+            gap = days_apart(sa, sb) if sa is not None and sb is not None else MAX_DAYS + 1
+            pairs.append((gap, min((dx, sx), (dy, sy)), max((dx, sx), (dy, sy)), min(x, y), max(x, y)))
+    parent = list(range(len(members)))
+    reports = [{d} for d in docs]
+    for *_, x, y in sorted(pairs):
+        rx, ry = x, y
+        while parent[rx] != rx:
+            rx = parent[rx]
+        while parent[ry] != ry:
+            ry = parent[ry]
+        if rx != ry and not reports[rx] & reports[ry]:
+            parent[rx] = ry
+            reports[ry] |= reports[rx]
+    parts: dict[int, list[int]] = {}
+    for x in range(len(members)):
+        r = x
+        while parent[r] != r:
+            r = parent[r]
+        parts.setdefault(r, []).append(x)
+    return list(parts.values())
+
+
+def weekday_day(evidence: str, spans: Sequence[tuple[dt.date, dt.date]]) -> dt.date | None:
+    """The day of an undated report's event whose sentence names one weekday ("بسطت X الإثنين
+    سيطرتها على V"), given the spans of the same happening in dated reports: the day of that weekday
+    within ``MAX_DAYS`` of the earliest of them (one at most: a week has seven days), else None.
+    It is an inference from other reports, marked ``"source": "cluster"`` in the record."""
+    from raqib.recognize.dates import WEEKDAYS
+
+    named = {WEEKDAYS[w] for w in normalize(evidence).key.split() if w in WEEKDAYS}
+    if len(named) != 1:
+        return None
+    first, last = spans[0]
+    wd = named.pop()
+    days = [first + dt.timedelta(d) for d in range(-MAX_DAYS, (last - first).days + MAX_DAYS + 1)]
+    return next((d for d in days if d.weekday() == wd), None)

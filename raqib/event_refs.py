@@ -13,6 +13,7 @@ import bisect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
@@ -397,6 +398,18 @@ def in_relative_clause(toks: Sequence[Token], k: int) -> bool:
     return any(t.key in _RESUMPTIVE for t in before[-2:]) or (
         len(before) >= 2 and before[-2].key in _RELATIVE and before[-1].key[:1] in ("ي", "ت")
     )
+
+
+def hands_on_the_subject(toks: Sequence[Token], k: int, trigger: int) -> bool:
+    """The actor at token ``k`` acts on "him" and a later clause of "until/before he ..." (إلى أن،
+    حتى، قبل أن) leads to the trigger at token ``trigger``: "فصائل معارضة أخرجته منها، إلى أن عاد
+    واستولى على القرية": the one driven out is the one who came back and took it, not X."""
+    span = [t.key for t in toks[k + 1 : trigger]]
+    pronoun = next((i for i, w in enumerate(span[:3]) if len(w) > 4 and w.endswith(("ته", "وه"))), None)
+    if pronoun is None:
+        return False
+    rest = span[pronoun + 1 :]
+    return "حتي" in rest or any(a in ("الي", "قبل") and b == "ان" for a, b in pairwise(rest))
 
 
 def of_noun_before(toks: Sequence[Token], k: int) -> bool:

@@ -479,7 +479,7 @@ class EventCoder:
                         break
             if agent is None:
                 for m in reversed(before):
-                    if refs.in_relative_clause(toks, index(m)):
+                    if refs.in_relative_clause(toks, index(m)) or refs.hands_on_the_subject(toks, index(m), trig.start):
                         continue  # "مواقع يتمركز فيها الحوثيون، وأحكمت سيطرتها": that clause's subject
                     if (not marked(m, role_markers) or (rule.kind not in _SIDES_KINDS and self._partitive_subject(toks, index(m)))) and (
                             m.actor not in _NO_AGENT and not _supporting(toks, index(m))):

@@ -103,7 +103,9 @@ class DateRef:
     """True when the expression depends on the publication day (أمس، الخميس الماضي ...)."""
     source: str = "text"
     """text (the sentence states it), context (an earlier date of the paragraph or the lead) or
-    published (the report's day, ACLED's practice for a same-day report that gives no day)."""
+    published (the report's day, ACLED's practice for a same-day report that gives no day); in an
+    output record also "cluster" (a weekday of an undated report placed by other reports of the same
+    happening, ``raqib.dedup.weekday_day``) and "analyst" (a correction)."""
 
 
 @dataclass(frozen=True, slots=True)

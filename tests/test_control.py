@@ -232,13 +232,12 @@ def test_a_headquarters_in_apposition_to_a_town_is_its_holders(run) -> None:  # 
     assert run(_lead("ووقع الانفجار قرب مقر الحكومة السودانية في مدينة الدمازين."))["control"] == []
 
 
-def test_a_siege_gives_a_besieged_row_unless_the_besieger_takes_the_place(run) -> None:  # type: ignore[no-untyped-def]
-    rec = run(_lead("وحاصرت قوات النظام مدينة الرستن من كل الجهات."))
-    assert ("الرستن", "SYR-GOV", "besieged") in _held(rec)
+def test_a_siege_gives_no_row_the_besieger_does_not_hold_the_place(run) -> None:  # type: ignore[no-untyped-def]
+    assert run(_lead("وحاصرت قوات النظام مدينة الرستن من كل الجهات."))["control"] == []
     from raqib.control import claims_from_events
 
     siege = _event("siege", "SYR-GOV", "الرستن")
-    assert [c.status for c in claims_from_events([siege])] == ["besieged"]
+    assert claims_from_events([siege]) == []
     taken = claims_from_events([siege, _event("takeover", "SYR-GOV", "الرستن")])
     assert [(c.controller, c.status) for c in taken] == [("SYR-GOV", "held")]
 
@@ -412,3 +411,19 @@ def test_kana_before_a_present_verb_does_not_make_a_report_background(run) -> No
     assert [(e["kind"], e["background"], e["date"]["from"]) for e in events] == [("siege", False, "2021-07-04")]
     events = run(_lead("وكانت قوات النظام قد سيطرت على بلدة النعيمة."), "2021-07-05")["events"]
     assert [(e["kind"], e["background"]) for e in events] == [("takeover", True)]
+
+
+def test_areas_under_a_sides_control_in_a_province_are_no_claim_on_the_province(run) -> None:  # type: ignore[no-untyped-def]
+    assert run(_lead("رفعت الإدارة الذاتية الأسعار ضمن مناطق سيطرة قوات سوريا الديمقراطية بمحافظة الحسكة."))["control"] == []
+    assert run(_lead("وارتفعت الأسعار في مناطق سيطرة قوات سوريا الديمقراطية في محافظة الرقة."))["control"] == []
+    # the areas listed after the cue are the side's (a closed-world list)
+    rec = run(_lead("انحسرت مناطق سيطرة تنظيم الدولة على بلدتي السوسة والشعفة."))
+    assert {("السوسة", "ISIS", "held"), ("الشعفة", "ISIS", "held")} <= _held(rec)
+
+
+def test_a_capture_of_villages_in_an_area_is_no_claim_on_the_area(run) -> None:  # type: ignore[no-untyped-def]
+    for text in ("وسيطرت هيئة تحرير الشام على عدة قرى في ريف حماة الشمالي.", "وسيطرت هيئة تحرير الشام على قرى بريف حماة."):
+        assert run(_lead(text))["control"] == []
+    # villages named after "قرى" are each taken
+    rec = run(_lead("وسيطرت هيئة تحرير الشام على قرى الزيارة وخربة الناقوس."))
+    assert ("الزيارة", "HTS", "held") in _held(rec)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from raqib.dedup import assign_clusters, same_happening, with_windows
@@ -119,3 +120,56 @@ def test_a_name_inside_another_does_not_join_a_place_its_report_tells_apart() ->
     # told alone, "درعا" still contains "درعا البلد"
     c = {"id": "c", "published": "2021-07-05", "events": [_ev("siege", "SYR-GOV", "درعا", "2021-07-04")]}
     assert len(set(_clusters([c, b]).values())) == 1
+
+
+def test_a_cluster_holds_one_event_of_each_report() -> None:
+    # "SDF took al-Kashma ... ISIS dissidents had seized al-Kashma" read with one taker: the other
+    # report's capture is the first one's, never both
+    seed = {"id": "a", "published": None, "events": [_ev("takeover", "SDF", "الكشمة", None), _ev("takeover", "SDF", "الكشمة", None)]}
+    other = {"id": "b", "published": None, "events": [_ev("takeover", "SDF", "قرية الكشمة", None)]}
+    out = assign_clusters([seed, other])
+    first, second = (e["cluster"] for e in out[0]["events"])
+    assert out[1]["events"][0]["cluster"] == first != second
+    # two look-alikes on different days are two happenings that both may match
+    dated = {"id": "c", "published": "2019-01-01",
+             "events": [_ev("takeover", "SDF", "الكشمة", "2018-12-20"), _ev("takeover", "SDF", "الكشمة", "2018-12-30")]}  # fmt: skip
+    assert with_windows(dated["events"], "2019-01-01") == dated["events"]
+
+
+def test_an_unknown_side_agrees_with_a_known_one_only_where_a_day_ties_them() -> None:
+    struck = _ev("airstrike", "RUS", "إدلب", "2017-04-08", precision="city")
+    [undated] = with_windows([_ev("airstrike", "UNKNOWN", "مدينة إدلب", None, precision="city")], None)
+    assert not same_happening(struck, undated)
+    [bounded] = with_windows([_ev("airstrike", "UNKNOWN", "مدينة إدلب", None, precision="city")], "2017-04-09")
+    assert same_happening(struck, bounded)
+    [unknown] = with_windows([_ev("explosion", "UNKNOWN", "الهواري", None)], None)
+    assert same_happening(_ev("explosion", "UNKNOWN", "مقبرة الهواري", "2019-07-11"), unknown)
+
+
+def test_a_weekday_of_an_undated_report_is_placed_by_the_dated_reports_of_its_cluster() -> None:
+    from raqib.dedup import weekday_day
+
+    afp = {"id": "a", "published": "2018-12-14", "events": [_ev("takeover", "SDF", "هجين", "2018-12-14")]}
+    ev = _ev("takeover", "SDF", "مدينة هجين", None) | {"evidence": "بسطت قسد الإثنين سيطرتها على مدينة هجين"}
+    out = assign_clusters([afp, {"id": "b", "published": None, "events": [ev]}])
+    assert out[1]["events"][0]["date"] == {"from": "2018-12-17", "to": "2018-12-17", "precision": "day", "source": "cluster"}
+    assert weekday_day("سيطرت قسد على هجين", [(dt.date(2018, 12, 14),) * 2]) is None  # no weekday
+    assert weekday_day("ليل الخميس - الجمعة", [(dt.date(2018, 12, 14),) * 2]) is None  # two weekdays
+    # a report with a publication day resolves its own weekdays: nothing is changed
+    dated_report = {"id": "c", "published": "2018-12-20", "events": [ev]}
+    assert assign_clusters([afp, dated_report])[1]["events"][0]["date"] is None
+
+
+def test_two_events_of_a_report_pair_one_to_one_closest_day_first() -> None:
+    from raqib.batch import cluster_events
+
+    a = {"id": "a", "published": "2021-07-05", "events": [_ev("siege", "GOV", "درعا البلد", "2021-07-05"),
+                                                         _ev("siege", "GOV", "درعا البلد", "2021-07-02")]}  # fmt: skip
+    b = {"id": "b", "published": "2021-07-04", "events": [_ev("siege", "GOV", "درعا البلد", "2021-07-04"),
+                                                         _ev("siege", "GOV", "درعا البلد", "2021-07-01")]}  # fmt: skip
+    out = assign_clusters([a, b])
+    (a0, a1), (b0, b1) = ([e["cluster"] for e in r["events"]] for r in out)
+    assert a0 == b0 != a1 == b1  # a1-b0 (two days apart) would chain all four into one
+    got = cluster_events([(r["id"], k, e) for r in (a, b) for k, e in enumerate(r["events"])],
+                         {r["id"]: r["published"] for r in (a, b)})  # fmt: skip
+    assert got == [a0, a1, b0, b1]

@@ -566,3 +566,11 @@ def test_places_left_to_a_side_entrusted_with_security_are_its_captures(code) ->
     ]  # fmt: skip
     evs = code("انسحبت جماعة النسر من قرية الزيتونة، وأوكلت الملف الأمني إلى لجنة من الأهالي.")
     assert [e.kind for e in evs] == ["withdrawal"]
+
+
+def test_the_side_driven_out_is_the_one_that_came_back_and_took_the_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وكانت جماعة النسر حاضرة في المنطقة، لكن قوات الصقر أخرجته منها، إلى أن عاد إليها واستولى على قرية الزيتونة.")
+    assert [(e.kind, e.actor1) for e in evs if e.kind == "takeover"] == [("takeover", "EAGLE")]
+    # without a pronoun for the one driven out, the nearest side before the verb took it
+    evs = code("وكانت جماعة النسر حاضرة في المنطقة، لكن قوات الصقر عادت إليها واستولت على قرية الزيتونة.")
+    assert [(e.kind, e.actor1) for e in evs if e.kind == "takeover"] == [("takeover", "HAWK")]

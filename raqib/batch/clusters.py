@@ -57,10 +57,12 @@ def cluster_events(
         GROUPS,
         MAX_DAYS,
         OTHERS,
+        UNBOUNDED,
         WINDOW,
         _same_but_day,
         _span,
         days_agree,
+        one_per_report,
         with_windows,
     )
     from raqib.normalize import bare
@@ -104,7 +106,7 @@ def cluster_events(
         unordered = ev["kind"] in _UNORDERED
         # same_happening reads the kind and actor2 too (a takeover against a withdrawal)
         sigs.append((unordered, ev["kind"], ev["actor1"], ev.get("actor2"), name, loc.get("lat"),
-                     loc.get("lon"), loc.get("precision"), ev.get(OTHERS)))  # fmt: skip
+                     loc.get("lon"), loc.get("precision"), ev.get(OTHERS), ev.get(UNBOUNDED)))  # fmt: skip
         for word in set(name.split()):
             buckets[(group, "w", word)].append(n)
         if loc.get("lat") is not None and loc.get("lon") is not None and loc.get("precision") in _FINE:
@@ -195,7 +197,11 @@ def cluster_events(
     for n in range(len(items)):
         groups[find(n)].append(n)
     out = [""] * len(items)
+    split = []
     for members in groups.values():
+        found = [(items[n][0], items[n][1], evs[n]) for n in members]
+        split += [[members[x] for x in part] for part in one_per_report(found)]
+    for members in split:
         keys = sorted(f"{items[n][0]}#{items[n][1]}" for n in members)
         cluster = "evt-" + hashlib.sha256("|".join(keys).encode()).hexdigest()[:12]
         for n in members:
