@@ -280,10 +280,12 @@ def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[
 
 _HARM_KINDS = frozenset(["killing", "explosion", "airstrike", "shelling", "suicide_attack", "clash"])
 # Singular nouns for one person (key form); the civilian ones also count as civilians killed.
-_CIVILIAN_PERSON = frozenset(["مدني", "مدنيا", "طفل", "طفلا", "طفله", "امراه", "سيده", "مواطن", "مواطنا",
-                              "مسن", "ناشط", "ناشطا", "ناشطه"])  # fmt: skip
+# Civilians are those the text calls so (مدني، مواطن) and children; a woman, an old man or an activist
+# is a person killed, not by the word alone a civilian killed (counts.tsv draws the same line).
+_CIVILIAN_PERSON = frozenset(["مدني", "مدنيا", "طفل", "طفلا", "طفله", "مواطن", "مواطنا"])
 _PERSON = _CIVILIAN_PERSON | frozenset(["شاب", "شابا", "رجل", "رجلا", "عنصر", "عنصرا", "مقاتل", "مقاتلا",
-                                        "جندي", "جنديا", "شخص", "شخصا", "قيادي", "قياديا", "ضابط", "ضابطا"])  # fmt: skip
+                                        "جندي", "جنديا", "شخص", "شخصا", "قيادي", "قياديا", "ضابط", "ضابطا",
+                                        "امراه", "سيده", "مسن", "ناشط", "ناشطا", "ناشطه"])  # fmt: skip
 
 _REMOTE = frozenset(["airstrike", "shelling", "explosion", "suicide_attack"])
 _TAKEN_KEY = {"abduction": "abducted", "arrest": "arrested", "release": "released"}

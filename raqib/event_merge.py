@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from raqib.gazetteer.geometry import haversine_km
 from raqib.model import Event, Place, Sentence
 from raqib.normalize import bare
 
@@ -17,14 +18,23 @@ def _place_key(event: Event) -> str:
     return bare(event.place.name_ar) if event.place else ""
 
 
+def headline_end(sentences: Sequence[Sentence]) -> int:
+    """End offset of the headline (-1 when the text has none): a short first line, without a final full
+    stop, followed by more lines. A kicker such as "صور.." or "عاجل:" may stand in the line as a sentence
+    of its own ("صور.. حصيلة تفجير بنغازي ترتفع")."""
+    head = [s for s in sentences if s.paragraph == 0]
+    if not head or len(head) == len(sentences):
+        return -1
+    line = "".join(s.text for s in head)
+    if len(line) < 160 and not head[-1].text.rstrip().endswith((".", "!", "?", "؟", "…")):
+        return head[-1].end_char  # a headline: the body's sentence is the better evidence
+    return -1
+
+
 def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
     """One event per (kind, actors, place, day) within a document: a title and the lead sentence
     usually report the same event; the body's sentence is kept as evidence, counts are merged."""
-    title_end = -1
-    if len(sentences) > 1 and sentences[1].paragraph > 0:
-        first = sentences[0].text
-        if len(first) < 160 and not first.rstrip().endswith((".", "!", "?", "؟", "…")):
-            title_end = sentences[0].end_char  # a headline: the body's sentence is the better evidence
+    title_end = headline_end(sentences)
     out: list[Event] = []
     for ev in events:
         dup = None
@@ -41,7 +51,7 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             ):
                 dup = n
                 break
-            if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence:
+            if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence and _places_agree(kept, ev):
                 dup = n  # the headline and the body report one event; the body says it better
                 break
             if (
@@ -74,6 +84,19 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             }
         )
     return out
+
+
+#: A headline names the nearest known city of a place ("قرب طرابلس" for a town 45 km away).
+_HEADLINE_KM = 60.0
+
+
+def _places_agree(a: Event, b: Event) -> bool:
+    """A headline and a body sentence report one event unless their places lie far apart: "الحشد
+    الشعبي يغادر كركوك" and "انسحبوا من مناطق شنكال" are two withdrawals."""
+    pa, pb = a.place, b.place
+    if pa is None or pb is None or None in (pa.lat, pa.lon, pb.lat, pb.lon):
+        return True
+    return haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _HEADLINE_KM  # type: ignore[arg-type]
 
 
 _PRECISION_RANK = {"village": 0, "neighbourhood": 0, "camp": 0, "landmark": 0, "town": 1, "city": 1,

@@ -596,6 +596,7 @@ class EventCoder:
         word around it says whether they were killed or wounded ("أودى بحياة ستة أشخاص")."""
         toks = sentence.tokens
         out: dict[str, Quantity] = {}
+        near: dict[str, int] = {}  # how far each kept number stands from the word that gave its key
         for q in quantities:
             if any(d.start_char <= q.start_char < d.end_char for d in dates):
                 continue
@@ -603,12 +604,14 @@ class EventCoder:
             from_q = toks[bisect.bisect_left(toks, q.end_char, key=_START) :]
             after = from_q[:2]
             before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
+            if self._measure_or_label(before, after):
+                continue
             keys: list[str] = []
             noun = next((k for t in after[:1] if (k := self._count_key(t, kind))), None)
             if noun is None and after[1:]:
                 noun = self._count_key(after[1], kind)
             # "17 مدنياً، بينهم أطفال، قد قتلوا": the death word may follow the counted noun and an aside.
-            cue = self._harm_cue(before, from_q[:6])
+            cue, gap = self._harm_cue(before, from_q[:6])
             if noun in ("people", "fighters_people"):
                 if cue == "fatalities":
                     keys = ["fatalities"] + (["civilians_killed"] if noun == "people" else [])
@@ -620,8 +623,13 @@ class EventCoder:
                     keys.append("civilians_killed")  # "أربعة شهداء مدنيين"
             elif before and (prev := self._count_key(before[-1], kind)) and prev not in ("people", "fighters_people"):
                 keys = [prev]
+            elif before and _any_word(before[-1:], self.cue["capture_before"]):
+                keys = ["captured"]  # "وأسر 15 آخرين": the verbal noun of capture counts the number after it
+            # "سيارة تقل 4 نساء، فقتلوا امرأتين": of two numbers given one key, the nearer to its word wins.
+            dist = gap if noun in ("people", "fighters_people") else 0
             for key in keys:
-                out.setdefault(key, q)
+                if key not in out or dist < near[key]:
+                    out[key], near[key] = q, dist
         if kind in _HARM_KINDS:
             self._singular_victims(sentence, out)
         elif kind in _TAKEN_KEY and _TAKEN_KEY[kind] not in out:
@@ -634,6 +642,11 @@ class EventCoder:
                     out[_TAKEN_KEY[kind]] = Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
                     break
         return tuple(sorted(out.items()))
+
+    def _measure_or_label(self, before: Sequence[Token], after: Sequence[Token]) -> bool:
+        """A number that counts no one: an age, a span or a distance ("طفل (12 عاماً)"، "على بعد 15 كم"),
+        or a label after the noun it names ("عناصر من اللواء 93"، "الطريق رقم 4")."""
+        return _any_word(after[:1], self.cue["measure_after"]) or _any_word(before[-1:], self.cue["label_before"])
 
     def _singular_victims(self, sentence: Sentence, out: dict[str, Quantity]) -> None:
         """"مقتل شاب"، "لقي مدني حتفه"، "وأصيب آخر": one person named by a singular noun next to a
@@ -668,15 +681,16 @@ class EventCoder:
             self._count_cache[cache_key] = found
         return found
 
-    def _harm_cue(self, before: Sequence[Token], after: Sequence[Token]) -> str | None:
-        """fatalities or injured: the death or injury word nearest to a number."""
+    def _harm_cue(self, before: Sequence[Token], after: Sequence[Token]) -> tuple[str | None, int]:
+        """fatalities or injured: the death or injury word nearest to a number, and how many words
+        away it stands (-1 when there is none)."""
         ordered = [t for pair in zip(after, reversed(before), strict=False) for t in pair]
         ordered += list(after[len(before) :]) + list(reversed(before))[len(after) :]
         for tok in ordered:
             key = self._count_key(tok, "")
             if key in ("fatalities", "injured"):
-                return key
-        return None
+                return key, after.index(tok) if tok in after else list(reversed(before)).index(tok)
+        return None, -1
 
     def _certainty(
         self, toks: Sequence[Token], trig: Trigger, s_actors: Sequence[ActorMention]
