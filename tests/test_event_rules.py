@@ -250,3 +250,68 @@ def test_fighting_named_by_qital(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("احتدم القتال في قرية البرتقال بين قوات الصقر وجماعة النسر.")
     assert [(e.kind, {e.actor1, e.actor2}) for e in evs] == [("clash", {"HAWK", "EAGLE"})]
     assert [e.kind for e in code("دخلت قوات الصقر قرية الزيتونة دون قتال.")] == ["takeover"]
+
+
+def _counts(evs: list[Event]) -> list[tuple[str, dict[str, int | None]]]:
+    return [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs]
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        # an age, a distance, a span, a unit's number and a road number count no one
+        ("قتل طفل (12 عاماً) وأصيب 3 آخرون في قصف لجماعة النسر على قرية الزيتونة.",
+         {"fatalities": 1, "civilians_killed": 1, "injured": 3}),
+        ("قصفت جماعة النسر قرية الزيتونة الواقعة على بعد 15 كم من المدينة، ما أدى إلى مقتل 4 مدنيين.",
+         {"fatalities": 4, "civilians_killed": 4}),
+        ("قتل 4 مدنيين في قصف لجماعة النسر على قرية الزيتونة في 12 أيار 2020.",
+         {"fatalities": 4, "civilians_killed": 4}),
+        ("اعتقلت قوات الصقر 12 شابا في قرية الزيتونة خلال 24 ساعة.", {"arrested": 12}),
+        ("اعتقلت قوات الصقر عناصر من اللواء 93 في قرية الزيتونة.", {}),
+        ("سقط 3 قتلى في قصف لجماعة النسر على قرية الزيتونة قرب الطريق رقم 4.", {"fatalities": 3}),
+        ("اعتقلت عناصر من الفرقة الرابعة في قوات الصقر خمسة شبان في قرية الزيتونة.", {"arrested": 5}),
+    ],
+    ids=["age", "distance", "date", "span", "brigade-number", "road-number", "ordinal-unit"],
+)
+def test_numbers_that_count_no_one_are_left_out(code, text, counts) -> None:  # type: ignore[no-untyped-def]
+    evs = code(text)
+    assert len(evs) == 1 and _counts(evs)[0][1] == counts
+
+
+def test_number_words_and_qualifiers_give_the_stated_number(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قتل ما لا يقل عن ثلاثة وعشرين مدنيا في قصف لجماعة النسر على قرية الزيتونة.")
+    q = dict(evs[0].counts)["fatalities"]
+    assert (q.stated, q.low, q.qualifier) == (23, 23, "at_least")
+    evs = code("قتل أكثر من عشرين مدنيا في قصف لجماعة النسر على قرية الزيتونة.")
+    assert _counts(evs) == [("shelling", {"fatalities": 20, "civilians_killed": 20})]
+    # "عشرات" states no number: the key is there, the value is not
+    assert _counts(code("قتل عشرات المدنيين في قصف لجماعة النسر على قرية الزيتونة.")) == [
+        ("shelling", {"fatalities": None, "civilians_killed": None})
+    ]
+
+
+def test_the_number_next_to_the_death_word_is_the_toll(code) -> None:  # type: ignore[no-untyped-def]
+    # "4 نساء" are the passengers; "امرأتين" right after the verb are the dead
+    evs = code("قصفت جماعة النسر سيارة تقل 4 نساء في قرية الزيتونة، فقتلت امرأتين.")
+    assert _counts(evs) == [("shelling", {"fatalities": 2})]
+
+
+def test_civilians_killed_only_where_the_text_says_civilians_or_children(code) -> None:  # type: ignore[no-untyped-def]
+    assert _counts(code("قتلت جماعة النسر امرأة في قرية الزيتونة.")) == [("killing", {"fatalities": 1})]
+    assert _counts(code("اغتال مسلحون مجهولون ناشطا في قرية الزيتونة.")) == [("killing", {"fatalities": 1})]
+    assert _counts(code("قتلت جماعة النسر ثلاث نساء في قرية الزيتونة.")) == [("killing", {"fatalities": 3})]
+    assert _counts(code("قتل 7 مدنيين بينهم 3 أطفال في قصف لجماعة النسر على قرية الزيتونة.")) == [
+        ("shelling", {"fatalities": 7, "civilians_killed": 7})
+    ]
+
+
+def test_captured_after_the_verbal_noun_of_capture(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أسفرت المعارك مع جماعة النسر في قرية الزيتونة عن مقتل 20 عنصرا وأسر 15 آخرين.")
+    assert _counts(evs) == [("clash", {"fatalities": 20, "captured": 15})]
+    # "أسر" after a number are families, not captives
+    evs = code("نزحت عشر أسر من قرية الزيتونة بعد قصف لجماعة النسر.")
+    assert all("captured" not in dict(e.counts) for e in evs)
+
+
+def test_inclined_to_surrender_is_no_surrender(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("بات كثير من المقاتلين يميلون إلى الاستسلام لقوات الصقر في قرية الزيتونة.") == []

@@ -397,3 +397,23 @@ def test_tightened_grip_on_a_place_is_a_siege_and_its_means_are_no_second_one(co
 def test_passive_agreement_with_its_terms_after_parties_and_place(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("أُبرم اتفاق بين قوات الصقر وجماعة النسر في قرية الزيتونة ينص على انسحاب المقاتلين.")
     assert _summary(evs) == [("agreement", "HAWK", "EAGLE", "الزيتونة")]
+
+
+def test_a_later_sentence_that_retells_the_event_with_its_toll_is_its_evidence(code) -> None:  # type: ignore[no-untyped-def]
+    text = ("قتل مدنيون وأصيب العشرات اليوم إثر انفجار سيارة مفخخة في قرية الزيتونة. "
+            "وقع الانفجار في سوق قرية الزيتونة، موقعا أربعة قتلى و20 جريحا.")  # fmt: skip
+    evs = code(text)
+    assert len(evs) == 1
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 4, "injured": 20}
+    assert text[evs[0].evidence_start : evs[0].evidence_end].startswith("وقع الانفجار")
+    # a sentence that only adds a toll completes the event; the sentence that reports it stays its evidence
+    text = "وقع انفجار عبوة ناسفة في قرية الزيتونة. وأودى الانفجار بحياة ستة أشخاص."
+    evs = code(text)
+    assert text[evs[0].evidence_start : evs[0].evidence_end].startswith("وقع انفجار")
+
+
+def test_a_headline_after_a_kicker_yields_to_the_body(code) -> None:  # type: ignore[no-untyped-def]
+    text = ("صور.. انفجار في قرية الزيتونة\n"
+            "قتل 3 أشخاص جراء انفجار سيارة مفخخة في قرية الزيتونة.")  # fmt: skip
+    evs = code(text)
+    assert len(evs) == 1 and text[evs[0].evidence_start : evs[0].evidence_end].startswith("قتل 3")
