@@ -646,7 +646,8 @@ class EventCoder:
     def _measure_or_label(self, before: Sequence[Token], after: Sequence[Token]) -> bool:
         """A number that counts no one: an age, a span or a distance ("طفل (12 عاماً)"، "على بعد 15 كم"),
         or a label after the noun it names ("عناصر من اللواء 93"، "الطريق رقم 4")."""
-        return _any_word(after[:1], self.cue["measure_after"]) or _any_word(before[-1:], self.cue["label_before"])
+        measure = self.cue["measure_after"]  # the bare word only: "اليوم" after a toll is "today", no span
+        return any(t.key in measure for t in after[:1]) or _any_word(before[-1:], self.cue["label_before"])
 
     def _singular_victims(self, sentence: Sentence, out: dict[str, Quantity]) -> None:
         """"مقتل شاب"، "لقي مدني حتفه"، "وأصيب آخر": one person named by a singular noun next to a

@@ -270,8 +270,11 @@ def _counts(evs: list[Event]) -> list[tuple[str, dict[str, int | None]]]:
         ("اعتقلت قوات الصقر عناصر من اللواء 93 في قرية الزيتونة.", {}),
         ("سقط 3 قتلى في قصف لجماعة النسر على قرية الزيتونة قرب الطريق رقم 4.", {"fatalities": 3}),
         ("اعتقلت عناصر من الفرقة الرابعة في قوات الصقر خمسة شبان في قرية الزيتونة.", {"arrested": 5}),
+        # "اليوم" after a toll is "today", not a span of days
+        ("لقي 6 أشخاص حتفهم وجرح 10 آخرون على الأقل، اليوم الأربعاء، في تفجير في قرية الزيتونة.",
+         {"fatalities": 6, "injured": 10}),
     ],
-    ids=["age", "distance", "date", "span", "brigade-number", "road-number", "ordinal-unit"],
+    ids=["age", "distance", "date", "span", "brigade-number", "road-number", "ordinal-unit", "today-after-toll"],
 )
 def test_numbers_that_count_no_one_are_left_out(code, text, counts) -> None:  # type: ignore[no-untyped-def]
     evs = code(text)
