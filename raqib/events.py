@@ -57,6 +57,9 @@ from raqib.recognize.places import load_place_lexicon
 from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
+#: "one of them", "among them": a singular noun after these is part of a group already counted.
+_PARTITIVE = frozenset(["احدهم", "احداهم", "احدهما", "احداهما", "احداهن", "بينهم", "بينهما", "منهم", "منهما",
+                        "بينهن", "منهن"])  # fmt: skip
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
 
@@ -601,7 +604,11 @@ class EventCoder:
             if any(d.start_char <= q.start_char < d.end_char for d in dates):
                 continue
             # tokens are in text order and never overlap, so both ends are found by bisection
-            from_q = toks[bisect.bisect_left(toks, q.end_char, key=_START) :]
+            from_q = toks[bisect.bisect_left(toks, q.end_char, key=_START) :][:6]
+            # "مقتل 5 وإصابة 3 آخرين"، "تقل 4 نساء، فقتلوا امرأتين": a word joined by و or ف opens the next
+            # item or clause; neither it nor what follows says what this number counts.
+            joined = next((k for k, t in enumerate(from_q) if t.clitics[:1] in ("و", "ف")), len(from_q))
+            from_q = from_q[:joined]
             after = from_q[:2]
             before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
             if self._measure_or_label(before, after):
@@ -611,7 +618,7 @@ class EventCoder:
             if noun is None and after[1:]:
                 noun = self._count_key(after[1], kind)
             # "17 مدنياً، بينهم أطفال، قد قتلوا": the death word may follow the counted noun and an aside.
-            cue, gap = self._harm_cue(before, from_q[:6])
+            cue, gap = self._harm_cue(before, from_q)
             if noun in ("people", "fighters_people"):
                 if cue == "fatalities":
                     keys = ["fatalities"] + (["civilians_killed"] if noun == "people" else [])
@@ -657,8 +664,8 @@ class EventCoder:
             return
         for k, tok in enumerate(toks):
             person = tok.stem if tok.stem in _PERSON else tok.key if tok.key in _PERSON else None
-            if person is None:
-                continue
+            if person is None or (k > 0 and toks[k - 1].stem in _PARTITIVE):
+                continue  # "امرأتين إحداهما ناشطة"، "بينهم طفل": one of a group already counted
             near = [t for t in toks[max(0, k - 3) : k + 3] if t is not tok]
             harm = {self._count_key(t, "") for t in near}
             one = Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)

@@ -299,6 +299,21 @@ def test_the_number_next_to_the_death_word_is_the_toll(code) -> None:  # type: i
     assert _counts(evs) == [("shelling", {"fatalities": 2})]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["أسفر القصف على قرية الزيتونة عن مقتل 5 وإصابة 3 آخرين.",
+     "قتل 5 وأصيب 3 آخرون في قصف لجماعة النسر على قرية الزيتونة."],
+)
+def test_a_bare_number_then_and_injured_is_a_death_toll(code, text) -> None:  # type: ignore[no-untyped-def]
+    # the injury word after "و" opens the next item: it says nothing of the 5
+    assert [c for _, c in _counts(code(text))] == [{"fatalities": 5, "injured": 3}]
+
+
+def test_one_of_them_is_no_extra_victim(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أطلق مسلحون النار على سيارة في قرية الزيتونة فقتلوا امرأتين إحداهما ناشطة.")
+    assert [c for _, c in _counts(evs)] == [{"fatalities": 2}]
+
+
 def test_civilians_killed_only_where_the_text_says_civilians_or_children(code) -> None:  # type: ignore[no-untyped-def]
     assert _counts(code("قتلت جماعة النسر امرأة في قرية الزيتونة.")) == [("killing", {"fatalities": 1})]
     assert _counts(code("اغتال مسلحون مجهولون ناشطا في قرية الزيتونة.")) == [("killing", {"fatalities": 1})]
