@@ -60,6 +60,8 @@ _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 #: "one of them", "among them": a singular noun after these is part of a group already counted.
 _PARTITIVE = frozenset(["احدهم", "احداهم", "احدهما", "احداهما", "احداهن", "بينهم", "بينهما", "منهم", "منهما",
                         "بينهن", "منهن"])  # fmt: skip
+#: "another", "a third" after a death or injury verb: one more person.
+_ANOTHER = frozenset(["اخر", "اخري", "ثالث", "ثالثه"])
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
 
@@ -242,6 +244,7 @@ class EventCoder:
         places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)]
         by_place = _by_sentence(sentences, places, lambda p: p.start)
         by_quantity = _by_sentence(sentences, quantities, lambda q: q.start_char)
+        made: list[Event] = []
         for sn, sentence in enumerate(sentences):
             toks = sentence.tokens
             s_actors = by_actor[sn]
@@ -263,6 +266,10 @@ class EventCoder:
                 trigs = [t for t in trigs if t.rule.kind != "clash"]
             owned = _owners(by_quantity[sn], sentence, trigs)
             for n, trig in enumerate(trigs):
+                if n and trigs[n - 1].rule.kind == "killing" and not made:
+                    # "قتل ثلاثة عناصر وأصيب خمسة في هجوم لـ X": a death word that makes no event of its
+                    # own gives its toll to the event the sentence goes on to report.
+                    owned[n] = owned.get(n - 1, []) + owned.get(n, [])
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
                 t_places = s_places if terms is None else refs.parties_places(toks, trig, terms, s_places)
@@ -614,7 +621,9 @@ class EventCoder:
             if self._measure_or_label(before, after):
                 continue
             keys: list[str] = []
-            noun = next((k for t in after[:1] if (k := self._count_key(t, kind))), None)
+            # "خمسة مدنيين على الأقل": a qualifier after the noun takes the noun into the expression
+            inside = toks[bisect.bisect_right(toks, q.start_char, key=_START) : bisect.bisect_left(toks, q.end_char, key=_START)]
+            noun = next((k for t in inside[:1] + after[:1] if (k := self._count_key(t, kind))), None)
             if noun is None and after[1:]:
                 noun = self._count_key(after[1], kind)
             # "17 مدنياً، بينهم أطفال، قد قتلوا": the death word may follow the counted noun and an aside.
@@ -632,6 +641,9 @@ class EventCoder:
                 keys = [prev]
             elif before and _any_word(before[-1:], self.cue["capture_before"]):
                 keys = ["captured"]  # "وأسر 15 آخرين": the verbal noun of capture counts the number after it
+            if not keys and noun in (None, "people", "fighters_people"):
+                toll = self._toll_of(toks[: bisect.bisect_right(toks, q.start_char, key=_END)])
+                keys = [toll] if toll else []
             # "سيارة تقل 4 نساء، فقتلوا امرأتين": of two numbers given one key, the nearer to its word wins.
             dist = gap if noun in ("people", "fighters_people") else 0
             for key in keys:
@@ -650,6 +662,20 @@ class EventCoder:
                     break
         return tuple(sorted(out.items()))
 
+    def _toll_of(self, before: Sequence[Token]) -> str | None:
+        """"ارتفعت حصيلة قتلى القصف إلى 12"، "بلغ عدد الجرحى 30": a number after "إلى" or a verb of
+        reaching that closes a toll ("عدد" or "حصيلة" with a death or injury noun) counts that noun."""
+        if not before:
+            return None
+        after_ila = before[-1].key in ("الي", "لتصل", "ليصل", "ليبلغ", "لتبلغ")
+        window = before[-12:]
+        for k, tok in enumerate(window[:-1]):
+            if tok.stem in ("عدد", "حصيله") and (after_ila or _any_word(window[max(0, k - 1) : k], self.cue["toll_reach"])):
+                key = self._count_key(window[k + 1], "")
+                if key in ("fatalities", "injured"):
+                    return key
+        return None
+
     def _measure_or_label(self, before: Sequence[Token], after: Sequence[Token]) -> bool:
         """A number that counts no one: an age, a span or a distance ("طفل (12 عاماً)"، "على بعد 15 كم"),
         or a label after the noun it names ("عناصر من اللواء 93"، "الطريق رقم 4")."""
@@ -660,13 +686,17 @@ class EventCoder:
         """"مقتل شاب"، "لقي مدني حتفه"، "وأصيب آخر": one person named by a singular noun next to a
         death or injury word is a count of 1, as coders write it."""
         toks = sentence.tokens
-        if not _any_word(toks, _PERSON):
+        if not _any_word(toks, _PERSON | _ANOTHER):
             return
         for k, tok in enumerate(toks):
             person = tok.stem if tok.stem in _PERSON else tok.key if tok.key in _PERSON else None
-            if person is None or (k > 0 and toks[k - 1].stem in _PARTITIVE):
+            if tok.key in _ANOTHER and k > 0:
+                person = tok.key  # "وأصيب آخر"، "وجُرح ثالث": one more, right after the verb
+                near = [toks[k - 1]]
+            elif person is None or (k > 0 and toks[k - 1].stem in _PARTITIVE):
                 continue  # "امرأتين إحداهما ناشطة"، "بينهم طفل": one of a group already counted
-            near = [t for t in toks[max(0, k - 3) : k + 3] if t is not tok]
+            else:
+                near = [t for t in toks[max(0, k - 3) : k + 3] if t is not tok]
             harm = {self._count_key(t, "") for t in near}
             one = Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
             if "fatalities" in harm and "fatalities" not in out:

@@ -162,6 +162,10 @@ def test_a_sentence_without_conflict_yields_nothing(code) -> None:  # type: igno
 def test_one_victim_named_by_a_singular_noun_counts_one(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("اغتال مسلحون مجهولون مدنيا في قرية الزيتونة، وأصيب آخر بجروح.")
     assert [e.kind for e in evs] == ["killing"]
+    # "وأصيب آخر": one more, injured
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 1, "civilians_killed": 1, "injured": 1}
+    # "آخرون" is an unstated number; "آخر معاقل" is "the last strongholds"
+    evs = code("قتل مدني وأصيب آخرون في قصف لجماعة النسر على قرية الزيتونة.")
     assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 1, "civilians_killed": 1}
 
 
@@ -312,6 +316,27 @@ def test_a_bare_number_then_and_injured_is_a_death_toll(code, text) -> None:  # 
 def test_one_of_them_is_no_extra_victim(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("أطلق مسلحون النار على سيارة في قرية الزيتونة فقتلوا امرأتين إحداهما ناشطة.")
     assert [c for _, c in _counts(evs)] == [{"fatalities": 2}]
+
+
+def test_toll_that_rises_to_a_number(code) -> None:  # type: ignore[no-untyped-def]
+    assert _counts(code("ارتفعت حصيلة قتلى القصف على قرية الزيتونة إلى 12.")) == [("shelling", {"fatalities": 12})]
+    assert _counts(code("بلغ عدد الجرحى في القصف على قرية الزيتونة 30.")) == [("shelling", {"injured": 30})]
+    # a toll of what the text does not say is no count; a later running total does not replace the event's toll
+    assert _counts(code("ارتفعت حصيلة القصف على قرية الزيتونة إلى 12.")) == [("shelling", {})]
+    evs = code("قتل 3 مدنيين في قصف لجماعة النسر على قرية الزيتونة، ليرتفع عدد القتلى منذ بداية الشهر إلى 40.")
+    assert _counts(evs) == [("shelling", {"fatalities": 3, "civilians_killed": 3})]
+
+
+def test_noun_inside_a_qualified_number(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قتل خمسة مدنيين على الأقل في قصف لجماعة النسر على قرية الزيتونة.")
+    assert _counts(evs) == [("shelling", {"fatalities": 5, "civilians_killed": 5})]
+
+
+def test_toll_of_a_death_word_goes_to_the_attack_reported_after_it(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قتل ثلاثة عناصر من قوات الصقر وأصيب خمسة آخرون في هجوم لجماعة النسر على قرية الزيتونة.")
+    assert _counts(evs) == [("clash", {"fatalities": 3, "injured": 5})]
+    evs = code("قتل عنصران من قوات الصقر وجرح ثالث في قصف لجماعة النسر على قرية الزيتونة.")
+    assert _counts(evs) == [("shelling", {"fatalities": 2, "injured": 1})]
 
 
 def test_civilians_killed_only_where_the_text_says_civilians_or_children(code) -> None:  # type: ignore[no-untyped-def]
