@@ -60,6 +60,8 @@ _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 #: "one of them", "among them": a singular noun after these is part of a group already counted.
 _PARTITIVE = frozenset(["احدهم", "احداهم", "احدهما", "احداهما", "احداهن", "بينهم", "بينهما", "منهم", "منهما",
                         "بينهن", "منهن"])  # fmt: skip
+#: "أنّه"، "أنّها"، "أنّهما" before a passive death verb: the victims, one or two.
+_THAT_PRONOUN = {"انه": 1, "انها": 1, "انهما": 2}
 #: "another", "a third" after a death or injury verb: one more person.
 _ANOTHER = frozenset(["اخر", "اخري", "ثالث", "ثالثه"])
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
@@ -651,6 +653,8 @@ class EventCoder:
                     out[key], near[key] = q, dist
         if kind in _HARM_KINDS:
             self._singular_victims(sentence, out)
+            if "fatalities" not in out:
+                self._pronoun_victims(sentence.tokens, out)
         elif kind in _TAKEN_KEY and _TAKEN_KEY[kind] not in out:
             # "خطفت مجموعة مسلحة شاباً"، "اعتقلت القوات ناشطاً": one person, the trigger's object.
             after = [t for t in toks if t.start_char > t_start][:6]
@@ -705,6 +709,24 @@ class EventCoder:
                     out.setdefault("civilians_killed", one)
             elif "injured" in harm and "injured" not in out:
                 out["injured"] = one
+
+    def _pronoun_victims(self, toks: Sequence[Token], out: dict[str, Quantity]) -> None:
+        """"أشعل مقتله غضباً"، "بإعدامهما"، "أبلغ عائلته بأنه أُعدم": a death word whose pronoun (or the
+        pronoun of أنّ before it) is the victim counts one person, or two for the dual."""
+        for k, tok in enumerate(toks):
+            n = 0
+            for suffix, count in (("هما", 2), ("ها", 1), ("ه", 1)):
+                base = tok.stem[: -len(suffix)]
+                if tok.stem.endswith(suffix) and len(base) >= 3:
+                    forms = (base, base[:-1] + "ه") if base.endswith("ت") else (base,)  # تصفيته → تصفية
+                    if any(self._count_key(replace(tok, key=f, stem=f), "") == "fatalities" for f in forms):
+                        n = count
+                    break
+            if not n and k > 0 and toks[k - 1].stem in _THAT_PRONOUN and self._count_key(tok, "") == "fatalities":
+                n = _THAT_PRONOUN[toks[k - 1].stem]
+            if n:
+                out["fatalities"] = Quantity(n, n, n, "exact", tok.start_char, tok.end_char)
+                return
 
     def _count_key(self, tok: Token, kind: str) -> str | None:
         cache_key = (tok.key, tok.stem, kind)

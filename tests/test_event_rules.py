@@ -339,6 +339,14 @@ def test_toll_of_a_death_word_goes_to_the_attack_reported_after_it(code) -> None
     assert _counts(evs) == [("shelling", {"fatalities": 2, "injured": 1})]
 
 
+def test_the_victim_named_by_a_pronoun_counts_one(code) -> None:  # type: ignore[no-untyped-def]
+    assert _counts(code("أبلغت جماعة النسر عائلة شاب من قرية الزيتونة بأنه أُعدم.")) == [("killing", {"fatalities": 1})]
+    evs = code("قتلت جماعة النسر القيادي في قوات الصقر في قرية الزيتونة، وقد أثار مقتله غضبا واسعا.")
+    assert _counts(evs) == [("killing", {"fatalities": 1})]
+    # a plural pronoun states no number
+    assert _counts(code("لقي مدنيون حتفهم في قصف لجماعة النسر على قرية الزيتونة.")) == [("shelling", {})]
+
+
 def test_civilians_killed_only_where_the_text_says_civilians_or_children(code) -> None:  # type: ignore[no-untyped-def]
     assert _counts(code("قتلت جماعة النسر امرأة في قرية الزيتونة.")) == [("killing", {"fatalities": 1})]
     assert _counts(code("اغتال مسلحون مجهولون ناشطا في قرية الزيتونة.")) == [("killing", {"fatalities": 1})]
