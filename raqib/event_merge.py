@@ -4,6 +4,7 @@ the finer place and the counts of both."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from raqib.gazetteer.geometry import haversine_km
@@ -56,7 +57,7 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 break
             if (
                 kept.kind == ev.kind
-                and _place_key(kept) == _place_key(ev)
+                and (_place_key(kept) == _place_key(ev) or _inner(ev, kept, sentences) or _inner(kept, ev, sentences))
                 and same_actor
                 and same_date
                 and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred)))
@@ -78,12 +79,33 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 "actor1": base.actor1 if base.actor1 != "UNKNOWN" else other.actor1,
                 **(
                     {"place": other.place, "place_start": other.place_start, "place_end": other.place_end}
-                    if _finer(other.place, base.place)
+                    if (_finer(other.place, base.place) and not _inner(base, other, sentences))
+                    or _inner(other, base, sentences)
+                    else {}
+                ),
+                # "لقي مدنيون حتفهم" ... "القصف طال حي X بمدينة Y" (with the toll a later sentence gave it):
+                # the body sentence that carries the toll reports the event better than one with none.
+                **(
+                    {"evidence_start": other.evidence_start, "evidence_end": other.evidence_end}
+                    if other.counts and not base.counts and other.evidence_start > title_end
                     else {}
                 ),
             }
         )
     return out
+
+
+def _inner(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:
+    """``a``'s place is named as lying in ``b``'s: "مقبرة الهواري بمدينة بنغازي" after "بنغازي", "حي X
+    في مدينة Y" after "Y": the text locates the spot in the town, so both report one event there."""
+    if a.place is None or b.place is None or a.place_end is None or _place_key(a) == _place_key(b):
+        return False
+    sentence = next((s for s in sentences if s.start_char <= a.place_end <= s.end_char), None)
+    if sentence is None:
+        return False
+    after = sentence.text[a.place_end - sentence.start_char :][:30]
+    m = re.match(r"\s*(?:ب|في\s+|داخل\s+|وسط\s+)(?:(?:مدينة|بلدة|قرية|محافظة|منطقة)\s+)?(\S+(?:\s+\S+)?)", after)
+    return bool(m) and bare(m.group(1)).startswith(_place_key(b)) and bool(_place_key(b))
 
 
 #: A headline names the nearest known city of a place ("قرب طرابلس" for a town 45 km away).

@@ -417,3 +417,17 @@ def test_a_headline_after_a_kicker_yields_to_the_body(code) -> None:  # type: ig
             "قتل 3 أشخاص جراء انفجار سيارة مفخخة في قرية الزيتونة.")  # fmt: skip
     evs = code(text)
     assert len(evs) == 1 and text[evs[0].evidence_start : evs[0].evidence_end].startswith("قتل 3")
+
+
+def test_a_spot_named_inside_the_town_is_the_same_event_there(code) -> None:  # type: ignore[no-untyped-def]
+    text = ("سقط قتلى وجرحى اليوم في قصف لجماعة النسر على قرية الزيتونة. "
+            "وقالت مصادر محلية إن قصف جماعة النسر طال حي البرتقال بقرية الزيتونة، وقتل 3 مدنيين.")  # fmt: skip
+    evs = code(text)
+    # one event, at the finer place, with the toll, told by the sentence that gives both
+    assert [(e.place.name_ar if e.place else None, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("البرتقال", {"fatalities": 3, "civilians_killed": 3})
+    ]
+    assert text[evs[0].evidence_start : evs[0].evidence_end].startswith("وقالت مصادر")
+    # two places listed side by side are two events
+    evs = code("قصفت جماعة النسر قرية الزيتونة. وقصفت جماعة النسر قرية البرتقال وقرية الزيتونة.")
+    assert sorted(e.place.name_ar for e in evs if e.place) == ["البرتقال", "الزيتونة"]
