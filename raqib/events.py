@@ -630,6 +630,12 @@ class EventCoder:
                 noun = self._count_key(after[1], kind)
             # "17 مدنياً، بينهم أطفال، قد قتلوا": the death word may follow the counted noun and an aside.
             cue, gap = self._harm_cue(before, from_q)
+            if before and noun not in ("fatalities", "injured", "strikes", None):
+                # "قتلت الهيئة ثلاثة من عناصر التنظيم" in a report of a surrender or a capture: the people
+                # a death verb governs are dead, whatever the event makes of its other people
+                governed = self._count_key(before[-1], "")
+                if governed in ("fatalities", "injured"):
+                    noun = "people" if noun == "people" else "fighters_people"
             if noun in ("people", "fighters_people"):
                 if cue == "fatalities":
                     keys = ["fatalities"] + (["civilians_killed"] if noun == "people" else [])

@@ -347,6 +347,13 @@ def test_the_victim_named_by_a_pronoun_counts_one(code) -> None:  # type: ignore
     assert _counts(code("لقي مدنيون حتفهم في قصف لجماعة النسر على قرية الزيتونة.")) == [("shelling", {})]
 
 
+def test_people_a_death_verb_governs_are_dead_in_any_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت قوات الصقر على قرية الزيتونة وقتلت 5 عناصر من جماعة النسر.")
+    assert _counts(evs) == [("takeover", {"fatalities": 5})]
+    evs = code("سلم 15 عنصرا من جماعة النسر أنفسهم إلى قوات الصقر في قرية الزيتونة.")
+    assert _counts(evs) == [("surrender", {"surrendered": 15})]
+
+
 def test_civilians_killed_only_where_the_text_says_civilians_or_children(code) -> None:  # type: ignore[no-untyped-def]
     assert _counts(code("قتلت جماعة النسر امرأة في قرية الزيتونة.")) == [("killing", {"fatalities": 1})]
     assert _counts(code("اغتال مسلحون مجهولون ناشطا في قرية الزيتونة.")) == [("killing", {"fatalities": 1})]
