@@ -105,7 +105,7 @@ def _inner(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:
         return False
     after = sentence.text[a.place_end - sentence.start_char :][:30]
     m = re.match(r"\s*(?:ب|في\s+|داخل\s+|وسط\s+)(?:(?:مدينة|بلدة|قرية|محافظة|منطقة)\s+)?(\S+(?:\s+\S+)?)", after)
-    return bool(m) and bare(m.group(1)).startswith(_place_key(b)) and bool(_place_key(b))
+    return m is not None and bool(_place_key(b)) and bare(m.group(1)).startswith(_place_key(b))
 
 
 #: A headline names the nearest known city of a place ("قرب طرابلس" for a town 45 km away).

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import compress
@@ -626,6 +626,8 @@ class EventCoder:
             # "خمسة مدنيين على الأقل": a qualifier after the noun takes the noun into the expression
             inside = toks[bisect.bisect_right(toks, q.start_char, key=_START) : bisect.bisect_left(toks, q.end_char, key=_START)]
             noun = next((k for t in inside[:1] + after[:1] if (k := self._count_key(t, kind))), None)
+            if noun is None and not inside and q.stated == 2:
+                noun = self._dual_noun(toks, q, kind)  # "قتيلان"، "طفلين": the dual noun is its own count
             if noun is None and after[1:]:
                 noun = self._count_key(after[1], kind)
             # "17 مدنياً، بينهم أطفال، قد قتلوا": the death word may follow the counted noun and an aside.
@@ -672,6 +674,18 @@ class EventCoder:
                     break
         return tuple(sorted(out.items()))
 
+    def _dual_noun(self, toks: Sequence[Token], q: Quantity, kind: str) -> str | None:
+        """The count key of a dual noun read as the number 2 ("قتيلان"، "مدنيين"، "امرأتان")."""
+        tok = next((t for t in toks if t.start_char <= q.start_char < t.end_char), None)
+        if tok is None:
+            return None
+        stem = tok.stem
+        for form in (stem, stem[:-2], stem[:-3] + "ه" if stem.endswith(("تان", "تين")) else ""):
+            key = self._count_key(replace(tok, key=form, stem=form), kind) if len(form) >= 3 else None
+            if key:
+                return key
+        return None
+
     def _toll_of(self, before: Sequence[Token]) -> str | None:
         """"ارتفعت حصيلة قتلى القصف إلى 12"، "بلغ عدد الجرحى 30": a number after "إلى" or a verb of
         reaching that closes a toll ("عدد" or "حصيلة" with a death or injury noun) counts that noun."""
@@ -703,8 +717,8 @@ class EventCoder:
             if tok.key in _ANOTHER and k > 0:
                 person = tok.key  # "وأصيب آخر"، "وجُرح ثالث": one more, right after the verb
                 near = [toks[k - 1]]
-            elif person is None or (k > 0 and toks[k - 1].stem in _PARTITIVE):
-                continue  # "امرأتين إحداهما ناشطة"، "بينهم طفل": one of a group already counted
+            elif person is None or (k > 0 and (toks[k - 1].stem in _PARTITIVE or _is_number(toks[k - 1], self.cue))):
+                continue  # "امرأتين إحداهما ناشطة"، "بينهم طفل"، "15 شخصاً": one of a group counted already
             else:
                 near = [t for t in toks[max(0, k - 3) : k + 3] if t is not tok]
             harm = {self._count_key(t, "") for t in near}
@@ -787,3 +801,8 @@ class EventCoder:
         if keys & self.cue["extent_around"]:
             return "around"
         return "whole"
+
+
+def _is_number(tok: Token, cue: Mapping[str, frozenset[str]]) -> bool:
+    """A digit run or a number word ("15 شخصاً"، "ثلاثة وعشرين شخصاً"): the noun after it is counted."""
+    return tok.key.isdigit() or tok.key in cue["number_words"] or tok.stem in cue["number_words"]

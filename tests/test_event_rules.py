@@ -354,6 +354,26 @@ def test_people_a_death_verb_governs_are_dead_in_any_event(code) -> None:  # typ
     assert _counts(evs) == [("surrender", {"surrendered": 15})]
 
 
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("سقط قتيلان وثلاثة جرحى في قصف لجماعة النسر على قرية الزيتونة.", {"fatalities": 2, "injured": 3}),
+        ("أسفر القصف على قرية الزيتونة عن سقوط قتيلين وإصابة خمسة بجروح.", {"fatalities": 2, "injured": 5}),
+        ("قتل مدنيان وأصيب ثلاثة آخرون في قصف لجماعة النسر على قرية الزيتونة.",
+         {"fatalities": 2, "civilians_killed": 2, "injured": 3}),
+        ("أصيبت امرأتان في قصف لجماعة النسر على قرية الزيتونة.", {"injured": 2}),
+    ],
+)
+def test_a_dual_noun_counts_two_of_its_kind(code, text, counts) -> None:  # type: ignore[no-untyped-def]
+    assert [c for _, c in _counts(code(text))] == [counts]
+
+
+def test_the_noun_after_a_number_is_no_extra_victim(code) -> None:  # type: ignore[no-untyped-def]
+    # "15 شخصاً": the singular noun is what the number counts, not one more person killed
+    evs = code("أسفر القصف على قرية الزيتونة عن مقتل وإصابة 15 شخصا.")
+    assert "fatalities" not in dict(evs[0].counts)
+
+
 def test_civilians_killed_only_where_the_text_says_civilians_or_children(code) -> None:  # type: ignore[no-untyped-def]
     assert _counts(code("قتلت جماعة النسر امرأة في قرية الزيتونة.")) == [("killing", {"fatalities": 1})]
     assert _counts(code("اغتال مسلحون مجهولون ناشطا في قرية الزيتونة.")) == [("killing", {"fatalities": 1})]
