@@ -393,3 +393,16 @@ def test_captured_after_the_verbal_noun_of_capture(code) -> None:  # type: ignor
 
 def test_inclined_to_surrender_is_no_surrender(code) -> None:  # type: ignore[no-untyped-def]
     assert code("بات كثير من المقاتلين يميلون إلى الاستسلام لقوات الصقر في قرية الزيتونة.") == []
+
+
+def test_evidence_of_a_long_sentence_is_the_clause_of_the_event(code) -> None:  # type: ignore[no-untyped-def]
+    # no comma in 400 characters: the clauses open at "بأن" and "في حين"; the toll stays with its strike
+    text = ("أفادت مصادر محلية في ريف المحافظة الغربي نقلا عن ناشطين وشهود عيان من أبناء المنطقة تحدثوا بشرط عدم "
+            "الكشف عن هوياتهم خوفا من الملاحقة بأن قوات الصقر سيطرت صباح اليوم على قرية الزيتونة بعد معارك عنيفة "
+            "استمرت ساعات طويلة مع جماعة النسر في حين قصفت جماعة النسر قرية البرتقال بالمدفعية الثقيلة ما أدى إلى "
+            "مقتل ثلاثة مدنيين وإصابة آخرين بجروح متفاوتة وسط حالة من الهلع بين السكان الذين نزح كثير منهم نحو "
+            "المناطق المجاورة وانقطاع تام للكهرباء والمياه عن معظم الأحياء منذ أيام عدة.")  # fmt: skip
+    spans = {e.kind: text[e.evidence_start : e.evidence_end] for e in code(text)}
+    assert spans["takeover"].startswith("بأن قوات الصقر سيطرت") and spans["takeover"].endswith("مع جماعة النسر")
+    assert spans["shelling"].startswith("في حين قصفت") and spans["shelling"].endswith("بجروح متفاوتة")
+    assert all(len(s) <= 300 for s in spans.values())
