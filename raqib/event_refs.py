@@ -157,6 +157,28 @@ def folded(made: Sequence[Event], events: list[Event], toks: Sequence[Token], tr
     return pointed
 
 
+_HARMFUL = frozenset(["airstrike", "shelling", "explosion", "suicide_attack", "clash", "internal_clash"])
+
+
+def latest_harm(events: Sequence[Event], since: int) -> int | None:
+    """Index of the last event reported from offset ``since`` on when it is a strike, a blast or
+    fighting (an event that has a toll), else None."""
+    if events and events[-1].evidence_start >= since and events[-1].kind in _HARMFUL:
+        return len(events) - 1
+    return None
+
+
+def outcome_of(made: Sequence[Event], events: Sequence[Event], since: int) -> int | None:
+    """"قصفت القوات البلدة. وأسفر ذلك عن مقتل 3 مدنيين"، "وقال الدفاع المدني إن 3 مدنيين قتلوا": a death
+    toll with no place and no side of its own, right after a strike, a blast or fighting (reported from
+    offset ``since`` on), is that event's outcome, not a killing of its own."""
+    if len(made) != 1 or made[0].kind != "killing" or made[0].place is not None or not made[0].counts:
+        return None
+    if not (made[0].actor1_inferred or made[0].actor1 == "UNKNOWN"):
+        return None
+    return latest_harm(events, since)
+
+
 def adds_figures(ev: Event, mention: Event) -> bool:
     """The back-reference tells the event again, with its place, and states a figure the event lacked
     or gave only vaguely ("عشرات الجرحى" ... "وقع الانفجار في إعزاز، موقعاً ... أكثر من 20 جريحاً"):

@@ -259,6 +259,11 @@ class EventCoder:
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
             trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks))
+            if not trigs and by_quantity[sn] and sn and (k := refs.latest_harm(events, sentences[sn - 1].start_char)) is not None:
+                # "انفجرت سيارة مفخخة ... وقالت مصادر إن حصيلة القتلى ارتفعت إلى 7": a toll with no event
+                # word of its own, right after a strike or a blast, is that event's toll.
+                toll = self._counts(text, sentence, events[k].kind, sentence.start_char, by_quantity[sn], dates)
+                events[k] = refs.complete(events[k], replace(events[k], counts=toll))
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
             habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)}
             trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t, toks[: t.start])
@@ -280,6 +285,9 @@ class EventCoder:
                                         owned.get(n, []), dates, replace(day, recent=recent))  # fmt: skip
                 if refs.folded(made, events, toks, trig, blocked, self.cue):
                     continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there
+                if (k := refs.outcome_of(made, events, sentences[max(0, sn - 1)].start_char)) is not None:
+                    events[k] = refs.complete(events[k], made[0])
+                    continue  # "قصفت القوات البلدة. وأسفر ذلك عن مقتل 3 مدنيين": the strike's toll
                 if made and made[0].kind == "agreement":
                     made += refs.covered(made[0], toks, [p for p in s_places if not p.context_only], self.cue)
                 events.extend(made)

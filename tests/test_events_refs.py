@@ -431,3 +431,26 @@ def test_a_spot_named_inside_the_town_is_the_same_event_there(code) -> None:  # 
     # two places listed side by side are two events
     evs = code("قصفت جماعة النسر قرية الزيتونة. وقصفت جماعة النسر قرية البرتقال وقرية الزيتونة.")
     assert sorted(e.place.name_ar for e in evs if e.place) == ["البرتقال", "الزيتونة"]
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    ["وأسفر ذلك عن مقتل 3 مدنيين وإصابة 5 آخرين.", "وقال الدفاع المدني إن 3 مدنيين قتلوا وأصيب 5 آخرون."],
+)
+def test_a_toll_in_the_next_sentence_is_the_strike_s(code, follow_up) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر قرية الزيتونة بالمدفعية الثقيلة. " + follow_up)
+    assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("shelling", {"fatalities": 3, "civilians_killed": 3, "injured": 5})
+    ]
+
+
+def test_a_toll_with_no_event_word_completes_the_blast_before_it(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انفجرت سيارة مفخخة في قرية الزيتونة. وقالت مصادر طبية إن حصيلة القتلى ارتفعت إلى 7.")
+    assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [("explosion", {"fatalities": 7})]
+    # numbers that count no one, and a killing with a place and a doer of its own, stay apart
+    evs = code("قصفت جماعة النسر قرية الزيتونة. ويبلغ عدد سكان القرية نحو 5000 نسمة.")
+    assert [dict(e.counts) for e in evs] == [{}]
+    evs = code("قصفت جماعة النسر قرية الزيتونة. وفي قرية البرتقال اغتال مسلحون مجهولون 3 مدنيين.")
+    assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("shelling", {}), ("killing", {"fatalities": 3, "civilians_killed": 3})
+    ]
