@@ -428,8 +428,10 @@ def test_a_spot_named_inside_the_town_is_the_same_event_there(code) -> None:  # 
         ("البرتقال", {"fatalities": 3, "civilians_killed": 3})
     ]
     assert text[evs[0].evidence_start : evs[0].evidence_end].startswith("وقالت مصادر")
-    # two places listed side by side are two events
+    # two places listed side by side are two events, and so are a town and a village in its countryside
     evs = code("قصفت جماعة النسر قرية الزيتونة. وقصفت جماعة النسر قرية البرتقال وقرية الزيتونة.")
+    assert sorted(e.place.name_ar for e in evs if e.place) == ["البرتقال", "الزيتونة"]
+    evs = code("قصفت جماعة النسر قرية الزيتونة. وقصفت جماعة النسر قرية البرتقال بريف الزيتونة.")
     assert sorted(e.place.name_ar for e in evs if e.place) == ["البرتقال", "الزيتونة"]
 
 
