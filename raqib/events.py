@@ -617,7 +617,7 @@ class EventCoder:
         toks = sentence.tokens
         out: dict[str, Quantity] = {}
         near: dict[str, int] = {}  # how far each kept number stands from the word that gave its key
-        for q in quantities:
+        for q in _join_ranges(text, quantities):
             if any(d.start_char <= q.start_char < d.end_char for d in dates):
                 continue
             # tokens are in text order and never overlap, so both ends are found by bisection
@@ -814,3 +814,27 @@ class EventCoder:
 def _is_number(tok: Token, cue: Mapping[str, frozenset[str]]) -> bool:
     """A digit run or a number word ("15 شخصاً"، "ثلاثة وعشرين شخصاً"): the noun after it is counted."""
     return tok.key.isdigit() or tok.key in cue["number_words"] or tok.stem in cue["number_words"]
+
+
+_RANGE_GAP = re.compile(r"\s*(?:و|الى|إلى|-|–)\s*")
+
+
+def _join_ranges(text: str, quantities: Sequence[Quantity]) -> list[Quantity]:
+    """"بين 10 و15 مدنياً"، "من 10 إلى 15"، "10-15": one range, stated as its lower bound (as coders store
+    "أكثر من N" as N), counting what follows its upper end."""
+    out: list[Quantity] = []
+    skip = False
+    for a, b in zip(quantities, [*quantities[1:], None], strict=False):
+        if skip:
+            skip = False
+            continue
+        gap = text[a.end_char : b.start_char] if b is not None else ""
+        lead = text[max(0, a.start_char - 5) : a.start_char].split()[-1:]
+        opened = lead and lead[0] in ("بين", "من")
+        if (b is not None and a.stated is not None and b.stated is not None and a.stated < b.stated
+                and _RANGE_GAP.fullmatch(gap) and (opened or gap.strip() in ("-", "–"))):  # fmt: skip
+            out.append(Quantity(a.stated, a.stated, b.stated, "about", a.start_char, b.end_char))
+            skip = True
+        else:
+            out.append(a)
+    return out

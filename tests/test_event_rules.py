@@ -297,6 +297,21 @@ def test_number_words_and_qualifiers_give_the_stated_number(code) -> None:  # ty
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["قتل بين 10 و15 مدنيا في قصف لجماعة النسر على قرية الزيتونة.",
+     "قتل من 10 إلى 15 مدنيا في قصف لجماعة النسر على قرية الزيتونة."],
+)
+def test_a_range_is_stated_as_its_lower_bound(code, text) -> None:  # type: ignore[no-untyped-def]
+    (ev,) = code(text)
+    q = dict(ev.counts)["fatalities"]
+    assert (q.stated, q.low, q.high) == (10, 10, 15)
+    assert dict(ev.counts)["civilians_killed"].stated == 10
+    # two tolls joined by و are no range
+    evs = code("سقط 5 قتلى و12 جريحا في قصف لجماعة النسر على قرية الزيتونة.")
+    assert _counts(evs) == [("shelling", {"fatalities": 5, "injured": 12})]
+
+
 def test_the_number_next_to_the_death_word_is_the_toll(code) -> None:  # type: ignore[no-untyped-def]
     # "4 نساء" are the passengers; "امرأتين" right after the verb are the dead
     evs = code("قصفت جماعة النسر سيارة تقل 4 نساء في قرية الزيتونة، فقتلت امرأتين.")
