@@ -12,12 +12,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import compress
 from operator import attrgetter
 
+from raqib import event_counts as counting
 from raqib import event_refs as refs
 from raqib.event_clauses import (
     _ASIDE,
@@ -57,13 +58,6 @@ from raqib.recognize.places import load_place_lexicon
 from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
-#: "one of them", "among them": a singular noun after these is part of a group already counted.
-_PARTITIVE = frozenset(["احدهم", "احداهم", "احدهما", "احداهما", "احداهن", "بينهم", "بينهما", "منهم", "منهما",
-                        "بينهن", "منهن"])  # fmt: skip
-#: "أنّه"، "أنّها"، "أنّهما" before a passive death verb: the victims, one or two.
-_THAT_PRONOUN = {"انه": 1, "انها": 1, "انهما": 2}
-#: "another", "a third" after a death or injury verb: one more person.
-_ANOTHER = frozenset(["اخر", "اخري", "ثالث", "ثالثه"])
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
 
@@ -617,7 +611,7 @@ class EventCoder:
         toks = sentence.tokens
         out: dict[str, Quantity] = {}
         near: dict[str, int] = {}  # how far each kept number stands from the word that gave its key
-        for q in _join_ranges(text, quantities):
+        for q in counting.join_ranges(text, quantities):
             if any(d.start_char <= q.start_char < d.end_char for d in dates):
                 continue
             # tokens are in text order and never overlap, so both ends are found by bisection
@@ -628,14 +622,15 @@ class EventCoder:
             from_q = from_q[:joined]
             after = from_q[:2]
             before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
-            if self._measure_or_label(before, after):
+            if counting.measure_or_label(before, after, self.cue):
                 continue
             keys: list[str] = []
             # "خمسة مدنيين على الأقل": a qualifier after the noun takes the noun into the expression
             inside = toks[bisect.bisect_right(toks, q.start_char, key=_START) : bisect.bisect_left(toks, q.end_char, key=_START)]
             noun = next((k for t in inside[:1] + after[:1] if (k := self._count_key(t, kind))), None)
             if noun is None and not inside and q.stated == 2:
-                noun = self._dual_noun(toks, q, kind)  # "قتيلان"، "طفلين": the dual noun is its own count
+                # "قتيلان"، "طفلين": the dual noun is its own count
+                noun = counting.dual_noun(toks, q, partial(self._count_key, kind=kind))
             if noun is None and after[1:]:
                 noun = self._count_key(after[1], kind)
             # "17 مدنياً، بينهم أطفال، قد قتلوا": the death word may follow the counted noun and an aside.
@@ -660,7 +655,7 @@ class EventCoder:
             elif before and _any_word(before[-1:], self.cue["capture_before"]):
                 keys = ["captured"]  # "وأسر 15 آخرين": the verbal noun of capture counts the number after it
             if not keys and noun in (None, "people", "fighters_people"):
-                toll = self._toll_of(toks[: bisect.bisect_right(toks, q.start_char, key=_END)])
+                toll = counting.toll_of(toks[: bisect.bisect_right(toks, q.start_char, key=_END)], self._count_key, self.cue)
                 keys = [toll] if toll else []
             # "سيارة تقل 4 نساء، فقتلوا امرأتين": of two numbers given one key, the nearer to its word wins.
             dist = gap if noun in ("people", "fighters_people") else 0
@@ -670,7 +665,7 @@ class EventCoder:
         if kind in _HARM_KINDS:
             self._singular_victims(sentence, out)
             if "fatalities" not in out:
-                self._pronoun_victims(sentence.tokens, out)
+                counting.pronoun_victims(sentence.tokens, out, self._count_key)
         elif kind in _TAKEN_KEY and _TAKEN_KEY[kind] not in out:
             # "خطفت مجموعة مسلحة شاباً"، "اعتقلت القوات ناشطاً": one person, the trigger's object.
             after = [t for t in toks if t.start_char > t_start][:6]
@@ -682,50 +677,18 @@ class EventCoder:
                     break
         return tuple(sorted(out.items()))
 
-    def _dual_noun(self, toks: Sequence[Token], q: Quantity, kind: str) -> str | None:
-        """The count key of a dual noun read as the number 2 ("قتيلان"، "مدنيين"، "امرأتان")."""
-        tok = next((t for t in toks if t.start_char <= q.start_char < t.end_char), None)
-        if tok is None:
-            return None
-        stem = tok.stem
-        for form in (stem, stem[:-2], stem[:-3] + "ه" if stem.endswith(("تان", "تين")) else ""):
-            key = self._count_key(replace(tok, key=form, stem=form), kind) if len(form) >= 3 else None
-            if key:
-                return key
-        return None
-
-    def _toll_of(self, before: Sequence[Token]) -> str | None:
-        """"ارتفعت حصيلة قتلى القصف إلى 12"، "بلغ عدد الجرحى 30": a number after "إلى" or a verb of
-        reaching that closes a toll ("عدد" or "حصيلة" with a death or injury noun) counts that noun."""
-        if not before:
-            return None
-        after_ila = before[-1].key in ("الي", "لتصل", "ليصل", "ليبلغ", "لتبلغ")
-        window = before[-12:]
-        for k, tok in enumerate(window[:-1]):
-            if tok.stem in ("عدد", "حصيله") and (after_ila or _any_word(window[max(0, k - 1) : k], self.cue["toll_reach"])):
-                key = self._count_key(window[k + 1], "")
-                if key in ("fatalities", "injured"):
-                    return key
-        return None
-
-    def _measure_or_label(self, before: Sequence[Token], after: Sequence[Token]) -> bool:
-        """A number that counts no one: an age, a span or a distance ("طفل (12 عاماً)"، "على بعد 15 كم"),
-        or a label after the noun it names ("عناصر من اللواء 93"، "الطريق رقم 4")."""
-        measure = self.cue["measure_after"]  # the bare word only: "اليوم" after a toll is "today", no span
-        return any(t.key in measure for t in after[:1]) or _any_word(before[-1:], self.cue["label_before"])
-
     def _singular_victims(self, sentence: Sentence, out: dict[str, Quantity]) -> None:
         """"مقتل شاب"، "لقي مدني حتفه"، "وأصيب آخر": one person named by a singular noun next to a
         death or injury word is a count of 1, as coders write it."""
         toks = sentence.tokens
-        if not _any_word(toks, _PERSON | _ANOTHER):
+        if not _any_word(toks, _PERSON | counting.ANOTHER):
             return
         for k, tok in enumerate(toks):
             person = tok.stem if tok.stem in _PERSON else tok.key if tok.key in _PERSON else None
-            if tok.key in _ANOTHER and k > 0:
+            if tok.key in counting.ANOTHER and k > 0:
                 person = tok.key  # "وأصيب آخر"، "وجُرح ثالث": one more, right after the verb
                 near = [toks[k - 1]]
-            elif person is None or (k > 0 and (toks[k - 1].stem in _PARTITIVE or _is_number(toks[k - 1], self.cue))):
+            elif person is None or (k > 0 and counting.counted_before(toks[k - 1], self.cue)):
                 continue  # "امرأتين إحداهما ناشطة"، "بينهم طفل"، "15 شخصاً": one of a group counted already
             else:
                 near = [t for t in toks[max(0, k - 3) : k + 3] if t is not tok]
@@ -737,24 +700,6 @@ class EventCoder:
                     out.setdefault("civilians_killed", one)
             elif "injured" in harm and "injured" not in out:
                 out["injured"] = one
-
-    def _pronoun_victims(self, toks: Sequence[Token], out: dict[str, Quantity]) -> None:
-        """"أشعل مقتله غضباً"، "بإعدامهما"، "أبلغ عائلته بأنه أُعدم": a death word whose pronoun (or the
-        pronoun of أنّ before it) is the victim counts one person, or two for the dual."""
-        for k, tok in enumerate(toks):
-            n = 0
-            for suffix, count in (("هما", 2), ("ها", 1), ("ه", 1)):
-                base = tok.stem[: -len(suffix)]
-                if tok.stem.endswith(suffix) and len(base) >= 3:
-                    forms = (base, base[:-1] + "ه") if base.endswith("ت") else (base,)  # تصفيته → تصفية
-                    if any(self._count_key(replace(tok, key=f, stem=f), "") == "fatalities" for f in forms):
-                        n = count
-                    break
-            if not n and k > 0 and toks[k - 1].stem in _THAT_PRONOUN and self._count_key(tok, "") == "fatalities":
-                n = _THAT_PRONOUN[toks[k - 1].stem]
-            if n:
-                out["fatalities"] = Quantity(n, n, n, "exact", tok.start_char, tok.end_char)
-                return
 
     def _count_key(self, tok: Token, kind: str) -> str | None:
         cache_key = (tok.key, tok.stem, kind)
@@ -810,31 +755,3 @@ class EventCoder:
             return "around"
         return "whole"
 
-
-def _is_number(tok: Token, cue: Mapping[str, frozenset[str]]) -> bool:
-    """A digit run or a number word ("15 شخصاً"، "ثلاثة وعشرين شخصاً"): the noun after it is counted."""
-    return tok.key.isdigit() or tok.key in cue["number_words"] or tok.stem in cue["number_words"]
-
-
-_RANGE_GAP = re.compile(r"\s*(?:و|الى|إلى|-|–)\s*")
-
-
-def _join_ranges(text: str, quantities: Sequence[Quantity]) -> list[Quantity]:
-    """"بين 10 و15 مدنياً"، "من 10 إلى 15"، "10-15": one range, stated as its lower bound (as coders store
-    "أكثر من N" as N), counting what follows its upper end."""
-    out: list[Quantity] = []
-    skip = False
-    for a, b in zip(quantities, [*quantities[1:], None], strict=False):
-        if skip:
-            skip = False
-            continue
-        gap = text[a.end_char : b.start_char] if b is not None else ""
-        lead = text[max(0, a.start_char - 5) : a.start_char].split()[-1:]
-        opened = lead and lead[0] in ("بين", "من")
-        if (b is not None and a.stated is not None and b.stated is not None and a.stated < b.stated
-                and _RANGE_GAP.fullmatch(gap) and (opened or gap.strip() in ("-", "–"))):  # fmt: skip
-            out.append(Quantity(a.stated, a.stated, b.stated, "about", a.start_char, b.end_char))
-            skip = True
-        else:
-            out.append(a)
-    return out
