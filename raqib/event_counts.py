@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
+from raqib.event_clauses import _any_word
 from raqib.model import Quantity, Token
 
 CountKey = Callable[[Token, str], "str | None"]
@@ -27,10 +28,6 @@ _THAT_PRONOUN = {"انه": 1, "انها": 1, "انهما": 2}
 #: Words right before a number that close a toll: "ارتفعت الحصيلة إلى 12"، "ليصل عدد القتلى".
 _TO = frozenset(["الي", "لتصل", "ليصل", "ليبلغ", "لتبلغ"])
 _RANGE_GAP = re.compile(r"\s*(?:و|الى|إلى|-|–)\s*")
-
-
-def _any_word(toks: Sequence[Token], words: frozenset[str]) -> bool:
-    return any(t.key in words or t.stem in words for t in toks)
 
 
 def join_ranges(text: str, quantities: Sequence[Quantity]) -> list[Quantity]:
