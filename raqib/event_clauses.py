@@ -280,10 +280,12 @@ def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[
 
 _HARM_KINDS = frozenset(["killing", "explosion", "airstrike", "shelling", "suicide_attack", "clash"])
 # Singular nouns for one person (key form); the civilian ones also count as civilians killed.
-_CIVILIAN_PERSON = frozenset(["مدني", "مدنيا", "طفل", "طفلا", "طفله", "امراه", "سيده", "مواطن", "مواطنا",
-                              "مسن", "ناشط", "ناشطا", "ناشطه"])  # fmt: skip
+# Civilians are those the text calls so (مدني، مواطن) and children; a woman, an old man or an activist
+# is a person killed, not by the word alone a civilian killed (counts.tsv draws the same line).
+_CIVILIAN_PERSON = frozenset(["مدني", "مدنيا", "طفل", "طفلا", "طفله", "مواطن", "مواطنا"])
 _PERSON = _CIVILIAN_PERSON | frozenset(["شاب", "شابا", "رجل", "رجلا", "عنصر", "عنصرا", "مقاتل", "مقاتلا",
-                                        "جندي", "جنديا", "شخص", "شخصا", "قيادي", "قياديا", "ضابط", "ضابطا"])  # fmt: skip
+                                        "جندي", "جنديا", "شخص", "شخصا", "قيادي", "قياديا", "ضابط", "ضابطا",
+                                        "امراه", "سيده", "مسن", "ناشط", "ناشطا", "ناشطه"])  # fmt: skip
 
 _REMOTE = frozenset(["airstrike", "shelling", "explosion", "suicide_attack"])
 _TAKEN_KEY = {"abduction": "abducted", "arrest": "arrested", "release": "released"}
@@ -301,11 +303,31 @@ def _evidence(text: str, sentence: Sentence, start: int, end: int) -> tuple[int,
     cs = left + 1 if left >= s else s
     rights = [i for i in (text.find(c, end, e) for c in "،؛;.") if i != -1]
     ce = min(rights) if rights else e
+    if ce - cs > _MAX_EVIDENCE:
+        cs, ce = _narrow(text, cs, ce, start, end)
     while cs < ce and text[cs].isspace():
         cs += 1
     while ce > cs and text[ce - 1].isspace():
         ce -= 1
     return (cs, ce) if ce > cs else (s, e)
+
+
+# Words that open a clause of their own inside a long sentence without commas: reported speech
+# ("أفادت مصادر ... بأن القوات سيطرت") and a second fact ("في حين قصفت"، "بينما"، "وسط حالة من الهلع").
+_CLAUSE_OPEN = re.compile(r"\s(?:بأن|بأنّ|أن|أنّ|إن|إنّ|في حين|بينما|فيما|حيث|وسط|كما|وذلك|في وقت)\s")
+
+
+def _narrow(text: str, cs: int, ce: int, start: int, end: int) -> tuple[int, int]:
+    """A clause of a long sentence that has no commas: from the last clause word before the trigger to
+    the first after the event's last word, and at most ``_MAX_EVIDENCE`` characters around the trigger."""
+    opens = [m.start() + 1 for m in _CLAUSE_OPEN.finditer(text, cs, ce)]
+    left = max((o for o in opens if o <= start), default=cs)
+    right = min((o - 1 for o in opens if o > end), default=ce)
+    if right - left > _MAX_EVIDENCE:  # still too long: the words around the trigger
+        left = max(left, text.rfind(" ", left, max(left, start - _MAX_EVIDENCE // 3)) + 1)
+        cut = text.rfind(" ", start, left + _MAX_EVIDENCE)
+        right = min(right, cut if cut > max(start, end) else left + _MAX_EVIDENCE)
+    return left, right
 
 
 def _drop_destinations(text: str, places: Sequence[Located]) -> list[Located]:

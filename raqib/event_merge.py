@@ -4,8 +4,10 @@ the finer place and the counts of both."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from raqib.gazetteer.geometry import haversine_km
 from raqib.model import Event, Place, Sentence
 from raqib.normalize import bare
 
@@ -17,14 +19,23 @@ def _place_key(event: Event) -> str:
     return bare(event.place.name_ar) if event.place else ""
 
 
+def headline_end(sentences: Sequence[Sentence]) -> int:
+    """End offset of the headline (-1 when the text has none): a short first line, without a final full
+    stop, followed by more lines. A kicker such as "صور.." or "عاجل:" may stand in the line as a sentence
+    of its own ("صور.. حصيلة تفجير بنغازي ترتفع")."""
+    head = [s for s in sentences if s.paragraph == 0]
+    if not head or len(head) == len(sentences):
+        return -1
+    line = "".join(s.text for s in head)
+    if len(line) < 160 and not head[-1].text.rstrip().endswith((".", "!", "?", "؟", "…")):
+        return head[-1].end_char  # a headline: the body's sentence is the better evidence
+    return -1
+
+
 def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
     """One event per (kind, actors, place, day) within a document: a title and the lead sentence
     usually report the same event; the body's sentence is kept as evidence, counts are merged."""
-    title_end = -1
-    if len(sentences) > 1 and sentences[1].paragraph > 0:
-        first = sentences[0].text
-        if len(first) < 160 and not first.rstrip().endswith((".", "!", "?", "؟", "…")):
-            title_end = sentences[0].end_char  # a headline: the body's sentence is the better evidence
+    title_end = headline_end(sentences)
     out: list[Event] = []
     for ev in events:
         dup = None
@@ -41,12 +52,12 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             ) and kept.kind != "takeover":  # a capture without a place is one of unnamed places ("عدة قرى")
                 dup = n
                 break
-            if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence:
+            if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence and _places_agree(kept, ev):
                 dup = n  # the headline and the body report one event; the body says it better
                 break
             if (
                 kept.kind == ev.kind
-                and _place_key(kept) == _place_key(ev)
+                and (_place_key(kept) == _place_key(ev) or _inner(ev, kept, sentences) or _inner(kept, ev, sentences))
                 and same_actor
                 and same_date
                 and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred)))
@@ -68,12 +79,46 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 "actor1": base.actor1 if base.actor1 != "UNKNOWN" else other.actor1,
                 **(
                     {"place": other.place, "place_start": other.place_start, "place_end": other.place_end}
-                    if _finer(other.place, base.place)
+                    if (_finer(other.place, base.place) and not _inner(base, other, sentences))
+                    or _inner(other, base, sentences)
+                    else {}
+                ),
+                # "لقي مدنيون حتفهم" ... "القصف طال حي X بمدينة Y" (with the toll a later sentence gave it):
+                # the body sentence that carries the toll reports the event better than one with none.
+                **(
+                    {"evidence_start": other.evidence_start, "evidence_end": other.evidence_end}
+                    if other.counts and not base.counts and other.evidence_start > title_end
                     else {}
                 ),
             }
         )
     return out
+
+
+def _inner(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:
+    """``a``'s place is named as lying in ``b``'s: "مقبرة الهواري بمدينة بنغازي" after "بنغازي", "حي X
+    في مدينة Y" after "Y": the text locates the spot in the town, so both report one event there."""
+    if a.place is None or b.place is None or a.place_end is None or _place_key(a) == _place_key(b):
+        return False
+    sentence = next((s for s in sentences if s.start_char <= a.place_end <= s.end_char), None)
+    if sentence is None:
+        return False
+    after = sentence.text[a.place_end - sentence.start_char :][:30]
+    m = re.match(r"\s*(?:ب|في\s+|داخل\s+|وسط\s+)(?:(?:مدينة|بلدة|قرية|محافظة|منطقة)\s+)?(\S+(?:\s+\S+)?)", after)
+    return m is not None and bool(_place_key(b)) and bare(m.group(1)).startswith(_place_key(b))
+
+
+#: A headline names the nearest known city of a place ("قرب طرابلس" for a town 45 km away).
+_HEADLINE_KM = 60.0
+
+
+def _places_agree(a: Event, b: Event) -> bool:
+    """A headline and a body sentence report one event unless their places lie far apart: "الحشد
+    الشعبي يغادر كركوك" and "انسحبوا من مناطق شنكال" are two withdrawals."""
+    pa, pb = a.place, b.place
+    if pa is None or pb is None or None in (pa.lat, pa.lon, pb.lat, pb.lon):
+        return True
+    return haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _HEADLINE_KM  # type: ignore[arg-type]
 
 
 _PRECISION_RANK = {"village": 0, "neighbourhood": 0, "camp": 0, "landmark": 0, "town": 1, "city": 1,

@@ -154,13 +154,47 @@ def folded(made: Sequence[Event], events: list[Event], toks: Sequence[Token], tr
         return False
     k = referent(made, events, pointed)
     if k is not None:
-        events[k] = complete(events[k], made[0])
+        events[k] = complete(events[k], made[0], evidence=adds_figures(events[k], made[0]))
         return True
     return pointed
 
 
-def complete(ev: Event, mention: Event) -> Event:
-    """The earlier event with what the back-reference adds: numbers it lacked, a place it lacked."""
+_HARMFUL = frozenset(["airstrike", "shelling", "explosion", "suicide_attack", "clash", "internal_clash"])
+
+
+def latest_harm(events: Sequence[Event], since: int) -> int | None:
+    """Index of the last event reported from offset ``since`` on when it is a strike, a blast or
+    fighting (an event that has a toll), else None."""
+    if events and events[-1].evidence_start >= since and events[-1].kind in _HARMFUL:
+        return len(events) - 1
+    return None
+
+
+def outcome_of(made: Sequence[Event], events: Sequence[Event], since: int) -> int | None:
+    """"قصفت القوات البلدة. وأسفر ذلك عن مقتل 3 مدنيين"، "وقال الدفاع المدني إن 3 مدنيين قتلوا": a death
+    toll with no place and no side of its own, right after a strike, a blast or fighting (reported from
+    offset ``since`` on), is that event's outcome, not a killing of its own."""
+    if len(made) != 1 or made[0].kind != "killing" or made[0].place is not None or not made[0].counts:
+        return None
+    if not (made[0].actor1_inferred or made[0].actor1 == "UNKNOWN"):
+        return None
+    return latest_harm(events, since)
+
+
+def adds_figures(ev: Event, mention: Event) -> bool:
+    """The back-reference tells the event again, with its place, and states a figure the event lacked
+    or gave only vaguely ("عشرات الجرحى" ... "وقع الانفجار في إعزاز، موقعاً ... أكثر من 20 جريحاً"):
+    its sentence is then the one that reports the event. A sentence that only adds a toll ("وأصيب في
+    الانفجار ثلاثون") completes the event without becoming its evidence."""
+    if mention.place is None:
+        return False
+    have = dict(ev.counts)
+    return any(q.stated is not None and (k not in have or have[k].stated is None) for k, q in mention.counts)
+
+
+def complete(ev: Event, mention: Event, evidence: bool = False) -> Event:
+    """The earlier event with what the back-reference adds: numbers it lacked, a place it lacked, and
+    with ``evidence`` the mention's sentence as evidence."""
     # the earlier numbers stand, unless they were vague ("عشرات الجرحى") and the mention is precise
     counts = dict(mention.counts) | {k: q for k, q in ev.counts if q.stated is not None or k not in dict(mention.counts)}
     out = replace(ev, counts=tuple(sorted(counts.items())))
@@ -168,6 +202,8 @@ def complete(ev: Event, mention: Event) -> Event:
         out = replace(out, date=mention.date)
     if ev.place is None and mention.place is not None:
         out = replace(out, place=mention.place, place_start=mention.place_start, place_end=mention.place_end)
+    if evidence:
+        out = replace(out, evidence_start=mention.evidence_start, evidence_end=mention.evidence_end)
     return out
 
 

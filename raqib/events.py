@@ -18,6 +18,7 @@ from functools import partial
 from itertools import chain, compress
 from operator import attrgetter
 
+from raqib import event_counts as counting
 from raqib import event_refs as refs
 from raqib.event_clauses import (
     _ASIDE,
@@ -264,11 +265,12 @@ class EventCoder:
         places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)]
         by_place = _by_sentence(sentences, places, lambda p: p.start)
         by_quantity = _by_sentence(sentences, quantities, lambda q: q.start_char)
+        made: list[Event] = []
         for sn, sentence in enumerate(sentences):
             toks = sentence.tokens
             starting = self.rules_at(toks)
-            if not any(starting):
-                continue  # no word of the sentence can start a trigger: it reports no event
+            if not any(starting) and not by_quantity[sn]:
+                continue  # no word can start a trigger and no number gives a toll: the sentence reports no event
             s_actors = by_actor[sn]
             s_places = by_place[sn]
             spans = [(a.start_char, a.end_char) for a in s_actors] + [(p.start, p.end) for p in s_places]
@@ -280,6 +282,11 @@ class EventCoder:
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
             trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks), starting)
+            if not trigs and by_quantity[sn] and sn and (k := refs.latest_harm(events, sentences[sn - 1].start_char)) is not None:
+                # "انفجرت سيارة مفخخة ... وقالت مصادر إن حصيلة القتلى ارتفعت إلى 7": a toll with no event
+                # word of its own, right after a strike or a blast, is that event's toll.
+                toll = self._counts(text, sentence, events[k].kind, sentence.start_char, by_quantity[sn], dates)
+                events[k] = refs.complete(events[k], replace(events[k], counts=toll))
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
             habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)}
             trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t, toks[: t.start])
@@ -289,6 +296,10 @@ class EventCoder:
                 trigs = [t for t in trigs if t.rule.kind != "clash"]
             owned = _owners(by_quantity[sn], sentence, trigs)
             for n, trig in enumerate(trigs):
+                if n and trigs[n - 1].rule.kind == "killing" and not made:
+                    # "قتل ثلاثة عناصر وأصيب خمسة في هجوم لـ X": a death word that makes no event of its
+                    # own gives its toll to the event the sentence goes on to report.
+                    owned[n] = owned.get(n - 1, []) + owned.get(n, [])
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
                 t_places = s_places if terms is None else refs.parties_places(toks, trig, terms, s_places)
@@ -298,6 +309,9 @@ class EventCoder:
                 unnamed = bool(made) and made[0].kind == "takeover" and made[0].place is None  # "عدة قرى": no recap
                 if not unnamed and refs.folded(made, events, toks, trig, blocked, self.cue):
                     continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there
+                if (k := refs.outcome_of(made, events, sentences[max(0, sn - 1)].start_char)) is not None:
+                    events[k] = refs.complete(events[k], made[0])
+                    continue  # "قصفت القوات البلدة. وأسفر ذلك عن مقتل 3 مدنيين": the strike's toll
                 if made and made[0].kind == "agreement":
                     made += refs.covered(made[0], toks, [p for p in s_places if not p.context_only], self.cue)
                 events.extend(made)
@@ -677,19 +691,37 @@ class EventCoder:
         word around it says whether they were killed or wounded ("أودى بحياة ستة أشخاص")."""
         toks = sentence.tokens
         out: dict[str, Quantity] = {}
-        for q in quantities:
+        near: dict[str, int] = {}  # how far each kept number stands from the word that gave its key
+        for q in counting.join_ranges(text, quantities):
             if any(d.start_char <= q.start_char < d.end_char for d in dates):
                 continue
             # tokens are in text order and never overlap, so both ends are found by bisection
-            from_q = toks[bisect.bisect_left(toks, q.end_char, key=_START) :]
+            from_q = toks[bisect.bisect_left(toks, q.end_char, key=_START) :][:6]
+            # "مقتل 5 وإصابة 3 آخرين"، "تقل 4 نساء، فقتلوا امرأتين": a word joined by و or ف opens the next
+            # item or clause; neither it nor what follows says what this number counts.
+            joined = next((k for k, t in enumerate(from_q) if t.clitics[:1] in ("و", "ف")), len(from_q))
+            from_q = from_q[:joined]
             after = from_q[:2]
             before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
+            if counting.measure_or_label(before, after, self.cue):
+                continue
             keys: list[str] = []
-            noun = next((k for t in after[:1] if (k := self._count_key(t, kind))), None)
+            # "خمسة مدنيين على الأقل": a qualifier after the noun takes the noun into the expression
+            inside = toks[bisect.bisect_right(toks, q.start_char, key=_START) : bisect.bisect_left(toks, q.end_char, key=_START)]
+            noun = next((k for t in inside[:1] + after[:1] if (k := self._count_key(t, kind))), None)
+            if noun is None and not inside and q.stated == 2:
+                # "قتيلان"، "طفلين": the dual noun is its own count
+                noun = counting.dual_noun(toks, q, partial(self._count_key, kind=kind))
             if noun is None and after[1:]:
                 noun = self._count_key(after[1], kind)
             # "17 مدنياً، بينهم أطفال، قد قتلوا": the death word may follow the counted noun and an aside.
-            cue = self._harm_cue(before, from_q[:6])
+            cue, gap = self._harm_cue(before, from_q)
+            if before and noun not in ("fatalities", "injured", "strikes", None):
+                # "قتلت الهيئة ثلاثة من عناصر التنظيم" in a report of a surrender or a capture: the people
+                # a death verb governs are dead, whatever the event makes of its other people
+                governed = self._count_key(before[-1], "")
+                if governed in ("fatalities", "injured"):
+                    noun = "people" if noun == "people" else "fighters_people"
             if noun in ("people", "fighters_people"):
                 if cue == "fatalities":
                     keys = ["fatalities"] + (["civilians_killed"] if noun == "people" else [])
@@ -701,10 +733,20 @@ class EventCoder:
                     keys.append("civilians_killed")  # "أربعة شهداء مدنيين"
             elif before and (prev := self._count_key(before[-1], kind)) and prev not in ("people", "fighters_people"):
                 keys = [prev]
+            elif before and _any_word(before[-1:], self.cue["capture_before"]):
+                keys = ["captured"]  # "وأسر 15 آخرين": the verbal noun of capture counts the number after it
+            if not keys and noun in (None, "people", "fighters_people"):
+                toll = counting.toll_of(toks[: bisect.bisect_right(toks, q.start_char, key=_END)], self._count_key, self.cue)
+                keys = [toll] if toll else []
+            # "سيارة تقل 4 نساء، فقتلوا امرأتين": of two numbers given one key, the nearer to its word wins.
+            dist = gap if noun in ("people", "fighters_people") else 0
             for key in keys:
-                out.setdefault(key, q)
+                if key not in out or dist < near[key]:
+                    out[key], near[key] = q, dist
         if kind in _HARM_KINDS:
             self._singular_victims(sentence, out)
+            if "fatalities" not in out:
+                counting.pronoun_victims(sentence.tokens, out, self._count_key)
         elif kind in _TAKEN_KEY and _TAKEN_KEY[kind] not in out:
             # "خطفت مجموعة مسلحة شاباً"، "اعتقلت القوات ناشطاً": one person, the trigger's object.
             after = [t for t in toks if t.start_char > t_start][:6]
@@ -720,13 +762,17 @@ class EventCoder:
         """"مقتل شاب"، "لقي مدني حتفه"، "وأصيب آخر": one person named by a singular noun next to a
         death or injury word is a count of 1, as coders write it."""
         toks = sentence.tokens
-        if not _any_word(toks, _PERSON):
+        if not _any_word(toks, _PERSON | counting.ANOTHER):
             return
         for k, tok in enumerate(toks):
             person = tok.stem if tok.stem in _PERSON else tok.key if tok.key in _PERSON else None
-            if person is None:
-                continue
-            near = [t for t in toks[max(0, k - 3) : k + 5] if t is not tok]  # "المدني “فلان الفلاني” لقي حتفه"
+            if tok.key in counting.ANOTHER and k > 0:
+                person = tok.key  # "وأصيب آخر"، "وجُرح ثالث": one more, right after the verb
+                near = [toks[k - 1]]
+            elif person is None or (k > 0 and counting.counted_before(toks[k - 1], self.cue)):
+                continue  # "امرأتين إحداهما ناشطة"، "بينهم طفل"، "15 شخصاً": one of a group counted already
+            else:
+                near = [t for t in toks[max(0, k - 3) : k + 5] if t is not tok]  # "المدني “فلان الفلاني” لقي حتفه"
             harm = {self._count_key(t, "") for t in near}
             one = Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
             if "fatalities" in harm and "fatalities" not in out:
@@ -749,15 +795,16 @@ class EventCoder:
             self._count_cache[cache_key] = found
         return found
 
-    def _harm_cue(self, before: Sequence[Token], after: Sequence[Token]) -> str | None:
-        """fatalities or injured: the death or injury word nearest to a number."""
+    def _harm_cue(self, before: Sequence[Token], after: Sequence[Token]) -> tuple[str | None, int]:
+        """fatalities or injured: the death or injury word nearest to a number, and how many words
+        away it stands (-1 when there is none)."""
         ordered = [t for pair in zip(after, reversed(before), strict=False) for t in pair]
         ordered += list(after[len(before) :]) + list(reversed(before))[len(after) :]
         for tok in ordered:
             key = self._count_key(tok, "")
             if key in ("fatalities", "injured"):
-                return key
-        return None
+                return key, after.index(tok) if tok in after else list(reversed(before)).index(tok)
+        return None, -1
 
     def _certainty(
         self, toks: Sequence[Token], trig: Trigger, s_actors: Sequence[ActorMention]
@@ -788,3 +835,4 @@ class EventCoder:
         if keys & self.cue["extent_around"]:
             return "around"
         return "whole"
+

@@ -1,7 +1,10 @@
 """Per-document diagnosis of event extraction on a gold set: unmatched gold events, unmatched
 predictions, and matched pairs whose actors, counts or evidence disagree.
 
-    PYTHONPATH=. python scripts/eval_misses.py tests/data/dev [--doc ID] [--only missed|spurious|pairs]
+    PYTHONPATH=. python scripts/eval_misses.py tests/data/dev [--doc ID] [--only missed|spurious|pairs|counts]
+
+``--only counts`` lists, per matched pair, the count items the prediction misses (gold items it lacks),
+gets wrong (items it has that gold lacks) and whether its evidence misses, with the lengths.
 
 The figures themselves come from ``raqib eval``; this lists what lies behind them.
 """
@@ -61,11 +64,35 @@ def _cause(gold: Mapping[str, Any], preds: list[Mapping[str, Any]]) -> str:
     return "none"
 
 
+def _count_lines(text: str, doc: Any) -> list[str]:
+    """Per matched pair: count items missed (gold only) and wrong (prediction only), and an evidence miss."""
+    lines = []
+    for gi, pi in doc.lenient_pairs:
+        g, p = doc.gold_events[gi], doc.pred_events[pi]
+        gold_items, pred_items = _count_items(g.get("counts")), _count_items(p.get("counts"))
+        missed, wrong = sorted(gold_items - pred_items), sorted(pred_items - gold_items)
+        hit = _evidence_hit(text, g, p)
+        if not (missed or wrong or not hit):
+            continue
+        head = f"  #{gi} {g['kind']} @ {_place(g)}"
+        if missed or wrong:
+            head += f"  missed {missed}  wrong {wrong}"
+        lines.append(head)
+        if not hit:
+            pe = str(p.get("evidence", ""))
+            lines.append(f"    EVIDENCE gold {len(g.get('evidence', ''))} chars, pred {len(pe)} chars")
+            lines.append(f"      gold «{' '.join(str(g.get('evidence', '')).split())}»")
+            lines.append(f"      pred «{' '.join(pe.split())}»")
+        else:
+            lines.append(f"      «{' '.join(str(g.get('evidence', '')).split())}»")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold_dir", type=Path)
     ap.add_argument("--doc", help="only this document id")
-    ap.add_argument("--only", choices=["missed", "spurious", "pairs"], help="only this section")
+    ap.add_argument("--only", choices=["missed", "spurious", "pairs", "counts"], help="only this section")
     args = ap.parse_args(argv)
     gold = load_gold(args.gold_dir)
     if args.doc:
@@ -94,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
                                              ("evidence", hit), ("kind", g["kind"] == p["kind"])) if not ok]  # fmt: skip
                 if problems:
                     lines.append(f"  PAIR  {','.join(problems)}\n    gold {_line(g)}\n    pred {_line(p)}")
+        if args.only == "counts":
+            lines += _count_lines(texts[doc.doc_id], doc)
         if lines:
             print(f"== {doc.doc_id}")
             print("\n".join(lines))

@@ -162,6 +162,10 @@ def test_a_sentence_without_conflict_yields_nothing(code) -> None:  # type: igno
 def test_one_victim_named_by_a_singular_noun_counts_one(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("اغتال مسلحون مجهولون مدنيا في قرية الزيتونة، وأصيب آخر بجروح.")
     assert [e.kind for e in evs] == ["killing"]
+    # "وأصيب آخر": one more, injured
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 1, "civilians_killed": 1, "injured": 1}
+    # "آخرون" is an unstated number; "آخر معاقل" is "the last strongholds"
+    evs = code("قتل مدني وأصيب آخرون في قصف لجماعة النسر على قرية الزيتونة.")
     assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 1, "civilians_killed": 1}
 
 
@@ -250,3 +254,170 @@ def test_fighting_named_by_qital(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("احتدم القتال في قرية البرتقال بين قوات الصقر وجماعة النسر.")
     assert [(e.kind, {e.actor1, e.actor2}) for e in evs] == [("clash", {"HAWK", "EAGLE"})]
     assert [e.kind for e in code("دخلت قوات الصقر قرية الزيتونة دون قتال.")] == ["takeover"]
+
+
+def _counts(evs: list[Event]) -> list[tuple[str, dict[str, int | None]]]:
+    return [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs]
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        # an age, a distance, a span, a unit's number and a road number count no one
+        ("قتل طفل (12 عاماً) وأصيب 3 آخرون في قصف لجماعة النسر على قرية الزيتونة.",
+         {"fatalities": 1, "civilians_killed": 1, "injured": 3}),
+        ("قصفت جماعة النسر قرية الزيتونة الواقعة على بعد 15 كم من المدينة، ما أدى إلى مقتل 4 مدنيين.",
+         {"fatalities": 4, "civilians_killed": 4}),
+        ("قتل 4 مدنيين في قصف لجماعة النسر على قرية الزيتونة في 12 أيار 2020.",
+         {"fatalities": 4, "civilians_killed": 4}),
+        ("اعتقلت قوات الصقر 12 شابا في قرية الزيتونة خلال 24 ساعة.", {"arrested": 12}),
+        ("اعتقلت قوات الصقر عناصر من اللواء 93 في قرية الزيتونة.", {}),
+        ("سقط 3 قتلى في قصف لجماعة النسر على قرية الزيتونة قرب الطريق رقم 4.", {"fatalities": 3}),
+        ("اعتقلت عناصر من الفرقة الرابعة في قوات الصقر خمسة شبان في قرية الزيتونة.", {"arrested": 5}),
+        # "اليوم" after a toll is "today", not a span of days
+        ("لقي 6 أشخاص حتفهم وجرح 10 آخرون على الأقل، اليوم الأربعاء، في تفجير في قرية الزيتونة.",
+         {"fatalities": 6, "injured": 10}),
+    ],
+    ids=["age", "distance", "date", "span", "brigade-number", "road-number", "ordinal-unit", "today-after-toll"],
+)
+def test_numbers_that_count_no_one_are_left_out(code, text, counts) -> None:  # type: ignore[no-untyped-def]
+    evs = code(text)
+    assert len(evs) == 1 and _counts(evs)[0][1] == counts
+
+
+def test_number_words_and_qualifiers_give_the_stated_number(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قتل ما لا يقل عن ثلاثة وعشرين مدنيا في قصف لجماعة النسر على قرية الزيتونة.")
+    q = dict(evs[0].counts)["fatalities"]
+    assert (q.stated, q.low, q.qualifier) == (23, 23, "at_least")
+    evs = code("قتل أكثر من عشرين مدنيا في قصف لجماعة النسر على قرية الزيتونة.")
+    assert _counts(evs) == [("shelling", {"fatalities": 20, "civilians_killed": 20})]
+    # "عشرات" states no number: the key is there, the value is not
+    assert _counts(code("قتل عشرات المدنيين في قصف لجماعة النسر على قرية الزيتونة.")) == [
+        ("shelling", {"fatalities": None, "civilians_killed": None})
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["قتل بين 10 و15 مدنيا في قصف لجماعة النسر على قرية الزيتونة.",
+     "قتل من 10 إلى 15 مدنيا في قصف لجماعة النسر على قرية الزيتونة."],
+)
+def test_a_range_is_stated_as_its_lower_bound(code, text) -> None:  # type: ignore[no-untyped-def]
+    (ev,) = code(text)
+    q = dict(ev.counts)["fatalities"]
+    assert (q.stated, q.low, q.high) == (10, 10, 15)
+    assert dict(ev.counts)["civilians_killed"].stated == 10
+    # two tolls joined by و are no range
+    evs = code("سقط 5 قتلى و12 جريحا في قصف لجماعة النسر على قرية الزيتونة.")
+    assert _counts(evs) == [("shelling", {"fatalities": 5, "injured": 12})]
+
+
+def test_the_number_next_to_the_death_word_is_the_toll(code) -> None:  # type: ignore[no-untyped-def]
+    # "4 نساء" are the passengers; "امرأتين" right after the verb are the dead
+    evs = code("قصفت جماعة النسر سيارة تقل 4 نساء في قرية الزيتونة، فقتلت امرأتين.")
+    assert _counts(evs) == [("shelling", {"fatalities": 2})]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["أسفر القصف على قرية الزيتونة عن مقتل 5 وإصابة 3 آخرين.",
+     "قتل 5 وأصيب 3 آخرون في قصف لجماعة النسر على قرية الزيتونة."],
+)
+def test_a_bare_number_then_and_injured_is_a_death_toll(code, text) -> None:  # type: ignore[no-untyped-def]
+    # the injury word after "و" opens the next item: it says nothing of the 5
+    assert [c for _, c in _counts(code(text))] == [{"fatalities": 5, "injured": 3}]
+
+
+def test_one_of_them_is_no_extra_victim(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أطلق مسلحون النار على سيارة في قرية الزيتونة فقتلوا امرأتين إحداهما ناشطة.")
+    assert [c for _, c in _counts(evs)] == [{"fatalities": 2}]
+
+
+def test_toll_that_rises_to_a_number(code) -> None:  # type: ignore[no-untyped-def]
+    assert _counts(code("ارتفعت حصيلة قتلى القصف على قرية الزيتونة إلى 12.")) == [("shelling", {"fatalities": 12})]
+    assert _counts(code("بلغ عدد الجرحى في القصف على قرية الزيتونة 30.")) == [("shelling", {"injured": 30})]
+    # a toll of what the text does not say is no count; a later running total does not replace the event's toll
+    assert _counts(code("ارتفعت حصيلة القصف على قرية الزيتونة إلى 12.")) == [("shelling", {})]
+    evs = code("قتل 3 مدنيين في قصف لجماعة النسر على قرية الزيتونة، ليرتفع عدد القتلى منذ بداية الشهر إلى 40.")
+    assert _counts(evs) == [("shelling", {"fatalities": 3, "civilians_killed": 3})]
+
+
+def test_noun_inside_a_qualified_number(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قتل خمسة مدنيين على الأقل في قصف لجماعة النسر على قرية الزيتونة.")
+    assert _counts(evs) == [("shelling", {"fatalities": 5, "civilians_killed": 5})]
+
+
+def test_toll_of_a_death_word_goes_to_the_attack_reported_after_it(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قتل ثلاثة عناصر من قوات الصقر وأصيب خمسة آخرون في هجوم لجماعة النسر على قرية الزيتونة.")
+    assert _counts(evs) == [("clash", {"fatalities": 3, "injured": 5})]
+    evs = code("قتل عنصران من قوات الصقر وجرح ثالث في قصف لجماعة النسر على قرية الزيتونة.")
+    assert _counts(evs) == [("shelling", {"fatalities": 2, "injured": 1})]
+
+
+def test_the_victim_named_by_a_pronoun_counts_one(code) -> None:  # type: ignore[no-untyped-def]
+    assert _counts(code("أبلغت جماعة النسر عائلة شاب من قرية الزيتونة بأنه أُعدم.")) == [("killing", {"fatalities": 1})]
+    evs = code("قتلت جماعة النسر القيادي في قوات الصقر في قرية الزيتونة، وقد أثار مقتله غضبا واسعا.")
+    assert _counts(evs) == [("killing", {"fatalities": 1})]
+    # a plural pronoun states no number
+    assert _counts(code("لقي مدنيون حتفهم في قصف لجماعة النسر على قرية الزيتونة.")) == [("shelling", {})]
+
+
+def test_people_a_death_verb_governs_are_dead_in_any_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت قوات الصقر على قرية الزيتونة وقتلت 5 عناصر من جماعة النسر.")
+    assert _counts(evs) == [("takeover", {"fatalities": 5})]
+    evs = code("سلم 15 عنصرا من جماعة النسر أنفسهم إلى قوات الصقر في قرية الزيتونة.")
+    assert _counts(evs) == [("surrender", {"surrendered": 15})]
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("سقط قتيلان وثلاثة جرحى في قصف لجماعة النسر على قرية الزيتونة.", {"fatalities": 2, "injured": 3}),
+        ("أسفر القصف على قرية الزيتونة عن سقوط قتيلين وإصابة خمسة بجروح.", {"fatalities": 2, "injured": 5}),
+        ("قتل مدنيان وأصيب ثلاثة آخرون في قصف لجماعة النسر على قرية الزيتونة.",
+         {"fatalities": 2, "civilians_killed": 2, "injured": 3}),
+        ("أصيبت امرأتان في قصف لجماعة النسر على قرية الزيتونة.", {"injured": 2}),
+    ],
+)
+def test_a_dual_noun_counts_two_of_its_kind(code, text, counts) -> None:  # type: ignore[no-untyped-def]
+    assert [c for _, c in _counts(code(text))] == [counts]
+
+
+def test_the_noun_after_a_number_is_no_extra_victim(code) -> None:  # type: ignore[no-untyped-def]
+    # "15 شخصاً": the singular noun is what the number counts, not one more person killed
+    evs = code("أسفر القصف على قرية الزيتونة عن مقتل وإصابة 15 شخصا.")
+    assert "fatalities" not in dict(evs[0].counts)
+
+
+def test_civilians_killed_only_where_the_text_says_civilians_or_children(code) -> None:  # type: ignore[no-untyped-def]
+    assert _counts(code("قتلت جماعة النسر امرأة في قرية الزيتونة.")) == [("killing", {"fatalities": 1})]
+    assert _counts(code("اغتال مسلحون مجهولون ناشطا في قرية الزيتونة.")) == [("killing", {"fatalities": 1})]
+    assert _counts(code("قتلت جماعة النسر ثلاث نساء في قرية الزيتونة.")) == [("killing", {"fatalities": 3})]
+    assert _counts(code("قتل 7 مدنيين بينهم 3 أطفال في قصف لجماعة النسر على قرية الزيتونة.")) == [
+        ("shelling", {"fatalities": 7, "civilians_killed": 7})
+    ]
+
+
+def test_captured_after_the_verbal_noun_of_capture(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أسفرت المعارك مع جماعة النسر في قرية الزيتونة عن مقتل 20 عنصرا وأسر 15 آخرين.")
+    assert _counts(evs) == [("clash", {"fatalities": 20, "captured": 15})]
+    # "أسر" after a number are families, not captives
+    evs = code("نزحت عشر أسر من قرية الزيتونة بعد قصف لجماعة النسر.")
+    assert all("captured" not in dict(e.counts) for e in evs)
+
+
+def test_inclined_to_surrender_is_no_surrender(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("بات كثير من المقاتلين يميلون إلى الاستسلام لقوات الصقر في قرية الزيتونة.") == []
+
+
+def test_evidence_of_a_long_sentence_is_the_clause_of_the_event(code) -> None:  # type: ignore[no-untyped-def]
+    # no comma in 400 characters: the clauses open at "بأن" and "في حين"; the toll stays with its strike
+    text = ("أفادت مصادر محلية في ريف المحافظة الغربي نقلا عن ناشطين وشهود عيان من أبناء المنطقة تحدثوا بشرط عدم "
+            "الكشف عن هوياتهم خوفا من الملاحقة بأن قوات الصقر سيطرت صباح اليوم على قرية الزيتونة بعد معارك عنيفة "
+            "استمرت ساعات طويلة مع جماعة النسر في حين قصفت جماعة النسر قرية البرتقال بالمدفعية الثقيلة ما أدى إلى "
+            "مقتل ثلاثة مدنيين وإصابة آخرين بجروح متفاوتة وسط حالة من الهلع بين السكان الذين نزح كثير منهم نحو "
+            "المناطق المجاورة وانقطاع تام للكهرباء والمياه عن معظم الأحياء منذ أيام عدة.")  # fmt: skip
+    spans = {e.kind: text[e.evidence_start : e.evidence_end] for e in code(text)}
+    assert spans["takeover"].startswith("بأن قوات الصقر سيطرت") and spans["takeover"].endswith("مع جماعة النسر")
+    assert spans["shelling"].startswith("في حين قصفت") and spans["shelling"].endswith("بجروح متفاوتة")
+    assert all(len(s) <= 300 for s in spans.values())

@@ -574,3 +574,62 @@ def test_the_side_driven_out_is_the_one_that_came_back_and_took_the_place(code) 
     # without a pronoun for the one driven out, the nearest side before the verb took it
     evs = code("وكانت جماعة النسر حاضرة في المنطقة، لكن قوات الصقر عادت إليها واستولت على قرية الزيتونة.")
     assert [(e.kind, e.actor1) for e in evs if e.kind == "takeover"] == [("takeover", "HAWK")]
+
+
+def test_a_later_sentence_that_retells_the_event_with_its_toll_is_its_evidence(code) -> None:  # type: ignore[no-untyped-def]
+    text = ("قتل مدنيون وأصيب العشرات اليوم إثر انفجار سيارة مفخخة في قرية الزيتونة. "
+            "وقع الانفجار في سوق قرية الزيتونة، موقعا أربعة قتلى و20 جريحا.")  # fmt: skip
+    evs = code(text)
+    assert len(evs) == 1
+    assert {k: q.stated for k, q in evs[0].counts} == {"fatalities": 4, "injured": 20}
+    assert text[evs[0].evidence_start : evs[0].evidence_end].startswith("وقع الانفجار")
+    # a sentence that only adds a toll completes the event; the sentence that reports it stays its evidence
+    text = "وقع انفجار عبوة ناسفة في قرية الزيتونة. وأودى الانفجار بحياة ستة أشخاص."
+    evs = code(text)
+    assert text[evs[0].evidence_start : evs[0].evidence_end].startswith("وقع انفجار")
+
+
+def test_a_headline_after_a_kicker_yields_to_the_body(code) -> None:  # type: ignore[no-untyped-def]
+    text = ("صور.. انفجار في قرية الزيتونة\n"
+            "قتل 3 أشخاص جراء انفجار سيارة مفخخة في قرية الزيتونة.")  # fmt: skip
+    evs = code(text)
+    assert len(evs) == 1 and text[evs[0].evidence_start : evs[0].evidence_end].startswith("قتل 3")
+
+
+def test_a_spot_named_inside_the_town_is_the_same_event_there(code) -> None:  # type: ignore[no-untyped-def]
+    text = ("سقط قتلى وجرحى اليوم في قصف لجماعة النسر على قرية الزيتونة. "
+            "وقالت مصادر محلية إن قصف جماعة النسر طال حي البرتقال بقرية الزيتونة، وقتل 3 مدنيين.")  # fmt: skip
+    evs = code(text)
+    # one event, at the finer place, with the toll, told by the sentence that gives both
+    assert [(e.place.name_ar if e.place else None, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("البرتقال", {"fatalities": 3, "civilians_killed": 3})
+    ]
+    assert text[evs[0].evidence_start : evs[0].evidence_end].startswith("وقالت مصادر")
+    # two places listed side by side are two events, and so are a town and a village in its countryside
+    evs = code("قصفت جماعة النسر قرية الزيتونة. وقصفت جماعة النسر قرية البرتقال وقرية الزيتونة.")
+    assert sorted(e.place.name_ar for e in evs if e.place) == ["البرتقال", "الزيتونة"]
+    evs = code("قصفت جماعة النسر قرية الزيتونة. وقصفت جماعة النسر قرية البرتقال بريف الزيتونة.")
+    assert sorted(e.place.name_ar for e in evs if e.place) == ["البرتقال", "الزيتونة"]
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    ["وأسفر ذلك عن مقتل 3 مدنيين وإصابة 5 آخرين.", "وقال الدفاع المدني إن 3 مدنيين قتلوا وأصيب 5 آخرون."],
+)
+def test_a_toll_in_the_next_sentence_is_the_strike_s(code, follow_up) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر قرية الزيتونة بالمدفعية الثقيلة. " + follow_up)
+    assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("shelling", {"fatalities": 3, "civilians_killed": 3, "injured": 5})
+    ]
+
+
+def test_a_toll_with_no_event_word_completes_the_blast_before_it(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انفجرت سيارة مفخخة في قرية الزيتونة. وقالت مصادر طبية إن حصيلة القتلى ارتفعت إلى 7.")
+    assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [("explosion", {"fatalities": 7})]
+    # numbers that count no one, and a killing with a place and a doer of its own, stay apart
+    evs = code("قصفت جماعة النسر قرية الزيتونة. ويبلغ عدد سكان القرية نحو 5000 نسمة.")
+    assert [dict(e.counts) for e in evs] == [{}]
+    evs = code("قصفت جماعة النسر قرية الزيتونة. وفي قرية البرتقال اغتال مسلحون مجهولون 3 مدنيين.")
+    assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("shelling", {}), ("killing", {"fatalities": 3, "civilians_killed": 3})
+    ]

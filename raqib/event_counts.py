@@ -1,0 +1,112 @@
+"""How many: the word tests behind an event's counts that do not depend on the rule set.
+
+``EventCoder._counts`` (``raqib.events``) reads each number a trigger owns with the count nouns of
+``data/lexicon/counts.tsv``; the functions here decide what a number is before that (a range, an age,
+a label, a dual noun, a toll that rises to a number) and find the victims a text counts without a
+number ("مقتله"، "بأنه أُعدم"، "وأصيب آخر"). ``count_key`` is the coder's look-up of a token's count key
+for an event kind ("" for any kind).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+from raqib.event_clauses import _any_word
+from raqib.model import Quantity, Token
+
+CountKey = Callable[[Token, str], "str | None"]
+
+#: "another", "a third" after a death or injury verb: one more person.
+ANOTHER = frozenset(["اخر", "اخري", "ثالث", "ثالثه"])
+#: "one of them", "among them": a singular noun after these is part of a group already counted.
+_PARTITIVE = frozenset(["احدهم", "احداهم", "احدهما", "احداهما", "احداهن", "بينهم", "بينهما", "منهم", "منهما",
+                        "بينهن", "منهن"])  # fmt: skip
+#: "أنّه"، "أنّها"، "أنّهما" before a passive death verb: the victims, one or two.
+_THAT_PRONOUN = {"انه": 1, "انها": 1, "انهما": 2}
+#: Words right before a number that close a toll: "ارتفعت الحصيلة إلى 12"، "ليصل عدد القتلى".
+_TO = frozenset(["الي", "لتصل", "ليصل", "ليبلغ", "لتبلغ"])
+_RANGE_GAP = re.compile(r"\s*(?:و|الى|إلى|-|–)\s*")
+
+
+def join_ranges(text: str, quantities: Sequence[Quantity]) -> list[Quantity]:
+    """"بين 10 و15 مدنياً"، "من 10 إلى 15"، "10-15": one range, stated as its lower bound (as coders store
+    "أكثر من N" as N), counting what follows its upper end."""
+    out: list[Quantity] = []
+    skip = False
+    for a, b in zip(quantities, [*quantities[1:], None], strict=False):
+        if skip:
+            skip = False
+            continue
+        gap = text[a.end_char : b.start_char] if b is not None else ""
+        lead = text[max(0, a.start_char - 5) : a.start_char].split()[-1:]
+        opened = lead and lead[0] in ("بين", "من")
+        if (b is not None and a.stated is not None and b.stated is not None and a.stated < b.stated
+                and _RANGE_GAP.fullmatch(gap) and (opened or gap.strip() in ("-", "–"))):  # fmt: skip
+            out.append(Quantity(a.stated, a.stated, b.stated, "about", a.start_char, b.end_char))
+            skip = True
+        else:
+            out.append(a)
+    return out
+
+
+def measure_or_label(before: Sequence[Token], after: Sequence[Token], cue: Mapping[str, frozenset[str]]) -> bool:
+    """A number that counts no one: an age, a span or a distance ("طفل (12 عاماً)"، "على بعد 15 كم"),
+    or a label after the noun it names ("عناصر من اللواء 93"، "الطريق رقم 4")."""
+    measure = cue["measure_after"]  # the bare word only: "اليوم" after a toll is "today", no span
+    return any(t.key in measure for t in after[:1]) or _any_word(before[-1:], cue["label_before"])
+
+
+def dual_noun(toks: Sequence[Token], q: Quantity, count_key: Callable[[Token], str | None]) -> str | None:
+    """The count key of a dual noun read as the number 2 ("قتيلان"، "مدنيين"، "امرأتان")."""
+    tok = next((t for t in toks if t.start_char <= q.start_char < t.end_char), None)
+    if tok is None:
+        return None
+    stem = tok.stem
+    for form in (stem, stem[:-2], stem[:-3] + "ه" if stem.endswith(("تان", "تين")) else ""):
+        key = count_key(replace(tok, key=form, stem=form)) if len(form) >= 3 else None
+        if key:
+            return key
+    return None
+
+
+def toll_of(before: Sequence[Token], count_key: CountKey, cue: Mapping[str, frozenset[str]]) -> str | None:
+    """"ارتفعت حصيلة قتلى القصف إلى 12"، "بلغ عدد الجرحى 30": a number after "إلى" or a verb of
+    reaching that closes a toll ("عدد" or "حصيلة" with a death or injury noun) counts that noun."""
+    if not before:
+        return None
+    after_ila = before[-1].key in _TO
+    window = before[-12:]
+    for k, tok in enumerate(window[:-1]):
+        if tok.stem in ("عدد", "حصيله") and (after_ila or _any_word(window[max(0, k - 1) : k], cue["toll_reach"])):
+            key = count_key(window[k + 1], "")
+            if key in ("fatalities", "injured"):
+                return key
+    return None
+
+
+def counted_before(prev: Token, cue: Mapping[str, frozenset[str]]) -> bool:
+    """The word before a singular person noun makes it part of a group counted already: "إحداهما ناشطة"،
+    "بينهم طفل", or a number ("15 شخصاً"، "ثلاثة وعشرين شخصاً")."""
+    return prev.stem in _PARTITIVE or prev.key.isdigit() or prev.key in cue["number_words"] or (
+        prev.stem in cue["number_words"])
+
+
+def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: CountKey) -> None:
+    """"أشعل مقتله غضباً"، "بإعدامهما"، "أبلغ عائلته بأنه أُعدم": a death word whose pronoun (or the
+    pronoun of أنّ before it) is the victim counts one person, or two for the dual."""
+    for k, tok in enumerate(toks):
+        n = 0
+        for suffix, count in (("هما", 2), ("ها", 1), ("ه", 1)):
+            base = tok.stem[: -len(suffix)]
+            if tok.stem.endswith(suffix) and len(base) >= 3:
+                forms = (base, base[:-1] + "ه") if base.endswith("ت") else (base,)  # تصفيته → تصفية
+                if any(count_key(replace(tok, key=f, stem=f), "") == "fatalities" for f in forms):
+                    n = count
+                break
+        if not n and k > 0 and toks[k - 1].stem in _THAT_PRONOUN and count_key(tok, "") == "fatalities":
+            n = _THAT_PRONOUN[toks[k - 1].stem]
+        if n:
+            out["fatalities"] = Quantity(n, n, n, "exact", tok.start_char, tok.end_char)
+            return
