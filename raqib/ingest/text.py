@@ -173,11 +173,14 @@ def _mostly_arabic(text: str) -> bool:
     return arabic > 0 and arabic * 2 >= letters
 
 
+#: Unicode's control characters (category Cc: U+0000-001F and U+007F-009F) but white space (\t\n\v\f\r).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _mostly_control(text: str) -> bool:
     """True when more than 1% of the characters are control characters other than white space."""
     sample = text[:200_000]
-    control = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v")
-    return control * 100 > max(len(sample), 1)
+    return len(_CONTROL.findall(sample)) * 100 > max(len(sample), 1)
 
 
 def _normalise_newlines(text: str) -> str:
