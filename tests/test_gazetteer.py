@@ -11,7 +11,6 @@ import json
 import random
 import shutil
 import sqlite3
-import time
 import zipfile
 from pathlib import Path
 
@@ -134,12 +133,10 @@ def test_name_index_keys_are_bare_words(gaz: G.Gazetteer) -> None:
     assert isinstance(e, Entry) and e.id == "gn:174506"  # the town before the sub-district
 
 
-def test_load_is_fast_and_env_overridable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_is_env_overridable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # How fast the index loads is a benchmark (benchmarks/bench_geocode.py), not a timed test.
     G._LOADED.clear()
-    t0 = time.perf_counter()
-    load_gazetteer(PACKAGED)
-    took = time.perf_counter() - t0
-    assert took < 3.0, took  # target < 1 s on an idle core (see benchmarks/bench_geocode.py)
+    assert len(load_gazetteer(PACKAGED)) > 10_000
     copy = tmp_path / "gaz.sqlite"
     shutil.copy(PACKAGED, copy)
     monkeypatch.setenv("RAQIB_GAZETTEER", str(copy))
