@@ -369,8 +369,10 @@ class EventCoder:
             return []  # "الحافلات التي دخلت المدينة": entering is a capture only when the text says who entered
         if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
             return []  # "خرج الأهالي": people going out, not forces withdrawing
-        if kind == "agreement" and ((fallback and agent != day.recent) or patient is None or agent is None):
-            return []  # an agreement needs two parties the sentence names (aid deals name none)
+        if kind == "agreement" and ((fallback and agent != day.recent and rule.weak) or patient is None or agent is None):
+            # An agreement needs two parties the sentence names (aid deals name none); one concluded
+            # ("أُبرم اتفاق ينص على رجوع الجيش") that names one leaves the other to the report.
+            return []
         unnamed, holding = None, []
         if kind == "takeover":  # "على عدة قرى في ريف X": some of X's villages, placed at X
             holding, unnamed = self._unnamed_places(text, toks, trig, s_places)

@@ -656,3 +656,21 @@ def test_an_attack_on_people_with_no_armed_side_named_is_no_clash(code) -> None:
     assert code("استهدف ناشطان من المدنيين بهجوم مسلح في قرية الزيتونة.") == []
     evs = code("شنت جماعة النسر هجوماً على مواقع قوات الصقر في قرية الزيتونة.")
     assert _summary(evs) == [("clash", "EAGLE", "HAWK", "الزيتونة")]
+
+
+def test_an_agreement_concluded_naming_one_party_has_the_reports_other_side(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قالت جماعة النسر إنها ستواصل القتال. وكان قد أُبرم في وقت سابق من اليوم اتفاق ينص على انسحاب قوات "
+               "الصقر من قرية الزيتونة.")  # fmt: skip
+    assert _summary(evs) == [("agreement", "EAGLE", "HAWK", "الزيتونة")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قالت جماعة النسر إنها ستواصل القتال. وكان قد أُبرم اتفاق ينص على تزويد قرية الزيتونة بالمياه.",  # no party
+        "قالت جماعة النسر إنها ستواصل القتال. وقال إن الاتفاق ينص على انسحاب قوات الصقر من قرية الزيتونة.",  # no deal made
+        "قالت جماعة النسر إنها ستواصل القتال. وتم التوصل إلى اتفاق في قرية الزيتونة.",  # no party named
+    ],
+)
+def test_no_agreement_without_a_party_named_or_a_deal_made(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert code(text) == []
