@@ -684,7 +684,11 @@ class EventCoder:
             words = [w for w in re.split(r"[\s،,()\"“”«»]+", gap) if w]
             lex = self.cue["list_connectors"]
             directions = load_place_lexicon().directions  # "A غرب X وB": X located A and is gone above
-            if all(_connector(w, lex) or _is_feature(w, p.mention.feature) or match_key(w) in directions for w in words):
+            joins = [_connector(w, lex) or _is_feature(w, p.mention.feature) or match_key(w) in directions for w in words]
+            # "اللواء الرابع حرس رئاسي ومعسكر بدر": a word or two that describe the item before it, then
+            # "و" glued to the next item's own generic word, carry the list on.
+            described = 0 < len(words) - 1 <= 2 and words[-1][:1] == "و" and _is_feature(words[-1][1:], p.mention.feature)
+            if all(joins) or (described and not re.search(r"[.؛;]", gap)):
                 chain.append(p)
             else:
                 break

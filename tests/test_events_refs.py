@@ -674,3 +674,11 @@ def test_an_agreement_concluded_naming_one_party_has_the_reports_other_side(code
 )
 def test_no_agreement_without_a_party_named_or_a_deal_made(code, text) -> None:  # type: ignore[no-untyped-def]
     assert code(text) == []
+
+
+def test_a_list_goes_on_past_words_that_describe_an_item(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت جماعة النسر على معسكر الزيتونة حرس رئاسي ومعسكر البرتقال.")
+    assert _summary(evs) == [("takeover", "EAGLE", None, "الزيتونة"), ("takeover", "EAGLE", None, "البرتقال")]
+    # a new verb before the next place ends the list: the second village is shelled, not taken
+    evs = code("سيطرت جماعة النسر على قرية الزيتونة وقصفت قرية البرتقال.")
+    assert _summary(evs) == [("takeover", "EAGLE", None, "الزيتونة"), ("shelling", "EAGLE", None, "البرتقال")]
