@@ -693,12 +693,14 @@ def _sentence_claim(name: str, place: Place, controller: str, status: str, date:
 
 def _seat_apposition(text: str, toks: Sequence[Token], k: int, places: Sequence[Located]) -> bool:
     """"مدينة الدمازين، عاصمة الولاية ومقر الفرقة الرابعة للجيش": a headquarters in apposition to the
-    place just named (after a comma). "قرب مقر الحكومة في إعزاز" is no apposition."""
+    place just named (after a comma). "قرب مقر الحكومة في إعزاز" is no apposition, nor is a clause
+    that goes on after the comma ("شمالي العراق، وأسفرت عن تدمير مقر")."""
     if toks[k].stem != "مقر" or k == 0:
         return False
     window_start = toks[max(0, k - 4)].start_char
     before = [p for p in places if not p.context_only and window_start <= p.end <= toks[k].start_char]
-    return bool(before) and "،" in text[before[-1].end : toks[k].start_char]
+    gap = text[before[-1].end : toks[k].start_char] if before else ""
+    return "،" in gap and not re.search(r"،\s*[وف]", gap)
 
 
 def _after_to(text: str, start: int, actor_start: int) -> bool:

@@ -1,6 +1,7 @@
-"""A definite generic noun ("المحافظة") stands for the last place of its type the report named: a capture
-of villages "شمال شرق المحافظة" is placed at that province (as a province, not its city of the same
-name), and is a capture of part of it (no control row on the province)."""
+"""A definite generic noun stands for the last place or actor of its type the report named: a capture of
+villages "شمال شرق المحافظة" is placed at the province named before (as a province, not its city of the
+same name) and is a capture of part of it (no control row on the province); "مسلحو الحزب" are the
+fighters of the party named before."""
 
 from __future__ import annotations
 
@@ -80,3 +81,17 @@ def test_a_named_village_in_the_province_is_not_the_villages_of_the_province(run
 def test_part_of_a_town_taken_is_still_a_partial_row(run) -> None:  # type: ignore[no-untyped-def]
     rec = run("سيطرت هيئة تحرير الشام على أجزاء من بلدة خان شيخون.", "2019-08-20")
     assert [(c["place_ar"], c["controller"], c["status"]) for c in rec["control"]] == [("خان شيخون", "HTS", "partial")]
+
+
+def _actors(res, text: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    from raqib.normalize import normalize
+    from raqib.segment import segment
+
+    return [(m.actor, text[m.start_char : m.end_char]) for m in res.actor_finder.find(text, segment(text, normalize(text)), "IQ")]
+
+
+def test_the_party_is_the_party_named_before(res) -> None:  # type: ignore[no-untyped-def]
+    text = "قصفت مقاتلات تركية مواقع لحزب العمال الكردستاني. ويتحصن مسلحو الحزب في الجبال."
+    assert ("PKK", "الحزب") in _actors(res, text)
+    # no party named before: "الحزب" is no side ("the ruling party")
+    assert _actors(res, "وقال الحزب الحاكم إن الانتخابات ستجري في موعدها.") == []
