@@ -28,6 +28,8 @@ from raqib.recognize.places import load_place_lexicon
 # Statement cues, matched on token keys/stems (see normalize.py). "سيطره" is only a statement when
 # it follows one of the words in _STATE_BEFORE ("الخاضعة لسيطرة", "تحت سيطرة", "مناطق سيطرة").
 _STATE_BEFORE = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "معاقل"])
+# Precisions of areas too large for a capture of part of them to say who holds a place in them.
+_AREAS = frozenset(["subdistrict", "district", "governorate", "country"])
 # "مناطق سيطرة X في P": X holds areas in P, which need not be all of P (no claim on P).
 _AREAS_OF = frozenset(["مناطق", "المناطق"])
 # Unnamed places inside the place a capture names: "على عدة قرى في ريف X"، "عدد من قرى X" (bare keys).
@@ -109,6 +111,8 @@ def claims_from_events(
             continue
         if text is not None and ev.place_start is not None and _VILLAGES_IN.search(bare(text[max(0, ev.place_start - 40) : ev.place_start])):
             continue  # "سيطرت X على عدة قرى في ريف حماة": villages in the area, not the area
+        if ev.extent == "part" and ev.place.precision in _AREAS:
+            continue  # part of a province or district taken: no named place is said to be held
         status = "held" if ev.extent in (None, "whole") else "partial"
         out.append(
             ControlClaim(
@@ -689,12 +693,14 @@ def _sentence_claim(name: str, place: Place, controller: str, status: str, date:
 
 def _seat_apposition(text: str, toks: Sequence[Token], k: int, places: Sequence[Located]) -> bool:
     """"مدينة الدمازين، عاصمة الولاية ومقر الفرقة الرابعة للجيش": a headquarters in apposition to the
-    place just named (after a comma). "قرب مقر الحكومة في إعزاز" is no apposition."""
+    place just named (after a comma). "قرب مقر الحكومة في إعزاز" is no apposition, nor is a clause
+    that goes on after the comma ("شمالي العراق، وأسفرت عن تدمير مقر")."""
     if toks[k].stem != "مقر" or k == 0:
         return False
     window_start = toks[max(0, k - 4)].start_char
     before = [p for p in places if not p.context_only and window_start <= p.end <= toks[k].start_char]
-    return bool(before) and "،" in text[before[-1].end : toks[k].start_char]
+    gap = text[before[-1].end : toks[k].start_char] if before else ""
+    return "،" in gap and not re.search(r"،\s*[وف]", gap)
 
 
 def _after_to(text: str, start: int, actor_start: int) -> bool:

@@ -57,7 +57,7 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 break
             if (
                 kept.kind == ev.kind
-                and (_place_key(kept) == _place_key(ev) or _inner(ev, kept, sentences) or _inner(kept, ev, sentences))
+                and (_place_key(kept) == _place_key(ev) or _nested(ev, kept, sentences))
                 and same_actor
                 and same_date
                 and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred)))
@@ -93,6 +93,12 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             }
         )
     return out
+
+
+def _nested(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:
+    """One event's place lies in the other's, and neither is a capture of part of its place: "قرية X
+    في إدلب" is no capture of "عدد من القرى في جنوب المحافظة" (إدلب, extent part)."""
+    return "part" not in (a.extent, b.extent) and (_inner(a, b, sentences) or _inner(b, a, sentences))
 
 
 def _inner(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:

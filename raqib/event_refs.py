@@ -286,9 +286,12 @@ _IN_RETURN = frozenset(["لقاء", "مقابل", "بمقابل", "شرط", "ب�
 
 
 def asked_for(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
-    """"أمر القضاء باعتقال X"، "طالبوا بإطلاق سراح المعتقلين"، "اتهمتها بإبرام اتفاق": an order, a demand
-    or an accusation, not the deed."""
+    """"أمر القضاء باعتقال X"، "طالبوا بإطلاق سراح المعتقلين"، "اتهمتها بإبرام اتفاق"، "يحثون على
+    التظاهر": an order, a demand, an urging or an accusation, not the deed."""
     demand = cues["demand"]
+    if trig.start > 1 and toks[trig.start - 1].key in ("علي", "الي") and any(
+            t.key in demand or t.stem in demand for t in toks[max(0, trig.start - 5) : trig.start - 1]):  # fmt: skip
+        return True  # "يحثون على التظاهر"، "حثّ الناشطون الأهالي على الإضراب": urged to, not done
     priced = trig.start > 0 and toks[trig.start - 1].key in _IN_RETURN  # "طالبوا بفدية لقاء الإفراج عنهما"
     return (priced or any(_with_bi(t) for t in toks[max(0, trig.start - 1) : trig.start + 1])) and any(
         t.key in demand or t.stem in demand for t in toks[max(0, trig.start - 10) : trig.start]

@@ -61,6 +61,7 @@ from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 _THERE = re.compile(r"[^،.؛]{0,40}?(?<!\w)(هناك|هنالك)(?!\w)")
 _SIDES_KINDS = frozenset(["clash", "internal_clash", "agreement", "surrender", "defection"])  # no one-sided doer
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
+_ACTIVISTS = frozenset(["ناشط", "ناشطه", "ناشطات", "ناشطين", "ناشطون", "ناشطا"])
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
 
@@ -357,6 +358,10 @@ class EventCoder:
         named = {m.actor for m in clause_actors}
         if kind in ("clash", "internal_clash") and not located and not (agent in named and patient in named):
             return []  # fighting with neither a place nor both sides in the sentence is background
+        if kind == "protest" and trig.start > 1 and toks[trig.start - 1].key == "في" and toks[trig.start - 2].stem in _ACTIVISTS:
+            return []  # "واحدة من الناشطات في الاحتجاجات": who a person is, not a protest that happened
+        if kind == "clash" and rule.weak and not named - _NO_AGENT:
+            return []  # "استهدفا بهجوم مسلح": an attack on people, with no armed side named, is no fight
         if kind in ("shelling", "airstrike") and refs.as_circumstance(toks, trig) and not any(
                 0 <= m.start_char - t_end and len(text[t_end : m.start_char].split()) <= 3 for m in clause_actors):
             return []  # "انسحبت تحت وطأة القصف": the cause of another event, with no striker named after it
@@ -364,11 +369,14 @@ class EventCoder:
             return []  # "الحافلات التي دخلت المدينة": entering is a capture only when the text says who entered
         if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
             return []  # "خرج الأهالي": people going out, not forces withdrawing
-        if kind == "agreement" and ((fallback and agent != day.recent) or patient is None or agent is None):
-            return []  # an agreement needs two parties the sentence names (aid deals name none)
-        unnamed = None
-        if not located and kind == "takeover":
-            located, unnamed = self._unnamed_places(text, toks, trig, s_places)
+        if kind == "agreement" and ((fallback and agent != day.recent and rule.weak) or patient is None or agent is None):
+            # An agreement needs two parties the sentence names (aid deals name none); one concluded
+            # ("أُبرم اتفاق ينص على رجوع الجيش") that names one leaves the other to the report.
+            return []
+        unnamed, holding = None, []
+        if kind == "takeover":  # "على عدة قرى في ريف X": some of X's villages, placed at X
+            holding, unnamed = self._unnamed_places(text, toks, trig, s_places)
+            located = located or holding
         if not located and (kind == "takeover" and unnamed is None or (kind == "siege" and rule.weak)
                             or (agent is None and patient is None)):  # fmt: skip
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
@@ -391,6 +399,8 @@ class EventCoder:
         out = []
         for loc in located or [None]:
             extent = self._extent(toks, trig, loc) if kind == "takeover" else None
+            if loc is not None and any(loc.start == h.start for h in holding):
+                extent = "part"  # "عدة قرى شمال شرق المحافظة": some of the area's villages, not the area
             out.append(
                 Event(
                     kind=kind,
@@ -553,7 +563,8 @@ class EventCoder:
         self, text: str, toks: Sequence[Token], trig: Trigger, s_places: Sequence[Located]
     ) -> tuple[list[Located], int | None]:
         """A capture of a vague set of places the text does not name ("على عدة قرى"): no place, or the
-        one that contains them ("على عدد من القرى ضمن ناحية X" → X); the index after the set, None if none."""
+        one that contains them ("على عدد من القرى ضمن ناحية X"، "قرى ريف X"، "في شمال شرقي المحافظة" → X);
+        the index after the set, None if none."""
         lex = load_place_lexicon()
         found = refs.unnamed_places(text, toks, trig, lex.plural, lex.generic, self.cue["number_words"])
         if found is None:
@@ -561,10 +572,12 @@ class EventCoder:
         after, vague = found
         if not vague:
             return [], None  # counted villages ("ثلاث قرى") are named next; a vague set seldom is
-        within = ("ضمن", "في", "ب")
-        if after < len(toks) and (toks[after].key in within or toks[after].clitics in within):
-            home = toks[after + 1 if toks[after].key in within else after]
-            return [p for p in s_places if home.start_char <= p.mention.start_char <= home.end_char + 10][:1], after
+        k = after + (after < len(toks) and toks[after].key in ("ضمن", "في"))
+        while k < len(toks) and toks[k].key in lex.directions and not toks[k].clitics:
+            k += 1  # "في شمال شرقي X"، "شمال شرق X": where in X
+        if k < len(toks) and (k > after or toks[k].clitics in ("", "ب")):
+            home = toks[k]  # "ضمن ناحية X"، "بريف X"، "قرى ريف X" (the villages of X's countryside)
+            return [p for p in s_places if home.start_char <= p.start <= home.end_char + 10][:1], after
         return [], after
 
     def _places(
@@ -671,7 +684,11 @@ class EventCoder:
             words = [w for w in re.split(r"[\s،,()\"“”«»]+", gap) if w]
             lex = self.cue["list_connectors"]
             directions = load_place_lexicon().directions  # "A غرب X وB": X located A and is gone above
-            if all(_connector(w, lex) or _is_feature(w, p.mention.feature) or match_key(w) in directions for w in words):
+            joins = [_connector(w, lex) or _is_feature(w, p.mention.feature) or match_key(w) in directions for w in words]
+            # "اللواء الرابع حرس رئاسي ومعسكر بدر": a word or two that describe the item before it, then
+            # "و" glued to the next item's own generic word, carry the list on.
+            described = 0 < len(words) - 1 <= 2 and words[-1][:1] == "و" and _is_feature(words[-1][1:], p.mention.feature)
+            if all(joins) or (described and not re.search(r"[.؛;]", gap)):
                 chain.append(p)
             else:
                 break

@@ -6,8 +6,9 @@ import bisect
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from itertools import accumulate
 from typing import Any
 
@@ -17,7 +18,17 @@ from raqib.events import Located
 from raqib.gazetteer import Gazetteer
 from raqib.geocode import geocode
 from raqib.ingest.text import MAX_TEXT_CHARS, too_long
-from raqib.model import ControlClaim, DateRef, Document, Event, Extraction, PlaceMention, Quantity, Sentence
+from raqib.model import (
+    ControlClaim,
+    DateRef,
+    Document,
+    Event,
+    Extraction,
+    Place,
+    PlaceMention,
+    Quantity,
+    Sentence,
+)
 from raqib.normalize import bare, normalize, strip_invisible
 from raqib.recognize.dates import find_dates
 from raqib.recognize.numbers import find_quantities
@@ -101,7 +112,7 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
     near_key = tuple(near)
     for m in mentions:
         if m.feature and m.feature.startswith("anaphor:"):
-            out.extend(_resolve(m, out))
+            out.extend(_resolve(m, out, partial(_province, res, country)))
             continue
         place = first[id(m)]
         if place.alternatives and near:
@@ -121,14 +132,40 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
 
 
 _FAMILY = {"village": ("قريه", "قريتي", "قريتين", "قري"), "town": ("بلده", "بلدتي", "بلدتين", "بلدات"),
-           "city": ("مدينه", "مدينتي", "مدينتين", "مدن"), "camp": ("مخيم", "مخيمات")}  # fmt: skip
+           "city": ("مدينه", "مدينتي", "مدينتين", "مدن"), "camp": ("مخيم", "مخيمات"),
+           "governorate": ("محافظه",)}  # fmt: skip
 
 
-def _resolve(anaphor: PlaceMention, earlier: Sequence[Located]) -> list[Located]:
-    """The places a back-reference ("البلدتين", "القرى", "المدينة") points to: the last one (or
-    two, or the last list) named with the same kind of generic word."""
+def _province(res: Resources, country: str | None, name: str) -> Place | None:
+    """The province (governorate) a name names, None when it names none: "حماة" is a city and a
+    province; "المحافظة" after it means the province."""
+    key = ("محافظة " + name, None, country, None)
+    place = res.geocode_cache.get(key)
+    if place is None:
+        if len(res.geocode_cache) > 200_000:
+            res.geocode_cache.clear()
+        place = res.geocode_cache[key] = geocode(res.gazetteer, key[0], country=country)
+    return replace(place, name_ar=name) if place.precision == "governorate" and place.matched_by == "exact" else None
+
+
+def _resolve(anaphor: PlaceMention, earlier: Sequence[Located],
+             province: Callable[[str], Place | None] = lambda _name: None) -> list[Located]:  # fmt: skip
+    """The places a back-reference ("البلدتين", "القرى", "المدينة", "المحافظة") points to: the last
+    one (or two, or the last list) named with the same kind of generic word. "المحافظة" is the last
+    province named, with "محافظة" or by a name that ``province`` knows as one ("في إدلب ... المحافظة"),
+    located as the province (not its city of the same name)."""
     family, how_many = ANAPHORS[anaphor.feature.removeprefix("anaphor:")]  # type: ignore[union-attr]
     words = _FAMILY.get(family, ())
+    if family == "governorate":
+        span = (anaphor.start_char, anaphor.end_char)
+        for loc in reversed(earlier):  # a province often names where another place is ("بريف إدلب")
+            if loc.anchor is not None:
+                continue
+            if loc.mention.feature in words or loc.mention.feature is None:
+                place = province(loc.mention.name)
+                if place is not None:
+                    return [Located(loc.mention, place, False, span)]
+        return []
     named = [
         loc for loc in earlier
         if not loc.context_only and loc.anchor is None

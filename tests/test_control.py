@@ -230,6 +230,10 @@ def test_a_headquarters_in_apposition_to_a_town_is_its_holders(run) -> None:  # 
     rec = run(_lead("وتقدمت القوات نحو مدينة الدمازين، عاصمة الولاية ومقر الفرقة الرابعة مشاة للجيش السوداني."))
     assert ("الدمازين", "SDN-SAF", "held") in _held(rec)
     assert run(_lead("ووقع الانفجار قرب مقر الحكومة السودانية في مدينة الدمازين."))["control"] == []
+    # a clause that goes on after the comma is no apposition: the headquarters destroyed is not the town
+    rec = run(_lead("وقصفت الطائرات مواقع قوات الدعم السريع في مدينة الدمازين، وأسفرت عن تدمير مقر الفرقة الرابعة "
+                    "للجيش السوداني."))  # fmt: skip
+    assert rec["control"] == []
 
 
 def test_a_siege_gives_no_row_the_besieger_does_not_hold_the_place(run) -> None:  # type: ignore[no-untyped-def]

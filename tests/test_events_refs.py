@@ -405,7 +405,7 @@ def test_conjunction_glued_to_a_short_name_head_is_not_part_of_the_name(code) ->
 
 
 def test_capture_of_a_vague_set_of_villages_is_an_event_without_a_place(code) -> None:  # type: ignore[no-untyped-def]
-    evs = code("سيطرت جماعة النسر على قرية الزيتونة، واستولت في أثناء ذلك على عدة قرى شمال المحافظة.")
+    evs = code("سيطرت جماعة النسر على قرية الزيتونة، واستولت في أثناء ذلك على عدة قرى.")
     assert sorted((e.kind, e.actor1, e.place.name_ar if e.place else "") for e in evs) == [
         ("takeover", "EAGLE", ""), ("takeover", "EAGLE", "الزيتونة"),
     ]  # fmt: skip
@@ -633,3 +633,52 @@ def test_a_toll_with_no_event_word_completes_the_blast_before_it(code) -> None: 
     assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [
         ("shelling", {}), ("killing", {"fatalities": 3, "civilians_killed": 3})
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وكانت الناشطة في الاحتجاجات قد أقامت مركزا رياضيا في قرية الزيتونة.",  # who she is
+        "وهي من بين الناشطين الذين يحثون على التظاهر في قرية الزيتونة.",  # urged, not held
+        "حث الناشطون الأهالي على التظاهر في قرية الزيتونة.",
+    ],
+)
+def test_an_activist_in_the_protests_or_a_call_to_protest_is_no_protest(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert code(text) == []
+
+
+@pytest.mark.parametrize("text", ["تظاهر الأهالي في قرية الزيتونة.", "أقدم الأهالي على التظاهر في قرية الزيتونة."])
+def test_a_protest_held_is_a_protest(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert _summary(code(text)) == [("protest", "CIVILIANS", None, "الزيتونة")]
+
+
+def test_an_attack_on_people_with_no_armed_side_named_is_no_clash(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("استهدف ناشطان من المدنيين بهجوم مسلح في قرية الزيتونة.") == []
+    evs = code("شنت جماعة النسر هجوماً على مواقع قوات الصقر في قرية الزيتونة.")
+    assert _summary(evs) == [("clash", "EAGLE", "HAWK", "الزيتونة")]
+
+
+def test_an_agreement_concluded_naming_one_party_has_the_reports_other_side(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قالت جماعة النسر إنها ستواصل القتال. وكان قد أُبرم في وقت سابق من اليوم اتفاق ينص على انسحاب قوات "
+               "الصقر من قرية الزيتونة.")  # fmt: skip
+    assert _summary(evs) == [("agreement", "EAGLE", "HAWK", "الزيتونة")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قالت جماعة النسر إنها ستواصل القتال. وكان قد أُبرم اتفاق ينص على تزويد قرية الزيتونة بالمياه.",  # no party
+        "قالت جماعة النسر إنها ستواصل القتال. وقال إن الاتفاق ينص على انسحاب قوات الصقر من قرية الزيتونة.",  # no deal made
+        "قالت جماعة النسر إنها ستواصل القتال. وتم التوصل إلى اتفاق في قرية الزيتونة.",  # no party named
+    ],
+)
+def test_no_agreement_without_a_party_named_or_a_deal_made(code, text) -> None:  # type: ignore[no-untyped-def]
+    assert code(text) == []
+
+
+def test_a_list_goes_on_past_words_that_describe_an_item(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("سيطرت جماعة النسر على معسكر الزيتونة حرس رئاسي ومعسكر البرتقال.")
+    assert _summary(evs) == [("takeover", "EAGLE", None, "الزيتونة"), ("takeover", "EAGLE", None, "البرتقال")]
+    # a new verb before the next place ends the list: the second village is shelled, not taken
+    evs = code("سيطرت جماعة النسر على قرية الزيتونة وقصفت قرية البرتقال.")
+    assert _summary(evs) == [("takeover", "EAGLE", None, "الزيتونة"), ("shelling", "EAGLE", None, "البرتقال")]

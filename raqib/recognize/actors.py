@@ -13,6 +13,9 @@ from raqib.model import ActorMention, Sentence
 # Words that point back to the last actor named ("the latter"). Kept here, not in the
 # dictionary, because they name no actor of their own.
 _ANAPHORS = frozenset(["اخير", "اخيره", "اخيرين"])
+# Nouns of a kind of organisation: with the article and no name after them ("مسلحو الحزب") they refer
+# back to the last actor named with that noun ("حزب العمال الكردستاني").
+_KIND_NOUNS = frozenset(["حزب"])
 
 
 _LONE_CLITICS = frozenset(["ل", "ب", "و", "ف"])  # proclitics left alone by a tatweel or quote mark
@@ -75,6 +78,9 @@ class ActorFinder:
                             chosen = self._choose(candidates, out)
                             best = (j + 1 - i, chosen, first == tok.key)
                 if best is None:
+                    if tok.stem in _KIND_NOUNS and tok.clitics.endswith("ال") and (back := _named_with(tok.stem, out)):
+                        start = _after_clitics(text, tok.start_char, tok.end_char, tok.clitics[:-2])
+                        out.append(ActorMention(back, start, tok.end_char, tok.stem, True))
                     i += 1
                     continue
                 n, alias, whole = best
@@ -97,6 +103,11 @@ class ActorFinder:
                 if mention.actor in ids:
                     return ids[mention.actor]
         return candidates[0]
+
+
+def _named_with(noun: str, earlier: Sequence[ActorMention]) -> str | None:
+    """The actor of the last mention named with ``noun`` ("حزب العمال الكردستاني" for "حزب"), if any."""
+    return next((m.actor for m in reversed(earlier) if not m.anaphor and m.alias.split()[:1] == [noun]), None)
 
 
 def _after_clitics(text: str, start: int, end: int, clitics: str) -> int:

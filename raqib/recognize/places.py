@@ -36,10 +36,13 @@ _PREP_CLITICS = ("ب", "ل", "وب", "ول", "فب")
 #: Definite generic words that refer back to places already named, with (family, how many).
 ANAPHORS = {
     "قريه": ("village", 1), "بلده": ("town", 1), "مدينه": ("city", 1), "مخيم": ("camp", 1),
+    "محافظه": ("governorate", 1),
     "قريتين": ("village", 2), "بلدتين": ("town", 2), "مدينتين": ("city", 2),
     "قري": ("village", 0), "بلدات": ("town", 0),
 }  # fmt: skip
 _ANAPHORS = frozenset(ANAPHORS)
+# "المحافظة على الأمن": the verbal noun (keeping, preserving), not the province.
+_NOT_ANAPHOR_BEFORE = {"محافظه": frozenset(["علي"])}
 
 # Words before "سيطرة" that make it a statement of control, not a capture ("الخاضعة لسيطرة").
 _STATE_WORDS = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "وقوعها", "وقوعه"])
@@ -114,6 +117,11 @@ def _generic(tok: Token, lex: PlaceLexicon) -> str | None:
     if tok.stem in lex.generic and tok.clitics and not tok.clitics.endswith("ال"):
         return tok.stem
     return None
+
+
+def _is_anaphor(tok: Token) -> bool:
+    """A definite generic word that refers back to a place ("البلدتين", "المحافظة")."""
+    return tok.clitics.endswith("ال") and tok.stem in _ANAPHORS
 
 
 def _is_stop(tok: Token, lex: PlaceLexicon) -> bool:
@@ -229,9 +237,9 @@ class PlaceFinder:
                     names = listed
             if (
                 not names
-                and tok.clitics.endswith("ال")
-                and tok.stem in _ANAPHORS
+                and _is_anaphor(tok)
                 and not any(t.key in lex.openers for t in toks[i + 1 : i + 4])
+                and not (i + 1 < len(toks) and toks[i + 1].key in _NOT_ANAPHOR_BEFORE.get(tok.stem, ()))
             ):
                 # "البلدتين", "المدينة": a back-reference, resolved to earlier places by the caller.
                 start = _skip_clitics(text, tok.start_char, len(tok.clitics) - 2)
@@ -239,6 +247,9 @@ class PlaceFinder:
                 i += 1
                 continue
             generic = None if names else _generic(tok, lex)
+            if generic is not None and i + 1 < len(toks) and _is_anaphor(toks[i + 1]):
+                i += 1  # "ريف المحافظة": the back-reference is read next, not taken for a name
+                continue
             if generic is not None:
                 names, feature = self._names_after(toks, i + 1, generic), generic
                 if not names and generic in lex.weak and generic in lex.plural:
