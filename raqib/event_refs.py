@@ -160,12 +160,14 @@ def folded(made: Sequence[Event], events: list[Event], toks: Sequence[Token], tr
 
 
 _HARMFUL = frozenset(["airstrike", "shelling", "explosion", "suicide_attack", "clash", "internal_clash"])
+#: Events a later sentence's bare toll may add to: the harmful ones and a killing ("... في حين أصيب آخران").
+TOLLED = _HARMFUL | {"killing"}
 
 
-def latest_harm(events: Sequence[Event], since: int) -> int | None:
+def latest_harm(events: Sequence[Event], since: int, kinds: frozenset[str] = _HARMFUL) -> int | None:
     """Index of the last event reported from offset ``since`` on when it is a strike, a blast or
-    fighting (an event that has a toll), else None."""
-    if events and events[-1].evidence_start >= since and events[-1].kind in _HARMFUL:
+    fighting (an event that has a toll; ``kinds`` widens it), else None."""
+    if events and events[-1].evidence_start >= since and events[-1].kind in kinds:
         return len(events) - 1
     return None
 
@@ -239,13 +241,16 @@ _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 _GROUND_KINDS = frozenset(["takeover", "withdrawal", "arrest", "surrender", "siege", "defection"])
 
 
-def recent_agent(earlier: Sequence[Event], since: int) -> str | None:
+def recent_agent(earlier: Sequence[Event], since: int, kind: str = "agreement") -> str | None:
     """The side that acted in the latest event reported from offset ``since`` on, which a sentence
     that leaves its acting side unsaid carries on ("وكانت هذه القوات قد بسطت سيطرتها"، "وسيطرت على
-    ..."): Arabic news keeps one subject from sentence to sentence."""
+    ..."): Arabic news keeps one subject from sentence to sentence. The first party of an agreement is
+    first by chance: it is carried on only to another agreement (an event of ``kind``)."""
     for ev in reversed(earlier):
         if ev.evidence_start < since:
             break
+        if ev.kind == "agreement" and kind != "agreement":
+            continue
         if not ev.actor1_inferred and ev.actor1 not in ("UNKNOWN", "CIVILIANS"):
             return ev.actor1
     return None
