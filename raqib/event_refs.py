@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import DateRef, Event, PlaceMention, Sentence, Token
 from raqib.normalize import bare
-from raqib.rules import Trigger
+from raqib.rules import Rule, Trigger
 
 if TYPE_CHECKING:
     from raqib.events import Located
@@ -519,3 +519,30 @@ def named_next(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[E
                 continue  # the villages counted are named next (a village named before is no list of them)
         out.append(ev)
     return out
+
+
+#: "أثناء"، "إبان": the next words name the happening the event took place during.
+_DURING = frozenset(["اثناء", "ابان"])
+
+
+def during(made: list[Event], earlier: Sequence[Event], toks: Sequence[Token], starting: Sequence[Sequence[Rule]],
+           since: int) -> list[Event]:
+    """"اشتباكات وقعت على الحدود أثناء تأمين انشقاق المسؤول": events told as happening during one reported
+    before (a trigger of its kind within two words after أثناء/إبان) happened where and when it did,
+    where the sentence itself names no place and states no day. ``starting`` holds the rules each token
+    can start; ``earlier`` events reported from offset ``since`` on are this sentence's own."""
+    if not made or not any(t.stem in _DURING for t in toks):
+        return made
+    for i, tok in enumerate(toks):
+        if tok.stem not in _DURING:
+            continue
+        kinds = {r.kind for rules in starting[i + 1 : i + 3] for r in rules}
+        ref = next((ev for ev in reversed(earlier) if ev.evidence_start < since and ev.kind in kinds), None)
+        if ref is None:
+            continue
+        return [
+            replace(m, place=ref.place, place_start=ref.place_start, place_end=ref.place_end,
+                    date=ref.date if m.date is None or m.date.source != "text" else m.date)
+            if m.place is None else m for m in made
+        ]  # fmt: skip
+    return made

@@ -304,8 +304,11 @@ class EventCoder:
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
                 t_places = s_places if terms is None else refs.parties_places(toks, trig, terms, s_places)
                 recent = refs.recent_agent(events, sentences[max(0, sn - 2)].start_char, trig.rule.kind)
+                other = next((t for t in trigs[n + 1 :] if t.rule.kind != trig.rule.kind), None)
+                other_from = toks[other.start].start_char if other is not None else None
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
-                                        owned.get(n, []), dates, replace(day, recent=recent))  # fmt: skip
+                                        owned.get(n, []), dates, replace(day, recent=recent, other_from=other_from))  # fmt: skip
+                made = refs.during(made, events, toks, starting, sentence.start_char)
                 unnamed = bool(made) and made[0].kind == "takeover" and made[0].place is None  # "عدة قرى": no recap
                 if not unnamed and refs.folded(made, events, toks, trig, blocked, self.cue):
                     continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there
@@ -378,7 +381,7 @@ class EventCoder:
         background = bool(bg_at)
         if not located and any(trig.start - 8 <= i < trig.end + 4 for i in bg_at):
             return []  # an earlier event is worth a record only where the text places it (convention 3)
-        date = _nearest(dates, sentence, t_start)
+        date = _nearest(dates, sentence, t_start, day.other_from)
         if date is None and not background:
             date = _context_date(dates, sentences, sn, day)
         # An agreement's numbers are its terms (prisoners to be swapped), not a toll.

@@ -4,6 +4,8 @@ single event, and tolls told in the sentence after the event."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from test_event_rules import make_coder
 
@@ -79,3 +81,24 @@ def test_the_first_party_of_an_agreement_is_not_the_side_that_leaves(code) -> No
     evs = code("أبرم اتفاق بين قوات الصقر وجماعة النسر في قرية الزيتونة نص على نقل مسلحي جماعة النسر إلى الشمال. "
                "وخرجت من القرية 14 حافلة تقل 400 مقاتل.")  # fmt: skip
     assert [(e.kind, e.actor1) for e in evs] == [("agreement", "HAWK"), ("withdrawal", "EAGLE")]
+
+
+def test_an_event_during_an_earlier_one_happened_there_and_then(code) -> None:  # type: ignore[no-untyped-def]
+    lead = "ففي 9 أيار الماضي، انشق قيادي من جماعة النسر قرب قرية الزيتونة. "
+    evs = code(lead + "ولفت المصدر إلى أن اشتباكات وقعت بين قوات الصقر وجماعة النسر أثناء تأمين انشقاق القيادي.")
+    assert [(e.kind, e.place.name_ar if e.place else None, e.date.start if e.date else None) for e in evs] == [
+        ("defection", "الزيتونة", dt.date(2020, 5, 9)), ("clash", "الزيتونة", dt.date(2020, 5, 9))]
+    # during something that is no event reported before: no place taken from elsewhere
+    evs = code(lead + "ولفت المصدر إلى أن اشتباكات وقعت بين قوات الصقر وجماعة النسر أثناء زيارة المسؤول.")
+    assert [(e.kind, e.place) for e in evs][1] == ("clash", None)
+
+
+def test_a_date_after_a_trigger_of_another_kind_is_that_events(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قالت مصادر محلية اليوم إن قوات الصقر قصفت قرية الزيتونة. وتابعت المصادر أن قوات الصقر قصفت كذلك "
+               "قرية تل الرمان، بعد ساعات من التفجير الذي هز قرية البرتقال أمس الأول.")  # fmt: skip
+    days = {(e.kind, e.place.name_ar if e.place else None): e.date.start if e.date else None for e in evs}
+    assert days[("shelling", "تل الرمان")] == dt.date(2020, 5, 10)
+    assert days[("explosion", "البرتقال")] == dt.date(2020, 5, 8)
+    # a second trigger of the same kind tells the same event: its date stands for both
+    evs = code("وتابعت أن المعارك انتهت بالسيطرة على قرية الزيتونة التي سيطرت عليها قوات الصقر أمس.")
+    assert [(e.kind, e.date.start if e.date else None) for e in evs] == [("takeover", dt.date(2020, 5, 9))]
