@@ -17,7 +17,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
-from raqib.model import DateRef, Event, PlaceMention, Sentence, Token
+from raqib.model import DateRef, Event, Place, PlaceMention, Sentence, Token
 from raqib.normalize import bare
 from raqib.rules import Rule, Trigger
 
@@ -87,10 +87,18 @@ def _same_place(a: Event, b: Event) -> bool:
     if wa in wb or wb in wa:
         return True
     pa, pb = a.place, b.place
+    if pa and pb and _in_country(pa, pb):
+        return True  # "ضربات جوية ... شمالي العراق" then "القصف استهدف منطقة الزاب": where in the country
     # "حي المطار بمدينة X" after "X": a spot of the same town, placed within a few kilometres of it.
     located = pa and pb and pa.matched_by != "context" and pb.matched_by != "context"  # not placed by their area alone
     return bool(located and pa and pb and pa.lat is not None and pb.lat is not None and pa.lon is not None and pb.lon is not None
                 and haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _SAME_SPOT_KM)
+
+
+def _in_country(place: Place, country: Place) -> bool:
+    """``place`` is a located place of the country that ``country`` names as a whole."""
+    return (country.precision == "country" and place.precision not in ("country", "unknown")
+            and place.lat is not None and place.country == country.country)  # fmt: skip
 
 
 def _same_side(a: Event, b: Event) -> bool:
@@ -202,8 +210,9 @@ def complete(ev: Event, mention: Event, evidence: bool = False) -> Event:
     out = replace(ev, counts=tuple(sorted(counts.items())))
     if mention.date is not None and (ev.date is None or _finer_day(mention, ev)):
         out = replace(out, date=mention.date)
-    if ev.place is None and mention.place is not None:
+    if mention.place is not None and (ev.place is None or _in_country(mention.place, ev.place)):
         out = replace(out, place=mention.place, place_start=mention.place_start, place_end=mention.place_end)
+        evidence = evidence or ev.place is not None  # the sentence that places it reports it
     if evidence:
         out = replace(out, evidence_start=mention.evidence_start, evidence_end=mention.evidence_end)
     return out

@@ -5,11 +5,13 @@ single event, and tolls told in the sentence after the event."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from test_event_rules import make_coder
 
-from raqib.model import Event
+from raqib import event_refs as refs
+from raqib.model import Event, Place
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +104,24 @@ def test_a_date_after_a_trigger_of_another_kind_is_that_events(code) -> None:  #
     # a second trigger of the same kind tells the same event: its date stands for both
     evs = code("وتابعت أن المعارك انتهت بالسيطرة على قرية الزيتونة التي سيطرت عليها قوات الصقر أمس.")
     assert [(e.kind, e.date.start if e.date else None) for e in evs] == [("takeover", dt.date(2020, 5, 9))]
+
+
+def _strike(place: Place, evidence_start: int) -> Event:
+    return Event(kind="airstrike", actor1="HAWK", actor2=None, place=place, place_start=0, place_end=1, date=None,
+                 counts=(), certainty="reported", claimant=None, evidence_start=evidence_start,
+                 evidence_end=evidence_start + 10, rule_id="airstrike.test", confidence=0.8)  # fmt: skip
+
+
+def test_a_later_mention_places_a_strike_told_for_a_whole_country() -> None:
+    country = Place("البلاد", 33.0, 43.7, "country:XX", (), "XX", "country")
+    spot = Place("الوادي", 36.9, 43.0, None, (), "XX", "village")
+    unplaced = Place("المدينة البعيدة", None, None, None, (), "XX", "unknown")
+    earlier = [_strike(country, 0)]
+    k = refs.referent([_strike(spot, 50)], earlier, pointed=False)
+    assert k == 0
+    told = refs.complete(earlier[0], _strike(spot, 50))
+    assert (told.place, told.evidence_start) == (spot, 50)  # the sentence that places it reports it
+    # a name the gazetteer could not place is no place in that country
+    assert refs.referent([_strike(unplaced, 50)], earlier, pointed=False) is None
+    # a town's strike is not refined by another town
+    assert refs.referent([_strike(spot, 50)], [_strike(replace(spot, name_ar="التل", lat=35.0), 0)], False) is None
