@@ -187,6 +187,27 @@ def over_several(text: str, toks: Sequence[Token], q: Quantity, cue: Mapping[str
 def listed(text: str, spans: Sequence[tuple[int, int]]) -> bool:
     """Several places named as one list ("من بلدتي الهامة وقدسيا"، "البارة، وإحسم"), not one place
     inside another ("حي البرتقال بقرية الزيتونة"): a number the sentence gives them is their total."""
-    ordered = sorted(spans)
+    ordered = sorted(set(spans))
     return len(ordered) > 1 and all(
-        _LIST_GAP.fullmatch(text[a_end:b_start]) for (_, a_end), (b_start, _) in pairwise(ordered))
+        a_end <= b_start and _LIST_GAP.fullmatch(text[a_end:b_start]) for (_, a_end), (b_start, _) in pairwise(ordered))
+
+
+def defectors(text: str, toks: Sequence[Token], t_start: int) -> Quantity | None:
+    """"ساعد الجيش قيادياً في قسد على الانشقاق"، "انشق ضابط": one defector named by a singular noun in the
+    trigger's clause; "برفقة أحد مرافقيه"، "مع أحد عناصر حمايته" after the trigger adds the one who went
+    with him."""
+    k = bisect.bisect_left(toks, t_start, key=_START)
+    lo = max((m.end() for m in _CLAUSE_END.finditer(text, toks[0].start_char if toks else 0, t_start)), default=0)
+    person = next((t for t in reversed(toks[max(0, k - 10) : k]) if t.start_char >= lo
+                   and (t.stem in _PERSON or t.key in _PERSON)), None)  # fmt: skip
+    after = []
+    for tok in toks[k + 1 : k + 8]:
+        if _CLAUSE_END.search(text[t_start : tok.start_char]):
+            break
+        after.append(tok)
+    if person is None:
+        person = next((t for t in after[:2] if t.stem in _PERSON or t.key in _PERSON), None)
+    if person is None:
+        return None
+    n = 1 + any(a.key in ("برفقه", "مع") and b.key in ("احد", "احدي") for a, b in pairwise(after))
+    return Quantity(n, n, n, "exact", person.start_char, person.end_char)

@@ -386,7 +386,8 @@ class EventCoder:
             date = _context_date(dates, sentences, sn, day)
         # An agreement's numbers are its terms (prisoners to be swapped), not a toll.
         counts = self._counts(text, sentence, kind, t_start, quantities, dates) if kind != "agreement" else ()
-        if kind != "takeover" and counting.listed(text, [(p.mention.start_char, p.mention.end_char) for p in located]):
+        places = {p.place.name_ar: (p.mention.start_char, p.mention.end_char) for p in located}  # "X، القرية": one
+        if kind != "takeover" and counting.listed(text, list(places.values())):
             counts = ()  # "خرج من البلدتين 400 مقاتل": a total over the places, no one place's count
         if patient is None and kind in _REMOTE and _any_word(toks, self.cue["civilian"]):
             patient = "CIVILIANS"  # a strike or blast whose named victims are civilians
@@ -755,6 +756,8 @@ class EventCoder:
         elif kind in _TAKEN_KEY and _TAKEN_KEY[kind] not in out and (
                 taken := counting.taken_people(text, toks, t_start, self.cue)) is not None:
             out[_TAKEN_KEY[kind]] = taken  # "خطفت مجموعة مسلحة شاباً"، "بعد اعتقاله"
+        elif kind == "defection" and "fighters" not in out and (one := counting.defectors(text, toks, t_start)):
+            out["fighters"] = one  # "انشق ضابط"، "قيادياً ... على الانشقاق برفقة أحد مرافقيه"
         return tuple(sorted(out.items()))
 
     def _singular_victims(self, sentence: Sentence, out: dict[str, Quantity]) -> None:

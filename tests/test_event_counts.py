@@ -125,3 +125,19 @@ def test_a_later_mention_places_a_strike_told_for_a_whole_country() -> None:
     assert refs.referent([_strike(unplaced, 50)], earlier, pointed=False) is None
     # a town's strike is not refined by another town
     assert refs.referent([_strike(spot, 50)], [_strike(replace(spot, name_ar="التل", lat=35.0), 0)], False) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fighters"),
+    [
+        ("ساعد الجيش الأزرق قيادياً في جماعة النسر على الانشقاق برفقة أحد مرافقيه قرب قرية الزيتونة.", 2),
+        ("انشق ضابط عن جماعة النسر في قرية الزيتونة.", 1),
+        ("انشق 5 عناصر عن جماعة النسر في قرية الزيتونة.", 5),
+        ("انشق عناصر عن جماعة النسر في قرية الزيتونة.", None),
+        # a person in another clause is not the defector
+        ("قال قيادي في جماعة النسر، إن عناصر انشقوا في قرية الزيتونة.", None),
+    ],
+)
+def test_defectors_named_without_a_number(code, text, fighters) -> None:  # type: ignore[no-untyped-def]
+    evs = [e for e in code(text) if e.kind == "defection"]
+    assert len(evs) == 1 and {k: q.stated for k, q in evs[0].counts}.get("fighters") == fighters
