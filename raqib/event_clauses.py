@@ -66,6 +66,8 @@ class _DayContext:
     """The first day the title or lead paragraph states."""
     recent: str | None = None
     """The side that acted in the event just reported (for the sentence being read)."""
+    other_from: int | None = None
+    """Where the next trigger of another kind starts in the sentence: a date after it is that event's."""
 
 
 def _context_date(
@@ -340,8 +342,11 @@ def _destination(text: str, p: Located) -> bool:
     return bool(re.search(r"(^|\s)(الى|إلى|نحو|باتجاه)\s+(\S+\s+)?$", text[max(0, p.start - 20) : p.start]))
 
 
-def _nearest(dates: Sequence[DateRef], sentence: Sentence, pos: int) -> DateRef | None:
-    inside = [d for d in dates if sentence.start_char <= d.start_char < sentence.end_char and d.start is not None]
+def _nearest(dates: Sequence[DateRef], sentence: Sentence, pos: int, end: int | None = None) -> DateRef | None:
+    """The sentence's date nearest to ``pos``; one stated after ``end`` (where a trigger of another kind
+    starts: "القصف ... بعد تبني التفجير الذي هز إسطنبول أمس الأول") is that event's, not this one's."""
+    stop = sentence.end_char if end is None else min(end, sentence.end_char)
+    inside = [d for d in dates if sentence.start_char <= d.start_char < stop and d.start is not None]
     if not inside:
         return None
     return min(inside, key=lambda d: abs(d.start_char - pos))

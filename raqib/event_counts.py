@@ -9,12 +9,16 @@ for an event kind ("" for any kind).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from itertools import pairwise
+from operator import attrgetter
 
-from raqib.event_clauses import _any_word
+from raqib.event_clauses import _PERSON, _any_word
 from raqib.model import Quantity, Token
+from raqib.normalize import strip_diacritics, strip_tatweel
 
 CountKey = Callable[[Token, str], "str | None"]
 
@@ -28,6 +32,14 @@ _THAT_PRONOUN = {"انه": 1, "انها": 1, "انهما": 2}
 #: Words right before a number that close a toll: "ارتفعت الحصيلة إلى 12"، "ليصل عدد القتلى".
 _TO = frozenset(["الي", "لتصل", "ليصل", "ليبلغ", "لتبلغ"])
 _RANGE_GAP = re.compile(r"\s*(?:و|الى|إلى|-|–)\s*")
+#: Object pronouns on a word of taking or freeing ("بعد اعتقاله"، "خطفوها"، "الإفراج عنهما"): one person or two.
+_OBJECT_PRONOUN = (("هما", 2), ("ها", 1), ("ه", 1))
+#: Words right after a trigger of freeing that carry the pronoun of the people freed.
+_FREED_CARRIER = frozenset(["عن", "سراح"])
+_CLAUSE_END = re.compile(r"[،,.;؛]")
+_START = attrgetter("start_char")
+#: What stands between two places of one list: و, a comma, quote marks ("قريتي "A" و"B""، "A، وB").
+_LIST_GAP = re.compile(r"[\s\"'“”«»()،,]*(?:و[\s\"'“”«»()]*)?")
 
 
 def join_ranges(text: str, quantities: Sequence[Quantity]) -> list[Quantity]:
@@ -110,3 +122,92 @@ def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: 
         if n:
             out["fatalities"] = Quantity(n, n, n, "exact", tok.start_char, tok.end_char)
             return
+
+
+def taken_people(text: str, toks: Sequence[Token], t_start: int, cue: Mapping[str, frozenset[str]]) -> Quantity | None:
+    """The people an arrest, abduction or release takes or frees when the text gives no number: the
+    pronoun on the trigger word ("بعد نحو ستة أشهر من اعتقاله"، "اختطفوهما") or on "عن"/"سراح" after it
+    ("أفرجت عنه"), or one person named by a singular noun right after it ("خطفت مجموعة مسلحة شاباً").
+    A plural pronoun ("اعتقالهم") states no number, and a person named with others ("اعتقلوا زوجته وطفله"،
+    "رجلاً مع أسرته"، "رجل وأفراد عائلته") is one of several: no count."""
+    k = bisect.bisect_left(toks, t_start, key=_START)
+    if k < len(toks) and toks[k].start_char == t_start and (n := _pronoun_people(toks[k])):
+        return Quantity(n, n, n, "exact", toks[k].start_char, toks[k].end_char)
+    for j in range(k + 1, min(k + 7, len(toks))):
+        tok = toks[j]
+        if _CLAUSE_END.search(text[t_start : tok.start_char]):
+            return None
+        if tok.stem not in _FREED_CARRIER and _stem_before_pronoun(tok) in _FREED_CARRIER:
+            n = _pronoun_people(tok)  # "عنه"، "عنهما"; "عنهم" states no number
+            return Quantity(n, n, n, "exact", tok.start_char, tok.end_char) if n else None
+        if tok.stem in _PERSON or tok.key in _PERSON:
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if tok.clitics.startswith("و") or (nxt is not None and _with_others(nxt, cue)):
+                return None
+            return Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
+    return None
+
+
+def _with_others(nxt: Token, cue: Mapping[str, frozenset[str]]) -> bool:
+    """The word after a person noun adds people: "مع"/"برفقة", or kin or another person joined by و."""
+    if nxt.stem in ("مع", "برفقه"):
+        return True
+    return nxt.clitics.startswith("و") and (nxt.stem in cue["companions"] or nxt.stem in _PERSON)
+
+
+def _pronoun_people(tok: Token) -> int:
+    """1 or 2 for a singular or dual object pronoun written on the word (a ة read as ه is no pronoun)."""
+    word = strip_tatweel(strip_diacritics(tok.text))
+    for suffix, n in _OBJECT_PRONOUN:
+        if word.endswith(suffix) and len(tok.stem) - len(suffix) >= 2:
+            return n
+    return 0
+
+
+def _stem_before_pronoun(tok: Token) -> str:
+    for suffix, _ in _OBJECT_PRONOUN:
+        if tok.stem.endswith(suffix):
+            return tok.stem[: -len(suffix)]
+    return tok.stem
+
+
+def over_several(text: str, toks: Sequence[Token], q: Quantity, cue: Mapping[str, frozenset[str]]) -> bool:
+    """"تعرّض 4 مواطنين للخطف في حادثتين منفصلتين": a number whose clause places it in several incidents
+    totals several events; the coders attach it to none of them."""
+    if not toks:
+        return False
+    start = max((m.end() for m in _CLAUSE_END.finditer(text, toks[0].start_char, q.start_char)), default=0)
+    end = m.start() if (m := _CLAUSE_END.search(text, q.end_char, toks[-1].end_char)) else len(text)
+    clause = toks[bisect.bisect_left(toks, start, key=_START) : bisect.bisect_left(toks, end, key=_START)]
+    return any(
+        b.stem in cue["incidents"] and (a.key == "في" or b.clitics.endswith("ب")) for a, b in pairwise(clause)
+    )  # "في حادثتين"، "بحادثين"
+
+
+def listed(text: str, spans: Sequence[tuple[int, int]]) -> bool:
+    """Several places named as one list ("من بلدتي الهامة وقدسيا"، "البارة، وإحسم"), not one place
+    inside another ("حي البرتقال بقرية الزيتونة"): a number the sentence gives them is their total."""
+    ordered = sorted(set(spans))
+    return len(ordered) > 1 and all(
+        a_end <= b_start and _LIST_GAP.fullmatch(text[a_end:b_start]) for (_, a_end), (b_start, _) in pairwise(ordered))
+
+
+def defectors(text: str, toks: Sequence[Token], t_start: int) -> Quantity | None:
+    """"ساعد الجيش قيادياً في قسد على الانشقاق"، "انشق ضابط": one defector named by a singular noun in the
+    trigger's clause; "برفقة أحد مرافقيه"، "مع أحد عناصر حمايته" after the trigger adds the one who went
+    with him."""
+    k = bisect.bisect_left(toks, t_start, key=_START)
+    lo = max((m.end() for m in _CLAUSE_END.finditer(text, toks[0].start_char if toks else 0, t_start)), default=0)
+    person = next((t for t in reversed(toks[max(0, k - 10) : k]) if t.start_char >= lo
+                   and (t.stem in _PERSON or t.key in _PERSON)), None)  # fmt: skip
+    after = []
+    for tok in toks[k + 1 : k + 8]:
+        if _CLAUSE_END.search(text[t_start : tok.start_char]):
+            break
+        after.append(tok)
+    if person is None:
+        person = next((t for t in after[:2] if t.stem in _PERSON or t.key in _PERSON), None)
+    if person is None:
+        return None
+    n = 1 + any(a.key in ("برفقه", "مع") and b.key in ("احد", "احدي") for a, b in pairwise(after))
+    return Quantity(n, n, n, "exact", person.start_char, person.end_char)

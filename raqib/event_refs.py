@@ -17,9 +17,9 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
-from raqib.model import DateRef, Event, PlaceMention, Sentence, Token
+from raqib.model import DateRef, Event, Place, PlaceMention, Sentence, Token
 from raqib.normalize import bare
-from raqib.rules import Trigger
+from raqib.rules import Rule, Trigger
 
 if TYPE_CHECKING:
     from raqib.events import Located
@@ -87,10 +87,18 @@ def _same_place(a: Event, b: Event) -> bool:
     if wa in wb or wb in wa:
         return True
     pa, pb = a.place, b.place
+    if pa and pb and _in_country(pa, pb):
+        return True  # "ضربات جوية ... شمالي العراق" then "القصف استهدف منطقة الزاب": where in the country
     # "حي المطار بمدينة X" after "X": a spot of the same town, placed within a few kilometres of it.
     located = pa and pb and pa.matched_by != "context" and pb.matched_by != "context"  # not placed by their area alone
     return bool(located and pa and pb and pa.lat is not None and pb.lat is not None and pa.lon is not None and pb.lon is not None
                 and haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _SAME_SPOT_KM)
+
+
+def _in_country(place: Place, country: Place) -> bool:
+    """``place`` is a located place of the country that ``country`` names as a whole."""
+    return (country.precision == "country" and place.precision not in ("country", "unknown")
+            and place.lat is not None and place.country == country.country)  # fmt: skip
 
 
 def _same_side(a: Event, b: Event) -> bool:
@@ -160,12 +168,14 @@ def folded(made: Sequence[Event], events: list[Event], toks: Sequence[Token], tr
 
 
 _HARMFUL = frozenset(["airstrike", "shelling", "explosion", "suicide_attack", "clash", "internal_clash"])
+#: Events a later sentence's bare toll may add to: the harmful ones and a killing ("... في حين أصيب آخران").
+TOLLED = _HARMFUL | {"killing"}
 
 
-def latest_harm(events: Sequence[Event], since: int) -> int | None:
+def latest_harm(events: Sequence[Event], since: int, kinds: frozenset[str] = _HARMFUL) -> int | None:
     """Index of the last event reported from offset ``since`` on when it is a strike, a blast or
-    fighting (an event that has a toll), else None."""
-    if events and events[-1].evidence_start >= since and events[-1].kind in _HARMFUL:
+    fighting (an event that has a toll; ``kinds`` widens it), else None."""
+    if events and events[-1].evidence_start >= since and events[-1].kind in kinds:
         return len(events) - 1
     return None
 
@@ -200,8 +210,9 @@ def complete(ev: Event, mention: Event, evidence: bool = False) -> Event:
     out = replace(ev, counts=tuple(sorted(counts.items())))
     if mention.date is not None and (ev.date is None or _finer_day(mention, ev)):
         out = replace(out, date=mention.date)
-    if ev.place is None and mention.place is not None:
+    if mention.place is not None and (ev.place is None or _in_country(mention.place, ev.place)):
         out = replace(out, place=mention.place, place_start=mention.place_start, place_end=mention.place_end)
+        evidence = evidence or ev.place is not None  # the sentence that places it reports it
     if evidence:
         out = replace(out, evidence_start=mention.evidence_start, evidence_end=mention.evidence_end)
     return out
@@ -239,13 +250,16 @@ _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 _GROUND_KINDS = frozenset(["takeover", "withdrawal", "arrest", "surrender", "siege", "defection"])
 
 
-def recent_agent(earlier: Sequence[Event], since: int) -> str | None:
+def recent_agent(earlier: Sequence[Event], since: int, kind: str = "agreement") -> str | None:
     """The side that acted in the latest event reported from offset ``since`` on, which a sentence
     that leaves its acting side unsaid carries on ("وكانت هذه القوات قد بسطت سيطرتها"، "وسيطرت على
-    ..."): Arabic news keeps one subject from sentence to sentence."""
+    ..."): Arabic news keeps one subject from sentence to sentence. The first party of an agreement is
+    first by chance: it is carried on only to another agreement (an event of ``kind``)."""
     for ev in reversed(earlier):
         if ev.evidence_start < since:
             break
+        if ev.kind == "agreement" and kind != "agreement":
+            continue
         if not ev.actor1_inferred and ev.actor1 not in ("UNKNOWN", "CIVILIANS"):
             return ev.actor1
     return None
@@ -517,3 +531,30 @@ def named_next(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[E
                 continue  # the villages counted are named next (a village named before is no list of them)
         out.append(ev)
     return out
+
+
+#: "أثناء"، "إبان": the next words name the happening the event took place during.
+_DURING = frozenset(["اثناء", "ابان"])
+
+
+def during(made: list[Event], earlier: Sequence[Event], toks: Sequence[Token], starting: Sequence[Sequence[Rule]],
+           since: int) -> list[Event]:
+    """"اشتباكات وقعت على الحدود أثناء تأمين انشقاق المسؤول": events told as happening during one reported
+    before (a trigger of its kind within two words after أثناء/إبان) happened where and when it did,
+    where the sentence itself names no place and states no day. ``starting`` holds the rules each token
+    can start; ``earlier`` events reported from offset ``since`` on are this sentence's own."""
+    if not made or not any(t.stem in _DURING for t in toks):
+        return made
+    for i, tok in enumerate(toks):
+        if tok.stem not in _DURING:
+            continue
+        kinds = {r.kind for rules in starting[i + 1 : i + 3] for r in rules}
+        ref = next((ev for ev in reversed(earlier) if ev.evidence_start < since and ev.kind in kinds), None)
+        if ref is None:
+            continue
+        return [
+            replace(m, place=ref.place, place_start=ref.place_start, place_end=ref.place_end,
+                    date=ref.date if m.date is None or m.date.source != "text" else m.date)
+            if m.place is None else m for m in made
+        ]  # fmt: skip
+    return made

@@ -283,7 +283,7 @@ class EventCoder:
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
             trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks), starting)
-            if not trigs and by_quantity[sn] and sn and (k := refs.latest_harm(events, sentences[sn - 1].start_char)) is not None:
+            if not trigs and by_quantity[sn] and sn and (k := refs.latest_harm(events, sentences[sn - 1].start_char, refs.TOLLED)) is not None:
                 # "انفجرت سيارة مفخخة ... وقالت مصادر إن حصيلة القتلى ارتفعت إلى 7": a toll with no event
                 # word of its own, right after a strike or a blast, is that event's toll.
                 toll = self._counts(text, sentence, events[k].kind, sentence.start_char, by_quantity[sn], dates)
@@ -304,9 +304,12 @@ class EventCoder:
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
                 t_places = s_places if terms is None else refs.parties_places(toks, trig, terms, s_places)
-                recent = refs.recent_agent(events, sentences[max(0, sn - 2)].start_char)
+                recent = refs.recent_agent(events, sentences[max(0, sn - 2)].start_char, trig.rule.kind)
+                other = next((t for t in trigs[n + 1 :] if t.rule.kind != trig.rule.kind), None)
+                other_from = toks[other.start].start_char if other is not None else None
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
-                                        owned.get(n, []), dates, replace(day, recent=recent))  # fmt: skip
+                                        owned.get(n, []), dates, replace(day, recent=recent, other_from=other_from))  # fmt: skip
+                made = refs.during(made, events, toks, starting, sentence.start_char)
                 unnamed = bool(made) and made[0].kind == "takeover" and made[0].place is None  # "عدة قرى": no recap
                 if not unnamed and refs.folded(made, events, toks, trig, blocked, self.cue):
                     continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there
@@ -386,11 +389,14 @@ class EventCoder:
         background = bool(bg_at)
         if not located and any(trig.start - 8 <= i < trig.end + 4 for i in bg_at):
             return []  # an earlier event is worth a record only where the text places it (convention 3)
-        date = _nearest(dates, sentence, t_start)
+        date = _nearest(dates, sentence, t_start, day.other_from)
         if date is None and not background:
             date = _context_date(dates, sentences, sn, day)
         # An agreement's numbers are its terms (prisoners to be swapped), not a toll.
         counts = self._counts(text, sentence, kind, t_start, quantities, dates) if kind != "agreement" else ()
+        places = {p.place.name_ar: (p.mention.start_char, p.mention.end_char) for p in located}  # "X، القرية": one
+        if kind != "takeover" and counting.listed(text, list(places.values())):
+            counts = ()  # "خرج من البلدتين 400 مقاتل": a total over the places, no one place's count
         if patient is None and kind in _REMOTE and _any_word(toks, self.cue["civilian"]):
             patient = "CIVILIANS"  # a strike or blast whose named victims are civilians
         certainty, claimant = self._certainty(toks, trig, s_actors)
@@ -720,7 +726,7 @@ class EventCoder:
             from_q = from_q[:joined]
             after = from_q[:2]
             before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
-            if counting.measure_or_label(before, after, self.cue):
+            if counting.measure_or_label(before, after, self.cue) or counting.over_several(text, toks, q, self.cue):
                 continue
             keys: list[str] = []
             # "خمسة مدنيين على الأقل": a qualifier after the noun takes the noun into the expression
@@ -764,15 +770,11 @@ class EventCoder:
             self._singular_victims(sentence, out)
             if "fatalities" not in out:
                 counting.pronoun_victims(sentence.tokens, out, self._count_key)
-        elif kind in _TAKEN_KEY and _TAKEN_KEY[kind] not in out:
-            # "خطفت مجموعة مسلحة شاباً"، "اعتقلت القوات ناشطاً": one person, the trigger's object.
-            after = [t for t in toks if t.start_char > t_start][:6]
-            for tok in after:
-                if re.search(r"[،,.;؛]", text[t_start : tok.start_char]):
-                    break
-                if tok.stem in _PERSON or tok.key in _PERSON:
-                    out[_TAKEN_KEY[kind]] = Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
-                    break
+        elif kind in _TAKEN_KEY and _TAKEN_KEY[kind] not in out and (
+                taken := counting.taken_people(text, toks, t_start, self.cue)) is not None:
+            out[_TAKEN_KEY[kind]] = taken  # "خطفت مجموعة مسلحة شاباً"، "بعد اعتقاله"
+        elif kind == "defection" and "fighters" not in out and (one := counting.defectors(text, toks, t_start)):
+            out["fighters"] = one  # "انشق ضابط"، "قيادياً ... على الانشقاق برفقة أحد مرافقيه"
         return tuple(sorted(out.items()))
 
     def _singular_victims(self, sentence: Sentence, out: dict[str, Quantity]) -> None:

@@ -688,6 +688,8 @@ def _r_per(m: re.Match[str], pub: dt.date | None, x: str, pre: str | None, mod_w
     days = _period_days(kind, n)
     if mod == "next":
         return pub + dt.timedelta(days=1), pub + dt.timedelta(days=days), "span", True
+    if kind == "d" and n is not None:
+        days -= 1  # "خلال يومين": counted days include the day of the report (yesterday and today)
     return pub - dt.timedelta(days=days), pub, "span", True
 
 
