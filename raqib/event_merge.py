@@ -116,8 +116,12 @@ def _places_agree(a: Event, b: Event) -> bool:
     """A headline and a body sentence report one event unless their places lie far apart: "الحشد
     الشعبي يغادر كركوك" and "انسحبوا من مناطق شنكال" are two withdrawals."""
     pa, pb = a.place, b.place
-    if pa is None or pb is None or None in (pa.lat, pa.lon, pb.lat, pb.lon):
+    if pa is None or pb is None:
         return True
+    if None in (pa.lat, pa.lon, pb.lat, pb.lon):
+        # A place the gazetteer cannot put on the map is the same place only by its name.
+        ka, kb = _place_key(a), _place_key(b)
+        return f" {ka} " in f" {kb} " or f" {kb} " in f" {ka} "
     return haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _HEADLINE_KM  # type: ignore[arg-type]
 
 

@@ -633,3 +633,14 @@ def test_a_toll_with_no_event_word_completes_the_blast_before_it(code) -> None: 
     assert [(e.kind, {k: q.stated for k, q in e.counts}) for e in evs] == [
         ("shelling", {}), ("killing", {"fatalities": 3, "civilians_killed": 3})
     ]
+
+
+def test_a_headline_place_is_not_merged_with_a_body_place_off_the_map(code) -> None:  # type: ignore[no-untyped-def]
+    # "X يغادر A" and "انسحب X من مناطق B، وC": B cannot be placed on the map, so only its name could
+    # make it the headline's A; three withdrawals.
+    evs = code("قوات الصقر تغادر قرية الزيتونة\nانسحبت قوات الصقر اليوم من مناطق السنديان، والبرتقال.")
+    assert sorted(e.place.name_ar for e in evs if e.place) == ["البرتقال", "الزيتونة", "السنديان"]
+    # the same name in headline and body is one withdrawal, told by the body
+    text = "قوات الصقر تغادر قرية السنديان\nانسحبت قوات الصقر اليوم من قرية السنديان."
+    evs = code(text)
+    assert len(evs) == 1 and text[evs[0].evidence_start :].startswith("انسحبت")
