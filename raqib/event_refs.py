@@ -498,6 +498,21 @@ def unnamed_places(text: str, toks: Sequence[Token], trig: Trigger, plural: froz
     return None
 
 
+def areas_within(text: str, toks: Sequence[Token], trig: Trigger, plural: frozenset[str]) -> int | None:
+    """"فرضت سيطرتها على المناطق المتنازع عليها ضمن محافظات A، وB": a capture of the areas of a kind
+    that lie within named places, each of which is where the capture happened: the index of the token
+    after the word that says within (ضمن، داخل، في); None when the object is no such set."""
+    k = trig.end + (trig.end < len(toks) and toks[trig.end].key == "علي")
+    if k >= len(toks) or toks[k].clitics != "ال" or toks[k].stem not in plural:
+        return None
+    for j in range(k + 1, min(len(toks), k + 8)):
+        if re.search(r"[،,.؛;]", text[toks[k].end_char : toks[j].start_char]):
+            return None  # the clause has ended
+        if toks[j].key in ("ضمن", "داخل", "في"):
+            return j + 1
+    return None
+
+
 def named_next(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
     """The events without a capture of places the text does not name where the same side's capture of
     named places follows within the next sentence: "انتزعت القوات عدداً من القرى. وسيطرت على A وB"

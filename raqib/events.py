@@ -557,6 +557,12 @@ class EventCoder:
         lex = load_place_lexicon()
         found = refs.unnamed_places(text, toks, trig, lex.plural, lex.generic, self.cue["number_words"])
         if found is None:
+            at = refs.areas_within(text, toks, trig, lex.plural)
+            if at is None or at >= len(toks):
+                return [], None
+            own = [p for p in s_places if not p.context_only and p.start >= toks[at].start_char]
+            if own and len(text[toks[at].start_char : own[0].start].split()) <= 1:  # "ضمن محافظات A، وB"
+                return self._chain(text, own, own[0].start, s_places, near=False), None
             return [], None
         after, vague = found
         if not vague:
