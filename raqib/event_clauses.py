@@ -267,10 +267,14 @@ def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[
     if not trigs:
         return out
     starts = [sentence.tokens[t.start].start_char for t in trigs]
+    # "لقي ثلاثة مصرعهم، فيما سلّم اثنان نفسيهما، إثر مواجهات": a toll told before a surrender or an
+    # arrest belongs to the fighting the sentence goes on to name.
+    harm = next((n for n, t in enumerate(trigs) if t.rule.kind in _HARM_KINDS), 0) if trigs[0].rule.kind in (
+        "surrender", "arrest", "defection") else 0
     for q in quantities:
         if not (sentence.start_char <= q.start_char < sentence.end_char):
             continue
-        owner = 0
+        owner = harm if q.start_char < starts[0] else 0
         for n, s in enumerate(starts):
             if s <= q.start_char:
                 owner = n

@@ -52,7 +52,8 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             ) and kept.kind != "takeover":  # a capture without a place is one of unnamed places ("عدة قرى")
                 dup = n
                 break
-            if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence and _places_agree(kept, ev):
+            if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence and _places_agree(
+                kept, ev, sentences):
                 dup = n  # the headline and the body report one event; the body says it better
                 break
             if (
@@ -79,15 +80,19 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 "actor1": base.actor1 if base.actor1 != "UNKNOWN" else other.actor1,
                 **(
                     {"place": other.place, "place_start": other.place_start, "place_end": other.place_end}
-                    if (_finer(other.place, base.place) and not _inner(base, other, sentences))
+                    if (_finer(other.place, base.place) and not _inner(base, other, sentences, loose=True))
                     or _inner(other, base, sentences)
                     else {}
                 ),
                 # "لقي مدنيون حتفهم" ... "القصف طال حي X بمدينة Y" (with the toll a later sentence gave it):
                 # the body sentence that carries the toll reports the event better than one with none.
+                # "اغتيال طال مدنياً في ريف X" ... "لقي حتفه في بلدة Y بريف X": the sentence that names the
+                # spot in the area tells the event there.
                 **(
                     {"evidence_start": other.evidence_start, "evidence_end": other.evidence_end}
-                    if other.counts and not base.counts and other.evidence_start > title_end
+                    if other.evidence_start > title_end and (
+                        (other.counts and not base.counts)
+                        or (_inner(other, base, sentences) and (other.counts or not base.counts)))
                     else {}
                 ),
             }
@@ -95,7 +100,7 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
     return out
 
 
-def _inner(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:
+def _inner(a: Event, b: Event, sentences: Sequence[Sentence], loose: bool = False) -> bool:
     """``a``'s place is named as lying in ``b``'s: "مقبرة الهواري بمدينة بنغازي" after "بنغازي", "حي X
     في مدينة Y" after "Y": the text locates the spot in the town, so both report one event there."""
     if a.place is None or b.place is None or a.place_end is None or _place_key(a) == _place_key(b):
@@ -104,15 +109,26 @@ def _inner(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:
     if sentence is None:
         return False
     after = sentence.text[a.place_end - sentence.start_char :][:30]
-    m = re.match(r"\s*(?:ب|في\s+|داخل\s+|وسط\s+)(?:(?:مدينة|بلدة|قرية|محافظة|منطقة)\s+)?(\S+(?:\s+\S+)?)", after)
-    return m is not None and bool(_place_key(b)) and bare(m.group(1)).startswith(_place_key(b))
+    m = re.match(r"\s*(?:ب|في\s+|داخل\s+|وسط\s+)(?:(?:مدينة|بلدة|قرية|محافظة|منطقة)\s+|(ريف)\s*)?(\S+(?:\s+\S+)?)", after)
+    if m is not None and m.group(1) and not loose and not _told_as_countryside(b, sentences):
+        return False  # "قرية A بريف B" after an event in the town B itself: two places (a headline may say B)
+    return m is not None and bool(_place_key(b)) and bare(m.group(2)).startswith(_place_key(b))
+
+
+def _told_as_countryside(event: Event, sentences: Sequence[Sentence]) -> bool:
+    """Whether the event's place is written as the countryside of a town ("في ريف X")."""
+    start = event.place_start
+    sentence = next((s for s in sentences if start is not None and s.start_char <= start <= s.end_char), None)
+    if sentence is None or start is None:
+        return False
+    return re.search(r"ريف\s*$", sentence.text[: start - sentence.start_char]) is not None
 
 
 #: A headline names the nearest known city of a place ("قرب طرابلس" for a town 45 km away).
 _HEADLINE_KM = 60.0
 
 
-def _places_agree(a: Event, b: Event) -> bool:
+def _places_agree(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:
     """A headline and a body sentence report one event unless their places lie far apart: "الحشد
     الشعبي يغادر كركوك" and "انسحبوا من مناطق شنكال" are two withdrawals."""
     pa, pb = a.place, b.place
@@ -121,7 +137,7 @@ def _places_agree(a: Event, b: Event) -> bool:
     if None in (pa.lat, pa.lon, pb.lat, pb.lon):
         # A place the gazetteer cannot put on the map is the same place only by its name.
         ka, kb = _place_key(a), _place_key(b)
-        return f" {ka} " in f" {kb} " or f" {kb} " in f" {ka} "
+        return f" {ka} " in f" {kb} " or f" {kb} " in f" {ka} " or _inner(b, a, sentences, loose=True)
     return haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _HEADLINE_KM  # type: ignore[arg-type]
 
 

@@ -613,6 +613,10 @@ class EventCoder:
         if before and before[-1].anchor is not None:
             # "المسيطرة على البلدتين ... اتفاق": a back-reference stands for all the places it names.
             return [p for p in before if p.anchor == before[-1].anchor]
+        lead = text[t_end:clause_end].split()
+        if not before and mode == "any" and lead and match_key(lead[-1]) in self.cue["cause_before"]:
+            # "سلّم اثنان نفسيهما، إثر مواجهات ... في قرية X": placed where its circumstance is
+            return self._chain(text, [p for p in own if p.start >= clause_end], clause_end, s_places, near=False)[:1]
         return before[-1:]
 
     def _last_list(self, text: str, before: Sequence[Located], s_places: Sequence[Located]) -> list[Located]:

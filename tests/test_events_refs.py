@@ -644,3 +644,16 @@ def test_a_headline_place_is_not_merged_with_a_body_place_off_the_map(code) -> N
     text = "قوات الصقر تغادر قرية السنديان\nانسحبت قوات الصقر اليوم من قرية السنديان."
     evs = code(text)
     assert len(evs) == 1 and text[evs[0].evidence_start :].startswith("انسحبت")
+
+
+def test_a_spot_in_the_area_told_later_is_the_event_there_with_its_sentence(code) -> None:  # type: ignore[no-untyped-def]
+    for village in ("البرتقال", "السنديان"):  # on the map or not
+        text = ("نفّذ مجهولون عملية اغتيال طالت مدنياً أمس في ريف الزيتونة. وقالت مصادر إن المدني لقي حتفه "
+                f"بعدما أطلق مجهولون النار عليه في قرية {village} بريف الزيتونة.")  # fmt: skip
+        evs = code(text)
+        assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("killing", village)]
+        assert text[evs[0].evidence_start :].startswith("وقالت مصادر")
+    # a headline at the area and a body at a village in it that the gazetteer cannot place: one event
+    evs = code("استسلام عناصر من جماعة النسر قرب الزيتونة\nسلّم عنصران من جماعة النسر نفسيهما لقوات الصقر في "
+               "قرية السنديان بريف الزيتونة.")  # fmt: skip
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("surrender", "السنديان")]
