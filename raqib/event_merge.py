@@ -13,6 +13,7 @@ from raqib.normalize import bare
 
 # Kinds whose two sides have no order (README convention 5): "A and B agreed" is "B and A agreed".
 _SYMMETRIC = frozenset(["agreement", "clash", "internal_clash"])
+_FRONT_KINDS = frozenset(["clash", "internal_clash"])
 
 
 def _place_key(event: Event) -> str:
@@ -69,6 +70,11 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             out.append(ev)
             continue
         kept = out[dup]
+        if kept.kind in _FRONT_KINDS and (_inner(ev, kept, sentences) or _inner(kept, ev, sentences)):
+            front = ev if _inner(ev, kept, sentences) else kept
+            if front.place_end is not None and _front_of(front, kept if front is ev else ev, _after(front, sentences)):
+                out[dup] = front  # the town's fighting is the sum of its fronts': the front tells it
+                continue
         base, other = (ev, kept) if kept.evidence_end <= title_end else (kept, ev)
         counts = dict(other.counts) | dict(base.counts)
         out[dup] = Event(
@@ -105,14 +111,28 @@ def _inner(a: Event, b: Event, sentences: Sequence[Sentence], loose: bool = Fals
     في مدينة Y" after "Y": the text locates the spot in the town, so both report one event there."""
     if a.place is None or b.place is None or a.place_end is None or _place_key(a) == _place_key(b):
         return False
-    sentence = next((s for s in sentences if s.start_char <= a.place_end <= s.end_char), None)
-    if sentence is None:
-        return False
-    after = sentence.text[a.place_end - sentence.start_char :][:30]
+    after = _after(a, sentences)
     m = re.match(r"\s*(?:ب|في\s+|داخل\s+|وسط\s+)(?:(?:مدينة|بلدة|قرية|محافظة|منطقة)\s+|(ريف)\s*)?(\S+(?:\s+\S+)?)", after)
+    if m is None and a.kind in _FRONT_KINDS:
+        return _front_of(a, b, after)
     if m is not None and m.group(1) and not loose and not _told_as_countryside(b, sentences):
         return False  # "قرية A بريف B" after an event in the town B itself: two places (a headline may say B)
     return m is not None and bool(_place_key(b)) and bare(m.group(2)).startswith(_place_key(b))
+
+
+def _after(a: Event, sentences: Sequence[Sentence]) -> str:
+    """The 30 characters of the sentence after the event's place."""
+    sentence = next((s for s in sentences if a.place_end is not None and s.start_char <= a.place_end <= s.end_char), None)
+    if sentence is None or a.place_end is None:
+        return ""
+    return sentence.text[a.place_end - sentence.start_char :][:30]
+
+
+def _front_of(a: Event, b: Event, after: str) -> bool:
+    """"اشتباكات على جبهات X" and "على جبهة A غرب X" (``after`` is the text after A): fighting on the
+    fronts of a town is fought around it; the front tells it, the town sums it up."""
+    m = re.match(r"\s*(?:في\s+|ب)?(?:شمال|جنوب|شرق|غرب)(?:ي)?(?:\s+(?:شرق|غرب)(?:ي)?)?\s+(\S+(?:\s+\S+)?)", after)
+    return m is not None and bool(_place_key(b)) and bare(m.group(1)).startswith(_place_key(b))
 
 
 def _told_as_countryside(event: Event, sentences: Sequence[Sentence]) -> bool:

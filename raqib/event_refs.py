@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import DateRef, Event, PlaceMention, Sentence, Token
-from raqib.normalize import bare
+from raqib.normalize import bare, match_key
 from raqib.rules import Trigger
 
 if TYPE_CHECKING:
@@ -331,8 +331,8 @@ def negated(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[s
     before = toks[max(0, trig.start - 2) : trig.start]
     neg = cues["negation_before"]
     for k, t in enumerate(before):
-        if not (t.key in neg or (t.clitics == "و" and t.stem in neg)):
-            continue
+        if not (t.key in neg or (t.clitics == "و" and t.stem in neg) or (t.key[:1] == "و" and t.key[1:] in ("لم", "لن", "لا"))):
+            continue  # "ولم" is never split (لم is too short to be a stem), so its و is taken off here
         if t.key == "غير" and k + 1 < len(before) and before[k + 1].key.startswith("ان"):
             continue
         return True
@@ -511,6 +511,18 @@ def areas_within(text: str, toks: Sequence[Token], trig: Trigger, plural: frozen
         if toks[j].key in ("ضمن", "داخل", "في"):
             return j + 1
     return None
+
+
+def from_origin(text: str, start: int, origin_words: frozenset[str]) -> bool:
+    """Whether the place at ``start`` says where people come from: "خمس منهن من X"، "نازحين من
+    قرية X" (the word for the people, then من, then at most a generic word)."""
+    words = text[max(0, start - 40) : start].split()
+    if len(words) >= 3 and words[-1] in _GENERIC_BEFORE:
+        words = words[:-1]
+    return len(words) >= 2 and words[-1] == "من" and match_key(words[-2].strip("-–(\"“")) in origin_words
+
+
+_GENERIC_BEFORE = frozenset(["مدينة", "بلدة", "قرية", "محافظة", "ريف", "منطقة"])
 
 
 def named_next(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:

@@ -262,7 +262,8 @@ class EventCoder:
         by_actor = _by_sentence(sentences, actors, lambda a: a.start_char)
         # A "place" that begins with a number is a count read as a name ("تحرير أربعة عاملين").
         numbered = [(q.start_char, q.end_char) for q in quantities]
-        places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)]
+        places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)
+                  and not refs.from_origin(text, p.start, self.cue["origin_before"])]  # "خمس منهن من X": where they are from
         by_place = _by_sentence(sentences, places, lambda p: p.start)
         by_quantity = _by_sentence(sentences, quantities, lambda q: q.start_char)
         made: list[Event] = []
@@ -355,8 +356,12 @@ class EventCoder:
             located = []  # "لجأ المنشقون بعد انشقاقهم إلى مدينة X": where they went, not where it happened
         civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)
         named = {m.actor for m in clause_actors}
-        if kind in ("clash", "internal_clash") and not located and not (agent in named and patient in named):
-            return []  # fighting with neither a place nor both sides in the sentence is background
+        if kind in ("clash", "internal_clash") and not (agent in named and patient in named) and (
+                not located or ("،" in text[t_end : located[0].start]
+                                and not any(m.start_char < located[0].start and m.actor not in _NO_AGENT for m in clause_actors))):
+            # fighting with neither a place nor both sides in the sentence is background; so is fighting
+            # told with no side whose place is only that of the next clause ("في أعقاب اشتباكات، ... منبج")
+            return []
         if kind in ("shelling", "airstrike") and refs.as_circumstance(toks, trig) and not any(
                 0 <= m.start_char - t_end and len(text[t_end : m.start_char].split()) <= 3 for m in clause_actors):
             return []  # "انسحبت تحت وطأة القصف": the cause of another event, with no striker named after it

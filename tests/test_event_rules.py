@@ -452,3 +452,37 @@ def test_surrender_placed_where_the_fighting_it_followed_is_placed(code) -> None
         "لم يسلّم عناصر جماعة النسر أنفسهم، إثر مواجهات مع قوات الصقر في قرية الزيتونة.",
     ):
         assert [e for e in code(text) if e.kind == "surrender"] == [], text
+
+
+def test_where_people_come_from_is_not_where_the_event_is(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أفرجت قوات الصقر عن 20 معتقلا في قرية البرتقال، بينهم 11 امرأة خمس منهن من قرية الزيتونة.")
+    assert _summary(evs) == [("release", "HAWK", None, "البرتقال")]
+    assert _summary(code("أفرجت قوات الصقر عن 20 معتقلا، بينهم 11 امرأة خمس منهن من قرية الزيتونة.")) == [
+        ("release", "HAWK", None, None)
+    ]
+    assert _summary(code("قصفت قوات الصقر مخيما يؤوي نازحين من قرية الزيتونة.")) == [("shelling", "HAWK", None, None)]
+    assert _summary(code("قصفت قوات الصقر قرية الزيتونة.")) == [("shelling", "HAWK", None, "الزيتونة")]
+
+
+def test_fighting_renewed_on_fronts_is_fighting_there(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("اندلعت المواجهات بين قوات الصقر وجماعة النسر على جبهة تل الرمان، "
+               "ثم تجددت ظهرا على جبهتي الزيتونة والبرتقال.")  # fmt: skip
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("clash", "تل الرمان"), ("clash", "الزيتونة"), ("clash", "البرتقال")
+    ]  # fmt: skip
+    for text in (
+        "اندلعت المواجهات بين قوات الصقر وجماعة النسر على جبهة تل الرمان، لكنها لم تتجدد على جبهتي الزيتونة والبرتقال.",
+        "اندلعت المواجهات بين قوات الصقر وجماعة النسر على جبهة تل الرمان، ويتوقع أن تتجدد على جبهتي الزيتونة والبرتقال.",
+    ):
+        assert [e.place.name_ar if e.place else None for e in code(text)] == ["تل الرمان"], text
+
+
+def test_negation_joined_to_wa_is_a_negation(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("ولم تقصف قوات الصقر قرية الزيتونة.") == []
+    assert code("ولن تقصف قوات الصقر قرية الزيتونة.") == []
+
+
+def test_fighting_in_a_circumstance_placed_only_by_the_next_clause_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("في أعقاب اشتباكات متقطعة شهدتها المنطقة، تداول ناشطون مناشير ظهرت على جدران قرية الزيتونة.") == []
+    evs = code("في أعقاب اشتباكات بين قوات الصقر وجماعة النسر، تداول ناشطون مناشير ظهرت على جدران قرية الزيتونة.")
+    assert [e.kind for e in evs] == ["clash"]  # both sides named: the fighting is reported

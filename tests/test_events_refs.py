@@ -657,3 +657,15 @@ def test_a_spot_in_the_area_told_later_is_the_event_there_with_its_sentence(code
     evs = code("استسلام عناصر من جماعة النسر قرب الزيتونة\nسلّم عنصران من جماعة النسر نفسيهما لقوات الصقر في "
                "قرية السنديان بريف الزيتونة.")  # fmt: skip
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("surrender", "السنديان")]
+
+
+def test_fighting_at_a_town_and_on_its_fronts_is_told_by_the_fronts(code) -> None:  # type: ignore[no-untyped-def]
+    text = ("وشهدت جبهات قرية الزيتونة معارك عنيفة بين قوات الصقر وجماعة النسر، قتل خلالها عنصر. واندلعت المواجهات "
+            "بين قوات الصقر وجماعة النسر على جبهة البرتقال غرب الزيتونة، وعلى جبهة تل الرمان شمال الزيتونة.")  # fmt: skip
+    evs = code(text)
+    assert [(e.kind, e.place.name_ar if e.place else None, e.counts) for e in evs] == [
+        ("clash", "البرتقال", ()), ("clash", "تل الرمان", ())
+    ]  # fmt: skip
+    # a strike on a town and another on a village west of it are two strikes
+    evs = code("قصفت قوات الصقر قرية الزيتونة. وقصفت قوات الصقر قرية البرتقال غرب الزيتونة.")
+    assert [e.place.name_ar for e in evs if e.place] == ["الزيتونة", "البرتقال"]
