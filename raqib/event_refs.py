@@ -525,6 +525,30 @@ def from_origin(text: str, start: int, origin_words: frozenset[str]) -> bool:
 _GENERIC_BEFORE = frozenset(["مدينة", "بلدة", "قرية", "محافظة", "ريف", "منطقة"])
 
 
+def exchange_details(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
+    """Releases the text tells with no place right after an exchange at a place ("نفّذ X عملية تبادل
+    مع Y في P. وأُفرج عن 20 معتقلاً ... في مقابل إطلاق سراح 20 أسيراً"): the exchange's details,
+    released there."""
+    starts = [s.start_char for s in sentences]
+    out: list[Event | None] = list(events)
+    for n, ev in enumerate(events):
+        if ev.kind != "release" or ev.place is not None:
+            continue
+        sn = bisect.bisect_right(starts, ev.evidence_start) - 1
+        since = sentences[max(0, sn - 1)].start_char
+        swaps = [k for k in range(n) if (e := out[k]) is not None and e.kind == "release" and e.place is not None
+                 and e.rule_id.startswith("release.swap") and since <= e.evidence_start]  # fmt: skip
+        if swaps:
+            swap = out[swaps[-1]]
+            assert swap is not None
+            out[n] = replace(ev, place=swap.place, place_start=swap.place_start, place_end=swap.place_end)
+            # the detail of one direction tells it better than the exchange did
+            same = next((k for k in swaps if (e := out[k]) is not None and e.actor1 == ev.actor1), None)
+            if same is not None:
+                out[same] = None
+    return [e for e in out if e is not None]
+
+
 def named_next(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
     """The events without a capture of places the text does not name where the same side's capture of
     named places follows within the next sentence: "انتزعت القوات عدداً من القرى. وسيطرت على A وB"

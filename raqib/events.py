@@ -234,8 +234,12 @@ class EventCoder:
             return True
         if any(t.key in self.cue["modality_after"] or t.stem in self.cue["modality_after"] for t in toks[trig.end : trig.end + 3]):
             return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
-        window = toks[max(0, trig.start - 4) : trig.start]
+        # "لم تنفذ القوات عملية تبادل"، "تسعى إلى عملية تبادل": the verb that governs عملية governs the act
+        head = trig.start - 1 if trig.start > 0 and toks[trig.start - 1].stem == "عمليه" else trig.start
+        window = toks[max(0, head - 4) : trig.start]
         if _any_word(window, self.cue["modality_before"]):
+            return True
+        if head < trig.start and any(t.key in ("لم", "لن", "لا", "ولم", "ولن", "ولا") for t in window):
             return True
         if _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
             return True  # "بتهمة القتال في صفوف التنظيم": the charge, not an event
@@ -316,6 +320,7 @@ class EventCoder:
                 if made and made[0].kind == "agreement":
                     made += refs.covered(made[0], toks, [p for p in s_places if not p.context_only], self.cue)
                 events.extend(made)
+        events = refs.exchange_details(events, sentences)
         return merge_duplicates(refs.named_next(refs.blast_killings(events), sentences), sentences)
 
     def _events_for(
@@ -369,6 +374,8 @@ class EventCoder:
             return []  # "الحافلات التي دخلت المدينة": entering is a capture only when the text says who entered
         if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
             return []  # "خرج الأهالي": people going out, not forces withdrawing
+        if kind == "release" and "between" in rule.patient and not located and agent and patient:
+            return []  # an exchange between two sides with no place is the deal spoken of, not a release told
         if kind == "agreement" and ((fallback and agent != day.recent) or patient is None or agent is None):
             return []  # an agreement needs two parties the sentence names (aid deals name none)
         unnamed = None
@@ -417,6 +424,9 @@ class EventCoder:
                     actor1_inferred=fallback,
                 )
             )
+            if kind == "release" and "between" in rule.patient and loc is not None and agent and patient and agent != patient:
+                # "نفّذ X عملية تبادل مع Y في P": an exchange is a release by each side (README convention 5)
+                out.append(replace(out[-1], actor1=patient, actor2=agent, actor1_inferred=False))
         return out
 
     def _actors(
@@ -469,6 +479,8 @@ class EventCoder:
                 k = after.index(between[0])
                 agent = between[0].actor
                 others = after[k + 1 :]
+                if rule.kind == "release":  # "تبادل بين جماعة أنصار الله، الحوثية، والحكومة": two sides
+                    others = [m for m in others if m.actor != agent]
                 if others:
                     patient = others[0].actor
                 return agent, patient, False

@@ -486,3 +486,23 @@ def test_fighting_in_a_circumstance_placed_only_by_the_next_clause_is_no_event(c
     assert code("في أعقاب اشتباكات متقطعة شهدتها المنطقة، تداول ناشطون مناشير ظهرت على جدران قرية الزيتونة.") == []
     evs = code("في أعقاب اشتباكات بين قوات الصقر وجماعة النسر، تداول ناشطون مناشير ظهرت على جدران قرية الزيتونة.")
     assert [e.kind for e in evs] == ["clash"]  # both sides named: the fighting is reported
+
+
+def test_prisoner_exchange_is_a_release_by_each_side(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("نفّذت قوات الصقر عملية تبادل مع جماعة النسر في قرية الزيتونة.")
+    assert _summary(evs) == [("release", "HAWK", "EAGLE", "الزيتونة"), ("release", "EAGLE", "HAWK", "الزيتونة")]
+    # the next sentence's details of each direction tell it there, with their numbers
+    text = ("نفّذت قوات الصقر عملية تبادل مع جماعة النسر في قرية الزيتونة. وأُفرج عن 20 معتقلا من سجون جماعة النسر، "
+            "في مقابل إطلاق سراح 20 أسيرا من قوات الصقر.")  # fmt: skip
+    evs = code(text)
+    assert sorted((e.actor1, e.place.name_ar if e.place else None) for e in evs) == [
+        ("EAGLE", "الزيتونة"), ("HAWK", "الزيتونة")
+    ]  # fmt: skip
+    assert all(text[e.evidence_start :].startswith("وأُفرج") and dict(e.counts)["released"].stated == 20 for e in evs)
+    for text in (
+        "تجري قوات الصقر مفاوضات لعملية تبادل مع جماعة النسر.",  # no place: the deal spoken of
+        "رفضت قوات الصقر عملية تبادل مع جماعة النسر في قرية الزيتونة.",
+        "تسعى قوات الصقر إلى عملية تبادل مع جماعة النسر في قرية الزيتونة.",
+        "لم تنفذ قوات الصقر عملية تبادل مع جماعة النسر في قرية الزيتونة.",
+    ):
+        assert code(text) == [], text
