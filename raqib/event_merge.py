@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import Event, Place, Sentence
@@ -57,6 +58,17 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 kept, ev, sentences):
                 dup = n  # the headline and the body report one event; the body says it better
                 break
+            if kept.kind == ev.kind and same_actor and _same_toll(kept, ev) and kept.date is not None and same_date:
+                # "لقي 6 حتفهم وجرح 10 في تفجير شمال بغداد" ... "أدى إلى سقوط 6 قتلى و10 جرحى": one blast, told
+                # at the spot the text places in the other's area ("في منطقة الحسينية شمالي بغداد")
+                spot = next((a for a, b in ((ev, kept), (kept, ev)) if _inner(a, b, sentences, loose=True)
+                             or _front_of(a, b, _after(a, sentences))), None)  # fmt: skip
+                if spot is not None:
+                    out[n], dup = replace(spot, actor2=kept.actor2 or ev.actor2, date=spot.date or kept.date), -1
+                    break
+                if _places_agree(kept, ev, sentences):
+                    dup = n
+                    break
             if (
                 kept.kind == ev.kind
                 and (_place_key(kept) == _place_key(ev) or _inner(ev, kept, sentences) or _inner(kept, ev, sentences))
@@ -68,6 +80,7 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 break
         if dup is None:
             out.append(ev)
+        if dup is None or dup == -1:
             continue
         kept = out[dup]
         if kept.kind in _FRONT_KINDS and (_inner(ev, kept, sentences) or _inner(kept, ev, sentences)):
@@ -106,6 +119,13 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
     return out
 
 
+def _same_toll(a: Event, b: Event) -> bool:
+    """Both events state the same numbers, deaths or injuries among them."""
+    if not a.counts or not any(k in ("fatalities", "injured") for k, _ in a.counts):
+        return False
+    return {k: q.stated for k, q in a.counts} == {k: q.stated for k, q in b.counts}
+
+
 def _inner(a: Event, b: Event, sentences: Sequence[Sentence], loose: bool = False) -> bool:
     """``a``'s place is named as lying in ``b``'s: "مقبرة الهواري بمدينة بنغازي" after "بنغازي", "حي X
     في مدينة Y" after "Y": the text locates the spot in the town, so both report one event there."""
@@ -125,7 +145,7 @@ def _after(a: Event, sentences: Sequence[Sentence]) -> str:
     sentence = next((s for s in sentences if a.place_end is not None and s.start_char <= a.place_end <= s.end_char), None)
     if sentence is None or a.place_end is None:
         return ""
-    return sentence.text[a.place_end - sentence.start_char :][:30]
+    return sentence.text[a.place_end - sentence.start_char :][:30].lstrip("\"“”«»'")
 
 
 def _front_of(a: Event, b: Event, after: str) -> bool:

@@ -669,3 +669,16 @@ def test_fighting_at_a_town_and_on_its_fronts_is_told_by_the_fronts(code) -> Non
     # a strike on a town and another on a village west of it are two strikes
     evs = code("قصفت قوات الصقر قرية الزيتونة. وقصفت قوات الصقر قرية البرتقال غرب الزيتونة.")
     assert [e.place.name_ar for e in evs if e.place] == ["الزيتونة", "البرتقال"]
+
+
+def test_one_toll_told_twice_at_an_area_and_a_spot_in_it_is_one_blast(code) -> None:  # type: ignore[no-untyped-def]
+    lead = "لقي 6 أشخاص حتفهم وجرح 10 آخرون اليوم في تفجير طال حاجزا إلى الشمال من قرية الزيتونة. "
+    text = lead + "وقال شهود إن سيارة مفخخة انفجرت عند حاجز في قرية البرتقال شمالي الزيتونة، مما أدى إلى سقوط 6 قتلى و10 جرحى."
+    evs = code(text)
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("explosion", "البرتقال")]
+    assert text[evs[0].evidence_start :].startswith("وقال شهود")
+    for text in (  # another toll, or two villages the text does not relate: two blasts
+        lead + "وقال شهود إن سيارة مفخخة انفجرت عند حاجز في قرية البرتقال شمالي الزيتونة، مما أدى إلى سقوط 3 قتلى.",
+        lead.replace("إلى الشمال من", "في") + "وقال شهود إن سيارة مفخخة انفجرت في قرية البرتقال، مما أدى إلى سقوط 6 قتلى و10 جرحى.",
+    ):
+        assert len(code(text)) == 2, text
