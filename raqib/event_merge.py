@@ -15,6 +15,9 @@ from raqib.normalize import bare
 # Kinds whose two sides have no order (README convention 5): "A and B agreed" is "B and A agreed".
 _SYMMETRIC = frozenset(["agreement", "clash", "internal_clash"])
 _FRONT_KINDS = frozenset(["clash", "internal_clash"])
+_REMOTE_KINDS = frozenset(["airstrike", "shelling", "explosion", "suicide_attack"])
+#: Rules of words that name an attack without its means (هجوم): the same act as a strike told beside it.
+_ATTACK_WORDS = frozenset(["clash.attack.v1"])
 
 
 def _place_key(event: Event) -> str:
@@ -57,6 +60,12 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence and _places_agree(
                 kept, ev, sentences):
                 dup = n  # the headline and the body report one event; the body says it better
+                break
+            if {kept.rule_id, ev.rule_id} & _ATTACK_WORDS and {kept.kind, ev.kind} & _REMOTE_KINDS and same_actor and (
+                    same_date and (_place_key(kept) == _place_key(ev) or _same_toll(kept, ev))):
+                # "ضربت قوات X مطار P" ... "عقب هجوم شنه X على مطار P": the attack is that strike
+                out[n] = kept if kept.kind in _REMOTE_KINDS else replace(ev, counts=ev.counts or kept.counts)
+                dup = -1
                 break
             if kept.kind == ev.kind and same_actor and _same_toll(kept, ev) and kept.date is not None and same_date:
                 # "لقي 6 حتفهم وجرح 10 في تفجير شمال بغداد" ... "أدى إلى سقوط 6 قتلى و10 جرحى": one blast, told

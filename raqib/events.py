@@ -208,6 +208,10 @@ class EventCoder:
             return False  # "الرافضين للتسوية": a settlement named, none reported
         return not self._negated(toks, trig)
 
+    def _people_told(self, tok: Token) -> bool:
+        """A definite participle that names people by what they did ("المنشقين")."""
+        return tok.clitics.endswith("ال") and tok.stem in self.cue["people_participles"]
+
     def _blocked_by_cues(self, toks: Sequence[Token], trig: Trigger, prior: Sequence[Token]) -> bool:
         """Negated or unrealised (لم يتمكن، تحاول، نفت): no event."""
         if self._negated(toks, trig):
@@ -225,6 +229,8 @@ class EventCoder:
         if trig.rule.kind == "takeover" and _aim_or_passive(toks[trig.start]):
             return True  # "العملية العسكرية لتحرير طرابلس"، "كان التنظيم قد طُرد منها": no capture by a named side
         first = toks[trig.start]
+        if self._people_told(first):
+            return True  # "المنشقين عبروا إلى": the defectors already told of
         if trig.start > 0 and toks[trig.start - 1].key in _SUBJUNCTIVE and (
             first.key.startswith("ي")
             or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
@@ -294,6 +300,12 @@ class EventCoder:
                 events[k] = refs.complete(events[k], replace(events[k], counts=toll))
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
             habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)}
+            for t in trigs:
+                if self._people_told(toks[t.start]) and by_quantity[sn] and (k := next((k for k in range(len(events) - 1, -1, -1)
+                                                           if events[k].kind == t.rule.kind), None)) is not None:
+                    # "عدد المنشقين 5 عناصر": the number of the people the earlier event told of
+                    more = self._counts(text, sentence, t.rule.kind, sentence.start_char, by_quantity[sn], dates)
+                    events[k] = refs.complete(events[k], replace(events[k], counts=more))
             trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t, toks[: t.start])
                      and not _thing_does(toks, t, blocked)]  # fmt: skip
             if any(t.rule.kind == "takeover" for t in trigs):

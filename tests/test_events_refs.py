@@ -682,3 +682,18 @@ def test_one_toll_told_twice_at_an_area_and_a_spot_in_it_is_one_blast(code) -> N
         lead.replace("إلى الشمال من", "في") + "وقال شهود إن سيارة مفخخة انفجرت في قرية البرتقال، مما أدى إلى سقوط 6 قتلى و10 جرحى.",
     ):
         assert len(code(text)) == 2, text
+
+
+def test_the_defectors_named_later_are_no_new_defection(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انشق عناصر من قوات الصقر في قرية الزيتونة وانضموا إلى جماعة النسر. وقال الموقع إن عدد المنشقين 5 عناصر. "
+               "وأشار إلى أن المنشقين عبروا إلى قرية البرتقال.")  # fmt: skip
+    assert [(e.kind, e.place.name_ar if e.place else None, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("defection", "الزيتونة", {"fighters": 5})
+    ]
+
+
+def test_an_attack_told_beside_a_strike_at_its_place_is_that_strike(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وفجر اليوم، قصفت جماعة النسر مطار الزيتونة. وجاء ذلك عقب ساعات من هجوم شنته جماعة النسر على مطار الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("shelling", "الزيتونة")]
+    evs = code("قصفت جماعة النسر قرية الزيتونة. وشنت جماعة النسر هجوما على قرية البرتقال.")  # elsewhere: another act
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("shelling", "الزيتونة"), ("clash", "البرتقال")]
