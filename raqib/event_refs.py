@@ -498,6 +498,16 @@ def unnamed_places(text: str, toks: Sequence[Token], trig: Trigger, plural: froz
     return None
 
 
+def unnamed_points(toks: Sequence[Token], trig: Trigger, points: frozenset[str]) -> bool:
+    """Whether the object of a capture is a vague number of points or positions ("سيطروا على عدد من
+    النقاط"، "على عدة مواقع"): positions around the place the text is telling of."""
+    k = trig.end + (trig.end < len(toks) and toks[trig.end].key == "علي")
+    if k >= len(toks) or toks[k].stem not in _SOME:
+        return False
+    k += 1 + (k + 1 < len(toks) and toks[k + 1].key == "من")
+    return k < len(toks) and (toks[k].key in points or toks[k].stem in points)
+
+
 def areas_within(text: str, toks: Sequence[Token], trig: Trigger, plural: frozenset[str]) -> int | None:
     """"فرضت سيطرتها على المناطق المتنازع عليها ضمن محافظات A، وB": a capture of the areas of a kind
     that lie within named places, each of which is where the capture happened: the index of the token

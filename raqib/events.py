@@ -415,6 +415,8 @@ class EventCoder:
         out = []
         for loc in located or [None]:
             extent = self._extent(toks, trig, loc) if kind == "takeover" else None
+            if extent == "whole" and loc is not None and loc.end <= t_start and refs.unnamed_points(toks, trig, self.cue["extent_around"]):
+                extent = "around"  # "سيطروا على عدد من النقاط" in the surroundings of the place named before
             out.append(
                 Event(
                     kind=kind,
@@ -587,6 +589,9 @@ class EventCoder:
         found = refs.unnamed_places(text, toks, trig, lex.plural, lex.generic, self.cue["number_words"])
         if found is None:
             at = refs.areas_within(text, toks, trig, lex.plural)
+            if at is None and refs.unnamed_points(toks, trig, self.cue["extent_around"]):
+                # "هجوم على بلدة X، فأحرزوا تقدماً في محيطها وسيطروا على عدد من النقاط": points around X
+                return [p for p in s_places if not p.context_only and p.end <= toks[trig.start].start_char][-1:], None
             if at is None or at >= len(toks):
                 return [], None
             own = [p for p in s_places if not p.context_only and p.start >= toks[at].start_char]

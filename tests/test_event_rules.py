@@ -506,3 +506,12 @@ def test_prisoner_exchange_is_a_release_by_each_side(code) -> None:  # type: ign
         "لم تنفذ قوات الصقر عملية تبادل مع جماعة النسر في قرية الزيتونة.",
     ):
         assert code(text) == [], text
+
+
+def test_capture_of_some_points_is_around_the_place_told_of(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("شنت قوات الصقر هجوما على قرية الزيتونة، فأحرزت تقدما في محيطها وسيطرت على عدد من النقاط.")
+    assert [(e.kind, e.actor1, e.place.name_ar if e.place else None, e.extent) for e in evs] == [
+        ("takeover", "HAWK", "الزيتونة", "around")
+    ]
+    assert code("سيطرت قوات الصقر على عدد من النقاط.") == []  # no place told of
+    assert code("لم تسيطر قوات الصقر على عدد من النقاط في محيط قرية الزيتونة.") == []
