@@ -261,8 +261,11 @@ def _connector(word: str, connectors: frozenset[str]) -> bool:
     )
 
 
-def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[Trigger]) -> dict[int, list[Quantity]]:
-    """Each number of the sentence belongs to the trigger before it (else the first one after)."""
+def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[Trigger],
+            is_toll: Callable[[Quantity], bool] = lambda q: True) -> dict[int, list[Quantity]]:  # fmt: skip
+    """Each number of the sentence belongs to the trigger before it (else the first one after); a
+    toll (``is_toll``) told before a surrender, an arrest or a defection belongs to the fighting the
+    sentence goes on to name."""
     out: dict[int, list[Quantity]] = {}
     if not trigs:
         return out
@@ -274,7 +277,7 @@ def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[
     for q in quantities:
         if not (sentence.start_char <= q.start_char < sentence.end_char):
             continue
-        owner = harm if q.start_char < starts[0] else 0
+        owner = harm if q.start_char < starts[0] and is_toll(q) else 0
         for n, s in enumerate(starts):
             if s <= q.start_char:
                 owner = n

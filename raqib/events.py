@@ -208,6 +208,11 @@ class EventCoder:
             return False  # "الرافضين للتسوية": a settlement named, none reported
         return not self._negated(toks, trig)
 
+    def _toll_at(self, toks: Sequence[Token], q: Quantity) -> bool:
+        """Whether a death or injury word stands within three words of the number."""
+        k = bisect.bisect_left(toks, q.start_char, key=_START)
+        return any(self._count_key(t, "") in ("fatalities", "injured") for t in toks[max(0, k - 3) : k + 4])
+
     def _people_told(self, tok: Token) -> bool:
         """A definite participle that names people by what they did ("المنشقين")."""
         return tok.clitics.endswith("ال") and tok.stem in self.cue["people_participles"]
@@ -311,7 +316,7 @@ class EventCoder:
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
                 trigs = [t for t in trigs if t.rule.kind != "clash"]
-            owned = _owners(by_quantity[sn], sentence, trigs)
+            owned = _owners(by_quantity[sn], sentence, trigs, partial(self._toll_at, toks))
             for n, trig in enumerate(trigs):
                 if n and trigs[n - 1].rule.kind == "killing" and not made:
                     # "قتل ثلاثة عناصر وأصيب خمسة في هجوم لـ X": a death word that makes no event of its
