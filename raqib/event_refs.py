@@ -559,6 +559,21 @@ def exchange_details(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
     return [e for e in out if e is not None]
 
 
+def withdrawn_from_taken(made: Sequence[Event], events: Sequence[Event], since: int, at: int) -> list[Event]:
+    """A withdrawal told as the cause of a capture in the same sentence ("سيطرت على X إثر انسحاب Y"),
+    with no place of its own after its word, is a withdrawal from the places taken."""
+    taken = [e for e in events if e.kind == "takeover" and e.place is not None and e.evidence_start >= since]
+    if not taken or any(e.place_start is not None and e.place_start > at for e in made):
+        return list(made)
+    seen: set[str] = set()
+    out = []
+    for e in taken:
+        if e.place is not None and e.place.name_ar not in seen:
+            seen.add(e.place.name_ar)
+            out.append(replace(made[0], place=e.place, place_start=e.place_start, place_end=e.place_end))
+    return out
+
+
 def named_next(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
     """The events without a capture of places the text does not name where the same side's capture of
     named places follows within the next sentence: "انتزعت القوات عدداً من القرى. وسيطرت على A وB"

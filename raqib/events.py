@@ -328,6 +328,9 @@ class EventCoder:
                 recent = refs.recent_agent(events, sentences[max(0, sn - 2)].start_char)
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
                                         owned.get(n, []), dates, replace(day, recent=recent))  # fmt: skip
+                if made and made[0].kind == "withdrawal" and n and toks[trig.start - 1].key in self.cue["cause_before"]:
+                    # "سيطرت القوات على X، القرية الواقعة بريف Y، إثر انسحاب الفصائل": withdrawn from X
+                    made = refs.withdrawn_from_taken(made, events, sentence.start_char, toks[trig.start].start_char)
                 unnamed = bool(made) and made[0].kind == "takeover" and made[0].place is None  # "عدة قرى": no recap
                 if not unnamed and refs.folded(made, events, toks, trig, blocked, self.cue):
                     continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there

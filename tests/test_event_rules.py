@@ -515,3 +515,12 @@ def test_capture_of_some_points_is_around_the_place_told_of(code) -> None:  # ty
     ]
     assert code("سيطرت قوات الصقر على عدد من النقاط.") == []  # no place told of
     assert code("لم تسيطر قوات الصقر على عدد من النقاط في محيط قرية الزيتونة.") == []
+
+
+def test_withdrawal_that_a_capture_followed_is_from_the_place_taken(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انتزعت قوات الصقر السيطرة على قرية الزيتونة في ريف البرتقال، إثر انسحاب جماعة النسر.")
+    assert _summary(evs) == [("takeover", "HAWK", "EAGLE", "الزيتونة"), ("withdrawal", "EAGLE", None, "الزيتونة")]
+    evs = code("انتزعت قوات الصقر السيطرة على قرية الزيتونة إثر انسحاب جماعة النسر من قرية البرتقال.")
+    assert _summary(evs)[1:] == [("withdrawal", "EAGLE", None, "البرتقال")]  # its own place stands
+    evs = code("انتزعت قوات الصقر السيطرة على قرية الزيتونة في ريف البرتقال، دون انسحاب جماعة النسر.")
+    assert [e.kind for e in evs] == ["takeover"]
