@@ -236,6 +236,8 @@ class EventCoder:
         first = toks[trig.start]
         if self._people_told(first):
             return True  # "المنشقين عبروا إلى": the defectors already told of
+        if trig.start > 1 and toks[trig.start - 1].key == "في" and toks[trig.start - 2].key in self.cue["engaged_before"]:
+            return True  # "الحركتين المنخرطتين في معارك ريف X": the fighting describes the sides
         if trig.start > 0 and toks[trig.start - 1].key in _SUBJUNCTIVE and (
             first.key.startswith("ي")
             or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))

@@ -524,3 +524,9 @@ def test_withdrawal_that_a_capture_followed_is_from_the_place_taken(code) -> Non
     assert _summary(evs)[1:] == [("withdrawal", "EAGLE", None, "البرتقال")]  # its own place stands
     evs = code("انتزعت قوات الصقر السيطرة على قرية الزيتونة في ريف البرتقال، دون انسحاب جماعة النسر.")
     assert [e.kind for e in evs] == ["takeover"]
+
+
+def test_fighting_that_describes_the_sides_engaged_in_it_is_no_event(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("استفادت قوات الصقر من خلافات جماعة النسر المنخرطة في معارك قرية الزيتونة.") == []
+    evs = code("اندلعت معارك بين قوات الصقر وجماعة النسر في قرية الزيتونة.")
+    assert [e.kind for e in evs] == ["clash"]
