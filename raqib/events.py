@@ -236,7 +236,8 @@ class EventCoder:
         first = toks[trig.start]
         if self._people_told(first):
             return True  # "المنشقين عبروا إلى": the defectors already told of
-        if trig.start > 1 and toks[trig.start - 1].key == "في" and toks[trig.start - 2].key in self.cue["engaged_before"]:
+        if trig.start > 1 and toks[trig.start - 1].key == "في" and (
+                toks[trig.start - 2].key in self.cue["engaged_before"]):
             return True  # "الحركتين المنخرطتين في معارك ريف X": the fighting describes the sides
         if trig.start > 0 and toks[trig.start - 1].key in _SUBJUNCTIVE and (
             first.key.startswith("ي")
@@ -279,8 +280,9 @@ class EventCoder:
         by_actor = _by_sentence(sentences, actors, lambda a: a.start_char)
         # A "place" that begins with a number is a count read as a name ("تحرير أربعة عاملين").
         numbered = [(q.start_char, q.end_char) for q in quantities]
+        # "خمس منهن من X" says where the people are from, not where the event is.
         places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)
-                  and not refs.from_origin(text, p.start, self.cue["origin_before"])]  # "خمس منهن من X": where they are from
+                  and not refs.from_origin(text, p.start, self.cue["origin_before"])]  # fmt: skip
         by_place = _by_sentence(sentences, places, lambda p: p.start)
         by_quantity = _by_sentence(sentences, quantities, lambda q: q.start_char)
         made: list[Event] = []
@@ -308,9 +310,10 @@ class EventCoder:
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
             habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)}
             for t in trigs:
-                if self._people_told(toks[t.start]) and by_quantity[sn] and (k := next((k for k in range(len(events) - 1, -1, -1)
-                                                           if events[k].kind == t.rule.kind), None)) is not None:
-                    # "عدد المنشقين 5 عناصر": the number of the people the earlier event told of
+                if not (self._people_told(toks[t.start]) and by_quantity[sn]):
+                    continue
+                k = next((k for k in range(len(events) - 1, -1, -1) if events[k].kind == t.rule.kind), None)
+                if k is not None:  # "عدد المنشقين 5 عناصر": the number of the people the earlier event told of
                     more = self._counts(text, sentence, t.rule.kind, sentence.start_char, by_quantity[sn], dates)
                     events[k] = refs.complete(events[k], replace(events[k], counts=more))
             trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t, toks[: t.start])
@@ -332,7 +335,8 @@ class EventCoder:
                                         owned.get(n, []), dates, replace(day, recent=recent))  # fmt: skip
                 if made and made[0].kind == "withdrawal" and n and toks[trig.start - 1].key in self.cue["cause_before"]:
                     # "سيطرت القوات على X، القرية الواقعة بريف Y، إثر انسحاب الفصائل": withdrawn from X
-                    made = refs.withdrawn_from_taken(made, events, sentence.start_char, toks[trig.start].start_char)
+                    at = toks[trig.start].start_char
+                    made = refs.withdrawn_from_taken(made, events, sentence.start_char, at)
                 unnamed = bool(made) and made[0].kind == "takeover" and made[0].place is None  # "عدة قرى": no recap
                 if not unnamed and refs.folded(made, events, toks, trig, blocked, self.cue):
                     continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there
@@ -384,8 +388,8 @@ class EventCoder:
         civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)
         named = {m.actor for m in clause_actors}
         if kind in ("clash", "internal_clash") and not (agent in named and patient in named) and (
-                not located or ("،" in text[t_end : located[0].start]
-                                and not any(m.start_char < located[0].start and m.actor not in _NO_AGENT for m in clause_actors))):
+                not located or ("،" in text[t_end : located[0].start] and not any(
+                    m.start_char < located[0].start and m.actor not in _NO_AGENT for m in clause_actors))):
             # fighting with neither a place nor both sides in the sentence is background; so is fighting
             # told with no side whose place is only that of the next clause ("في أعقاب اشتباكات، ... منبج")
             return []
@@ -425,7 +429,8 @@ class EventCoder:
         out = []
         for loc in located or [None]:
             extent = self._extent(toks, trig, loc) if kind == "takeover" else None
-            if extent == "whole" and loc is not None and loc.end <= t_start and refs.unnamed_points(toks, trig, self.cue["extent_around"]):
+            if extent == "whole" and loc is not None and loc.end <= t_start and refs.unnamed_points(
+                    toks, trig, self.cue["extent_around"]):
                 extent = "around"  # "سيطروا على عدد من النقاط" in the surroundings of the place named before
             out.append(
                 Event(
@@ -448,7 +453,8 @@ class EventCoder:
                     actor1_inferred=fallback,
                 )
             )
-            if kind == "release" and "between" in rule.patient and loc is not None and agent and patient and agent != patient:
+            exchange = kind == "release" and "between" in rule.patient and agent and patient
+            if exchange and loc is not None and agent != patient:
                 # "نفّذ X عملية تبادل مع Y في P": an exchange is a release by each side (README convention 5)
                 out.append(replace(out[-1], actor1=patient, actor2=agent, actor1_inferred=False))
         return out
@@ -601,7 +607,8 @@ class EventCoder:
             at = refs.areas_within(text, toks, trig, lex.plural)
             if at is None and refs.unnamed_points(toks, trig, self.cue["extent_around"]):
                 # "هجوم على بلدة X، فأحرزوا تقدماً في محيطها وسيطروا على عدد من النقاط": points around X
-                return [p for p in s_places if not p.context_only and p.end <= toks[trig.start].start_char][-1:], None
+                told = [p for p in s_places if not p.context_only and p.end <= toks[trig.start].start_char]
+                return told[-1:], None
             if at is None or at >= len(toks):
                 return [], None
             own = [p for p in s_places if not p.context_only and p.start >= toks[at].start_char]
@@ -660,7 +667,8 @@ class EventCoder:
         lead = text[t_end:clause_end].split()
         if not before and mode == "any" and lead and match_key(lead[-1]) in self.cue["cause_before"]:
             # "سلّم اثنان نفسيهما، إثر مواجهات ... في قرية X": placed where its circumstance is
-            return self._chain(text, [p for p in own if p.start >= clause_end], clause_end, s_places, near=False)[:1]
+            circumstance = [p for p in own if p.start >= clause_end]
+            return self._chain(text, circumstance, clause_end, s_places, near=False)[:1]
         return before[-1:]
 
     def _last_list(self, text: str, before: Sequence[Located], s_places: Sequence[Located]) -> list[Located]:
