@@ -248,12 +248,18 @@ class EventCoder:
             return True
         if any(t.key in self.cue["modality_after"] or t.stem in self.cue["modality_after"] for t in toks[trig.end : trig.end + 3]):
             return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
-        # "لم تنفذ القوات عملية تبادل"، "تسعى إلى عملية تبادل": the verb that governs عملية governs the act
+        # "لم تنفذ القوات عملية تبادل"، "ولم تفرض القوات سيطرتها": the light verb that governs the noun
+        # (or عملية before it) governs the act, and what negates or hedges it negates or hedges the act
         head = trig.start - 1 if trig.start > 0 and toks[trig.start - 1].stem == "عمليه" else trig.start
+        light = next((j for j in range(trig.start - 1, max(-1, trig.start - 5), -1)
+                      if toks[j].key in self.cue["light_verbs"] or toks[j].stem in self.cue["light_verbs"]), None)
+        if light is not None and not any(re.search(r"[،,.؛;]", t.text) for t in toks[light : trig.start]):
+            head = min(head, light)
         window = toks[max(0, head - 4) : trig.start]
         if _any_word(window, self.cue["modality_before"]):
             return True
-        if head < trig.start and any(t.key in ("لم", "لن", "لا", "ولم", "ولن", "ولا") for t in window):
+        negation = ("لم", "لن", "لا", "ولم", "ولن", "ولا")
+        if head < trig.start and any(t.key in negation for t in toks[max(0, head - 2) : head]):
             return True
         if _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
             return True  # "بتهمة القتال في صفوف التنظيم": the charge, not an event
@@ -432,6 +438,8 @@ class EventCoder:
             if extent == "whole" and loc is not None and loc.end <= t_start and refs.unnamed_points(
                     toks, trig, self.cue["extent_around"]):
                 extent = "around"  # "سيطروا على عدد من النقاط" in the surroundings of the place named before
+            elif extent == "whole" and refs.areas_within(text, toks, trig, load_place_lexicon().plural) is not None:
+                extent = "part"  # "سيطرتها على المناطق المتنازع عليها ضمن محافظة X": areas of X, not all of it
             out.append(
                 Event(
                     kind=kind,

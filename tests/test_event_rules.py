@@ -433,9 +433,11 @@ def test_evidence_of_a_long_sentence_is_the_clause_of_the_event(code) -> None:  
 def test_capture_of_the_areas_within_named_places_is_a_capture_in_each(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("فرضت قوات الصقر سيطرتها على المناطق المتنازع عليها مع جماعة النسر ضمن محافظتي الزيتونة والبرتقال.")
     assert _summary(evs) == [("takeover", "HAWK", "EAGLE", "الزيتونة"), ("takeover", "HAWK", "EAGLE", "البرتقال")]
+    assert {e.extent for e in evs} == {"part"}  # areas of each, not all of it
     for text in (
         "لم تتمكن قوات الصقر من فرض سيطرتها على المناطق المتنازع عليها ضمن محافظتي الزيتونة والبرتقال.",
         "تسعى قوات الصقر إلى السيطرة على المناطق المتنازع عليها ضمن محافظتي الزيتونة والبرتقال.",
+        "ولم تفرض قوات الصقر سيطرتها على المناطق المتنازع عليها ضمن محافظتي الزيتونة والبرتقال.",
         "تخضع المناطق الواقعة ضمن محافظتي الزيتونة والبرتقال لسيطرة قوات الصقر.",
     ):
         assert [e for e in code(text) if e.kind == "takeover"] == [], text
