@@ -28,8 +28,10 @@ from raqib.recognize.places import load_place_lexicon
 # Statement cues, matched on token keys/stems (see normalize.py). "سيطره" is only a statement when
 # it follows one of the words in _STATE_BEFORE ("الخاضعة لسيطرة", "تحت سيطرة", "مناطق سيطرة").
 _STATE_BEFORE = frozenset(["خاضعه", "الخاضعه", "تحت", "مناطق", "المناطق", "نفوذ", "معاقل"])
-# Precisions of areas too large for a capture of part of them to say who holds a place in them.
+# Precisions of areas too large for a capture of some unnamed villages in them (_SOME_VILLAGES, bare
+# keys) to say who holds a place there; a capture of "the areas within" a province makes it partial.
 _AREAS = frozenset(["subdistrict", "district", "governorate", "country"])
+_SOME_VILLAGES = re.compile(r"(^| )(عده|عدد|عددا|بعض)( من)? (قري|بلدات)( |$)")
 # "مناطق سيطرة X في P": X holds areas in P, which need not be all of P (no claim on P).
 _AREAS_OF = frozenset(["مناطق", "المناطق"])
 # Unnamed places inside the place a capture names: "على عدة قرى في ريف X"، "عدد من قرى X" (bare keys).
@@ -111,8 +113,9 @@ def claims_from_events(
             continue
         if text is not None and ev.place_start is not None and _VILLAGES_IN.search(bare(text[max(0, ev.place_start - 40) : ev.place_start])):
             continue  # "سيطرت X على عدة قرى في ريف حماة": villages in the area, not the area
-        if ev.extent == "part" and ev.place.precision in _AREAS:
-            continue  # part of a province or district taken: no named place is said to be held
+        if ev.extent == "part" and ev.place.precision in _AREAS and text is not None and _SOME_VILLAGES.search(
+                bare(text[ev.evidence_start : ev.evidence_end])):
+            continue  # "انتزع عدداً من القرى في شمال شرقي المحافظة": no named place is said to be held
         status = "held" if ev.extent in (None, "whole") else "partial"
         out.append(
             ControlClaim(

@@ -263,16 +263,23 @@ def _connector(word: str, connectors: frozenset[str]) -> bool:
     )
 
 
-def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[Trigger]) -> dict[int, list[Quantity]]:
-    """Each number of the sentence belongs to the trigger before it (else the first one after)."""
+def _owners(quantities: Sequence[Quantity], sentence: Sentence, trigs: Sequence[Trigger],
+            is_toll: Callable[[Quantity], bool] = lambda q: True) -> dict[int, list[Quantity]]:  # fmt: skip
+    """Each number of the sentence belongs to the trigger before it (else the first one after); a
+    toll (``is_toll``) told before a surrender, an arrest or a defection belongs to the fighting the
+    sentence goes on to name."""
     out: dict[int, list[Quantity]] = {}
     if not trigs:
         return out
     starts = [sentence.tokens[t.start].start_char for t in trigs]
+    # "لقي ثلاثة مصرعهم، فيما سلّم اثنان نفسيهما، إثر مواجهات": a toll told before a surrender or an
+    # arrest belongs to the fighting the sentence goes on to name.
+    harm = next((n for n, t in enumerate(trigs) if t.rule.kind in _HARM_KINDS), 0) if trigs[0].rule.kind in (
+        "surrender", "arrest", "defection") else 0
     for q in quantities:
         if not (sentence.start_char <= q.start_char < sentence.end_char):
             continue
-        owner = 0
+        owner = harm if q.start_char < starts[0] and is_toll(q) else 0
         for n, s in enumerate(starts):
             if s <= q.start_char:
                 owner = n

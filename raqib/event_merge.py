@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import Event, Place, Sentence
@@ -13,6 +14,10 @@ from raqib.normalize import bare
 
 # Kinds whose two sides have no order (README convention 5): "A and B agreed" is "B and A agreed".
 _SYMMETRIC = frozenset(["agreement", "clash", "internal_clash"])
+_FRONT_KINDS = frozenset(["clash", "internal_clash"])
+_REMOTE_KINDS = frozenset(["airstrike", "shelling", "explosion", "suicide_attack"])
+#: Rules of words that name an attack without its means (هجوم): the same act as a strike told beside it.
+_ATTACK_WORDS = frozenset(["clash.attack.v1"])
 
 
 def _place_key(event: Event) -> str:
@@ -52,9 +57,27 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             ) and kept.kind != "takeover":  # a capture without a place is one of unnamed places ("عدة قرى")
                 dup = n
                 break
-            if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence and _places_agree(kept, ev):
+            if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence and _places_agree(
+                kept, ev, sentences):
                 dup = n  # the headline and the body report one event; the body says it better
                 break
+            if {kept.rule_id, ev.rule_id} & _ATTACK_WORDS and {kept.kind, ev.kind} & _REMOTE_KINDS and same_actor and (
+                    same_date and (_place_key(kept) == _place_key(ev) or _same_toll(kept, ev))):
+                # "ضربت قوات X مطار P" ... "عقب هجوم شنه X على مطار P": the attack is that strike
+                out[n] = kept if kept.kind in _REMOTE_KINDS else replace(ev, counts=ev.counts or kept.counts)
+                dup = -1
+                break
+            if kept.kind == ev.kind and same_actor and _same_toll(kept, ev) and kept.date is not None and same_date:
+                # "لقي 6 حتفهم وجرح 10 في تفجير شمال بغداد" ... "أدى إلى سقوط 6 قتلى و10 جرحى": one blast, told
+                # at the spot the text places in the other's area ("في منطقة الحسينية شمالي بغداد")
+                spot = next((a for a, b in ((ev, kept), (kept, ev)) if _inner(a, b, sentences, loose=True)
+                             or _front_of(a, b, _after(a, sentences))), None)  # fmt: skip
+                if spot is not None:
+                    out[n], dup = replace(spot, actor2=kept.actor2 or ev.actor2, date=spot.date or kept.date), -1
+                    break
+                if _places_agree(kept, ev, sentences):
+                    dup = n
+                    break
             if (
                 kept.kind == ev.kind
                 and (_place_key(kept) == _place_key(ev) or _nested(ev, kept, sentences))
@@ -66,8 +89,14 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 break
         if dup is None:
             out.append(ev)
+        if dup is None or dup == -1:
             continue
         kept = out[dup]
+        if kept.kind in _FRONT_KINDS and (_inner(ev, kept, sentences) or _inner(kept, ev, sentences)):
+            front = ev if _inner(ev, kept, sentences) else kept
+            if front.place_end is not None and _front_of(front, kept if front is ev else ev, _after(front, sentences)):
+                out[dup] = front  # the town's fighting is the sum of its fronts': the front tells it
+                continue
         base, other = (ev, kept) if kept.evidence_end <= title_end else (kept, ev)
         counts = dict(other.counts) | dict(base.counts)
         out[dup] = Event(
@@ -79,15 +108,19 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 "actor1": base.actor1 if base.actor1 != "UNKNOWN" else other.actor1,
                 **(
                     {"place": other.place, "place_start": other.place_start, "place_end": other.place_end}
-                    if (_finer(other.place, base.place) and not _inner(base, other, sentences))
+                    if (_finer(other.place, base.place) and not _inner(base, other, sentences, loose=True))
                     or _inner(other, base, sentences)
                     else {}
                 ),
                 # "لقي مدنيون حتفهم" ... "القصف طال حي X بمدينة Y" (with the toll a later sentence gave it):
                 # the body sentence that carries the toll reports the event better than one with none.
+                # "اغتيال طال مدنياً في ريف X" ... "لقي حتفه في بلدة Y بريف X": the sentence that names the
+                # spot in the area tells the event there.
                 **(
                     {"evidence_start": other.evidence_start, "evidence_end": other.evidence_end}
-                    if other.counts and not base.counts and other.evidence_start > title_end
+                    if other.evidence_start > title_end and (
+                        (other.counts and not base.counts)
+                        or (_inner(other, base, sentences) and (other.counts or not base.counts)))
                     else {}
                 ),
             }
@@ -101,29 +134,65 @@ def _nested(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:
     return "part" not in (a.extent, b.extent) and (_inner(a, b, sentences) or _inner(b, a, sentences))
 
 
-def _inner(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:
+def _same_toll(a: Event, b: Event) -> bool:
+    """Both events state the same numbers, deaths or injuries among them."""
+    if not a.counts or not any(k in ("fatalities", "injured") for k, _ in a.counts):
+        return False
+    return {k: q.stated for k, q in a.counts} == {k: q.stated for k, q in b.counts}
+
+
+def _inner(a: Event, b: Event, sentences: Sequence[Sentence], loose: bool = False) -> bool:
     """``a``'s place is named as lying in ``b``'s: "مقبرة الهواري بمدينة بنغازي" after "بنغازي", "حي X
     في مدينة Y" after "Y": the text locates the spot in the town, so both report one event there."""
     if a.place is None or b.place is None or a.place_end is None or _place_key(a) == _place_key(b):
         return False
-    sentence = next((s for s in sentences if s.start_char <= a.place_end <= s.end_char), None)
-    if sentence is None:
-        return False
-    after = sentence.text[a.place_end - sentence.start_char :][:30]
-    m = re.match(r"\s*(?:ب|في\s+|داخل\s+|وسط\s+)(?:(?:مدينة|بلدة|قرية|محافظة|منطقة)\s+)?(\S+(?:\s+\S+)?)", after)
+    after = _after(a, sentences)
+    m = re.match(r"\s*(?:ب|في\s+|داخل\s+|وسط\s+)(?:(?:مدينة|بلدة|قرية|محافظة|منطقة)\s+|(ريف)\s*)?(\S+(?:\s+\S+)?)", after)
+    if m is None and a.kind in _FRONT_KINDS:
+        return _front_of(a, b, after)
+    if m is not None and m.group(1) and not loose and not _told_as_countryside(b, sentences):
+        return False  # "قرية A بريف B" after an event in the town B itself: two places (a headline may say B)
+    return m is not None and bool(_place_key(b)) and bare(m.group(2)).startswith(_place_key(b))
+
+
+def _after(a: Event, sentences: Sequence[Sentence]) -> str:
+    """The 30 characters of the sentence after the event's place."""
+    sentence = next((s for s in sentences if a.place_end is not None and s.start_char <= a.place_end <= s.end_char), None)
+    if sentence is None or a.place_end is None:
+        return ""
+    return sentence.text[a.place_end - sentence.start_char :][:30].lstrip("\"“”«»'")
+
+
+def _front_of(a: Event, b: Event, after: str) -> bool:
+    """"اشتباكات على جبهات X" and "على جبهة A غرب X" (``after`` is the text after A): fighting on the
+    fronts of a town is fought around it; the front tells it, the town sums it up."""
+    m = re.match(r"\s*(?:في\s+|ب)?(?:شمال|جنوب|شرق|غرب)(?:ي)?(?:\s+(?:شرق|غرب)(?:ي)?)?\s+(\S+(?:\s+\S+)?)", after)
     return m is not None and bool(_place_key(b)) and bare(m.group(1)).startswith(_place_key(b))
+
+
+def _told_as_countryside(event: Event, sentences: Sequence[Sentence]) -> bool:
+    """Whether the event's place is written as the countryside of a town ("في ريف X")."""
+    start = event.place_start
+    sentence = next((s for s in sentences if start is not None and s.start_char <= start <= s.end_char), None)
+    if sentence is None or start is None:
+        return False
+    return re.search(r"ريف\s*$", sentence.text[: start - sentence.start_char]) is not None
 
 
 #: A headline names the nearest known city of a place ("قرب طرابلس" for a town 45 km away).
 _HEADLINE_KM = 60.0
 
 
-def _places_agree(a: Event, b: Event) -> bool:
+def _places_agree(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:
     """A headline and a body sentence report one event unless their places lie far apart: "الحشد
     الشعبي يغادر كركوك" and "انسحبوا من مناطق شنكال" are two withdrawals."""
     pa, pb = a.place, b.place
-    if pa is None or pb is None or None in (pa.lat, pa.lon, pb.lat, pb.lon):
+    if pa is None or pb is None:
         return True
+    if None in (pa.lat, pa.lon, pb.lat, pb.lon):
+        # A place the gazetteer cannot put on the map is the same place only by its name.
+        ka, kb = _place_key(a), _place_key(b)
+        return f" {ka} " in f" {kb} " or f" {kb} " in f" {ka} " or _inner(b, a, sentences, loose=True)
     return haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _HEADLINE_KM  # type: ignore[arg-type]
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import DateRef, Event, Place, PlaceMention, Sentence, Token
-from raqib.normalize import bare
+from raqib.normalize import bare, match_key
 from raqib.rules import Rule, Trigger
 
 if TYPE_CHECKING:
@@ -348,8 +348,8 @@ def negated(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[s
     before = toks[max(0, trig.start - 2) : trig.start]
     neg = cues["negation_before"]
     for k, t in enumerate(before):
-        if not (t.key in neg or (t.clitics == "و" and t.stem in neg)):
-            continue
+        if not (t.key in neg or (t.clitics == "و" and t.stem in neg) or (t.key[:1] == "و" and t.key[1:] in ("لم", "لن", "لا"))):
+            continue  # "ولم" is never split (لم is too short to be a stem), so its و is taken off here
         if t.key == "غير" and k + 1 < len(before) and before[k + 1].key.startswith("ان"):
             continue
         return True
@@ -513,6 +513,82 @@ def unnamed_places(text: str, toks: Sequence[Token], trig: Trigger, plural: froz
         if tok.stem in generic:
             return None  # the object is a named place
     return None
+
+
+def unnamed_points(toks: Sequence[Token], trig: Trigger, points: frozenset[str]) -> bool:
+    """Whether the object of a capture is a vague number of points or positions ("سيطروا على عدد من
+    النقاط"، "على عدة مواقع"): positions around the place the text is telling of."""
+    k = trig.end + (trig.end < len(toks) and toks[trig.end].key == "علي")
+    if k >= len(toks) or toks[k].stem not in _SOME:
+        return False
+    k += 1 + (k + 1 < len(toks) and toks[k + 1].key == "من")
+    return k < len(toks) and (toks[k].key in points or toks[k].stem in points)
+
+
+def areas_within(text: str, toks: Sequence[Token], trig: Trigger, plural: frozenset[str]) -> int | None:
+    """"فرضت سيطرتها على المناطق المتنازع عليها ضمن محافظات A، وB": a capture of the areas of a kind
+    that lie within named places, each of which is where the capture happened: the index of the token
+    after the word that says within (ضمن، داخل، في); None when the object is no such set."""
+    k = trig.end + (trig.end < len(toks) and toks[trig.end].key == "علي")
+    if k >= len(toks) or toks[k].clitics != "ال" or toks[k].stem not in plural:
+        return None
+    for j in range(k + 1, min(len(toks), k + 8)):
+        if re.search(r"[،,.؛;]", text[toks[k].end_char : toks[j].start_char]):
+            return None  # the clause has ended
+        if toks[j].key in ("ضمن", "داخل", "في"):
+            return j + 1
+    return None
+
+
+def from_origin(text: str, start: int, origin_words: frozenset[str]) -> bool:
+    """Whether the place at ``start`` says where people come from: "خمس منهن من X"، "نازحين من
+    قرية X" (the word for the people, then من, then at most a generic word)."""
+    words = text[max(0, start - 40) : start].split()
+    if len(words) >= 3 and words[-1] in _GENERIC_BEFORE:
+        words = words[:-1]
+    return len(words) >= 2 and words[-1] == "من" and match_key(words[-2].strip("-–(\"“")) in origin_words
+
+
+_GENERIC_BEFORE = frozenset(["مدينة", "بلدة", "قرية", "محافظة", "ريف", "منطقة"])
+
+
+def exchange_details(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
+    """Releases the text tells with no place right after an exchange at a place ("نفّذ X عملية تبادل
+    مع Y في P. وأُفرج عن 20 معتقلاً ... في مقابل إطلاق سراح 20 أسيراً"): the exchange's details,
+    released there."""
+    starts = [s.start_char for s in sentences]
+    out: list[Event | None] = list(events)
+    for n, ev in enumerate(events):
+        if ev.kind != "release" or ev.place is not None:
+            continue
+        sn = bisect.bisect_right(starts, ev.evidence_start) - 1
+        since = sentences[max(0, sn - 1)].start_char
+        swaps = [k for k in range(n) if (e := out[k]) is not None and e.kind == "release" and e.place is not None
+                 and e.rule_id.startswith("release.swap") and since <= e.evidence_start]  # fmt: skip
+        if swaps:
+            swap = out[swaps[-1]]
+            assert swap is not None
+            out[n] = replace(ev, place=swap.place, place_start=swap.place_start, place_end=swap.place_end)
+            # the detail of one direction tells it better than the exchange did
+            same = next((k for k in swaps if (e := out[k]) is not None and e.actor1 == ev.actor1), None)
+            if same is not None:
+                out[same] = None
+    return [e for e in out if e is not None]
+
+
+def withdrawn_from_taken(made: Sequence[Event], events: Sequence[Event], since: int, at: int) -> list[Event]:
+    """A withdrawal told as the cause of a capture in the same sentence ("سيطرت على X إثر انسحاب Y"),
+    with no place of its own after its word, is a withdrawal from the places taken."""
+    taken = [e for e in events if e.kind == "takeover" and e.place is not None and e.evidence_start >= since]
+    if not taken or any(e.place_start is not None and e.place_start > at for e in made):
+        return list(made)
+    seen: set[str] = set()
+    out = []
+    for e in taken:
+        if e.place is not None and e.place.name_ar not in seen:
+            seen.add(e.place.name_ar)
+            out.append(replace(made[0], place=e.place, place_start=e.place_start, place_end=e.place_end))
+    return out
 
 
 def named_next(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:

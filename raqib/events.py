@@ -209,6 +209,15 @@ class EventCoder:
             return False  # "الرافضين للتسوية": a settlement named, none reported
         return not self._negated(toks, trig)
 
+    def _toll_at(self, toks: Sequence[Token], q: Quantity) -> bool:
+        """Whether a death or injury word stands within three words of the number."""
+        k = bisect.bisect_left(toks, q.start_char, key=_START)
+        return any(self._count_key(t, "") in ("fatalities", "injured") for t in toks[max(0, k - 3) : k + 4])
+
+    def _people_told(self, tok: Token) -> bool:
+        """A definite participle that names people by what they did ("المنشقين")."""
+        return tok.clitics.endswith("ال") and tok.stem in self.cue["people_participles"]
+
     def _blocked_by_cues(self, toks: Sequence[Token], trig: Trigger, prior: Sequence[Token]) -> bool:
         """Negated or unrealised (لم يتمكن، تحاول، نفت): no event."""
         if self._negated(toks, trig):
@@ -226,6 +235,11 @@ class EventCoder:
         if trig.rule.kind == "takeover" and _aim_or_passive(toks[trig.start]):
             return True  # "العملية العسكرية لتحرير طرابلس"، "كان التنظيم قد طُرد منها": no capture by a named side
         first = toks[trig.start]
+        if self._people_told(first):
+            return True  # "المنشقين عبروا إلى": the defectors already told of
+        if trig.start > 1 and toks[trig.start - 1].key == "في" and (
+                toks[trig.start - 2].key in self.cue["engaged_before"]):
+            return True  # "الحركتين المنخرطتين في معارك ريف X": the fighting describes the sides
         if trig.start > 0 and toks[trig.start - 1].key in _SUBJUNCTIVE and (
             first.key.startswith("ي")
             or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
@@ -235,8 +249,18 @@ class EventCoder:
             return True
         if any(t.key in self.cue["modality_after"] or t.stem in self.cue["modality_after"] for t in toks[trig.end : trig.end + 3]):
             return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
-        window = toks[max(0, trig.start - 4) : trig.start]
+        # "لم تنفذ القوات عملية تبادل"، "ولم تفرض القوات سيطرتها": the light verb that governs the noun
+        # (or عملية before it) governs the act, and what negates or hedges it negates or hedges the act
+        head = trig.start - 1 if trig.start > 0 and toks[trig.start - 1].stem == "عمليه" else trig.start
+        light = next((j for j in range(trig.start - 1, max(-1, trig.start - 5), -1)
+                      if toks[j].key in self.cue["light_verbs"] or toks[j].stem in self.cue["light_verbs"]), None)
+        if light is not None and not any(re.search(r"[،,.؛;]", t.text) for t in toks[light : trig.start]):
+            head = min(head, light)
+        window = toks[max(0, head - 4) : trig.start]
         if _any_word(window, self.cue["modality_before"]):
+            return True
+        negation = ("لم", "لن", "لا", "ولم", "ولن", "ولا")
+        if head < trig.start and any(t.key in negation for t in toks[max(0, head - 2) : head]):
             return True
         if _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
             return True  # "بتهمة القتال في صفوف التنظيم": the charge, not an event
@@ -263,7 +287,9 @@ class EventCoder:
         by_actor = _by_sentence(sentences, actors, lambda a: a.start_char)
         # A "place" that begins with a number is a count read as a name ("تحرير أربعة عاملين").
         numbered = [(q.start_char, q.end_char) for q in quantities]
-        places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)]
+        # "خمس منهن من X" says where the people are from, not where the event is.
+        places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)
+                  and not refs.from_origin(text, p.start, self.cue["origin_before"])]  # fmt: skip
         by_place = _by_sentence(sentences, places, lambda p: p.start)
         by_quantity = _by_sentence(sentences, quantities, lambda q: q.start_char)
         made: list[Event] = []
@@ -290,12 +316,19 @@ class EventCoder:
                 events[k] = refs.complete(events[k], replace(events[k], counts=toll))
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
             habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)}
+            for t in trigs:
+                if not (self._people_told(toks[t.start]) and by_quantity[sn]):
+                    continue
+                k = next((k for k in range(len(events) - 1, -1, -1) if events[k].kind == t.rule.kind), None)
+                if k is not None:  # "عدد المنشقين 5 عناصر": the number of the people the earlier event told of
+                    more = self._counts(text, sentence, t.rule.kind, sentence.start_char, by_quantity[sn], dates)
+                    events[k] = refs.complete(events[k], replace(events[k], counts=more))
             trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t, toks[: t.start])
                      and not _thing_does(toks, t, blocked)]  # fmt: skip
             if any(t.rule.kind == "takeover" for t in trigs):
                 # Fighting that ends in a capture is part of the capture (one event, not two).
                 trigs = [t for t in trigs if t.rule.kind != "clash"]
-            owned = _owners(by_quantity[sn], sentence, trigs)
+            owned = _owners(by_quantity[sn], sentence, trigs, partial(self._toll_at, toks))
             for n, trig in enumerate(trigs):
                 if n and trigs[n - 1].rule.kind == "killing" and not made:
                     # "قتل ثلاثة عناصر وأصيب خمسة في هجوم لـ X": a death word that makes no event of its
@@ -310,6 +343,10 @@ class EventCoder:
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
                                         owned.get(n, []), dates, replace(day, recent=recent, other_from=other_from))  # fmt: skip
                 made = refs.during(made, events, toks, starting, sentence.start_char)
+                if made and made[0].kind == "withdrawal" and n and toks[trig.start - 1].key in self.cue["cause_before"]:
+                    # "سيطرت القوات على X، القرية الواقعة بريف Y، إثر انسحاب الفصائل": withdrawn from X
+                    at = toks[trig.start].start_char
+                    made = refs.withdrawn_from_taken(made, events, sentence.start_char, at)
                 unnamed = bool(made) and made[0].kind == "takeover" and made[0].place is None  # "عدة قرى": no recap
                 if not unnamed and refs.folded(made, events, toks, trig, blocked, self.cue):
                     continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there
@@ -319,6 +356,7 @@ class EventCoder:
                 if made and made[0].kind == "agreement":
                     made += refs.covered(made[0], toks, [p for p in s_places if not p.context_only], self.cue)
                 events.extend(made)
+        events = refs.exchange_details(events, sentences)
         return merge_duplicates(refs.named_next(refs.blast_killings(events), sentences), sentences)
 
     def _events_for(
@@ -359,8 +397,12 @@ class EventCoder:
             located = []  # "لجأ المنشقون بعد انشقاقهم إلى مدينة X": where they went, not where it happened
         civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)
         named = {m.actor for m in clause_actors}
-        if kind in ("clash", "internal_clash") and not located and not (agent in named and patient in named):
-            return []  # fighting with neither a place nor both sides in the sentence is background
+        if kind in ("clash", "internal_clash") and not (agent in named and patient in named) and (
+                not located or ("،" in text[t_end : located[0].start] and not any(
+                    m.start_char < located[0].start and m.actor not in _NO_AGENT for m in clause_actors))):
+            # fighting with neither a place nor both sides in the sentence is background; so is fighting
+            # told with no side whose place is only that of the next clause ("في أعقاب اشتباكات، ... منبج")
+            return []
         if kind == "protest" and trig.start > 1 and toks[trig.start - 1].key == "في" and toks[trig.start - 2].stem in _ACTIVISTS:
             return []  # "واحدة من الناشطات في الاحتجاجات": who a person is, not a protest that happened
         if kind == "clash" and rule.weak and not named - _NO_AGENT:
@@ -372,6 +414,8 @@ class EventCoder:
             return []  # "الحافلات التي دخلت المدينة": entering is a capture only when the text says who entered
         if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
             return []  # "خرج الأهالي": people going out, not forces withdrawing
+        if kind == "release" and "between" in rule.patient and not located and agent and patient:
+            return []  # an exchange between two sides with no place is the deal spoken of, not a release told
         if kind == "agreement" and ((fallback and agent != day.recent and rule.weak) or patient is None or agent is None):
             # An agreement needs two parties the sentence names (aid deals name none); one concluded
             # ("أُبرم اتفاق ينص على رجوع الجيش") that names one leaves the other to the report.
@@ -405,8 +449,13 @@ class EventCoder:
         out = []
         for loc in located or [None]:
             extent = self._extent(toks, trig, loc) if kind == "takeover" else None
-            if loc is not None and any(loc.start == h.start for h in holding):
+            if extent == "whole" and loc is not None and loc.end <= t_start and refs.unnamed_points(
+                    toks, trig, self.cue["extent_around"]):
+                extent = "around"  # "سيطروا على عدد من النقاط" in the surroundings of the place named before
+            elif loc is not None and any(loc.start == h.start for h in holding):
                 extent = "part"  # "عدة قرى شمال شرق المحافظة": some of the area's villages, not the area
+            elif extent == "whole" and refs.areas_within(text, toks, trig, load_place_lexicon().plural) is not None:
+                extent = "part"  # "سيطرتها على المناطق المتنازع عليها ضمن محافظة X": areas of X, not all of it
             out.append(
                 Event(
                     kind=kind,
@@ -428,6 +477,10 @@ class EventCoder:
                     actor1_inferred=fallback,
                 )
             )
+            exchange = kind == "release" and "between" in rule.patient and agent and patient
+            if exchange and loc is not None and agent != patient:
+                # "نفّذ X عملية تبادل مع Y في P": an exchange is a release by each side (README convention 5)
+                out.append(replace(out[-1], actor1=patient, actor2=agent, actor1_inferred=False))
         return out
 
     def _actors(
@@ -480,6 +533,8 @@ class EventCoder:
                 k = after.index(between[0])
                 agent = between[0].actor
                 others = after[k + 1 :]
+                if rule.kind == "release":  # "تبادل بين جماعة أنصار الله، الحوثية، والحكومة": two sides
+                    others = [m for m in others if m.actor != agent]
                 if others:
                     patient = others[0].actor
                 return agent, patient, False
@@ -574,6 +629,16 @@ class EventCoder:
         lex = load_place_lexicon()
         found = refs.unnamed_places(text, toks, trig, lex.plural, lex.generic, self.cue["number_words"])
         if found is None:
+            at = refs.areas_within(text, toks, trig, lex.plural)
+            if at is None and refs.unnamed_points(toks, trig, self.cue["extent_around"]):
+                # "هجوم على بلدة X، فأحرزوا تقدماً في محيطها وسيطروا على عدد من النقاط": points around X
+                told = [p for p in s_places if not p.context_only and p.end <= toks[trig.start].start_char]
+                return told[-1:], None
+            if at is None or at >= len(toks):
+                return [], None
+            own = [p for p in s_places if not p.context_only and p.start >= toks[at].start_char]
+            if own and len(text[toks[at].start_char : own[0].start].split()) <= 1:  # "ضمن محافظات A، وB"
+                return self._chain(text, own, own[0].start, s_places, near=False), None
             return [], None
         after, vague = found
         if not vague:
@@ -626,6 +691,11 @@ class EventCoder:
         if before and before[-1].anchor is not None:
             # "المسيطرة على البلدتين ... اتفاق": a back-reference stands for all the places it names.
             return [p for p in before if p.anchor == before[-1].anchor]
+        lead = text[t_end:clause_end].split()
+        if not before and mode == "any" and lead and match_key(lead[-1]) in self.cue["cause_before"]:
+            # "سلّم اثنان نفسيهما، إثر مواجهات ... في قرية X": placed where its circumstance is
+            circumstance = [p for p in own if p.start >= clause_end]
+            return self._chain(text, circumstance, clause_end, s_places, near=False)[:1]
         return before[-1:]
 
     def _last_list(self, text: str, before: Sequence[Located], s_places: Sequence[Located]) -> list[Located]:

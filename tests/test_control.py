@@ -310,7 +310,8 @@ def test_no_row_from_a_passive_denied_or_pronoun_expulsion(run) -> None:  # type
 def test_areas_taken_within_provinces_make_the_taker_a_partial_holder(run) -> None:  # type: ignore[no-untyped-def]
     text = ("وكانت القوات العراقية، مدعومة بالحشد الشعبي، قد فرضت خلال اليومين الماضيين سيطرتها على المناطق "
             "المتنازع عليها ضمن محافظات كركوك، وديالى، ونينوى، عقب انسحاب قوات البشمركة من مواقعها هناك.")  # fmt: skip
-    rows = {(p, c, s) for p, c, s, r in _rows(run(_lead(text))) if r == "control.areas_within.v1"}
+    # the capture in each province is also an event (extent part), whose row says the same
+    rows = {(p, c, s) for p, c, s, r in _rows(run(_lead(text))) if r in ("control.areas_within.v1", "control.from_event")}
     # the supporting side is not the taker
     assert rows == {(p, "IRQ-GOV", "partial") for p in ("كركوك", "ديالى", "نينوى")}
     for text in (
@@ -318,6 +319,15 @@ def test_areas_taken_within_provinces_make_the_taker_a_partial_holder(run) -> No
         "وتحاول القوات العراقية فرض سيطرتها على المناطق المتنازع عليها ضمن محافظة كركوك.",
     ):
         assert run(_lead(text))["control"] == [], text
+
+
+def test_some_unnamed_villages_of_a_province_give_no_row_for_it(run) -> None:  # type: ignore[no-untyped-def]
+    # the capture is an event at the province (extent part), but no place is said to be held
+    for text in ("وقالت مصادر إن المعارك تدور في محافظة حماة، وانتزع تنظيم الدولة عدداً من القرى في شمال شرقي المحافظة.",
+                 "وسيطر تنظيم الدولة على عدة قرى شمال شرق محافظة حماة."):  # fmt: skip
+        rec = run(_lead(text))
+        assert [(e["kind"], e["extent"]) for e in rec["events"]] == [("takeover", "part")], text
+        assert rec["control"] == [], text
 
 
 def test_one_row_per_place_and_side_in_a_report() -> None:

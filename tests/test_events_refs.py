@@ -682,3 +682,67 @@ def test_a_list_goes_on_past_words_that_describe_an_item(code) -> None:  # type:
     # a new verb before the next place ends the list: the second village is shelled, not taken
     evs = code("سيطرت جماعة النسر على قرية الزيتونة وقصفت قرية البرتقال.")
     assert _summary(evs) == [("takeover", "EAGLE", None, "الزيتونة"), ("shelling", "EAGLE", None, "البرتقال")]
+
+
+def test_a_headline_place_is_not_merged_with_a_body_place_off_the_map(code) -> None:  # type: ignore[no-untyped-def]
+    # "X يغادر A" and "انسحب X من مناطق B، وC": B cannot be placed on the map, so only its name could
+    # make it the headline's A; three withdrawals.
+    evs = code("قوات الصقر تغادر قرية الزيتونة\nانسحبت قوات الصقر اليوم من مناطق السنديان، والبرتقال.")
+    assert sorted(e.place.name_ar for e in evs if e.place) == ["البرتقال", "الزيتونة", "السنديان"]
+    # the same name in headline and body is one withdrawal, told by the body
+    text = "قوات الصقر تغادر قرية السنديان\nانسحبت قوات الصقر اليوم من قرية السنديان."
+    evs = code(text)
+    assert len(evs) == 1 and text[evs[0].evidence_start :].startswith("انسحبت")
+
+
+def test_a_spot_in_the_area_told_later_is_the_event_there_with_its_sentence(code) -> None:  # type: ignore[no-untyped-def]
+    for village in ("البرتقال", "السنديان"):  # on the map or not
+        text = ("نفّذ مجهولون عملية اغتيال طالت مدنياً أمس في ريف الزيتونة. وقالت مصادر إن المدني لقي حتفه "
+                f"بعدما أطلق مجهولون النار عليه في قرية {village} بريف الزيتونة.")  # fmt: skip
+        evs = code(text)
+        assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("killing", village)]
+        assert text[evs[0].evidence_start :].startswith("وقالت مصادر")
+    # a headline at the area and a body at a village in it that the gazetteer cannot place: one event
+    evs = code("استسلام عناصر من جماعة النسر قرب الزيتونة\nسلّم عنصران من جماعة النسر نفسيهما لقوات الصقر في "
+               "قرية السنديان بريف الزيتونة.")  # fmt: skip
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("surrender", "السنديان")]
+
+
+def test_fighting_at_a_town_and_on_its_fronts_is_told_by_the_fronts(code) -> None:  # type: ignore[no-untyped-def]
+    text = ("وشهدت جبهات قرية الزيتونة معارك عنيفة بين قوات الصقر وجماعة النسر، قتل خلالها عنصر. واندلعت المواجهات "
+            "بين قوات الصقر وجماعة النسر على جبهة البرتقال غرب الزيتونة، وعلى جبهة تل الرمان شمال الزيتونة.")  # fmt: skip
+    evs = code(text)
+    assert [(e.kind, e.place.name_ar if e.place else None, e.counts) for e in evs] == [
+        ("clash", "البرتقال", ()), ("clash", "تل الرمان", ())
+    ]  # fmt: skip
+    # a strike on a town and another on a village west of it are two strikes
+    evs = code("قصفت قوات الصقر قرية الزيتونة. وقصفت قوات الصقر قرية البرتقال غرب الزيتونة.")
+    assert [e.place.name_ar for e in evs if e.place] == ["الزيتونة", "البرتقال"]
+
+
+def test_one_toll_told_twice_at_an_area_and_a_spot_in_it_is_one_blast(code) -> None:  # type: ignore[no-untyped-def]
+    lead = "لقي 6 أشخاص حتفهم وجرح 10 آخرون اليوم في تفجير طال حاجزا إلى الشمال من قرية الزيتونة. "
+    text = lead + "وقال شهود إن سيارة مفخخة انفجرت عند حاجز في قرية البرتقال شمالي الزيتونة، مما أدى إلى سقوط 6 قتلى و10 جرحى."
+    evs = code(text)
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("explosion", "البرتقال")]
+    assert text[evs[0].evidence_start :].startswith("وقال شهود")
+    for text in (  # another toll, or two villages the text does not relate: two blasts
+        lead + "وقال شهود إن سيارة مفخخة انفجرت عند حاجز في قرية البرتقال شمالي الزيتونة، مما أدى إلى سقوط 3 قتلى.",
+        lead.replace("إلى الشمال من", "في") + "وقال شهود إن سيارة مفخخة انفجرت في قرية البرتقال، مما أدى إلى سقوط 6 قتلى و10 جرحى.",
+    ):
+        assert len(code(text)) == 2, text
+
+
+def test_the_defectors_named_later_are_no_new_defection(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("انشق عناصر من قوات الصقر في قرية الزيتونة وانضموا إلى جماعة النسر. وقال الموقع إن عدد المنشقين 5 عناصر. "
+               "وأشار إلى أن المنشقين عبروا إلى قرية البرتقال.")  # fmt: skip
+    assert [(e.kind, e.place.name_ar if e.place else None, {k: q.stated for k, q in e.counts}) for e in evs] == [
+        ("defection", "الزيتونة", {"fighters": 5})
+    ]
+
+
+def test_an_attack_told_beside_a_strike_at_its_place_is_that_strike(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وفجر اليوم، قصفت جماعة النسر مطار الزيتونة. وجاء ذلك عقب ساعات من هجوم شنته جماعة النسر على مطار الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("shelling", "الزيتونة")]
+    evs = code("قصفت جماعة النسر قرية الزيتونة. وشنت جماعة النسر هجوما على قرية البرتقال.")  # elsewhere: another act
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("shelling", "الزيتونة"), ("clash", "البرتقال")]
