@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -177,12 +176,11 @@ def others(events: Sequence[dict[str, Any]]) -> list[frozenset[str]]:
     """For each event of one report, the names of the report's other places with an event of the
     same kind group and sides: an event matches another report's event at one of those by that
     event only ("the siege of Daraa al-Balad and of Daraa camp": the camp is not al-Balad)."""
-    out = []
-    for ev in events:
-        own = _name(ev)
-        out.append(frozenset(n for o in events if (n := _name(o)) and n != own
-                             and GROUPS.get(o["kind"]) == GROUPS.get(ev["kind"]) and _same_sides(ev, o)))  # fmt: skip
-    return out
+    names = [_name(ev) for ev in events]
+    groups = [GROUPS.get(ev["kind"]) for ev in events]
+    return [frozenset(n for o, n, og in zip(events, names, groups, strict=True)
+                      if n and n != own and og == group and _same_sides(ev, o))
+            for ev, own, group in zip(events, names, groups, strict=True)]  # fmt: skip
 
 
 def days_agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -276,8 +274,12 @@ def one_per_report(members: Sequence[tuple[str, int, dict[str, Any]]]) -> list[l
     dated = sorted((sp, x) for x, sp in enumerate(spans) if sp is not None)
     undated = [x for x, sp in enumerate(spans) if sp is None]
     # dated events more than MAX_DAYS apart never match: only near ones (sorted by first day) are compared
-    candidates = [(x, y) for n, (sx, x) in enumerate(dated) for sy, y in
-                  itertools.takewhile(lambda o, sx=sx: (o[0][0] - sx[1]).days <= MAX_DAYS, dated[n + 1 :])]  # fmt: skip
+    candidates = []
+    for n, (sx, x) in enumerate(dated):
+        for m in range(n + 1, len(dated)):
+            if (dated[m][0][0] - sx[1]).days > MAX_DAYS:
+                break
+            candidates.append((x, dated[m][1]))
     candidates += [(x, y) for x in undated for y in range(len(members)) if y != x and (spans[y] is not None or y > x)]
     pairs = []
     for x, y in candidates:

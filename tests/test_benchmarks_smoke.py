@@ -104,6 +104,21 @@ def test_bench_batch_small(tmp_path: Path) -> None:
     assert set(result["projection"]["by_workers"]) == {"4", "8", "16", "32"}
 
 
+def test_bench_clusters_small(tmp_path: Path) -> None:
+    saved = tmp_path / "records.jsonl"
+    proc = _run("bench_clusters.py", "--docs", "30", "--sizes", "300,600", "--check", "600",
+                "--save-records", str(saved))  # fmt: skip
+    result = _result(proc.stdout)
+    assert result["benchmark"] == "clusters" and result["valid"] is True
+    small, large = result["runs"]
+    assert 300 <= small["events"] < large["events"] and large["events"] >= 600
+    assert small["same_as_dedup"] is True and large["same_as_dedup"] is True
+    assert small["cpu_s"] > 0 and 0 < large["multi"] < large["clusters"] and "growth_exponent" in large
+    # the saved records give the same clusters again
+    again = _result(_run("bench_clusters.py", "--records", str(saved), "--sizes", "300").stdout)
+    assert again["base_events"] == result["base_events"] and again["runs"][0]["clusters"] == small["clusters"]
+
+
 def test_bench_store_small(tmp_path: Path) -> None:
     import os
 

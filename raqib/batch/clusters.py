@@ -1,9 +1,17 @@
 """The cross-report step after a batch: events of one happening in several stored reports get one
 cluster id, with the rules of ``raqib.dedup`` (``same_happening``) but without comparing every pair.
+
+``same_happening`` splits into a part that reads only an event's kind, sides and place (its *core*),
+the names of the report's other places (``OTHERS``) and the days. Events with one core are kept
+together; cores are compared only when their places could be one (one name inside the other, or
+neighbouring grid cells), once per pair of cores. The events of two matching cores are then joined
+by ranges of days (``_View``), so the cost grows with the events and the pairs of matching cores, not
+with the pairs of events.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import math
@@ -20,46 +28,140 @@ _CELL_DEG = 0.1
 _FINE = frozenset(["village", "town", "city", "neighbourhood", "landmark", "camp"])
 
 
-class _Class:
-    """Events of one bucket that ``same_happening`` cannot tell apart but by day and document: same
-    kind class, sides, place name, point and precision. An undated event matches every member of a
-    class or none, except those of its own document; ``hubs`` remembers, per document left out
-    ("*": none), a member of the component that already holds all the other members."""
+class _Forest:
+    """Union-find over the events: the connected groups of matching pairs."""
 
-    __slots__ = ("by_doc", "hubs", "pick", "rep")
+    __slots__ = ("parent",)
 
-    def __init__(self, rep: int) -> None:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[ri] = rj
+
+
+class _View:
+    """Events of one core (all of them, or those whose report names no given other place), undated
+    first, then dated by first day, so that the events one event matches are a few ranges of it.
+
+    Joining an event to a range connects the whole range, so the view remembers which neighbours are
+    already connected (``skip``: the next position whose right-hand neighbour is not yet, as in a
+    union-find) and a later join walks only the new part: all joins to a view cost its length once
+    plus one step per range."""
+
+    __slots__ = ("firsts", "longest", "members", "positions", "skip", "undated")
+
+    def __init__(self, members: list[int], days: Sequence[int | None], lasts: Sequence[int],
+                 docs: Sequence[str]) -> None:  # fmt: skip
+        """``members``: undated ones first, then dated ones by first day (``_View.order``)."""
+        self.members = members
+        self.undated = next((x for x, n in enumerate(members) if days[n] is not None), len(members))
+        dated = members[self.undated :]
+        self.firsts: list[int] = [days[n] for n in dated]  # type: ignore[misc]
+        self.longest = max((lasts[n] - self.firsts[x] for x, n in enumerate(dated)), default=0)
+        """Most days from the first to the last day of one span (a month for "في سبتمبر")."""
+        self.positions: dict[str, list[int]] = defaultdict(list)
+        for x, n in enumerate(self.members):
+            self.positions[docs[n]].append(x)
+        self.skip = list(range(len(self.members)))
+
+    @staticmethod
+    def order(members: Sequence[int], days: Sequence[int | None]) -> list[int]:
+        """``members`` in the order of a view."""
+        return sorted(members, key=lambda n: (-1, n) if days[n] is None else (days[n], n))
+
+    def dated_from(self, first: int) -> int:
+        """Position of the first dated event whose span starts on day ``first`` or later."""
+        return self.undated + bisect.bisect_left(self.firsts, first)
+
+    def dated_to(self, first: int) -> int:
+        """Position after the last dated event whose span starts on day ``first`` or earlier."""
+        return self.undated + bisect.bisect_right(self.firsts, first)
+
+    def join(self, forest: _Forest, x: int, lo: int, hi: int, leave: Sequence[int]) -> None:
+        """Join event ``x`` to the events at positions ``lo`` to ``hi`` but those at ``leave`` (sorted)."""
+        for stop in leave:
+            if stop >= hi:
+                break
+            if stop >= lo:
+                self._join_range(forest, x, lo, stop)
+                lo = stop + 1
+        self._join_range(forest, x, lo, hi)
+
+    def _join_range(self, forest: _Forest, x: int, lo: int, hi: int) -> None:
+        if lo >= hi:
+            return
+        members, skip = self.members, self.skip
+        forest.union(x, members[lo])
+        p = lo
+        while True:
+            while skip[p] != p:  # the next position not yet connected to its right-hand neighbour
+                skip[p] = skip[skip[p]]
+                p = skip[p]
+            if p >= hi - 1:
+                return
+            forest.union(members[p], members[p + 1])
+            skip[p] = p + 1
+            p += 1
+
+
+class _Core:
+    """Events that ``same_happening`` cannot tell apart but by day, document and ``OTHERS``: same
+    kind, sides, place (name, point and precision) and ``UNBOUNDED`` mark."""
+
+    __slots__ = ("group", "members", "name", "others", "rep", "sides", "views")
+
+    def __init__(self, rep: dict[str, Any], name: str, group: str | None, sides: tuple[Any, ...]) -> None:
         self.rep = rep
-        self.by_doc: dict[str, list[int]] = {}
-        self.hubs: dict[str, int | None] = {}
-        self.pick: list[int] | None = None
-        """Once the whole class is one component: members of (up to) two different documents."""
+        """The first event, without its ``OTHERS`` and ``WINDOW``: ``_same_but_day`` of two reps is
+        the test on the cores."""
+        self.name = name
+        self.group = group
+        self.sides = sides
+        """Kind, sides and UNBOUNDED mark: the part of the core that is not the place."""
+        self.members: list[int] = []
+        self.others: set[str] = set()
+        """Every place name some member's report also names (``OTHERS``)."""
+        self.views: dict[str | None, _View] = {}
 
 
 def cluster_events(
-    items: Sequence[tuple[str, int, dict[str, Any]]], published: Mapping[str, str | dt.date | None] | None = None
+    items: Sequence[tuple[str, int, dict[str, Any]]],
+    published: Mapping[str, str | dt.date | None] | None = None,
 ) -> list[str]:
     """The cluster id of every event (``(document id, seq, event record)``, a document's events
     together in seq order; ``published``: each document's publication day), the same as
     ``raqib.dedup.assign_clusters`` gives over the documents' records.
 
-    Instead of comparing every pair of a kind group, events are compared only when they could pass
-    ``same_happening``'s place test: they share a word of the place name (one name inside the other
-    implies that) or lie in neighbouring grid cells. Inside such a bucket, two dated events are
-    compared only when their spans are at most ``MAX_DAYS`` apart; an undated event (it matches any
-    day) is compared with one member of each ``_Class`` and joined to the members of the classes it
-    matches, so a
-    bucket costs about (undated events x classes), not (undated events x events). An undated event
-    whose report tells something of its day (a ``raqib.dedup.Window``) is compared with each member
-    of the classes it matches but for the day. Pairs already in one cluster are not compared again."""
+    ``same_happening(a, b)`` is ``_same_but_day`` of the cores of ``a`` and ``b`` (kind group, sides,
+    place, the ``UNBOUNDED`` side rule), then the ``OTHERS`` rule, then ``days_agree``. So cores are
+    compared, not events: only cores whose places pass ``_same_place``, found through the words of
+    the names (one name inside the other) and grid cells (within 5 km). For each matching pair of
+    cores, an event of one is joined to the events of the other its days agree with, which are ranges
+    of the other's ``_View``: a dated event to those starting from its first day to ``MAX_DAYS`` after
+    its last (the pairs starting earlier are joined from the other side), an undated one to all
+    undated ones and to the dated ones up to its ``Window``'s publication day, leaving out those near
+    a day of its report. Events of its own report are left out; they are joined only through others."""
     from raqib.dedup import (
-        _UNORDERED,
         GROUPS,
         MAX_DAYS,
+        MAX_KM,
         OTHERS,
+        PUBLISHED_SLACK,
         UNBOUNDED,
         WINDOW,
+        _km,
         _same_but_day,
+        _same_place,
         _span,
         days_agree,
         one_per_report,
@@ -72,130 +174,139 @@ def cluster_events(
         by_doc[doc].append(n)
     evs = [ev for _, _, ev in items]
     for doc, ns in by_doc.items():
-        for n, ev in zip(ns, with_windows([items[n][2] for n in ns], (published or {}).get(doc)), strict=True):
+        compared = with_windows([items[n][2] for n in ns], (published or {}).get(doc))
+        for n, ev in zip(ns, compared, strict=True):
             evs[n] = ev
-
-    parent = list(range(len(items)))
     docs = [doc for doc, _, _ in items]
+    forest = _Forest(len(items))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[ri] = rj
-
-    buckets: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     days: list[int | None] = []
     lasts: list[int] = []  # last day of each dated event's span (a month for "في سبتمبر")
-    sigs: list[tuple[Any, ...] | None] = []
+    places: dict[tuple[Any, ...], int] = {}
+    locations: list[dict[str, Any]] = []
+    cores: dict[tuple[Any, ...], _Core] = {}
+    cores_at: list[dict[str | None, list[_Core]]] = []  # by place, then kind group
     for n, ev in enumerate(evs):
         span = _span(ev)
         days.append(span[0].toordinal() if span else None)
         lasts.append(span[1].toordinal() if span else 0)
         loc = ev.get("location")
         if not loc:
-            sigs.append(None)
             continue  # no place: same_happening never matches it
-        group = GROUPS.get(ev["kind"])
         name = bare(loc.get("name_ar") or "")
-        unordered = ev["kind"] in _UNORDERED
-        # same_happening reads the kind and actor2 too (a takeover against a withdrawal)
-        sigs.append((unordered, ev["kind"], ev["actor1"], ev.get("actor2"), name, loc.get("lat"),
-                     loc.get("lon"), loc.get("precision"), ev.get(OTHERS), ev.get(UNBOUNDED)))  # fmt: skip
-        for word in set(name.split()):
-            buckets[(group, "w", word)].append(n)
-        if loc.get("lat") is not None and loc.get("lon") is not None and loc.get("precision") in _FINE:
-            cell = (math.floor(loc["lat"] / _CELL_DEG), math.floor(loc["lon"] / _CELL_DEG))
-            buckets[(group, "c", cell, loc["precision"])].append(n)
+        place = places.setdefault((name, loc.get("lat"), loc.get("lon"), loc.get("precision")), len(places))
+        if place == len(locations):
+            locations.append(loc)
+            cores_at.append(defaultdict(list))
+        key = (place, ev["kind"], ev["actor1"], ev.get("actor2"), bool(ev.get(UNBOUNDED)))
+        core = cores.get(key)
+        if core is None:
+            rep = {k: v for k, v in ev.items() if k not in (OTHERS, WINDOW)}
+            core = cores[key] = _Core(rep, name, GROUPS.get(ev["kind"]), key[1:])
+            cores_at[place][core.group].append(core)
+        core.members.append(n)
+        core.others.update(ev.get(OTHERS, ()))
 
-    classes_of: dict[tuple[Any, ...], list[_Class]] = {}
+    def view(core: _Core, other: str) -> _View:
+        """The events of ``core`` that the ``OTHERS`` rule lets match an event at the place ``other``."""
+        key = None if other == core.name or other not in core.others else other
+        if key not in core.views:
+            if None not in core.views:
+                core.views[None] = _View(_View.order(core.members, days), days, lasts, docs)
+            if key is not None:
+                members = [n for n in core.views[None].members if key not in evs[n].get(OTHERS, ())]
+                core.views[key] = _View(members, days, lasts, docs)
+        return core.views[key]
 
-    def classes(bkey: tuple[Any, ...]) -> list[_Class]:
-        if bkey not in classes_of:
-            by_sig: dict[Any, _Class] = {}
-            for n in buckets[bkey]:
-                k = by_sig.setdefault(sigs[n], _Class(n))
-                k.by_doc.setdefault(docs[n], []).append(n)
-            classes_of[bkey] = list(by_sig.values())
-        return classes_of[bkey]
-
-    def join(x: int, k: _Class) -> None:
-        """Join the undated event ``x`` to every member of ``k`` from another document."""
-        dx = docs[x]
-        if k.pick is not None:
-            for m in k.pick:
-                if docs[m] != dx:
-                    union(x, m)
-                    return
+    def join(x: int, into: _View) -> None:
+        """Join event ``x`` to every event of ``into`` of another report whose days agree with it."""
+        leave = into.positions.get(docs[x], [])
+        first = days[x]
+        if first is not None:
+            into.join(forest, x, into.dated_from(first), into.dated_to(lasts[x] + MAX_DAYS), leave)
             return
-        left_out = dx if dx in k.by_doc else "*"
-        if left_out in k.hubs:
-            hub = k.hubs[left_out]
-            if hub is not None:
-                union(x, hub)
+        w = evs[x].get(WINDOW)
+        if w is None:
+            into.join(forest, x, 0, len(into.members), leave)
             return
-        members = [m for d, ms in k.by_doc.items() if d != left_out for m in ms]
-        k.hubs[left_out] = members[0] if members else None
-        for m in members:
-            union(x, m)
-        # All members in one component: every member left out by one hub is in the other (or "*").
-        if "*" in k.hubs or (len(k.hubs) >= 2 and len(k.by_doc) >= 3):
-            k.pick = [ms[0] for ms in list(k.by_doc.values())[:2]]
+        hi = len(into.members) if w.latest is None else into.dated_to(w.latest.toordinal() + PUBLISHED_SLACK)
+        near = []
+        for span in w.not_near:
+            f0, l0 = span[0].toordinal(), span[1].toordinal()
+            # the spans within MAX_DAYS of it start at most ``longest`` days earlier
+            start, stop = into.dated_from(f0 - MAX_DAYS - into.longest), min(hi, into.dated_to(l0 + MAX_DAYS))
+            for pos in range(start, stop):
+                if max(0, into.firsts[pos - into.undated] - l0, f0 - lasts[into.members[pos]]) <= MAX_DAYS:
+                    near.append(pos)
+        into.join(forest, x, 0, hi, sorted(set(leave).union(near)) if near else leave)
 
-    def link(i: int, j: int) -> None:
-        if docs[i] != docs[j] and find(i) != find(j) and _same_but_day(evs[i], evs[j]) and days_agree(evs[i], evs[j]):
-            union(i, j)
+    sides: dict[tuple[Any, ...], bool] = {}
 
-    def compare(mine: tuple[Any, ...], theirs: tuple[Any, ...] | None = None) -> None:
-        """Events of bucket ``mine`` among themselves, or against those of bucket ``theirs``."""
-        a = buckets[mine]
-        b = a if theirs is None else buckets[theirs]
-        pool = a if theirs is None else a + b
-        in_a = set(a)
-        dated = sorted((d, i) for i in pool if (d := days[i]) is not None)
-        for x, (_dx, i) in enumerate(dated):
-            for dy, j in dated[x + 1 :]:
-                if dy - lasts[i] > MAX_DAYS:  # sorted by first day: every later one is further
-                    break
-                if theirs is None or (i in in_a) != (j in in_a):
-                    link(i, j)
-        for side, target in [(a, mine)] if theirs is None else [(a, theirs), (b, mine)]:
-            targets = classes(target)
-            matches: dict[Any, list[_Class]] = {}
-            for x in side:
-                if days[x] is not None:
-                    continue
-                if WINDOW in evs[x]:  # its day matters: member by member
-                    for k in targets:
-                        if _same_but_day(evs[x], evs[k.rep]):
-                            for d, ms in k.by_doc.items():
-                                if d != docs[x]:
-                                    for m in ms:
-                                        if find(m) != find(x) and days_agree(evs[x], evs[m]):
-                                            union(x, m)
-                    continue
-                if sigs[x] not in matches:
-                    matches[sigs[x]] = [k for k in targets if _same_but_day(evs[x], evs[k.rep])]
-                for k in matches[sigs[x]]:
-                    join(x, k)
+    def matches(a: _Core, b: _Core) -> bool:
+        """``_same_but_day`` of the cores of two places that are one: it then reads only the kinds and
+        sides (and the UNBOUNDED mark), so it is asked once per two such keys."""
+        key = (a.sides, b.sides)
+        if key not in sides:
+            sides[key] = _same_but_day(a.rep, b.rep)
+        return sides[key]
 
-    for bkey in list(buckets):
-        compare(bkey)
-        if bkey[1] == "c":
-            group, _, (la, lo), precision = bkey
-            for dla, dlo in ((0, 1), (1, -1), (1, 0), (1, 1)):  # each neighbouring pair of cells once
-                other = (group, "c", (la + dla, lo + dlo), precision)
-                if other in buckets:
-                    compare(bkey, other)
+    def link(a: _Core, b: _Core) -> None:
+        """Join the events of two cores at places that are one, as ``same_happening`` pairs them."""
+        forward = matches(a, b)
+        backward = forward if a is b else matches(b, a)
+        if not (forward or backward):
+            return
+        one, two = view(a, b.name), view(b, a.name)
+        if forward != backward:
+            # The UNBOUNDED side rule reads the kind of the first event only: pair by pair, in the
+            # order assign_clusters compares them (rare: a clash and a siege, one side unknown).
+            for i in one.members:
+                for j in two.members:
+                    if (forward == (i < j) and docs[i] != docs[j] and forest.find(i) != forest.find(j)
+                            and days_agree(evs[i], evs[j])):  # fmt: skip
+                        forest.union(i, j)
+            return
+        for x in one.members:
+            join(x, two)
+        if a is not b:
+            for x in two.members:
+                join(x, one)
+
+    by_words: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    cells: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for (name, lat, lon, precision), place in places.items():
+        if name:
+            by_words[tuple(name.split())].append(place)
+        if lat is not None and lon is not None and precision in _FINE:
+            cells[(math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG), precision)].append(place)
+    # Places that could be one: one name a run of words of the other (equal names included) ...
+    pairs: set[tuple[int, int]] = set()
+    for words, at in by_words.items():
+        for start in range(len(words)):
+            for end in range(start + 1, len(words) + 1):
+                for q in by_words.get(words[start:end], ()):
+                    pairs.update((min(p, q), max(p, q)) for p in at)
+    # ... or within MAX_KM, in the same or neighbouring cells (each pair of cells once). A great circle
+    # is never shorter than its north-south part: points further apart in latitude need no _km.
+    max_dlat = math.degrees(MAX_KM / 6371.0) * (1 + 1e-9)
+    for (la, lo, precision), at in cells.items():
+        for dla, dlo in ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)):
+            for q in cells.get((la + dla, lo + dlo, precision), ()):
+                there = locations[q]
+                pairs.update((min(p, q), max(p, q)) for p in at if abs(locations[p]["lat"] - there["lat"]) <= max_dlat
+                             and _km(locations[p], there) <= MAX_KM)  # fmt: skip
+    for p, q in sorted(pairs):
+        if not _same_place(locations[p], locations[q]):
+            continue
+        for group, mine in cores_at[p].items():
+            theirs = cores_at[q].get(group, [])
+            for k, a in enumerate(mine):
+                for b in mine[k:] if p == q else theirs:
+                    link(a, b)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for n in range(len(items)):
-        groups[find(n)].append(n)
+        groups[forest.find(n)].append(n)
     out = [""] * len(items)
     split = []
     for members in groups.values():
