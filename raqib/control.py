@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache, reduce
 from itertools import compress
-from operator import attrgetter
+from operator import attrgetter, or_
 
 from raqib.events import Located
 from raqib.model import ActorMention, ControlClaim, DateRef, Event, Place, PlaceMention, Sentence, Token
@@ -233,7 +233,10 @@ def claims_from_statements(
     cue = cues or {}
     generic = load_place_lexicon().generic
     out: list[ControlClaim] = []
-    for sentence in sentences:
+    bits = [_sentence_bits(s.tokens) for s in sentences]
+    for sentence, b in zip(sentences, bits, strict=True):
+        if not b & _CUE_BIT:
+            continue
         toks = sentence.tokens
         # Only the few words that can be a cue are looked at (picked out without a Python loop).
         for k in compress(range(len(toks)), map(_may_cue, map(_STEM, toks))):
@@ -336,11 +339,12 @@ def claims_from_statements(
                         rule_id="control.closed_world.v1" if closed else "control.statement.v1",
                     )
                 )
-    out += _handovers(text, sentences, actors, places, dates)
-    out += _expulsions(text, sentences, actors, places, dates, cue)
-    out += _areas_within(text, sentences, actors, places, dates, cue, events)
-    out += _liberated(sentences, actors, places, dates, cue, events)
-    out += _road_closures(text, sentences, actors, places, dates, cue)
+    # Each pass below reads only the sentences with a word that can start it.
+    out += _handovers(text, _having(sentences, bits, _HANDOVER_BIT), actors, places, dates)
+    out += _expulsions(text, _having(sentences, bits, _EXPEL_BIT), actors, places, dates, cue)
+    out += _areas_within(text, _having(sentences, bits, _SITARA_BIT), actors, places, dates, cue, events)
+    out += _liberated(_having(sentences, bits, _FREED_BIT), actors, places, dates, cue, events)
+    out += _road_closures(text, _having(sentences, bits, _CLOSING_BIT), actors, places, dates, cue)
     return out
 
 
@@ -680,6 +684,57 @@ def _freed_word(key: str) -> bool:
 @lru_cache(maxsize=100_000)
 def _expel_word(stem: str) -> bool:
     return bool(_EXPEL.fullmatch(stem))
+
+# The word tests above as bits, looked up by key and by stem for whole sentences: the passes of
+# ``claims_from_statements`` each scan every word of every sentence for their own test, and almost no
+# sentence has a word that can start any of them.
+_CUE_BIT, _HANDOVER_BIT, _CLOSING_BIT, _FREED_BIT, _EXPEL_BIT, _SITARA_BIT = 1, 2, 4, 8, 16, 32
+
+
+def _key_bits(key: str) -> int:
+    return (_CLOSING_BIT if _CLOSE.fullmatch(key) else 0) | (_FREED_BIT if _freed_word(key) else 0)
+
+
+def _stem_bits(stem: str) -> int:
+    return (
+        (_CUE_BIT if _may_cue(stem) else 0)
+        | (_HANDOVER_BIT if _handover_word(stem) else 0)
+        | (_CLOSING_BIT if _CLOSE.fullmatch(stem) else 0)
+        | (_EXPEL_BIT if _expel_word(stem) else 0)
+        | (_SITARA_BIT if stem in _SITARA else 0)
+    )
+
+
+class _Bits(dict[str, int]):
+    """A word's bits, computed on its first look-up (at most ``LIMIT`` words are kept)."""
+
+    LIMIT = 200_000
+
+    def __init__(self, test: Callable[[str], int]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, word: str) -> int:
+        bits = self.test(word)
+        if len(self) < self.LIMIT:
+            self[word] = bits
+        return bits
+
+
+_BY_KEY, _BY_STEM = _Bits(_key_bits), _Bits(_stem_bits)
+
+
+def _sentence_bits(toks: Sequence[Token]) -> int:
+    """The bits of every word of a sentence, or-ed together (the look-ups run in C once words are known)."""
+    found = set(map(_BY_KEY.__getitem__, map(_KEY, toks)))
+    found.update(map(_BY_STEM.__getitem__, map(_STEM, toks)))
+    return reduce(or_, found, 0)
+
+
+def _having(sentences: Sequence[Sentence], bits: Sequence[int], bit: int) -> list[Sentence]:
+    """The sentences whose bits include ``bit``."""
+    return [s for s, b in zip(sentences, bits, strict=True) if b & bit]
+
 
 def _date_in(dates: Sequence[DateRef], sentence: Sentence) -> DateRef | None:
     """The first date the sentence gives, if any."""

@@ -17,7 +17,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from raqib import event_refs as refs
-from raqib.model import ActorMention, DateRef, Quantity, Sentence, Token
+from raqib.model import ActorMention, DateRef, Quantity, Sentence, Token, fast_init
 from raqib.normalize import match_key, strip_clitics
 from raqib.recognize.places import load_place_lexicon
 from raqib.rules import Trigger
@@ -56,6 +56,7 @@ _SUPPORT = frozenset(["بدعم", "دعم", "بمسانده", "مسانده", "�
                       "برعايه", "رعايه", "بوساطه", "وساطه"])  # a sponsor or mediator is no side of the event
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class _DayContext:
     """What one document says about its days, for sentences that state none."""
@@ -165,15 +166,12 @@ def _tokens_in(toks: Sequence[Token], spans: Sequence[tuple[int, int]]) -> set[i
     }
 
 
-def _any_word(toks: Sequence[Token], words: frozenset[str]) -> bool:
-    """Whether the key or the stem of any token is one of ``words`` (the scan runs in C: the rules ask
-    this of whole sentences again and again)."""
-    return not (words.isdisjoint(map(_KEY, toks)) and words.isdisjoint(map(_STEM, toks)))
+_any_word = refs.any_word
 
 
 def _supporting(toks: Sequence[Token], k: int) -> bool:
     """An actor introduced as support ("بدعم من التحالف") is not the opponent."""
-    return any(t.key in _SUPPORT for t in toks[max(0, k - 3) : k])
+    return not _SUPPORT.isdisjoint(map(_KEY, toks[max(0, k - 3) : k]))
 
 
 def _sentence_at(sentences: Sequence[Sentence], pos: int) -> int | None:

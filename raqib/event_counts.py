@@ -19,6 +19,7 @@ from operator import attrgetter
 from raqib.event_clauses import _PERSON, _any_word
 from raqib.model import Quantity, Token
 from raqib.normalize import strip_diacritics, strip_tatweel
+from raqib.segment import _token_maker
 
 CountKey = Callable[[Token, str], "str | None"]
 
@@ -105,16 +106,23 @@ def counted_before(prev: Token, cue: Mapping[str, frozenset[str]]) -> bool:
         prev.stem in cue["number_words"])
 
 
+def _as_word(tok: Token, word: str) -> Token:
+    """``replace(tok, key=word, stem=word)``, made the way the tokenizer makes tokens: this runs for
+    every word with a pronoun suffix, and ``dataclasses.replace`` costs several times as much."""
+    return _token_maker()(tok.start_char, tok.end_char, tok.text, word, word, tok.clitics)
+
+
 def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: CountKey) -> None:
     """"أشعل مقتله غضباً"، "بإعدامهما"، "أبلغ عائلته بأنه أُعدم": a death word whose pronoun (or the
     pronoun of أنّ before it) is the victim counts one person, or two for the dual."""
     for k, tok in enumerate(toks):
         n = 0
-        for suffix, count in (("هما", 2), ("ها", 1), ("ه", 1)):
+        # every suffix ends in ا or ه: most words are passed over at once
+        for suffix, count in (("هما", 2), ("ها", 1), ("ه", 1)) if tok.stem.endswith(("ا", "ه")) else ():
             base = tok.stem[: -len(suffix)]
             if tok.stem.endswith(suffix) and len(base) >= 3:
                 forms = (base, base[:-1] + "ه") if base.endswith("ت") else (base,)  # تصفيته → تصفية
-                if any(count_key(replace(tok, key=f, stem=f), "") == "fatalities" for f in forms):
+                if any(count_key(_as_word(tok, f), "") == "fatalities" for f in forms):
                     n = count
                 break
         if not n and k > 0 and toks[k - 1].stem in _THAT_PRONOUN and count_key(tok, "") == "fatalities":

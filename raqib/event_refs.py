@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from itertools import pairwise
+from operator import attrgetter
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
@@ -23,6 +24,14 @@ from raqib.rules import Rule, Trigger
 
 if TYPE_CHECKING:
     from raqib.events import Located
+
+_KEY, _STEM = attrgetter("key"), attrgetter("stem")
+
+
+def any_word(toks: Sequence[Token], words: frozenset[str]) -> bool:
+    """Whether the key or the stem of any token is one of ``words`` (the scan runs in C: the rules ask
+    this of whole sentences again and again)."""
+    return not (words.isdisjoint(map(_KEY, toks)) and words.isdisjoint(map(_STEM, toks)))
 
 
 class _Spanned(Protocol):
@@ -274,9 +283,7 @@ def carries_on(agent: str, kind: str) -> bool:
 def habitual_pattern(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
     """"تشهد المنطقة تفجيرات متكررة"، "الخطف ... ظاهرة طارئة": a pattern, not one event."""
     near = toks[max(0, trig.start - 3) : trig.end + 2]
-    if any(t.key in cues["habitual"] or t.stem in cues["habitual"] for t in near):
-        return True
-    return any(t.key in cues["phenomenon"] or t.stem in cues["phenomenon"] for t in toks[trig.end : trig.end + 6])
+    return any_word(near, cues["habitual"]) or any_word(toks[trig.end : trig.end + 6], cues["phenomenon"])
 
 
 def parties_places(toks: Sequence[Token], trig: Trigger, terms: int, places: Sequence[P]) -> list[P]:
@@ -307,8 +314,8 @@ def asked_for(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset
             t.key in demand or t.stem in demand for t in toks[max(0, trig.start - 5) : trig.start - 1]):  # fmt: skip
         return True  # "يحثون على التظاهر"، "حثّ الناشطون الأهالي على الإضراب": urged to, not done
     priced = trig.start > 0 and toks[trig.start - 1].key in _IN_RETURN  # "طالبوا بفدية لقاء الإفراج عنهما"
-    return (priced or any(_with_bi(t) for t in toks[max(0, trig.start - 1) : trig.start + 1])) and any(
-        t.key in demand or t.stem in demand for t in toks[max(0, trig.start - 10) : trig.start]
+    return (priced or any(_with_bi(t) for t in toks[max(0, trig.start - 1) : trig.start + 1])) and any_word(
+        toks[max(0, trig.start - 10) : trig.start], demand
     )
 
 
@@ -321,7 +328,7 @@ def failed(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[st
     if trig.rule.kind in _FAILED_STILL_HAPPENS:
         return False
     fail = cues["failure"]
-    return any(t.key in fail or t.stem in fail for t in toks[max(0, trig.start - 5) : trig.start])
+    return any_word(toks[max(0, trig.start - 5) : trig.start], fail)
 
 
 _NOUN_WITH_OBJECT = re.compile(r"(طرد|اخراج|ابعاد|دحر)(ها|ه|هم|هن|هما)")
@@ -480,9 +487,7 @@ _CAUSE = frozenset(["وطاه", "بسبب", "شده", "بعد", "عقب", "تح�
 def as_circumstance(toks: Sequence[Token], trig: Trigger) -> bool:
     """"تحت وطأة القصف الكثيف"، "بسبب شدة القصف الجوي"، "بعد القصف": the shelling, with the article,
     is named as the cause or the time of what the sentence reports, not reported itself."""
-    return definite(toks[trig.start]) and any(
-        t.key in _CAUSE or t.stem in _CAUSE for t in toks[max(0, trig.start - 2) : trig.start]
-    )
+    return definite(toks[trig.start]) and any_word(toks[max(0, trig.start - 2) : trig.start], _CAUSE)
 
 
 _SOME = frozenset(["عده", "عدد", "عددا", "بعض"])

@@ -118,16 +118,16 @@ class EventCoder:
         self.state = state_actors
         self.cue = rules.cues
         self.alliances = tuple(alliances)
-        self._first_cache: dict[tuple[str, str], tuple[Rule, ...]] = {}
+        self._first_cache: dict[str, tuple[Rule, ...]] = {}
         self._order = {r.id: n for n, r in enumerate(rules.rules)}
         self._count_cache: dict[tuple[str, str, str], str | None] = {}
         self._allies_cache: dict[tuple[str | None, dt.date | None], frozenset[str]] = {}
 
     def _starting(self, tok: Token) -> tuple[Rule, ...]:
-        """The rules whose first pattern matches a token, memoised by the token's key and stem:
-        news vocabulary repeats, so almost every look-up after the first thousand documents is a
-        dictionary hit."""
-        cache_key = (tok.key, tok.stem)
+        """The rules whose first pattern matches a token, memoised by the token's key (from which its
+        stem and clitics follow): news vocabulary repeats, so almost every look-up after the first
+        thousand documents is a dictionary hit."""
+        cache_key = tok.key
         hit = self._first_cache.get(cache_key)
         if hit is None:
             if len(self._first_cache) > 500_000:
@@ -158,7 +158,7 @@ class EventCoder:
     def rules_at(self, toks: Sequence[Token]) -> list[tuple[Rule, ...]]:
         """The rules each token can start, looked up for the whole sentence at once (in C once the
         words are known); most tokens start none."""
-        starting = list(map(self._first_cache.get, zip(map(_KEY, toks), map(_STEM, toks))))
+        starting = list(map(self._first_cache.get, map(_KEY, toks)))
         if None in starting:
             starting = [self._starting(tok) if rules is None else rules for tok, rules in zip(toks, starting)]
         return starting

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from itertools import accumulate
+from operator import attrgetter
 from typing import Any
 
 from raqib.control import claims_from_events, claims_from_statements, dedupe_claims
@@ -36,13 +37,16 @@ from raqib.recognize.places import ANAPHORS, load_place_lexicon
 from raqib.resources import Resources
 from raqib.segment import segment
 
+_STEM = attrgetter("stem")
+
 
 def guess_country(res: Resources, mentions: Sequence[PlaceMention], sentences: Sequence[Sentence] = ()) -> str | None:
     """The country most of the report's unambiguous town, city and governorate names are in, each
     word that names a country or its people ("في ليبيا"، "الجيش السوداني") counting as one more."""
     votes: Counter[str | None] = Counter()
     named = load_place_lexicon().country_words
-    votes.update(named[t.stem] for s in sentences for t in s.tokens if t.stem in named)
+    for s in sentences:  # the words picked out in C, in text order (ties go to the first named)
+        votes.update(map(named.__getitem__, filter(named.__contains__, map(_STEM, s.tokens))))
     for m in mentions:
         if m.feature and m.feature.startswith("anaphor:"):
             continue

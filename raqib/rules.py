@@ -17,7 +17,7 @@ from importlib import resources
 from importlib.abc import Traversable
 
 from raqib.errors import DataFileError
-from raqib.model import Event, Token
+from raqib.model import Event, Token, fast_init
 
 KINDS = (
     "takeover", "withdrawal", "clash", "airstrike", "shelling", "explosion", "suicide_attack", "killing",
@@ -130,6 +130,7 @@ def load_rules(data: Traversable | None = None) -> RuleSet:
     return RuleSet(tuple(rules), cues, tuple(nouns), digest.hexdigest()[:12])
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Trigger:
     """A rule matched at some tokens of a sentence."""

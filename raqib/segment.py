@@ -24,6 +24,10 @@ _SENTENCE_END = re.compile(
 # Tokens are runs of letters and digits in the matching key, where tatweel and zero-width
 # characters are already gone, so "لـ”قسد”" yields ل and قسد.
 _TOKEN = re.compile(r"[^\W_]+")
+# Every match of _SENTENCE_END begins right after one of these characters (both alternatives look
+# back at one); trying the pattern only there gives the same matches as ``finditer`` without
+# running its look-behinds at every character of the text.
+_END_CHAR = re.compile(r"[.!?؟…؛]")
 _START = attrgetter("start_char")
 
 
@@ -33,7 +37,10 @@ def _sentence_spans(text: str) -> list[tuple[int, int, int]]:
     pos = 0
     for paragraph, line in enumerate(text.split("\n")):
         start = 0
-        for m in _SENTENCE_END.finditer(line):
+        for c in _END_CHAR.finditer(line):
+            m = _SENTENCE_END.match(line, c.end())
+            if m is None:
+                continue
             spans.append((pos + start, pos + m.start(), paragraph))
             start = m.end()
         spans.append((pos + start, pos + len(line), paragraph))
@@ -78,15 +85,19 @@ def tokens(text: str, norm: Normalized | None = None) -> list[Token]:
     """All word tokens of ``text`` in order."""
     norm = norm or normalize(text)
     # The loop runs for every word of every document: ``Normalized.span`` is inlined (a token is
-    # never empty) and names are bound locally.
+    # never empty) and names are bound locally. The words come from one ``findall`` (no match
+    # objects); each one's offset is the first place it occurs from the end of the word before, as
+    # only non-word characters stand between two words.
     offsets = norm.offsets
     split = strip_clitics
     make = _token_maker()
     out = []
     append = out.append
-    for m in _TOKEN.finditer(norm.key):
-        word = m.group()
-        k, e = m.span()
+    find = norm.key.find
+    e = 0
+    for word in _TOKEN.findall(norm.key):
+        k = find(word, e)
+        e = k + len(word)
         start = offsets[k]
         end = offsets[e - 1] + 1
         clitics, stem = split(word)

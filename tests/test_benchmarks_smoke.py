@@ -89,6 +89,13 @@ def test_bench_extract_small(profile: bool) -> None:
         assert result["errors"] == 0, result["error_examples"]
 
 
+def test_unseen_pass_small() -> None:
+    proc = _run("unseen_pass.py", "--warm", "3", "--n", "5")
+    result = _result(proc.stdout)
+    assert result["n"] == 5 and result["warm"] == 3 and result["errors"] == 0
+    assert result["cpu_ms_per_doc"] > 0 and "unseen docs" in proc.stdout
+
+
 def test_bench_batch_small(tmp_path: Path) -> None:
     proc = _run("bench_batch.py", "--n", "24", "--extract-n", "12", "--speedup-n", "24", "--store-n", "12",
                 "--partition-size", "8", "--backends", "sqlite", "--workdir", str(tmp_path))  # fmt: skip

@@ -219,3 +219,85 @@ def test_near_passes_over_only_cells_out_of_reach() -> None:
         assert gaz.near(e.lat, e.lon, 8.0) == plain(e.lat, e.lon, 8.0)
         found += len(plain(lat, lon, 30.0))
     assert found > 0
+
+
+def test_visible_line_check_equals_probing_every_line(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    from raqib.ingest.text import _probe, has_visible_line
+
+    texts = [text for text, _ in dev_sentences]
+    texts += ["", " \n\t", "\u200f\u200e\n\u0640\u064b", "؛ - :", "\u200f«»", "x", "٣", "\u037e\u0387", "ـــ\nا", "é"]
+    for text in texts:
+        assert has_visible_line(text) == any(_probe(line) for line in text.splitlines()), repr(text)
+
+
+def test_sentence_ends_equal_a_full_scan(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    from raqib.segment import _END_CHAR, _SENTENCE_END
+
+    rng = random.Random(3)
+    alphabet = "اب ت.!?؟…؛\"'”’») \n(aZ3د"
+    lines = [line for text, _ in dev_sentences for line in text.split("\n")]
+    lines += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    for line in lines:
+        tried = [m.span() for c in _END_CHAR.finditer(line) if (m := _SENTENCE_END.match(line, c.end()))]
+        assert tried == [m.span() for m in _SENTENCE_END.finditer(line)], repr(line)
+
+
+def test_token_offsets_equal_the_pattern_matches(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    from raqib.segment import _TOKEN, tokens
+
+    for text, _ in dev_sentences:
+        norm = normalize(text)
+        toks = tokens(text, norm)
+        assert [(t.start_char, t.end_char, t.key) for t in toks] == [
+            (*norm.span(*m.span()), m.group()) for m in _TOKEN.finditer(norm.key)
+        ]
+
+
+def test_control_sentence_bits_equal_the_word_tests(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    tests = {
+        control._CUE_BIT: lambda t: control._may_cue(t.stem),
+        control._HANDOVER_BIT: lambda t: control._handover_word(t.stem),
+        control._CLOSING_BIT: lambda t: control._closing_word(t.key, t.stem),
+        control._FREED_BIT: lambda t: control._freed_word(t.key),
+        control._EXPEL_BIT: lambda t: control._expel_word(t.stem),
+        control._SITARA_BIT: lambda t: t.stem in control._SITARA,
+    }
+    found = 0
+    for _, sentences in dev_sentences:
+        for s in sentences:
+            bits = control._sentence_bits(s.tokens)
+            for bit, test in tests.items():
+                assert bool(bits & bit) == any(map(test, s.tokens))
+            found |= bits
+    assert found == sum(tests)  # every pass has sentences to read in the dev reports
+
+
+def test_fast_init_equals_the_dataclass_init() -> None:
+    import dataclasses
+
+    from raqib.model import Event, Extraction, PlaceMention, fast_init
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Plain:
+        a: int
+        b: str = "x"
+        c: tuple[int, ...] = ()
+
+    Fast = fast_init(dataclasses.make_dataclass("Fast", [("a", int), ("b", str, "x"), ("c", tuple, ())],
+                                                frozen=True, slots=True))  # fmt: skip
+    assert Fast.__init__ is not Plain.__init__
+    for args, kwargs in (((1,), {}), ((1, "y"), {}), ((1,), {"c": (2,)}), ((), {"a": 3, "b": "z"})):
+        assert dataclasses.astuple(Fast(*args, **kwargs)) == dataclasses.astuple(Plain(*args, **kwargs))
+    with pytest.raises(TypeError):
+        Fast()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Fast(1).a = 2  # type: ignore[misc]
+    # a class whose __init__ does more keeps its own
+    Factory = dataclasses.make_dataclass("Factory", [("a", list, dataclasses.field(default_factory=list))],
+                                         frozen=True, slots=True)  # fmt: skip
+    assert fast_init(Factory).__init__ is Factory.__init__
+    m = PlaceMention("حلب", 3, 6, None)
+    assert dataclasses.replace(m, name="ادلب") == PlaceMention("ادلب", 3, 6, None)
+    assert Extraction.__init__.__qualname__ == "Extraction.__init__" and Event.__init__.__qualname__ == "Event.__init__"

@@ -46,10 +46,10 @@ from raqib.ingest.text import (
     MAX_FILE_BYTES,
     MAX_TEXT_CHARS,
     _normalise_newlines,
-    _probe,
     decode_bytes,
     decode_text,
     document_from_text,
+    has_visible_line,
     replace_nul,
     stable_id,
     too_big,
@@ -126,7 +126,7 @@ def document_from_json(obj: dict[str, Any], origin: str) -> Document:
         raise InputError(origin, f'{EMPTY_PROBLEM}: field "text" is empty')
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(origin, too_long(len(text)))
-    if not any(_probe(line) for line in text.splitlines()):
+    if not has_visible_line(text):
         raise InputError(origin, f'{EMPTY_PROBLEM}: field "text" holds only invisible characters')
 
     source = obj.get("source")

@@ -207,6 +207,18 @@ def _probe(line: str) -> str:
     return " ".join(s.split()).strip(_EDGE_PUNCT).lower()
 
 
+# An Arabic letter or an ASCII letter or digit: NFC, the folding and the stripping of ``_probe`` keep
+# it (a combining mark after it composes into another letter), so a line holding one probes non-empty.
+_KEPT_CHAR = re.compile(r"[\u0621-\u063a\u0641-\u064aA-Za-z0-9]")
+
+
+def has_visible_line(text: str) -> bool:
+    """``any(_probe(line) for line in text.splitlines())``: whether some line of ``text`` holds more
+    than invisible marks, white space and edge punctuation. One character search answers for nearly
+    every text; only a text without a plain letter or digit is probed line by line."""
+    return _KEPT_CHAR.search(text) is not None or any(_probe(line) for line in text.splitlines())
+
+
 _NAV = r"(?:المقال|المقاله|الخبر|الموضوع|التقرير|المنشور|التدوينه)\s+(?:السابق|السابقه|التالي|التاليه)"
 _RELATED = (
     r"(?:مواضيع|مقالات|اخبار|موضوعات|تقارير|قصص|روابط)\s+(?:ذات\s+صله|متعلقه|مشابهه|مرتبطه|اخري)"

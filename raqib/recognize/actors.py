@@ -50,6 +50,9 @@ class ActorFinder:
     ) -> list[ActorMention]:
         """Actor mentions of a whole document in text order (anaphora need the earlier ones)."""
         out: list[ActorMention] = []
+        # The aliases of a word sequence that apply to this report: its country and day are fixed,
+        # and a report names the same sides again and again.
+        applicable: dict[tuple[str, ...], list[AliasLike]] = {}
         for sentence in sentences:
             toks = sentence.tokens
             i = 0
@@ -73,7 +76,10 @@ class ActorFinder:
                         key = tuple(words)
                         if key not in self.prefixes:
                             break
-                        candidates = [a for a in self.index.get(key, ()) if a.applies(country, day)]
+                        candidates = applicable.get(key)
+                        if candidates is None:
+                            candidates = [a for a in self.index.get(key, ()) if a.applies(country, day)]
+                            applicable[key] = candidates
                         if candidates and (best is None or j + 1 - i > best[0]):
                             chosen = self._choose(candidates, out)
                             best = (j + 1 - i, chosen, first == tok.key)
