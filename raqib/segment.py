@@ -12,13 +12,14 @@ from operator import attrgetter
 from raqib.model import Sentence, Token
 from raqib.normalize import Normalized, normalize, strip_clitics
 
-# A sentence ends at . ! ? ؟ … or ؛ followed by white space (so "3.5" and "U.S" stay whole; a
-# one-letter abbreviation such as "د." does not end one), and at
-# every line break: news texts put one paragraph per line and titles carry no full stop. A full stop
-# glued to the next Arabic word ("عنهما.ويذكر", a common typing slip) ends a sentence too, unless a
-# tatweel stands before it ("القـ.صف": a word broken on purpose, see normalize._MASK_DOT).
+# A sentence ends at . ! ? ؟ … or ؛ (with the closing quotes or brackets right after it) followed
+# by white space (so "3.5" and "U.S" stay whole; a one-letter abbreviation such as "د." does not end
+# one), and at every line break: news texts put one paragraph per line and titles carry no full
+# stop. A full stop glued to the next Arabic word ("عنهما.ويذكر", a common typing slip) ends a
+# sentence too, unless a tatweel stands before it ("القـ.صف": a word broken on purpose, see
+# normalize._MASK_DOT).
 _SENTENCE_END = re.compile(
-    r"(?<![\s(][\u0621-\u064aA-Za-z][.])(?<=[.!?؟…؛])[\"'”’»)]*\s+"
+    r"(?<![\s(][\u0621-\u064aA-Za-z][.])(?<=[.!?؟…؛])([\"'”’»)]*)\s+"
     r"|(?<=[\u0621-\u063f\u0641-\u064a][\u0621-\u063f\u0641-\u064a][.!?؟])(?=[\u0621-\u064a])"
 )
 # Tokens are runs of letters and digits in the matching key, where tatweel and zero-width
@@ -41,7 +42,9 @@ def _sentence_spans(text: str) -> list[tuple[int, int, int]]:
             m = _SENTENCE_END.match(line, c.end())
             if m is None:
                 continue
-            spans.append((pos + start, pos + m.start(), paragraph))
+            # closing quotes and brackets after the full stop belong to the sentence they close
+            end = m.end(1) if m.end(1) >= 0 else m.start()
+            spans.append((pos + start, pos + end, paragraph))
             start = m.end()
         spans.append((pos + start, pos + len(line), paragraph))
         pos += len(line) + 1

@@ -60,6 +60,12 @@ def test_sentence_splitting_keeps_numbers_and_uses_lines() -> None:
     assert got == ["العنوان هنا", "قتل 3.5 شخص.", "ثم انسحبت القوات؟", "نعم"]
 
 
+def test_closing_quotes_and_brackets_after_a_full_stop_stay_with_their_sentence() -> None:
+    text = "وقال (إن القصف توقف.) ثم غادر. وأضاف «انسحبت القوات.» وانتهى"
+    got = [s.text for s in segment(text)]
+    assert got == ["وقال (إن القصف توقف.)", "ثم غادر.", "وأضاف «انسحبت القوات.»", "وانتهى"]
+
+
 def test_proclitic_with_tatweel_and_quotes_is_split() -> None:
     text = "التقدم السريع لـ”قسد” خلال"
     toks = segment(text)[0].tokens
