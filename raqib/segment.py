@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
-from dataclasses import fields
-from functools import cache
 from operator import attrgetter
 
 from raqib.model import Sentence, Token
@@ -59,31 +56,6 @@ def _sentence_spans(text: str) -> list[tuple[int, int, int]]:
     return trimmed
 
 
-@cache
-def _token_maker() -> Callable[[int, int, str, str, str, str], Token]:
-    """``Token(start_char, end_char, text, key, stem, clitics)`` for the loop below, which makes every
-    token of every document. A frozen dataclass's ``__init__`` sets each field through
-    ``object.__setattr__``; setting the slots directly gives the same object for about two thirds of
-    the time. Falls back to ``Token`` itself should its fields ever change."""
-    order = ("start_char", "end_char", "text", "key", "stem", "clitics")
-    if tuple(f.name for f in fields(Token)) != order or not hasattr(Token, "__slots__"):
-        return Token
-    new = object.__new__
-    s_start, s_end, s_text, s_key, s_stem, s_clitics = (getattr(Token, name).__set__ for name in order)
-
-    def make(start_char: int, end_char: int, text: str, key: str, stem: str, clitics: str) -> Token:
-        tok = new(Token)
-        s_start(tok, start_char)
-        s_end(tok, end_char)
-        s_text(tok, text)
-        s_key(tok, key)
-        s_stem(tok, stem)
-        s_clitics(tok, clitics)
-        return tok
-
-    return make
-
-
 def tokens(text: str, norm: Normalized | None = None) -> list[Token]:
     """All word tokens of ``text`` in order."""
     norm = norm or normalize(text)
@@ -93,7 +65,7 @@ def tokens(text: str, norm: Normalized | None = None) -> list[Token]:
     # only non-word characters stand between two words.
     offsets = norm.offsets
     split = strip_clitics
-    make = _token_maker()
+    make = Token  # model.fast_init: slots set directly
     out = []
     append = out.append
     find = norm.key.find

@@ -15,7 +15,7 @@ from raqib.model import Token
 from raqib.normalize import bare, normalize, strip_clitics
 from raqib.recognize import places
 from raqib.rules import load_rules
-from raqib.segment import _token_maker, segment
+from raqib.segment import segment
 
 DEV = Path(__file__).parent / "data" / "dev"
 
@@ -27,16 +27,6 @@ def dev_sentences():  # type: ignore[no-untyped-def]
     for g in load_gold(DEV):
         out.append((g["text"], segment(g["text"], normalize(g["text"]))))
     return out
-
-
-def test_token_maker_equals_the_dataclass() -> None:
-    make = _token_maker()
-    tok = make(3, 9, "والقرية", "والقريه", "قريه", "وال")
-    plain = Token(3, 9, "والقرية", "والقريه", "قريه", "وال")
-    assert type(tok) is Token
-    assert tok == plain and hash(tok) == hash(plain) and repr(tok) == repr(plain)
-    with pytest.raises(AttributeError):
-        tok.key = "x"  # type: ignore[misc]  # still frozen
 
 
 def test_tokens_equal_plain_construction(dev_sentences) -> None:  # type: ignore[no-untyped-def]
