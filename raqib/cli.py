@@ -53,6 +53,9 @@ def _run(sources: list[str] | None, db: str | None, out: TextIO | None, store_al
     versions = res.versions
     n_docs = n_events = n_errors = 0
     paths = sources or ["-"]
+    if "-" in paths and sys.stdin.isatty():  # else a first `raqib extract` without a file seems to hang
+        err.print("raqib: reading a report from standard input (end it with Ctrl-D); name files or folders to "
+                  "read them instead", markup=False)  # fmt: skip
 
     def problem(origin: str, reason: str, document_id: str | None = None) -> None:
         """Report input that was refused, and record it in the store when one is open."""

@@ -229,3 +229,20 @@ def test_geocode_says_when_it_cannot_locate_a_name() -> None:
     _one_error(unknown, 1, "not located")
     assert json.loads(unknown.stdout)["lat"] is None  # the JSON is still printed for scripts
     assert _cli("geocode", "هجين", "--country", "sy").exit_code == 0
+
+
+def test_reading_a_terminal_says_so(tmp_path: Path) -> None:
+    """`raqib extract` with no file reads stdin: on a terminal it says so rather than seeming to hang."""
+    import pty
+
+    main, tty = pty.openpty()
+    try:
+        proc = subprocess.Popen([*RAQIB, "extract"], stdin=tty, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)  # fmt: skip
+        os.write(main, b"\x04")  # Ctrl-D: the end of the input
+        _, stderr = proc.communicate(timeout=300)
+    finally:
+        os.close(main)
+        os.close(tty)
+    assert "reading a report from standard input" in stderr and "Ctrl-D" in stderr, stderr
+    assert "Traceback" not in stderr
