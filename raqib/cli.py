@@ -514,6 +514,9 @@ def gazetteer_import(
     ] = Path("raqib/data/gazetteer.sqlite"),
 ) -> None:
     """Add a full source that a user with internet has downloaded to an index."""
+    import sqlite3
+    from contextlib import closing
+
     from raqib import gazetteer
 
     importers = {
@@ -527,7 +530,17 @@ def gazetteer_import(
         fail(f"{source}: no such file")
     if not index.is_file():
         fail(f"{index}: no index there; build one with `raqib gazetteer build -o {index}`")
-    report = importers[kind](index, source)
+    try:  # read-only: sqlite3 would otherwise make any file it is given into a database
+        with closing(sqlite3.connect(f"{index.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            conn.execute("SELECT source, rows FROM sources LIMIT 1").fetchall()
+    except sqlite3.Error as exc:
+        fail(f"{index}: not a raqib gazetteer index ({exc}); build one with `raqib gazetteer build -o FILE`")
+    try:
+        report = importers[kind](index, source)
+    except UnicodeDecodeError as exc:
+        fail(f"{source}: not UTF-8 (byte {exc.start}); expected the {kind} format (see `raqib gazetteer import --help`)")
+    except (RaqibError, sqlite3.Error, OSError, ValueError, KeyError) as exc:
+        fail(f"{source}: cannot import it as {kind}: {str(exc).removeprefix(f'{source}: ')}")
     err.print(f"raqib: imported {source} into {index}: {report}", markup=False)
 
 

@@ -246,3 +246,24 @@ def test_reading_a_terminal_says_so(tmp_path: Path) -> None:
         os.close(tty)
     assert "reading a report from standard input" in stderr and "Ctrl-D" in stderr, stderr
     assert "Traceback" not in stderr
+
+
+def test_gazetteer_import_refuses_a_file_that_is_not_an_index_or_not_text(tmp_path: Path) -> None:
+    import shutil
+    from importlib import resources
+
+    source = tmp_path / "places.csv"
+    source.write_text("name:ar,lat,lon\nهجين,34.69,40.83\n", encoding="utf-8")
+    not_index = tmp_path / "notes.txt"
+    not_index.write_bytes(b"")
+    _one_error(_cli("gazetteer", "import", "osm", str(source), "--index", str(not_index)), 2, str(not_index),
+               "not a raqib gazetteer index")  # fmt: skip
+    assert not_index.read_bytes() == b""  # not made into a database
+    index = tmp_path / "gaz.sqlite"
+    shutil.copy(str(resources.files("raqib").joinpath("data/gazetteer.sqlite")), index)
+    latin1 = tmp_path / "places-latin1.csv"
+    latin1.write_bytes("name,lat,lon\nAlep é,36.2,37.1\n".encode("latin-1"))
+    _one_error(_cli("gazetteer", "import", "osm", str(latin1), "--index", str(index)), 2, str(latin1), "not UTF-8")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    _one_error(_cli("gazetteer", "import", "ocha", str(empty), "--index", str(index)), 2, str(empty), "ocha")
