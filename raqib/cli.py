@@ -618,6 +618,7 @@ def serve(
     token = os.environ.get(token_env) or None
     if private and token is None:
         fail(f"--private needs a token: set the environment variable {token_env} (see --token-env)")
+    _check_address(host, port)
     url = db_url(db)
     if missing_sqlite_file(url):
         err.print(f"raqib: warning: no database at {missing_sqlite_file(url)} yet: serving a new, empty one",
@@ -630,6 +631,21 @@ def serve(
     writes = f"writes with the token in ${token_env}" if token else f"read-only (set ${token_env} to allow writes)"
     err.print(f"raqib: serving {shown_url(url)} on http://{host}:{port}/ ({writes})", markup=False)
     uvicorn.run(api, host=host, port=port, log_level="info", timeout_keep_alive=KEEP_ALIVE_SECONDS)
+
+
+def _check_address(host: str, port: int) -> None:
+    """Fail before serving when ``host:port`` cannot be listened on (uvicorn would log the error after
+    the start-up lines and exit with status 3)."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except OSError as exc:
+        fail(f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc}); "
+             "another program may hold the port: choose another with --port")  # fmt: skip
 
 
 def main() -> None:

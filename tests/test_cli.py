@@ -267,3 +267,14 @@ def test_gazetteer_import_refuses_a_file_that_is_not_an_index_or_not_text(tmp_pa
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
     _one_error(_cli("gazetteer", "import", "ocha", str(empty), "--index", str(index)), 2, str(empty), "ocha")
+
+
+def test_serve_on_a_port_in_use_is_a_one_line_error(tmp_path: Path) -> None:
+    import socket
+
+    db = _seed_db(tmp_path)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = str(holder.getsockname()[1])
+        _one_error(_cli("serve", "--db", db, "--port", port, env={"RAQIB_TOKEN": ""}), 2, port, "cannot listen")
