@@ -13,7 +13,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from raqib.cli_common import DbOption, Sources, err, fail, load, open_db, progress_bar
+from raqib.cli_common import (
+    DbOption,
+    Sources,
+    db_url,
+    err,
+    fail,
+    load,
+    missing_sqlite_file,
+    open_db,
+    progress_bar,
+    shown_url,
+)
 from raqib.cli_control import control_app
 from raqib.cli_review import review_app
 from raqib.errors import InputError, RaqibError
@@ -24,7 +35,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-gazetteer_app = typer.Typer(help="Build and inspect the place index.", no_args_is_help=True)
+gazetteer_app = typer.Typer(help="Build the place index, or add a downloaded source to it.", no_args_is_help=True)
 app.add_typer(gazetteer_app, name="gazetteer")
 app.add_typer(control_app, name="control")
 app.add_typer(review_app, name="review")
@@ -33,21 +44,18 @@ app.add_typer(review_app, name="review")
 def _run(sources: list[str] | None, db: str | None, out: TextIO | None, store_always: bool) -> tuple[int, int, int]:
     """Extract every document of ``sources``; print records to ``out`` and/or store them.
     Returns (documents, events, errors)."""
-    from raqib.ingest import read_sources
     from raqib.pipeline import process
 
     res = load()
     store = None
     if db is not None or store_always:
-        from raqib.store import open_store, resolve_url
-
-        try:
-            store = open_store(resolve_url(db))
-        except RaqibError as exc:
-            fail(str(exc))
+        store = open_db(db)
     versions = res.versions
     n_docs = n_events = n_errors = 0
     paths = sources or ["-"]
+    if "-" in paths and sys.stdin.isatty():  # else a first `raqib extract` without a file seems to hang
+        err.print("raqib: reading a report from standard input (end it with Ctrl-D); name files or folders to "
+                  "read them instead", markup=False)  # fmt: skip
 
     def problem(origin: str, reason: str, document_id: str | None = None) -> None:
         """Report input that was refused, and record it in the store when one is open."""
@@ -60,7 +68,7 @@ def _run(sources: list[str] | None, db: str | None, out: TextIO | None, store_al
 
     with progress_bar(None) as progress:
         task = progress.add_task("extracting", total=None)
-        for item in read_sources(paths, stdin=sys.stdin):
+        for item in _read_each(paths):
             if isinstance(item, InputError):
                 problem(item.origin, item.problem)
                 n_errors += 1
@@ -88,6 +96,37 @@ def _run(sources: list[str] | None, db: str | None, out: TextIO | None, store_al
     return n_docs, n_events, n_errors
 
 
+EMPTY_FOLDER = ("no reports in this directory: no file in it ends in .txt, .html, .htm, .json, .jsonl, .ndjson, "
+                ".xml, .rss, .atom, .warc or .warc.gz")  # fmt: skip
+
+
+def _read_each(paths: list[str]):  # type: ignore[no-untyped-def]
+    """``read_sources`` one path at a time, so that a directory holding no report is reported, not passed
+    over in silence (a folder of PDFs, or the wrong folder)."""
+    import os
+
+    from raqib.ingest import read_sources
+
+    for path in paths:
+        n = 0
+        for item in read_sources([path], stdin=sys.stdin):
+            n += 1
+            yield item
+        if n == 0 and os.path.isdir(path):
+            yield InputError(path, EMPTY_FOLDER)
+
+
+def _empty_folders(sources: list[str]) -> list[InputError]:
+    """The directories among ``sources`` that hold no report (``read_sources`` is lazy: this reads at most
+    the first document of each)."""
+    import os
+
+    from raqib.ingest import read_sources
+
+    return [InputError(src, EMPTY_FOLDER) for src in sources
+            if os.path.isdir(src) and next(iter(read_sources([src])), None) is None]  # fmt: skip
+
+
 @app.command()
 def extract(
     sources: Sources = None,
@@ -99,7 +138,10 @@ def extract(
 ) -> None:
     """Read reports and print one JSON record per document (events and control rows)."""
     with ExitStack() as stack:
-        out = stack.enter_context(output.open("w", encoding="utf-8")) if output else sys.stdout
+        try:
+            out = stack.enter_context(output.open("w", encoding="utf-8")) if output else sys.stdout
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror or exc})")
         n_docs, n_events, n_errors = _run(sources, db, out, store_always=False)
     err.print(f"raqib: {n_docs} documents, {n_events} events, {n_errors} errors", markup=False)
     if n_errors:
@@ -110,9 +152,8 @@ def extract(
 def ingest(sources: Sources = None, db: DbOption = None) -> None:
     """Read reports, extract them and store the results in the database."""
     n_docs, n_events, n_errors = _run(sources, db, None, store_always=True)
-    from raqib.store import resolve_url
-
-    err.print(f"raqib: stored {n_docs} documents, {n_events} events in {resolve_url(db)}; {n_errors} errors", markup=False)
+    err.print(f"raqib: stored {n_docs} documents, {n_events} events in {shown_url(db_url(db))}; {n_errors} errors",
+              markup=False)  # fmt: skip
     if n_errors:
         raise typer.Exit(1)
 
@@ -139,7 +180,6 @@ def batch(
     import logging
 
     from raqib.batch import cluster_stored, dask_client, plan, run_batch
-    from raqib.store import open_store, resolve_url
 
     if scheduler is not None and workers is not None:
         fail("--scheduler and --workers exclude each other: the scheduler's own workers do the work")
@@ -151,11 +191,12 @@ def batch(
     # every failure is reported below, by partition.
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
     res = load()
+    store = open_db(db)
     try:
-        store = open_store(resolve_url(db))
         parts, unreadable = plan(sources, res.versions, partition_size)
     except RaqibError as exc:
         fail(str(exc))
+    unreadable += _empty_folders(sources)
     for problem in unreadable:
         err.print(f"raqib: error: {problem}", markup=False)
     with progress_bar(len(parts)) as progress:
@@ -178,7 +219,7 @@ def batch(
                                retries=retries, on_outcome=show)  # fmt: skip
         except RaqibError as exc:
             fail(str(exc))
-    err.print(f"raqib: stored {report.documents} documents, {report.events} events in {resolve_url(db)}; "
+    err.print(f"raqib: stored {report.documents} documents, {report.events} events in {shown_url(db_url(db))}; "
               f"{report.errors + len(unreadable)} errors; partitions: {report.count('done')} done, "
               f"{report.count('skipped')} skipped (done earlier), {report.count('failed')} failed; "
               f"{report.seconds:.1f} s", markup=False)  # fmt: skip
@@ -209,20 +250,21 @@ def watch(
         typer.Option("--pages/--no-pages", help="Fetch the article page when an entry has only a summary."),
     ] = True,
 ) -> None:
-    """Poll feeds on an interval; extract and store new and revised articles (Ctrl-C or SIGTERM stops
-    after the current feed). One line per problem and one summary line per poll on stderr."""
+    """Poll feeds on an interval; extract and store new and revised articles.
+
+    Ctrl-C or SIGTERM stops after the current feed. One line per problem and one summary line per poll on stderr.
+    """
     import threading
 
     from raqib import watch as watcher
-    from raqib.store import open_store, resolve_url
 
     try:
         interval = watcher.parse_interval(every, "--every")
         options = watcher.WatchOptions(timeout=watcher.parse_interval(timeout, "--timeout"), pages=pages)
         watcher.check_sources(feeds)
-        store = open_store(resolve_url(db))
     except RaqibError as exc:
         fail(str(exc))
+    store = open_db(db)
     res = load()
 
     def say(line: str) -> None:
@@ -252,17 +294,23 @@ def events(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON record per document (JSON Lines) instead of a table.")] = False,
 ) -> None:
     """Show the events stored in the database (with the ids `raqib review` takes)."""
-    from raqib.store import EventFilter, iter_events, resolve_url
+    from dataclasses import replace
 
-    store = open_db(db)
+    from raqib.export import build_filter
+    from raqib.store import iter_events
+
+    try:  # the same checks as `raqib export`: an unknown kind is an error, not an empty table
+        flt = replace(build_filter(actors=actor or (), kinds=kind or (), include_rejected=include_rejected),
+                      document_id=document)  # fmt: skip
+    except RaqibError as exc:
+        fail(str(exc))
+    store = open_db(db, existing=True)
     if as_json:
         for r in store.records():
             print(json.dumps(r, ensure_ascii=False))
         return
-    flt = EventFilter(kinds=tuple(kind or ()), actors=tuple(actor or ()), document_id=document,
-                      include_rejected=include_rejected)  # fmt: skip
     out = Console(highlight=False, width=170)
-    table = Table(title=f"events in {resolve_url(db)}")
+    table = Table(title=f"events in {shown_url(db_url(db))}")
     for col in ("id", "document", "kind", "actor1", "actor2", "place", "lat,lon", "precision", "date", "counts"):
         table.add_column(col)
     n = 0
@@ -303,7 +351,7 @@ def export_cmd(
         ctx = export.load_context()
     except RaqibError as exc:
         fail(str(exc))
-    store = open_db(db)
+    store = open_db(db, existing=True)
     with ExitStack() as stack, progress_bar(None) as progress:
         try:
             out = stack.enter_context(output.open("w", encoding="utf-8", newline="")) if output else sys.stdout
@@ -344,8 +392,12 @@ def evaluate_cmd(
         gold = load_gold(gold_dir)
     except (OSError, ValueError, RaqibError) as exc:
         fail(f"{gold_dir}: {exc}")
+    if not gold:
+        fail(f"{gold_dir}: no gold JSON files in it (the dev set is tests/data/dev)")
     if pred is not None:
         predictions = _read_jsonl(pred)
+        if not predictions:
+            fail(f"{pred}: no predictions in it; expected the JSON Lines `raqib extract` writes")
     else:
         predictions = predict_gold(gold)
     scores = score(gold, predictions, dedup_groups(gold_dir / "README.md"))
@@ -377,7 +429,9 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     try:
         lines = path.read_text("utf-8").splitlines()
     except OSError as exc:
-        fail(f"{path}: {exc.strerror}")
+        fail(f"{path}: cannot read ({exc.strerror or exc})")
+    except UnicodeDecodeError as exc:
+        fail(f"{path}: not UTF-8 (byte {exc.start}); expected the JSON Lines `raqib extract` writes")
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -395,26 +449,43 @@ def geocode(
     country: Annotated[str | None, typer.Option(help="ISO country code to prefer (SY, IQ, YE, LY, SD ...).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Put a place name on the map and show how it was matched and the alternatives."""
+    """Put a place name on the map and show how it was matched and the alternatives.
+
+    Exit status 1 when the name is not located.
+    """
+    import re
     from dataclasses import asdict
 
     from raqib.gazetteer import load_gazetteer
     from raqib.geocode import geocode as run
 
+    if not name.strip():
+        fail("NAME is empty; give a place name as a report writes it, e.g. raqib geocode هجين")
     try:
         gaz = load_gazetteer()
     except RaqibError as exc:
         fail(str(exc))
+    if country is not None:
+        country = country.strip().upper()
+        known = sorted({e.country for e in gaz.entries if e.country})
+        if country not in known:
+            fail(f"--country {country!r}: no places of that country in the gazetteer; expected one of {', '.join(known)}")
     place = run(gaz, name, context=context, country=country)
     if as_json:
         print(json.dumps(asdict(place), ensure_ascii=False))
-        return
-    out = Console(highlight=False)
-    where = f"{place.lat:.5f}, {place.lon:.5f}" if place.lat is not None else "not located"
-    out.print(f"{name} → {where}  precision={place.precision}  matched_by={place.matched_by}  score={place.score:.2f}")
-    out.print(f"  id={place.gazetteer_id} pcode={place.pcode} country={place.country} admin={' / '.join(place.admin)}")
-    for alt in place.alternatives:
-        out.print(f"  alternative: {alt}")
+    else:
+        out = Console(highlight=False)
+        where = f"{place.lat:.5f}, {place.lon:.5f}" if place.lat is not None else "not located"
+        out.print(f"{name} → {where}  precision={place.precision}  matched_by={place.matched_by}  score={place.score:.2f}")
+        out.print(f"  id={place.gazetteer_id} pcode={place.pcode} country={place.country} admin={' / '.join(place.admin)}")
+        for alt in place.alternatives:
+            out.print(f"  alternative: {alt}")
+    if place.lat is None:
+        hint = ("" if re.search("[\u0600-\u06ff]", name) else
+                "; names are matched in Arabic script, as reports write them (e.g. هجين, not Hajin)")
+        if country and place.alternatives:
+            hint += f"; the alternatives are outside {country}: try without --country"
+        fail(f"{name!r}: not located in the gazetteer{hint}", code=1)
 
 
 @gazetteer_app.command("build")
@@ -443,6 +514,9 @@ def gazetteer_import(
     ] = Path("raqib/data/gazetteer.sqlite"),
 ) -> None:
     """Add a full source that a user with internet has downloaded to an index."""
+    import sqlite3
+    from contextlib import closing
+
     from raqib import gazetteer
 
     importers = {
@@ -456,7 +530,17 @@ def gazetteer_import(
         fail(f"{source}: no such file")
     if not index.is_file():
         fail(f"{index}: no index there; build one with `raqib gazetteer build -o {index}`")
-    report = importers[kind](index, source)
+    try:  # read-only: sqlite3 would otherwise make any file it is given into a database
+        with closing(sqlite3.connect(f"{index.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            conn.execute("SELECT source, rows FROM sources LIMIT 1").fetchall()
+    except sqlite3.Error as exc:
+        fail(f"{index}: not a raqib gazetteer index ({exc}); build one with `raqib gazetteer build -o FILE`")
+    try:
+        report = importers[kind](index, source)
+    except UnicodeDecodeError as exc:
+        fail(f"{source}: not UTF-8 (byte {exc.start}); expected the {kind} format (see `raqib gazetteer import --help`)")
+    except (RaqibError, sqlite3.Error, OSError, ValueError, KeyError) as exc:
+        fail(f"{source}: cannot import it as {kind}: {str(exc).removeprefix(f'{source}: ')}")
     err.print(f"raqib: imported {source} into {index}: {report}", markup=False)
 
 
@@ -469,11 +553,13 @@ def reprocess(
     db: DbOption = None,
     all_documents: Annotated[bool, typer.Option("--all", help="Re-extract every document, not only those made by an older rule set or gazetteer.")] = False,
 ) -> None:
-    """Re-extract stored documents after an upgrade of raqib's rules or gazetteer; analyst
-    corrections are applied again to the new rows."""
+    """Re-extract stored documents after an upgrade of raqib's rules or gazetteer.
+
+    Analyst corrections are applied again to the new rows.
+    """
     from raqib.pipeline import process
 
-    store = open_db(db)
+    store = open_db(db, existing=True)
     res = load()
     versions = res.versions
     docs = list(store.stored_documents(None if all_documents else versions))
@@ -524,7 +610,6 @@ def serve(
     import uvicorn
 
     from raqib.api import KEEP_ALIVE_SECONDS, create_app
-    from raqib.store import resolve_url
 
     if not 0 < port < 65536:
         fail(f"--port {port}: must be 1-65535")
@@ -533,14 +618,34 @@ def serve(
     token = os.environ.get(token_env) or None
     if private and token is None:
         fail(f"--private needs a token: set the environment variable {token_env} (see --token-env)")
+    _check_address(host, port)
+    url = db_url(db)
+    if missing_sqlite_file(url):
+        err.print(f"raqib: warning: no database at {missing_sqlite_file(url)} yet: serving a new, empty one",
+                  markup=False)  # fmt: skip
     try:
-        api = create_app(resolve_url(db), token=token, public_reads=not private, evidence_only=evidence_only,
+        api = create_app(url, token=token, public_reads=not private, evidence_only=evidence_only,
                          withhold_names=withhold_names, tile_url=tile_url, tile_attribution=tile_attribution)  # fmt: skip
     except RaqibError as exc:
-        fail(str(exc))
+        fail(str(exc).replace(url, shown_url(url)))
     writes = f"writes with the token in ${token_env}" if token else f"read-only (set ${token_env} to allow writes)"
-    err.print(f"raqib: serving {resolve_url(db)} on http://{host}:{port}/ ({writes})", markup=False)
+    err.print(f"raqib: serving {shown_url(url)} on http://{host}:{port}/ ({writes})", markup=False)
     uvicorn.run(api, host=host, port=port, log_level="info", timeout_keep_alive=KEEP_ALIVE_SECONDS)
+
+
+def _check_address(host: str, port: int) -> None:
+    """Fail before serving when ``host:port`` cannot be listened on (uvicorn would log the error after
+    the start-up lines and exit with status 3)."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except OSError as exc:
+        fail(f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc}); "
+             "another program may hold the port: choose another with --port")  # fmt: skip
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from raqib.cli_common import DbOption, clip, err, fail
+from raqib.cli_common import DbOption, clip, db_url, err, fail, open_db, shown_url
 from raqib.errors import RaqibError
 
 control_app = typer.Typer(help="Who holds which place on a day: the control timeline.", no_args_is_help=True)
@@ -30,11 +30,10 @@ def _open_control(db: str | None) -> tuple[Any, Any]:
     """The timeline of the database, and the gazetteer it was resolved with."""
     from raqib.actors import load_actor_book
     from raqib.gazetteer import load_gazetteer
-    from raqib.store import open_store, resolve_url
     from raqib.timeline import build_timeline, claims_from_store
 
+    store = open_db(db, existing=True)
     try:
-        store = open_store(resolve_url(db))
         gaz = load_gazetteer()
         return build_timeline(claims_from_store(store, gaz, load_actor_book())), gaz
     except RaqibError as exc:
@@ -114,10 +113,8 @@ def control_show(
                               "disputed_by": [_claim_json(c) for c in h.disputed_by]},
                              ensure_ascii=False))  # fmt: skip
         return
-    from raqib.store import resolve_url
-
     where = f" within {km:g} km of {near}" if near else ""
-    table = Table(title=f"control on {day.isoformat()}{where} ({resolve_url(db)})")
+    table = Table(title=f"control on {day.isoformat()}{where} ({shown_url(db_url(db))})")
     for col in ("place", "holder(s)", "status", "since", "evidence", "source"):
         table.add_column(col)
     groups: dict[str, list[Any]] = {}
@@ -154,9 +151,7 @@ def control_history(
         located = run(gaz, place).gazetteer_id
         keys = [located] if located in timeline.places else []
     if not keys:
-        from raqib.store import resolve_url
-
-        fail(f"no control claims about {place!r} in {resolve_url(db)}; try the name as the reports write it "
+        fail(f"no control claims about {place!r} in {shown_url(db_url(db))}; try the name as the reports write it "
               "or a gazetteer id (see `raqib geocode`)")  # fmt: skip
     out = Console(highlight=False, width=180)
     for key in keys:
@@ -229,12 +224,11 @@ def control_import_baseline(
     """Load the Wikipedia conflict-map marks (about June-August 2017) as the prior the reports update."""
     from raqib.baseline import import_baseline
     from raqib.gazetteer import load_gazetteer
-    from raqib.store import open_store, resolve_url
-
     if not source.is_dir():
         fail(f"{source}: not a directory; pass --source with the folder of the Wikipedia map mark files")
+    store = open_db(db)
     try:
-        report = import_baseline(open_store(resolve_url(db)), source, load_gazetteer())
+        report = import_baseline(store, source, load_gazetteer())
     except RaqibError as exc:
         fail(str(exc))
-    err.print(f"raqib: stored {report} in {resolve_url(db)}", markup=False)
+    err.print(f"raqib: stored {report} in {shown_url(db_url(db))}", markup=False)

@@ -55,7 +55,7 @@ def _review(db: str | None, uid: str, field: str, value: Any, reason: str, who: 
         restore_event,
     )
 
-    store = open_db(db)
+    store = open_db(db, existing=True)
     who = who or default_reviewer()
     try:
         if uid.startswith("c"):
@@ -107,7 +107,7 @@ def review_list(
     """Events and control rows with their ids, review status and evidence."""
     from raqib.store import EventFilter, control_rows, query_events
 
-    store = open_db(db)
+    store = open_db(db, existing=True)
     out = Console(highlight=False, width=170)
     table = Table(title="events")
     for col in ("id", "status", "kind", "actor1", "actor2", "place", "date", "evidence"):
@@ -136,7 +136,7 @@ def review_audit(
     """Every change an analyst made: who, when, what before and after, why (newest first)."""
     from raqib.review import audit_log, unmatched_corrections
 
-    store = open_db(db)
+    store = open_db(db, existing=True)
     rows = audit_log(store, limit=limit, uid=uid)
     if as_json:
         for r in rows:
