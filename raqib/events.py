@@ -577,8 +577,13 @@ class EventCoder:
         elif agent is None and recent is not None and refs.carries_on(recent, rule.kind) and recent not in {
                 m.actor for m in s_actors}:  # a side the sentence names, but not as the doer, is not carried
             agent, carried = recent, True
+        # "4 عناصر من X حاولوا الفرار ... فاعتقلتهم X": the object pronoun points back at the members a
+        # side arrests of its own
+        own_members = rule.kind == "arrest" and re.search(r"(هم|ه|ها|هما)$", toks[trig.start].key) is not None and any(
+            m.actor == agent for m in after)  # the arrester named after the verb, not the members themselves
         for m in after + list(reversed(before)):
-            if m.actor == agent and "between" not in rule.patient:
+            if m.actor == agent and "between" not in rule.patient and not (
+                    own_members and m in before and self._partitive_subject(toks, index(m))):  # fmt: skip
                 continue
             if (("_direct" in rule.patient and m in after) or marked(m, rule.patient)) and not _supporting(toks, index(m)):
                 patient = m.actor

@@ -808,3 +808,20 @@ def test_a_weak_generic_before_a_name_only_head_names_a_place(code) -> None:  # 
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("release", "أبو الورد")]
     # a head that is also a plain noun ("مركز") after a weak generic names nothing the gazetteer does not know
     assert _place_names("وقع الانفجار في شارع المركز الثقافي.", []) == []
+
+
+def test_a_failure_told_of_what_came_before_does_not_undo_what_follows(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("حاول عناصر من جماعة النسر الفرار من قرية الزيتونة، غير أن محاولتهم باءت بالفشل واعتقلتهم قوات الصقر.")
+    assert _summary(evs) == [("arrest", "HAWK", "EAGLE", "الزيتونة")]
+    # a failure "in" the act, by verb or noun, still undoes it
+    assert code("فشلت قوات الصقر في اعتقال عناصر جماعة النسر في قرية الزيتونة.") == []
+    evs = code("وبعد الفشل في السيطرة على قرية الزيتونة انسحبت قوات الصقر.")
+    assert [e.kind for e in evs] == ["withdrawal"]
+
+
+def test_a_side_arresting_its_own_members_named_before_is_both_sides(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("حاول 4 عناصر من قوات الصقر الفرار من قرية الزيتونة، غير أن محاولتهم باءت بالفشل واعتقلتهم قوات الصقر.")
+    assert _summary(evs) == [("arrest", "HAWK", "HAWK", "الزيتونة")]
+    # members who do the arresting are not those arrested
+    evs = code("عناصر من قوات الصقر داهموا منازل الأهالي في قرية الزيتونة واعتقلوا خمسة منهم.")
+    assert _summary(evs) == [("arrest", "HAWK", "CIVILIANS", "الزيتونة")]
