@@ -825,3 +825,13 @@ def test_a_side_arresting_its_own_members_named_before_is_both_sides(code) -> No
     # members who do the arresting are not those arrested
     evs = code("عناصر من قوات الصقر داهموا منازل الأهالي في قرية الزيتونة واعتقلوا خمسة منهم.")
     assert _summary(evs) == [("arrest", "HAWK", "CIVILIANS", "الزيتونة")]
+
+
+def test_a_border_between_two_countries_is_a_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("أعلنت جماعة النسر أن الحدود السورية العراقية باتت بشكل كامل في قبضة قوات الصقر.")
+    assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "HAWK", "الحدود السورية العراقية")]  # fmt: skip
+    # one country's border, an administrative one or a direction is no spot on the map
+    for text in ("انتشرت القوات على الحدود التركية.", "انتشرت القوات على الحدود الإدارية للمحافظة.",
+                 "انتشرت القوات على الحدود الشمالية الشرقية."):  # fmt: skip
+        assert _place_names(text, []) == [], text

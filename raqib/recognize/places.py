@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -56,6 +56,8 @@ _ORG_NOUNS = frozenset(["هييه", "هيئه", "جبهه", "حركه", "جيش"
 # Name heads that begin nothing but a proper name (أبو، أم، بني، تل، كفر ...), unlike those that are
 # also plain nouns (مركز، طريق، بيت).
 _NAME_ONLY_HEADS = frozenset(["ابو", "البو", "ابي", "ام", "بني", "بنات", "اولاد", "ذي", "تل", "دير", "كفر", "بئر", "بير"])
+# Adjectives of a border that are no country's ("الحدود الإدارية", "الحدود الدولية").
+_NOT_NATIONS = frozenset(["اداريه", "دوليه", "بريه", "بحريه", "جنوبيه", "شماليه", "شرقيه", "غربيه", "حاليه", "رسميه"])
 _DIRECTION_TAILS = frozenset(["شرقي", "غربي", "شمالي", "جنوبي", "شرقيه", "غربيه", "شماليه", "جنوبيه"])
 
 
@@ -160,7 +162,7 @@ class PlaceFinder:
         # the words that can begin something ``find`` reads (a name, a generic word, a list opener,
         # a back-reference); any other token, unless a capture verb, is passed over at once
         lex = self.lex
-        self.starters = self.first_words | frozenset(lex.generic) | lex.openers | lex.pair_openers | _ANAPHORS
+        self.starters = self.first_words | frozenset(lex.generic) | lex.openers | lex.pair_openers | _ANAPHORS | {"حدود"}
         self._verb_cache: dict[str, bool] = {}
         self._can_start: dict[str, bool] = {}
 
@@ -275,6 +277,11 @@ class PlaceFinder:
             if names:
                 out.extend(self._mention(text, toks, s, e, feature) for s, e in names)
                 i = prev_end_tok = names[-1][1]
+                continue
+            border = _border_end(toks, i, self._broken)
+            if border:
+                out.append(self._mention(text, toks, i, border, None))
+                i = prev_end_tok = border
                 continue
             gaz = self._gaz_match(toks, i, len(toks)) if not _is_stop(tok, lex) else 0
             if gaz and self._plausible(toks, i, gaz, prev_end_tok):
@@ -536,6 +543,18 @@ class PlaceFinder:
 
 
 @lru_cache(maxsize=4096)
+def _border_end(toks: Sequence[Token], i: int, broken: Callable[[Token, Token], bool]) -> int:
+    """One past "الحدود السورية العراقية" (the border between two countries, named by their adjectives) at
+    ``toks[i]``, 0 if no such border is named there: "الحدود" alone or "الحدود الشمالية" names no place."""
+    if toks[i].stem != "حدود" or not toks[i].clitics.endswith("ال"):
+        return 0
+    k = i + 1
+    while k < len(toks) and k - i <= 3 and not broken(toks[k - 1], toks[k]) and toks[k].clitics.endswith("ال") and (
+            toks[k].stem.endswith("يه") and toks[k].stem not in _DIRECTION_TAILS and toks[k].stem not in _NOT_NATIONS):
+        k += 1
+    return k if k > i + 2 else 0  # two sides: "الحدود التركية" alone is where one country's border lies, no spot
+
+
 def _day_of_month_name(toks: Sequence[Token], j: int) -> int:
     """One past a day and month ("17 نيسان"، "6 تشرين الأول") at ``toks[j]``, 0 if none stands there;
     right after a generic word such a date is the name of the place, not when anything happened."""
