@@ -328,7 +328,14 @@ def failed(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[st
     if trig.rule.kind in _FAILED_STILL_HAPPENS:
         return False
     fail = cues["failure"]
-    return any_word(toks[max(0, trig.start - 5) : trig.start], fail)
+    start = max(0, trig.start - 5)
+    # "محاولتهم باءت بالفشل واعتقلتهم القوات": the definite noun tells of the failure of what came before
+    # it; only a failure "in" something ("الفشل في السيطرة") or the verb (فشلت في) governs what follows
+    return any(
+        (t.key in fail or t.stem in fail)
+        and not (t.clitics.endswith("ال") and (k + 1 >= len(toks) or toks[k + 1].key != "في"))
+        for k, t in enumerate(toks[start : trig.start], start)
+    )
 
 
 _NOUN_WITH_OBJECT = re.compile(r"(طرد|اخراج|ابعاد|دحر)(ها|ه|هم|هن|هما)")

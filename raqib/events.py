@@ -264,6 +264,8 @@ class EventCoder:
             return True
         if _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
             return True  # "بتهمة القتال في صفوف التنظيم": the charge, not an event
+        if trig.rule.kind == "siege" and _any_word(toks[max(0, trig.start - 5) : trig.start], self.cue["lifted_before"]):
+            return True  # "رفعت القوات الحصار المفروض على V"، "فكت X الحصار عن V": the end of a siege
         return _any_word(prior, self.cue["denial"])
 
     # -- arguments ----------------------------------------------------------------------------
@@ -424,7 +426,7 @@ class EventCoder:
         if kind == "takeover":  # "على عدة قرى في ريف X": some of X's villages, placed at X
             holding, unnamed = self._unnamed_places(text, toks, trig, s_places)
             located = located or holding
-        if not located and (kind == "takeover" and unnamed is None or (kind == "siege" and rule.weak)
+        if not located and (kind == "takeover" and unnamed is None or kind == "siege"
                             or (agent is None and patient is None)):  # fmt: skip
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
@@ -575,8 +577,13 @@ class EventCoder:
         elif agent is None and recent is not None and refs.carries_on(recent, rule.kind) and recent not in {
                 m.actor for m in s_actors}:  # a side the sentence names, but not as the doer, is not carried
             agent, carried = recent, True
+        # "4 عناصر من X حاولوا الفرار ... فاعتقلتهم X": the object pronoun points back at the members a
+        # side arrests of its own
+        own_members = rule.kind == "arrest" and re.search(r"(هم|ه|ها|هما)$", toks[trig.start].key) is not None and any(
+            m.actor == agent for m in after)  # the arrester named after the verb, not the members themselves
         for m in after + list(reversed(before)):
-            if m.actor == agent and "between" not in rule.patient:
+            if m.actor == agent and "between" not in rule.patient and not (
+                    own_members and m in before and self._partitive_subject(toks, index(m))):  # fmt: skip
                 continue
             if (("_direct" in rule.patient and m in after) or marked(m, rule.patient)) and not _supporting(toks, index(m)):
                 patient = m.actor
@@ -641,8 +648,10 @@ class EventCoder:
                 return self._chain(text, own, own[0].start, s_places, near=False), None
             return [], None
         after, vague = found
-        if not vague:
-            return [], None  # counted villages ("ثلاث قرى") are named next; a vague set seldom is
+        if not vague and not (after < len(toks) and toks[after].key == "ضمن"):
+            # counted villages ("ثلاث قرى") are named next; a vague set seldom is, nor a counted one
+            # placed within a named area ("بلدة وثلاث قرى ضمن ناحية X"), whose names are not coming
+            return [], None
         k = after + (after < len(toks) and toks[after].key in ("ضمن", "في"))
         while k < len(toks) and toks[k].key in lex.directions and not toks[k].clitics:
             k += 1  # "في شمال شرقي X"، "شمال شرق X": where in X

@@ -281,8 +281,10 @@ def _extract(doc: Document, res: Resources) -> Extraction:
     taken = _Cover([(a.start_char, a.end_char) for a in actors])
     mentions = [m for m in mentions if m.start_char not in taken]
     located = locate(res, text, sentences, country, mentions)
-    quantities = find_quantities(text, norm)
-    dates = find_dates(text, doc.published, norm)
+    # "سد 17 نيسان": a day and month inside a place's name say nothing of when or how many
+    named = _Cover([(m.start_char, m.end_char) for m in mentions if any(c.isdigit() for c in m.name)])
+    quantities = [q for q in find_quantities(text, norm) if q.start_char not in named]
+    dates = [d for d in find_dates(text, doc.published, norm) if d.start_char not in named]
     events = res.coder.code(text, sentences, actors, located, quantities, dates, doc.published)
     control = dedupe_claims(
         claims_from_statements(text, sentences, actors, located, dates, res.rules.cues, events)

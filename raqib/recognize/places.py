@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -25,6 +25,7 @@ from itertools import compress
 from operator import attrgetter
 
 from raqib.model import PlaceMention, Sentence, Token
+from raqib.recognize.dates import MONTHS
 
 _KEY = attrgetter("key")
 _BREAK = re.compile(r"[،,.;؛:!?؟()\[\]{}\"“”«»\n]|\s[-–—]\s")
@@ -52,6 +53,11 @@ _LIST_GOES_ON = frozenset(
 )
 # Nouns of organisations whose names hold a verbal noun of capture ("هيئة تحرير الشام").
 _ORG_NOUNS = frozenset(["هييه", "هيئه", "جبهه", "حركه", "جيش", "منظمه", "حزب", "لواء", "مجلس", "جبهات"])
+# Name heads that begin nothing but a proper name (أبو، أم، بني، تل، كفر ...), unlike those that are
+# also plain nouns (مركز، طريق، بيت).
+_NAME_ONLY_HEADS = frozenset(["ابو", "البو", "ابي", "ام", "بني", "بنات", "اولاد", "ذي", "تل", "دير", "كفر", "بئر", "بير"])
+# Adjectives of a border that are no country's ("الحدود الإدارية", "الحدود الدولية").
+_NOT_NATIONS = frozenset(["اداريه", "دوليه", "بريه", "بحريه", "جنوبيه", "شماليه", "شرقيه", "غربيه", "حاليه", "رسميه"])
 _DIRECTION_TAILS = frozenset(["شرقي", "غربي", "شمالي", "جنوبي", "شرقيه", "غربيه", "شماليه", "جنوبيه"])
 
 
@@ -156,7 +162,7 @@ class PlaceFinder:
         # the words that can begin something ``find`` reads (a name, a generic word, a list opener,
         # a back-reference); any other token, unless a capture verb, is passed over at once
         lex = self.lex
-        self.starters = self.first_words | frozenset(lex.generic) | lex.openers | lex.pair_openers | _ANAPHORS
+        self.starters = self.first_words | frozenset(lex.generic) | lex.openers | lex.pair_openers | _ANAPHORS | {"حدود"}
         self._verb_cache: dict[str, bool] = {}
         self._can_start: dict[str, bool] = {}
 
@@ -184,6 +190,8 @@ class PlaceFinder:
         """Index one past the last token of a name starting at ``toks[j]`` (``j`` if none)."""
         lex = self.lex
         n = len(toks)
+        if generic is not None and j < n and (end := _day_of_month_name(toks, j)):
+            return end  # "سد 17 نيسان"، "جسر 6 أكتوبر": a landmark named after a day
         if j >= n or _is_stop(toks[j], lex) or _generic(toks[j], lex) or toks[j].key.isdigit():
             return j
         if generic is not None and toks[j].clitics.startswith("و") and toks[j].key not in self.whole_words:
@@ -199,8 +207,12 @@ class PlaceFinder:
                 end += 1
                 continue
             break
-        if generic in lex.weak and not gaz and not (toks[j].clitics.endswith("ال") and self._in_town(toks, end)):
-            return j  # a weak generic names a place the gazetteer knows, or one it locates in a town
+        name_only = toks[j].stem in _NAME_ONLY_HEADS or toks[j].key in _NAME_ONLY_HEADS
+        if generic in lex.weak and not gaz and not name_only and not (
+                toks[j].clitics.endswith("ال") and self._in_town(toks, end)):  # fmt: skip
+            # a weak generic names a place the gazetteer knows, one it locates in a town, or one whose first
+            # word only ever begins a name ("معبر أبو X"، "محور تل X")
+            return j
         if end == j + 1 and (toks[j].key in self.blocked or strip_article(toks[j].key) in lex.common):
             return j
         return max(end, j + gaz)
@@ -252,6 +264,8 @@ class PlaceFinder:
                 continue
             if generic is not None:
                 names, feature = self._names_after(toks, i + 1, generic), generic
+                if names and names[0][0] == i + 1 and _day_of_month_name(toks, i + 1):
+                    names[0] = (i, names[0][1])  # "سد 17 نيسان": without its generic word the name is a date
                 if not names and generic in lex.weak and generic in lex.plural:
                     # "من مناطق A، وB، وC": a weak plural opens a list when the gazetteer knows a later item
                     listed = self._list_after(toks, i + 1)
@@ -263,6 +277,11 @@ class PlaceFinder:
             if names:
                 out.extend(self._mention(text, toks, s, e, feature) for s, e in names)
                 i = prev_end_tok = names[-1][1]
+                continue
+            border = _border_end(toks, i, self._broken)
+            if border:
+                out.append(self._mention(text, toks, i, border, None))
+                i = prev_end_tok = border
                 continue
             gaz = self._gaz_match(toks, i, len(toks)) if not _is_stop(tok, lex) else 0
             if gaz and self._plausible(toks, i, gaz, prev_end_tok):
@@ -370,6 +389,8 @@ class PlaceFinder:
             return True
         if i > 0 and (toks[i - 1].key in _PREPOSITIONS or toks[i - 1].stem in _PREPOSITIONS):
             return True
+        if i > 0 and toks[i - 1].key[:1] in ("و", "ف") and toks[i - 1].key[1:] in _PREPOSITIONS:
+            return True  # "وفي X"، "ومن X": a preposition after a conjunction too short for the tokeniser to split
         if prev_end == i or (prev_end == i - 0 and tok.clitics.startswith("و")):
             return True
         if tok.clitics.startswith("و") and prev_end >= i - 1:
@@ -497,11 +518,14 @@ class PlaceFinder:
         ) or first.stem in lex.directions or first.key in lex.directions or on_axis or in_town
         if not starts_context:
             return None, None
+        # "بنش الواقعة شرقها ومعرة مصرين": a direction told from the place itself needs no town after it
+        told_from = first.key in ("الواقعه", "الواقع") and e + 1 < len(toks) and any(
+            toks[e + 1].key.endswith(p) and toks[e + 1].key[: -len(p)] in lex.directions for p in ("ها", "ه"))
         k = e
         while k < len(toks) and k - e < 12:
             if k > e and self._broken(toks[k - 1], toks[k]):
                 break
-            if k > e + 1 and toks[k].clitics.startswith("و") and first.stem in lex.directions:
+            if k > e + 1 and toks[k].clitics.startswith("و") and (first.stem in lex.directions or told_from):
                 break  # "الكوكلي غرب منبج والياشلي ...": the direction's town ends at the next conjunct
             k += 1
         span = text[first.start_char : toks[k - 1].end_char]
@@ -519,6 +543,30 @@ class PlaceFinder:
 
 
 @lru_cache(maxsize=4096)
+def _border_end(toks: Sequence[Token], i: int, broken: Callable[[Token, Token], bool]) -> int:
+    """One past "الحدود السورية العراقية" (the border between two countries, named by their adjectives) at
+    ``toks[i]``, 0 if no such border is named there: "الحدود" alone or "الحدود الشمالية" names no place."""
+    if toks[i].stem != "حدود" or not toks[i].clitics.endswith("ال"):
+        return 0
+    k = i + 1
+    while k < len(toks) and k - i <= 3 and not broken(toks[k - 1], toks[k]) and toks[k].clitics.endswith("ال") and (
+            toks[k].stem.endswith("يه") and toks[k].stem not in _DIRECTION_TAILS and toks[k].stem not in _NOT_NATIONS):
+        k += 1
+    return k if k > i + 2 else 0  # two sides: "الحدود التركية" alone is where one country's border lies, no spot
+
+
+def _day_of_month_name(toks: Sequence[Token], j: int) -> int:
+    """One past a day and month ("17 نيسان"، "6 تشرين الأول") at ``toks[j]``, 0 if none stands there;
+    right after a generic word such a date is the name of the place, not when anything happened."""
+    if not (toks[j].key.isdigit() and 1 <= int(toks[j].key) <= 31 and len(toks[j].key) <= 2):
+        return 0
+    for width in (2, 1):
+        words = toks[j + 1 : j + 1 + width]
+        if len(words) == width and " ".join(t.key for t in words) in MONTHS:
+            return j + 1 + width
+    return 0
+
+
 def _breaks(gap: str) -> bool:
     """Whether the text between two tokens breaks a name (punctuation, a dash between spaces). Asked
     for every pair of tokens a name could span; the gaps are a handful of strings (" ", "، ")."""
