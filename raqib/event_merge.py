@@ -57,6 +57,12 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             ) and kept.kind != "takeover":  # a capture without a place is one of unnamed places ("عدة قرى")
                 dup = n
                 break
+            if (recap := _placeless_recap(kept, ev)) is not None:
+                # "أخلت الفصائل مواقع تقدمت إليها أمس" ... "انسحب الثوار من بلدة X": a mention with no place,
+                # no figure and no day of its own of what the same side is reported doing at a named place
+                # tells that act again; the placed report stands.
+                out[n], dup = recap, -1
+                break
             if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence and _places_agree(
                 kept, ev, sentences):
                 dup = n  # the headline and the body report one event; the body says it better
@@ -126,6 +132,24 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             }
         )
     return out
+
+
+#: Kinds whose placeless mention may recap a placed one. A capture without a place is one of unnamed
+#: places ("عدة قرى"); a killing, an abduction or fighting without one is usually another victim or front.
+_RECAP_KINDS = frozenset(["withdrawal", "airstrike", "shelling", "surrender", "defection", "arrest", "release"])
+
+
+def _placeless_recap(a: Event, b: Event) -> Event | None:
+    """Of two reports of one kind by one named side, one placed and the other with no place, no figure
+    and no day of its own (a lead that sums up, a later aside): the placed one, else None."""
+    if a.kind != b.kind or a.kind not in _RECAP_KINDS or a.actor1 != b.actor1 or a.actor1 == "UNKNOWN":
+        return None
+    if (a.place is None) == (b.place is None) or a.evidence_start == b.evidence_start:
+        return None
+    placed, bare_ = (a, b) if b.place is None else (b, a)
+    if bare_.counts or bare_.actor1_inferred or (bare_.date is not None and bare_.date.source == "text"):
+        return None
+    return placed
 
 
 def _nested(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:

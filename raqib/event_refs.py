@@ -556,6 +556,21 @@ def from_origin(text: str, start: int, origin_words: frozenset[str]) -> bool:
 
 _GENERIC_BEFORE = frozenset(["مدينة", "بلدة", "قرية", "محافظة", "ريف", "منطقة"])
 
+# "طريق حلب - دمشق"، "أوتوستراد X–Y": a road named by the two towns it joins.
+_ROAD = r"(?:طريق|الطريق|أوتوستراد|اوتوستراد|الأوتوستراد|الاوتوستراد|أوتستراد|اوتستراد)"
+_ROAD_FIRST_END = re.compile(_ROAD + r"\s*$")
+_ROAD_SECOND_END = re.compile(_ROAD + r"\s*\S+(?:\s+\S+)?\s*[-–—]\s*$")
+_DASH_AFTER = re.compile(r"\s*[-–—]")
+
+
+def road_end(text: str, start: int, end: int) -> bool:
+    """Whether the place at ``start``-``end`` is one end of a road named by the towns it joins ("قصفت
+    الطائرات طريق حلب- دمشق عند أطراف مدينة X"): the road runs between them, the event is not there."""
+    before = text[max(0, start - 40) : start]
+    if _ROAD_FIRST_END.search(before):
+        return _DASH_AFTER.match(text, end) is not None
+    return _ROAD_SECOND_END.search(before) is not None
+
 
 def exchange_details(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
     """Releases the text tells with no place right after an exchange at a place ("نفّذ X عملية تبادل

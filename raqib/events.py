@@ -289,7 +289,8 @@ class EventCoder:
         numbered = [(q.start_char, q.end_char) for q in quantities]
         # "خمس منهن من X" says where the people are from, not where the event is.
         places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)
-                  and not refs.from_origin(text, p.start, self.cue["origin_before"])]  # fmt: skip
+                  and not refs.from_origin(text, p.start, self.cue["origin_before"])
+                  and not refs.road_end(text, p.mention.start_char, p.mention.end_char)]  # fmt: skip
         by_place = _by_sentence(sentences, places, lambda p: p.start)
         by_quantity = _by_sentence(sentences, quantities, lambda q: q.start_char)
         made: list[Event] = []

@@ -532,3 +532,13 @@ def test_fighting_that_describes_the_sides_engaged_in_it_is_no_event(code) -> No
     assert code("استفادت قوات الصقر من خلافات جماعة النسر المنخرطة في معارك قرية الزيتونة.") == []
     evs = code("اندلعت معارك بين قوات الصقر وجماعة النسر في قرية الزيتونة.")
     assert [e.kind for e in evs] == ["clash"]
+
+
+def test_towns_that_name_a_road_by_its_ends_do_not_place_the_strike(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر طريق الزيتونة - البرتقال عند أطراف قرية كفر التين.")
+    assert _summary(evs) == [("shelling", "EAGLE", None, "كفر التين")]
+    evs = code("قصفت جماعة النسر طريق الزيتونة–البرتقال الدولي.")
+    assert [e.place for e in evs] == [None]
+    # a road that leads to one town is no road named by its ends
+    evs = code("قصفت جماعة النسر سيارة على طريق الزيتونة.")
+    assert _summary(evs) == [("shelling", "EAGLE", None, "الزيتونة")]

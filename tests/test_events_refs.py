@@ -746,3 +746,15 @@ def test_an_attack_told_beside_a_strike_at_its_place_is_that_strike(code) -> Non
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("shelling", "الزيتونة")]
     evs = code("قصفت جماعة النسر قرية الزيتونة. وشنت جماعة النسر هجوما على قرية البرتقال.")  # elsewhere: another act
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("shelling", "الزيتونة"), ("clash", "البرتقال")]
+
+
+def test_a_placeless_lead_is_the_placed_act_the_body_tells(code) -> None:  # type: ignore[no-untyped-def]
+    # A lead with no place, figure or day of its own sums up what the body then places.
+    evs = code("أخلت قوات الصقر مواقع تقدمت إليها في المنطقة بسبب شدة القصف. "
+               "وقالت مصادر إن قوات الصقر انسحبت من قرية الزيتونة.")  # fmt: skip
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("withdrawal", "الزيتونة")]
+    # With a figure of its own the placeless report tells something else and stays.
+    evs = code("سلم 40 عنصرا من جماعة النسر أنفسهم إلى قوات الصقر. "
+               "وسلم عناصر من جماعة النسر أنفسهم لقوات الصقر في قرية البرتقال.")  # fmt: skip
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("surrender", None), ("surrender", "البرتقال")]
