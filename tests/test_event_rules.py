@@ -542,3 +542,12 @@ def test_towns_that_name_a_road_by_its_ends_do_not_place_the_strike(code) -> Non
     # a road that leads to one town is no road named by its ends
     evs = code("قصفت جماعة النسر سيارة على طريق الزيتونة.")
     assert _summary(evs) == [("shelling", "EAGLE", None, "الزيتونة")]
+
+
+def test_a_crossing_named_by_a_word_that_only_begins_names_places_the_event(code) -> None:  # type: ignore[no-untyped-def]
+    # "أبو" only begins names: "معبر أبو X" is a named crossing, though no gazetteer knows it
+    evs = code("أفرجت قوات الصقر عن 20 معتقلا في معبر أبو الورد الذي يفصل مناطقها عن قرية الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("release", "أبو الورد")]
+    # a weak landmark word before an ordinary word names nothing: the village is the place
+    evs = code("أفرجت قوات الصقر عن 20 معتقلا في معبر رئيسي قرب قرية الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("release", "الزيتونة")]

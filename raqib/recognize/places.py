@@ -199,8 +199,11 @@ class PlaceFinder:
                 end += 1
                 continue
             break
-        if generic in lex.weak and not gaz and not (toks[j].clitics.endswith("ال") and self._in_town(toks, end)):
-            return j  # a weak generic names a place the gazetteer knows, or one it locates in a town
+        if generic in lex.weak and not gaz and not (toks[j].clitics.endswith("ال") and self._in_town(toks, end)) and not (
+                head and not toks[j].clitics and end > j + 1):
+            # a weak generic names a place the gazetteer knows, one it locates in a town, or a name that
+            # opens with a word that only begins names ("معبر أبو الزندين"، "حاجز أم X")
+            return j
         if end == j + 1 and (toks[j].key in self.blocked or strip_article(toks[j].key) in lex.common):
             return j
         return max(end, j + gaz)
