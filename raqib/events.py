@@ -687,6 +687,9 @@ class EventCoder:
         before = [p for p in own if p.end <= t_start]
         # "في قرية X (تبعد 45 كم جنوب مدينة Y)": Y only locates X
         before = [p for k, p in enumerate(before) if not (k and _in_brackets_after(text, before[k - 1].end, p))]
+        # "قرب X، القرية التابعة لناحية Y": Y says where X is; the event is at X
+        before = [p for k, p in enumerate(before) if not (k and refs.locates(before[k - 1].mention, p.mention,
+                                                                               text[before[k - 1].end : p.start]))]
         if before and _THERE.match(text, t_end, clause_end):
             return self._last_list(text, before, s_places)  # "انسحبت من مواقعها هناك": all the places just named
         if before and before[-1].anchor is not None:

@@ -551,3 +551,11 @@ def test_a_crossing_named_by_a_word_that_only_begins_names_places_the_event(code
     # a weak landmark word before an ordinary word names nothing: the village is the place
     evs = code("أفرجت قوات الصقر عن 20 معتقلا في معبر رئيسي قرب قرية الزيتونة.")
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("release", "الزيتونة")]
+
+
+def test_a_subdistrict_that_locates_the_village_before_the_verb_is_not_the_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وفي قرية الزيتونة، التابعة لناحية البرتقال، انشق خمسة عناصر من قوات الصقر.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("defection", "الزيتونة")]
+    # a second place listed as such is still the place named last before the verb
+    evs = code("وفي قرية الزيتونة ثم في قرية البرتقال انشق خمسة عناصر من قوات الصقر.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("defection", "البرتقال")]
