@@ -262,6 +262,9 @@ class EventCoder:
         negation = ("لم", "لن", "لا", "ولم", "ولن", "ولا")
         if head < trig.start and any(t.key in negation for t in toks[max(0, head - 2) : head]):
             return True
+        if trig.rule.kind in ("shelling", "airstrike") and first.key[:1] in ("ت", "ي") and _any_word(
+                toks[max(0, trig.start - 2) : trig.start], self.cue["campaign"]):
+            return True  # "بدأت حملة عسكرية تستهدف معاقل التنظيم": what the campaign aims at, no strike told
         if _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
             return True  # "بتهمة القتال في صفوف التنظيم": the charge, not an event
         return _any_word(prior, self.cue["denial"])

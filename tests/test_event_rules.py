@@ -559,3 +559,10 @@ def test_a_subdistrict_that_locates_the_village_before_the_verb_is_not_the_place
     # a second place listed as such is still the place named last before the verb
     evs = code("وفي قرية الزيتونة ثم في قرية البرتقال انشق خمسة عناصر من قوات الصقر.")
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("defection", "البرتقال")]
+
+
+def test_what_a_campaign_aims_at_is_no_strike(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("وكانت قوات الصقر قد بدأت حملة عسكرية تستهدف معاقل جماعة النسر في قرية الزيتونة.") == []
+    # a campaign's own strike, told with a verb of the past, is a strike
+    evs = code("وشنت قوات الصقر حملة عسكرية استهدفت قرية الزيتونة.")
+    assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs] == [("shelling", "HAWK", "الزيتونة")]
