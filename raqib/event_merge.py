@@ -89,7 +89,9 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 and (_place_key(kept) == _place_key(ev) or _nested(ev, kept, sentences))
                 and same_actor
                 and same_date
-                and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred)))
+                and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred))
+                     or (placed and kept.kind in _REMOTE_KINDS and kept.actor1 == ev.actor1 and kept.date is not None
+                         and ev.date is not None and not (kept.actor1_inferred and ev.actor1_inferred)))
             ):
                 dup = n
                 break

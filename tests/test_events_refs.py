@@ -758,3 +758,15 @@ def test_a_placeless_lead_is_the_placed_act_the_body_tells(code) -> None:  # typ
                "وسلم عناصر من جماعة النسر أنفسهم لقوات الصقر في قرية البرتقال.")  # fmt: skip
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
         ("surrender", None), ("surrender", "البرتقال")]
+
+
+def test_a_strike_on_a_village_told_again_in_a_list_is_one_strike(code) -> None:  # type: ignore[no-untyped-def]
+    # the side of the second sentence is carried on from the first; the list names it again
+    told = "قصفت قوات الصقر قرية الزيتونة اليوم. وبحسب المراسل، نال القصف المدفعي كذلك من قرية البرتقال، فقتل 3 مدنيين. "
+    evs = code(told + "ومنذ الصباح صعّدت قوات الصقر قصفها اليوم، إذ طال كلاً من قريتي الزيتونة والبرتقال.")
+    assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs] == [
+        ("shelling", "HAWK", "الزيتونة"), ("shelling", "HAWK", "البرتقال")]
+    # another side's strike on the same villages is another strike
+    evs = code(told + "وقصفت جماعة النسر اليوم قريتي الزيتونة والبرتقال.")
+    assert [(e.actor1, e.place.name_ar if e.place else None) for e in evs] == [
+        ("HAWK", "الزيتونة"), ("HAWK", "البرتقال"), ("EAGLE", "الزيتونة"), ("EAGLE", "البرتقال")]
