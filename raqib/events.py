@@ -416,6 +416,8 @@ class EventCoder:
             return []  # "انسحبت تحت وطأة القصف": the cause of another event, with no striker named after it
         if kind == "takeover" and rule.weak and (fallback or agent is None):
             return []  # "الحافلات التي دخلت المدينة": entering is a capture only when the text says who entered
+        if kind == "defection" and not located and patient is None:
+            return []  # "حصلت انشقاقات في صفوف التنظيم": splits in a side, neither placed nor joining another
         if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
             return []  # "خرج الأهالي": people going out, not forces withdrawing
         if kind == "release" and "between" in rule.patient and not located and agent and patient:

@@ -566,3 +566,11 @@ def test_what_a_campaign_aims_at_is_no_strike(code) -> None:  # type: ignore[no-
     # a campaign's own strike, told with a verb of the past, is a strike
     evs = code("وشنت قوات الصقر حملة عسكرية استهدفت قرية الزيتونة.")
     assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs] == [("shelling", "HAWK", "الزيتونة")]
+
+
+def test_splits_in_a_side_with_no_place_and_no_side_joined_are_no_defection(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("وعندما حصلت انشقاقات في صفوف جماعة النسر، تبدلت الأحوال.") == []
+    evs = code("انشق خمسة عناصر من جماعة النسر إلى قوات الصقر.")
+    assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("defection", "EAGLE", "HAWK")]
+    evs = code("انشق خمسة عناصر من جماعة النسر في قرية الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("defection", "الزيتونة")]
