@@ -63,6 +63,11 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 # tells that act again; the placed report stands.
                 out[n], dup = recap, -1
                 break
+            if (taken := _fought_for(kept, ev)) is not None:
+                # "مواجهات دارت منذ الصباح بين الفصائل وقوات النظام" beside the capture of X by the one from the
+                # other: fighting that ends in a capture is part of it (README convention 2)
+                out[n], dup = taken, -1
+                break
             if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence and _places_agree(
                 kept, ev, sentences):
                 dup = n  # the headline and the body report one event; the body says it better
@@ -152,6 +157,22 @@ def _placeless_recap(a: Event, b: Event) -> Event | None:
     if bare_.counts or bare_.actor1_inferred or (bare_.date is not None and bare_.date.source == "text"):
         return None
     return placed
+
+
+def _fought_for(a: Event, b: Event) -> Event | None:
+    """Of a capture and fighting or shelling between the same two named sides, the capture, when the
+    fighting is told at the captured place on its day, or with no place, figure or day of its own."""
+    taken, fight = (a, b) if a.kind == "takeover" else (b, a)
+    if taken.kind != "takeover" or fight.kind not in ("clash", "shelling") or taken.place is None:
+        return None
+    sides = {taken.actor1, taken.actor2}
+    if None in sides or "UNKNOWN" in sides or {fight.actor1, fight.actor2} != sides or fight.actor1_inferred:
+        return None
+    if fight.place is None:
+        bare_ = not fight.counts and (fight.date is None or fight.date.source != "text")
+        return taken if bare_ and fight.kind == "clash" else None
+    same_day = fight.date is not None and taken.date is not None and fight.date.start == taken.date.start
+    return taken if same_day and _place_key(fight) == _place_key(taken) and fight.actor1 == taken.actor1 else None
 
 
 def _nested(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:

@@ -770,3 +770,13 @@ def test_a_strike_on_a_village_told_again_in_a_list_is_one_strike(code) -> None:
     evs = code(told + "وقصفت جماعة النسر اليوم قريتي الزيتونة والبرتقال.")
     assert [(e.actor1, e.place.name_ar if e.place else None) for e in evs] == [
         ("HAWK", "الزيتونة"), ("HAWK", "البرتقال"), ("EAGLE", "الزيتونة"), ("EAGLE", "البرتقال")]
+
+
+def test_fighting_between_the_sides_of_a_capture_is_part_of_it(code) -> None:  # type: ignore[no-untyped-def]
+    took = "انتزعت قوات الصقر قرية الزيتونة من جماعة النسر صباح اليوم. "
+    evs = code(took + "وأفاد مصدر بأن مواجهات دارت منذ الصباح بين قوات الصقر وجماعة النسر.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("takeover", "الزيتونة")]
+    # shelling of another village by the taker is another event
+    evs = code(took + "وقصفت قوات الصقر مواقع جماعة النسر في قرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "الزيتونة"), ("shelling", "البرتقال")]
