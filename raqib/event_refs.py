@@ -64,6 +64,14 @@ def definite(tok: Token) -> bool:
     return tok.clitics.endswith(("ال", "لل")) or (len(tok.stem) > 5 and tok.stem.endswith(("هم", "هما", "هن")))
 
 
+_AFTER = frozenset(["عقب", "بعد", "اثر"])
+
+
+def possessed(tok: Token) -> bool:
+    """A noun with an attached pronoun of the third person ("سيطرتها"، "اقتحامه"): definite in Arabic."""
+    return tok.clitics == "" and len(tok.stem) > 5 and tok.stem.endswith(("ها", "هم", "هما", "هن"))
+
+
 def demonstrative(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
     """"هذا التفجير"، "تلك المعارك"، "الهجوم ذاته": a pointer to something already said; so is a
     relative clause that describes people by what they did ("عناصر التنظيم الذين سلموا أنفسهم")."""
@@ -128,7 +136,17 @@ def _same_day(a: Event, b: Event) -> bool:
     return abs((a.date.start - b.date.start).days) <= 1 or b.date.start <= a.date.start <= end
 
 
-def referent(made: Sequence[Event], earlier: Sequence[Event], pointed: bool) -> int | None:
+def _same_name(a: Event, b: Event) -> bool:
+    """Both places are named, and one name contains the other as whole words ("حمة المصارية" after
+    "المصارية")."""
+    ka, kb = _place_key(a), _place_key(b)
+    if not ka or not kb:
+        return False
+    wa, wb = set(ka.split()), set(kb.split())
+    return wa <= wb or wb <= wa
+
+
+def referent(made: Sequence[Event], earlier: Sequence[Event], pointed: bool, by_name: bool = False) -> int | None:
     """The index in ``earlier`` of the event a definite mention refers back to: the latest one of the
     same family whose place agrees with every place of the mention (any place when the mention is
     ``pointed`` at with a demonstrative), whose side and day the mention does not contradict."""
@@ -141,7 +159,10 @@ def referent(made: Sequence[Event], earlier: Sequence[Event], pointed: bool) -> 
         # seldom the event's own: only a mention with a place of its own is told apart by its day.
         if family(ev.kind) != fam or not all(_same_side(m, ev) and (m.place is None or _same_day(m, ev)) for m in made):
             continue
-        if (pointed and len(made) == 1) or all(_same_place(m, ev) for m in made):
+        if by_name:
+            if all(_same_name(m, ev) for m in made):
+                return k
+        elif (pointed and len(made) == 1) or all(_same_place(m, ev) for m in made):
             return k
     return None
 
@@ -167,9 +188,12 @@ def folded(made: Sequence[Event], events: list[Event], toks: Sequence[Token], tr
     # of what a named side was already reported doing recaps it.
     recap = len(made) == 1 and made[0].place is None and not made[0].counts and not made[0].actor1_inferred and any(
         family(e.kind) == family(made[0].kind) and e.actor1 == made[0].actor1 for e in events)
-    if not (pointed or definite(toks[trig.start]) or construct or recap):
+    # "عقب سيطرتها على X": a capture named by its noun with a pronoun after عقب/بعد is one told before, when
+    # a capture by the side at a place of that name was (a capture near it may be another)
+    recalled = trig.start > 0 and toks[trig.start - 1].key in _AFTER and possessed(toks[trig.start])
+    if not (pointed or definite(toks[trig.start]) or construct or recap or recalled):
         return False
-    k = referent(made, events, pointed)
+    k = referent(made, events, pointed, by_name=recalled and not (pointed or definite(toks[trig.start]) or construct))
     if k is not None:
         events[k] = complete(events[k], made[0], evidence=adds_figures(events[k], made[0]))
         return True

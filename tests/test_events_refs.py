@@ -780,3 +780,14 @@ def test_fighting_between_the_sides_of_a_capture_is_part_of_it(code) -> None:  #
     evs = code(took + "وقصفت قوات الصقر مواقع جماعة النسر في قرية البرتقال.")
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
         ("takeover", "الزيتونة"), ("shelling", "البرتقال")]
+
+
+def test_a_capture_recalled_by_its_noun_after_aqib_is_the_one_told_before(code) -> None:  # type: ignore[no-untyped-def]
+    told = "سيطرت قوات الصقر على تبة الرمان صباحا. وأحكمت سيطرتها على قرية البرتقال، وذلك عقب سيطرتها على "
+    evs = code(told + "حمة الرمان صباحا.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "الرمان"), ("takeover", "البرتقال")]
+    # a capture recalled at a place not told before is reported there
+    evs = code(told + "قرية كفر التين صباحا.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "الرمان"), ("takeover", "البرتقال"), ("takeover", "كفر التين")]
