@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import DateRef, Event, Place, PlaceMention, Sentence, Token
 from raqib.normalize import bare, match_key
+from raqib.recognize.places import strip_article
 from raqib.rules import Rule, Trigger
 
 if TYPE_CHECKING:
@@ -175,8 +176,26 @@ def _finer_day(a: Event, b: Event) -> bool:
     return da.precision == "day" and db.precision != "day" and db.start <= da.start <= (db.end or db.start)
 
 
+_WHO = frozenset(["الذي", "التي", "الذين"])
+_DIED = frozenset(["قضي", "توفي", "لقي", "استشهد", "قتل", "سقط"])
+_AMID = frozenset(["خلال", "اثناء", "في"])
+
+
+def described_by_deed(toks: Sequence[Token], trig: Trigger, doers: set[int], people: frozenset[str]) -> bool:
+    """"المجموعة المسلحة التي خطفت الموظفين"، "القيادي الذي قضى خلال المعارك": a relative clause that
+    says who a side or a person is by what they did or died in (``doers`` are the tokens of the sentence's
+    actors; ``people`` words for a person)."""
+    k = trig.start
+    if k > 2 and toks[k - 1].key in _AMID and toks[k - 2].stem in _DIED:
+        k -= 2  # "الذي قضى خلال المعارك": the fighting he died in
+    if k < 2 or toks[k - 1].key not in _WHO:
+        return False
+    before = toks[k - 2]
+    return k - 2 in doers or before.stem in people or strip_article(before.key) in people
+
+
 def folded(made: Sequence[Event], events: list[Event], toks: Sequence[Token], trig: Trigger, blocked: set[int],
-           cues: Mapping[str, frozenset[str]]) -> bool:
+           cues: Mapping[str, frozenset[str]], described: bool = False) -> bool:
     """Whether the events a trigger made refer back to one already reported ("وأودى الانفجار بحياة
     ستة أشخاص"، "ويأتي هذا التفجير"، "مقتل العلي"), in which case what they add completes it in
     ``events``; a pointed-at mention with nothing to point at is dropped too. A noun before a
@@ -191,13 +210,16 @@ def folded(made: Sequence[Event], events: list[Event], toks: Sequence[Token], tr
     # "عقب سيطرتها على X": a capture named by its noun with a pronoun after عقب/بعد is one told before, when
     # a capture by the side at a place of that name was (a capture near it may be another)
     recalled = trig.start > 0 and toks[trig.start - 1].key in _AFTER and possessed(toks[trig.start])
-    if not (pointed or definite(toks[trig.start]) or construct or recap or recalled):
+    if not (pointed or definite(toks[trig.start]) or construct or recap or recalled or described):
         return False
-    k = referent(made, events, pointed, by_name=recalled and not (pointed or definite(toks[trig.start]) or construct))
+    k = referent(made, events, pointed or described,
+                 by_name=recalled and not (pointed or definite(toks[trig.start]) or construct or described))
     if k is not None:
-        events[k] = complete(events[k], made[0], evidence=adds_figures(events[k], made[0]))
+        if not described:  # a deed named to say who someone is adds nothing to the event it names
+            events[k] = complete(events[k], made[0], evidence=adds_figures(events[k], made[0]))
         return True
-    return pointed
+    # a side or a person described by a deed the report does not tell is no event, unless it is placed
+    return pointed or (described and all(m.place is None for m in made))
 
 
 _HARMFUL = frozenset(["airstrike", "shelling", "explosion", "suicide_attack", "clash", "internal_clash"])

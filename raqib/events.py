@@ -306,6 +306,7 @@ class EventCoder:
             s_places = by_place[sn]
             spans = [(a.start_char, a.end_char) for a in s_actors] + [(p.start, p.end) for p in s_places]
             blocked = _tokens_in(toks, spans)
+            actor_toks = _tokens_in(toks, spans[: len(s_actors)])
             agreement = any(r.kind == "agreement" for r in chain.from_iterable(starting))
             terms = refs.agreement_terms(toks, self._agreement_word if agreement else _never, self.cue)
             if terms is not None:
@@ -352,7 +353,8 @@ class EventCoder:
                     at = toks[trig.start].start_char
                     made = refs.withdrawn_from_taken(made, events, sentence.start_char, at)
                 unnamed = bool(made) and made[0].kind == "takeover" and made[0].place is None  # "عدة قرى": no recap
-                if not unnamed and refs.folded(made, events, toks, trig, blocked, self.cue):
+                described = refs.described_by_deed(toks, trig, actor_toks, _PERSON)
+                if not unnamed and refs.folded(made, events, toks, trig, blocked, self.cue, described):
                     continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there
                 if (k := refs.outcome_of(made, events, sentences[max(0, sn - 1)].start_char)) is not None:
                     events[k] = refs.complete(events[k], made[0])

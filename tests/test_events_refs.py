@@ -791,3 +791,17 @@ def test_a_capture_recalled_by_its_noun_after_aqib_is_the_one_told_before(code) 
     evs = code(told + "قرية كفر التين صباحا.")
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
         ("takeover", "الرمان"), ("takeover", "البرتقال"), ("takeover", "كفر التين")]
+
+
+def test_a_side_or_a_person_described_by_a_deed_is_no_new_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("خطفت جماعة النسر ثلاثة مدنيين في قرية الزيتونة. "
+               "ورأت مصادر أن جماعة النسر التي خطفت المدنيين في قرية البرتقال تطالب بفدية.")  # fmt: skip
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("abduction", "الزيتونة")]
+    assert code("ونعت قوات الصقر القيادي الذي قضى خلال المعارك مع جماعة النسر.") == []
+    # fighting a person died in, told at its place, is still reported
+    evs = code("ونعت قوات الصقر القيادي الذي قضى خلال اشتباكات مع جماعة النسر في قرية الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("clash", "الزيتونة")]
+    # a deed of a side told in a main clause is an event
+    evs = code("خطفت جماعة النسر ثلاثة مدنيين في قرية الزيتونة. وخطفت جماعة النسر شابا في قرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("abduction", "الزيتونة"), ("abduction", "البرتقال")]
