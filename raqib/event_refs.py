@@ -700,3 +700,15 @@ def during(made: list[Event], earlier: Sequence[Event], toks: Sequence[Token], s
             if m.place is None else m for m in made
         ]  # fmt: skip
     return made
+
+
+# "في مناطق عدة"، "في عدة مناطق"، "في قرى متفرقة": areas the text counts or spreads but does not name.
+_UNNAMED_AREAS = re.compile(r"(?<!\S)(?:في|ب)\s*(?:عدة\s+(?:مناطق|قرى|بلدات|مدن|أحياء|احياء)\s*(?:[،,.؛;]|$)"
+                            r"|(?:مناطق|قرى|بلدات|مدن|أحياء|احياء)\s+(?:عدة|متفرقة|مختلفة|متعددة)(?!\S))")
+
+
+def in_unnamed_areas(text: str, start: int, end: int) -> bool:
+    """Whether the words after a trigger, in its clause and before any other clause, place it in several
+    areas the text does not name: no place named elsewhere in the sentence is then the event's."""
+    clause = re.split(r"[،,.؛;]", text[start:end], maxsplit=1)[0]
+    return _UNNAMED_AREAS.search(clause) is not None

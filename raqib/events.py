@@ -399,6 +399,8 @@ class EventCoder:
         kind = refs.kind_by_sides(kind, rule.weak, agent, patient)
         spans = [(m.start_char, m.end_char) for m in s_actors]
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place, spans)
+        if kind != "takeover" and refs.in_unnamed_areas(text, t_end, clause_end):
+            located = []  # "حملة اعتقالات شنتها في مناطق عدة": several areas the text does not name
         if refs.definite(toks[trig.start]) and all(_destination(text, p) for p in located):
             located = []  # "لجأ المنشقون بعد انشقاقهم إلى مدينة X": where they went, not where it happened
         civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)

@@ -574,3 +574,14 @@ def test_splits_in_a_side_with_no_place_and_no_side_joined_are_no_defection(code
     assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("defection", "EAGLE", "HAWK")]
     evs = code("انشق خمسة عناصر من جماعة النسر في قرية الزيتونة.")
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("defection", "الزيتونة")]
+
+
+def test_arrests_in_several_unnamed_areas_are_not_placed_at_a_town_named_before(code) -> None:  # type: ignore[no-untyped-def]
+    blast = "انفجرت عبوة ناسفة في قرية الزيتونة، وأعقبتها حملة اعتقالات شنتها قوات الصقر "
+    evs = code(blast + "في مناطق عدة للاشتباه بخلايا نائمة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("explosion", "الزيتونة"), ("arrest", None)]
+    evs = code(blast + "في قرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("explosion", "الزيتونة"), ("arrest", "البرتقال")]
+    # "in a number of the towns of X" names X
+    evs = code("خرجت مظاهرات في عدد من مدن الزيتونة ضد قوات الصقر.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("protest", "الزيتونة")]
