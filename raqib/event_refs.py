@@ -712,3 +712,11 @@ def in_unnamed_areas(text: str, start: int, end: int) -> bool:
     areas the text does not name: no place named elsewhere in the sentence is then the event's."""
     clause = re.split(r"[،,.؛;]", text[start:end], maxsplit=1)[0]
     return _UNNAMED_AREAS.search(clause) is not None
+
+
+_SEVERAL = frozenset(["عده", "لعده", "بعده", "سلسله", "لسلسله", "بسلسله"])
+
+
+def several(toks: Sequence[Token], trig: Trigger) -> bool:
+    """"لعدة تفجيرات"، "سلسلة غارات": the trigger noun counts several happenings it does not tell apart."""
+    return trig.start > 0 and toks[trig.start - 1].key in _SEVERAL

@@ -401,6 +401,9 @@ class EventCoder:
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place, spans)
         if kind != "takeover" and refs.in_unnamed_areas(text, t_end, clause_end):
             located = []  # "حملة اعتقالات شنتها في مناطق عدة": several areas the text does not name
+        if refs.several(toks, trig) and all(p.place.precision in ("governorate", "country")
+                                            or p.mention.feature in ("محافظه", "ولايه") for p in located):
+            return []  # "تعرضت محافظة إدلب لعدة تفجيرات": a series over a province, no one event told
         if refs.definite(toks[trig.start]) and all(_destination(text, p) for p in located):
             located = []  # "لجأ المنشقون بعد انشقاقهم إلى مدينة X": where they went, not where it happened
         civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)

@@ -585,3 +585,10 @@ def test_arrests_in_several_unnamed_areas_are_not_placed_at_a_town_named_before(
     # "in a number of the towns of X" names X
     evs = code("خرجت مظاهرات في عدد من مدن الزيتونة ضد قوات الصقر.")
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("protest", "الزيتونة")]
+
+
+def test_several_blasts_over_a_province_are_a_series_not_an_event(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("وتعرضت محافظة الزيتونة لعدة تفجيرات بعبوات ناسفة طال أغلبها قادة من قوات الصقر.") == []
+    # several raids on one village are one strike there
+    evs = code("شن الطيران الحربي الأزرق عدة غارات على قرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("airstrike", "البرتقال")]
