@@ -147,14 +147,16 @@ _RECAP_KINDS = frozenset(["withdrawal", "airstrike", "shelling", "surrender", "d
 
 
 def _placeless_recap(a: Event, b: Event) -> Event | None:
-    """Of two reports of one kind by one named side, one placed and the other with no place, no figure
-    and no day of its own (a lead that sums up, a later aside): the placed one, else None."""
+    """Of two reports of one kind by one named side, one placed and the other with no place, no stated
+    figure and no day of its own (a lead that sums up, a later aside): the placed one, else None."""
     if a.kind != b.kind or a.kind not in _RECAP_KINDS or a.actor1 != b.actor1 or a.actor1 == "UNKNOWN":
         return None
     if (a.place is None) == (b.place is None) or a.evidence_start == b.evidence_start:
         return None
     placed, bare_ = (a, b) if b.place is None else (b, a)
-    if bare_.counts or bare_.actor1_inferred or (bare_.date is not None and bare_.date.source == "text"):
+    # a vague figure ("أوقع مئات القتلى") is a general claim, no figure of its own
+    stated = any(q.stated is not None for _, q in bare_.counts)
+    if stated or bare_.actor1_inferred or (bare_.date is not None and bare_.date.source == "text"):
         return None
     return placed
 

@@ -805,3 +805,13 @@ def test_a_side_or_a_person_described_by_a_deed_is_no_new_event(code) -> None:  
     evs = code("خطفت جماعة النسر ثلاثة مدنيين في قرية الزيتونة. وخطفت جماعة النسر شابا في قرية البرتقال.")
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
         ("abduction", "الزيتونة"), ("abduction", "البرتقال")]
+
+
+def test_a_placeless_general_claim_with_a_vague_toll_recaps_the_placed_strike(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وتقول مصادر إن قصف الطيران الحربي الأزرق للأحياء السكنية أوقع مئات القتلى. "
+               "وقصف الطيران الحربي الأزرق قرية الزيتونة صباح اليوم.")  # fmt: skip
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("airstrike", "الزيتونة")]
+    # a stated toll is a figure of its own: that report stays
+    evs = code("وتقول مصادر إن قصف الطيران الحربي الأزرق للأحياء السكنية أوقع 12 قتيلا. "
+               "وقصف الطيران الحربي الأزرق قرية الزيتونة صباح اليوم.")  # fmt: skip
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("airstrike", None), ("airstrike", "الزيتونة")]
