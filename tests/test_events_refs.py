@@ -748,16 +748,24 @@ def test_an_attack_told_beside_a_strike_at_its_place_is_that_strike(code) -> Non
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("shelling", "الزيتونة"), ("clash", "البرتقال")]
 
 
-def test_a_placeless_lead_is_the_placed_act_the_body_tells(code) -> None:  # type: ignore[no-untyped-def]
-    # A lead with no place, figure or day of its own sums up what the body then places.
-    evs = code("أخلت قوات الصقر مواقع تقدمت إليها في المنطقة بسبب شدة القصف. "
-               "وقالت مصادر إن قوات الصقر انسحبت من قرية الزيتونة.")  # fmt: skip
-    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("withdrawal", "الزيتونة")]
-    # With a figure of its own the placeless report tells something else and stays.
-    evs = code("سلم 40 عنصرا من جماعة النسر أنفسهم إلى قوات الصقر. "
-               "وسلم عناصر من جماعة النسر أنفسهم لقوات الصقر في قرية البرتقال.")  # fmt: skip
-    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
-        ("surrender", None), ("surrender", "البرتقال")]
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # a lead with no place, figure or day of its own sums up what the body then places
+        ("أخلت قوات الصقر مواقع تقدمت إليها في المنطقة بسبب شدة القصف. وقالت مصادر إن قوات الصقر انسحبت من قرية الزيتونة.",
+         ["الزيتونة"]),
+        # a general claim whose only figure is vague ("مئات القتلى") has no figure of its own either
+        (("وتقول مصادر إن قصف الطيران الحربي الأزرق للأحياء السكنية أوقع مئات القتلى. "
+          "وقصف الطيران الحربي الأزرق قرية الزيتونة صباح اليوم."), ["الزيتونة"]),
+        # with a stated figure of its own the placeless report tells something else and stays
+        (("وتقول مصادر إن قصف الطيران الحربي الأزرق للأحياء السكنية أوقع 12 قتيلا. "
+          "وقصف الطيران الحربي الأزرق قرية الزيتونة صباح اليوم."), [None, "الزيتونة"]),
+        ("سلم 40 عنصرا من جماعة النسر أنفسهم إلى قوات الصقر. وسلم عناصر من جماعة النسر أنفسهم لقوات الصقر في قرية البرتقال.",
+         [None, "البرتقال"]),
+    ],
+)
+def test_a_placeless_lead_is_the_placed_act_the_body_tells(code, text, places) -> None:  # type: ignore[no-untyped-def]
+    assert [e.place.name_ar if e.place else None for e in code(text)] == places
 
 
 def test_a_strike_on_a_village_told_again_in_a_list_is_one_strike(code) -> None:  # type: ignore[no-untyped-def]
@@ -805,13 +813,3 @@ def test_a_side_or_a_person_described_by_a_deed_is_no_new_event(code) -> None:  
     evs = code("خطفت جماعة النسر ثلاثة مدنيين في قرية الزيتونة. وخطفت جماعة النسر شابا في قرية البرتقال.")
     assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
         ("abduction", "الزيتونة"), ("abduction", "البرتقال")]
-
-
-def test_a_placeless_general_claim_with_a_vague_toll_recaps_the_placed_strike(code) -> None:  # type: ignore[no-untyped-def]
-    evs = code("وتقول مصادر إن قصف الطيران الحربي الأزرق للأحياء السكنية أوقع مئات القتلى. "
-               "وقصف الطيران الحربي الأزرق قرية الزيتونة صباح اليوم.")  # fmt: skip
-    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("airstrike", "الزيتونة")]
-    # a stated toll is a figure of its own: that report stays
-    evs = code("وتقول مصادر إن قصف الطيران الحربي الأزرق للأحياء السكنية أوقع 12 قتيلا. "
-               "وقصف الطيران الحربي الأزرق قرية الزيتونة صباح اليوم.")  # fmt: skip
-    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("airstrike", None), ("airstrike", "الزيتونة")]
