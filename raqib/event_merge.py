@@ -57,6 +57,17 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             ) and kept.kind != "takeover":  # a capture without a place is one of unnamed places ("عدة قرى")
                 dup = n
                 break
+            if (recap := _placeless_recap(kept, ev)) is not None:
+                # "أخلت الفصائل مواقع تقدمت إليها أمس" ... "انسحب الثوار من بلدة X": a mention with no place,
+                # no figure and no day of its own of what the same side is reported doing at a named place
+                # tells that act again; the placed report stands.
+                out[n], dup = recap, -1
+                break
+            if (taken := _fought_for(kept, ev)) is not None:
+                # "مواجهات دارت منذ الصباح بين الفصائل وقوات النظام" beside the capture of X by the one from the
+                # other: fighting that ends in a capture is part of it (README convention 2)
+                out[n], dup = taken, -1
+                break
             if title_pair and kept.kind == ev.kind and same_actor and same_date and not same_sentence and _places_agree(
                 kept, ev, sentences):
                 dup = n  # the headline and the body report one event; the body says it better
@@ -83,7 +94,9 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 and (_place_key(kept) == _place_key(ev) or _nested(ev, kept, sentences))
                 and same_actor
                 and same_date
-                and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred)))
+                and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred))
+                     or (placed and kept.kind in _REMOTE_KINDS and kept.actor1 == ev.actor1 and kept.date is not None
+                         and ev.date is not None and not (kept.actor1_inferred and ev.actor1_inferred)))
             ):
                 dup = n
                 break
@@ -126,6 +139,42 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             }
         )
     return out
+
+
+#: Kinds whose placeless mention may recap a placed one. A capture without a place is one of unnamed
+#: places ("عدة قرى"); a killing, an abduction or fighting without one is usually another victim or front.
+_RECAP_KINDS = frozenset(["withdrawal", "airstrike", "shelling", "surrender", "defection", "arrest", "release"])
+
+
+def _placeless_recap(a: Event, b: Event) -> Event | None:
+    """Of two reports of one kind by one named side, one placed and the other with no place, no stated
+    figure and no day of its own (a lead that sums up, a later aside): the placed one, else None."""
+    if a.kind != b.kind or a.kind not in _RECAP_KINDS or a.actor1 != b.actor1 or a.actor1 == "UNKNOWN":
+        return None
+    if (a.place is None) == (b.place is None) or a.evidence_start == b.evidence_start:
+        return None
+    placed, bare_ = (a, b) if b.place is None else (b, a)
+    # a vague figure ("أوقع مئات القتلى") is a general claim, no figure of its own
+    stated = any(q.stated is not None for _, q in bare_.counts)
+    if stated or bare_.actor1_inferred or (bare_.date is not None and bare_.date.source == "text"):
+        return None
+    return placed
+
+
+def _fought_for(a: Event, b: Event) -> Event | None:
+    """Of a capture and fighting or shelling between the same two named sides, the capture, when the
+    fighting is told at the captured place on its day, or with no place, figure or day of its own."""
+    taken, fight = (a, b) if a.kind == "takeover" else (b, a)
+    if taken.kind != "takeover" or fight.kind not in ("clash", "shelling") or taken.place is None:
+        return None
+    sides = {taken.actor1, taken.actor2}
+    if None in sides or "UNKNOWN" in sides or {fight.actor1, fight.actor2} != sides or fight.actor1_inferred:
+        return None
+    if fight.place is None:
+        bare_ = not fight.counts and (fight.date is None or fight.date.source != "text")
+        return taken if bare_ and fight.kind == "clash" else None
+    same_day = fight.date is not None and taken.date is not None and fight.date.start == taken.date.start
+    return taken if same_day and _place_key(fight) == _place_key(taken) and fight.actor1 == taken.actor1 else None
 
 
 def _nested(a: Event, b: Event, sentences: Sequence[Sentence]) -> bool:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import DateRef, Event, Place, PlaceMention, Sentence, Token
 from raqib.normalize import bare, match_key
+from raqib.recognize.places import strip_article
 from raqib.rules import Rule, Trigger
 
 if TYPE_CHECKING:
@@ -62,6 +63,14 @@ def definite(tok: Token) -> bool:
     """The token carries the article, alone or after و/ف/ب/ل ("الانفجار"، "وللتفجير"), or a possessive
     pronoun ("بعد انشقاقهم"، "مقتله"), which makes an Arabic noun definite as well."""
     return tok.clitics.endswith(("ال", "لل")) or (len(tok.stem) > 5 and tok.stem.endswith(("هم", "هما", "هن")))
+
+
+_AFTER = frozenset(["عقب", "بعد", "اثر"])
+
+
+def possessed(tok: Token) -> bool:
+    """A noun with an attached pronoun of the third person ("سيطرتها"، "اقتحامه"): definite in Arabic."""
+    return tok.clitics == "" and len(tok.stem) > 5 and tok.stem.endswith(("ها", "هم", "هما", "هن"))
 
 
 def demonstrative(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
@@ -128,7 +137,17 @@ def _same_day(a: Event, b: Event) -> bool:
     return abs((a.date.start - b.date.start).days) <= 1 or b.date.start <= a.date.start <= end
 
 
-def referent(made: Sequence[Event], earlier: Sequence[Event], pointed: bool) -> int | None:
+def _same_name(a: Event, b: Event) -> bool:
+    """Both places are named, and one name contains the other as whole words ("حمة المصارية" after
+    "المصارية")."""
+    ka, kb = _place_key(a), _place_key(b)
+    if not ka or not kb:
+        return False
+    wa, wb = set(ka.split()), set(kb.split())
+    return wa <= wb or wb <= wa
+
+
+def referent(made: Sequence[Event], earlier: Sequence[Event], pointed: bool, by_name: bool = False) -> int | None:
     """The index in ``earlier`` of the event a definite mention refers back to: the latest one of the
     same family whose place agrees with every place of the mention (any place when the mention is
     ``pointed`` at with a demonstrative), whose side and day the mention does not contradict."""
@@ -141,7 +160,10 @@ def referent(made: Sequence[Event], earlier: Sequence[Event], pointed: bool) -> 
         # seldom the event's own: only a mention with a place of its own is told apart by its day.
         if family(ev.kind) != fam or not all(_same_side(m, ev) and (m.place is None or _same_day(m, ev)) for m in made):
             continue
-        if (pointed and len(made) == 1) or all(_same_place(m, ev) for m in made):
+        if by_name:
+            if all(_same_name(m, ev) for m in made):
+                return k
+        elif (pointed and len(made) == 1) or all(_same_place(m, ev) for m in made):
             return k
     return None
 
@@ -154,8 +176,26 @@ def _finer_day(a: Event, b: Event) -> bool:
     return da.precision == "day" and db.precision != "day" and db.start <= da.start <= (db.end or db.start)
 
 
+_WHO = frozenset(["الذي", "التي", "الذين"])
+_DIED = frozenset(["قضي", "توفي", "لقي", "استشهد", "قتل", "سقط"])
+_AMID = frozenset(["خلال", "اثناء", "في"])
+
+
+def described_by_deed(toks: Sequence[Token], trig: Trigger, doers: set[int], people: frozenset[str]) -> bool:
+    """"المجموعة المسلحة التي خطفت الموظفين"، "القيادي الذي قضى خلال المعارك": a relative clause that
+    says who a side or a person is by what they did or died in (``doers`` are the tokens of the sentence's
+    actors; ``people`` words for a person)."""
+    k = trig.start
+    if k > 2 and toks[k - 1].key in _AMID and toks[k - 2].stem in _DIED:
+        k -= 2  # "الذي قضى خلال المعارك": the fighting he died in
+    if k < 2 or toks[k - 1].key not in _WHO:
+        return False
+    before = toks[k - 2]
+    return k - 2 in doers or before.stem in people or strip_article(before.key) in people
+
+
 def folded(made: Sequence[Event], events: list[Event], toks: Sequence[Token], trig: Trigger, blocked: set[int],
-           cues: Mapping[str, frozenset[str]]) -> bool:
+           cues: Mapping[str, frozenset[str]], described: bool = False) -> bool:
     """Whether the events a trigger made refer back to one already reported ("وأودى الانفجار بحياة
     ستة أشخاص"، "ويأتي هذا التفجير"، "مقتل العلي"), in which case what they add completes it in
     ``events``; a pointed-at mention with nothing to point at is dropped too. A noun before a
@@ -167,13 +207,19 @@ def folded(made: Sequence[Event], events: list[Event], toks: Sequence[Token], tr
     # of what a named side was already reported doing recaps it.
     recap = len(made) == 1 and made[0].place is None and not made[0].counts and not made[0].actor1_inferred and any(
         family(e.kind) == family(made[0].kind) and e.actor1 == made[0].actor1 for e in events)
-    if not (pointed or definite(toks[trig.start]) or construct or recap):
+    # "عقب سيطرتها على X": a capture named by its noun with a pronoun after عقب/بعد is one told before, when
+    # a capture by the side at a place of that name was (a capture near it may be another)
+    recalled = trig.start > 0 and toks[trig.start - 1].key in _AFTER and possessed(toks[trig.start])
+    if not (pointed or definite(toks[trig.start]) or construct or recap or recalled or described):
         return False
-    k = referent(made, events, pointed)
+    k = referent(made, events, pointed or described,
+                 by_name=recalled and not (pointed or definite(toks[trig.start]) or construct or described))
     if k is not None:
-        events[k] = complete(events[k], made[0], evidence=adds_figures(events[k], made[0]))
+        if not described:  # a deed named to say who someone is adds nothing to the event it names
+            events[k] = complete(events[k], made[0], evidence=adds_figures(events[k], made[0]))
         return True
-    return pointed
+    # a side or a person described by a deed the report does not tell is no event, unless it is placed
+    return pointed or (described and all(m.place is None for m in made))
 
 
 _HARMFUL = frozenset(["airstrike", "shelling", "explosion", "suicide_attack", "clash", "internal_clash"])
@@ -563,6 +609,21 @@ def from_origin(text: str, start: int, origin_words: frozenset[str]) -> bool:
 
 _GENERIC_BEFORE = frozenset(["مدينة", "بلدة", "قرية", "محافظة", "ريف", "منطقة"])
 
+# "طريق حلب - دمشق"، "أوتوستراد X–Y": a road named by the two towns it joins.
+_ROAD = r"(?:طريق|الطريق|أوتوستراد|اوتوستراد|الأوتوستراد|الاوتوستراد|أوتستراد|اوتستراد)"
+_ROAD_FIRST_END = re.compile(_ROAD + r"\s*$")
+_ROAD_SECOND_END = re.compile(_ROAD + r"\s*\S+(?:\s+\S+)?\s*[-–—]\s*$")
+_DASH_AFTER = re.compile(r"\s*[-–—]")
+
+
+def road_end(text: str, start: int, end: int) -> bool:
+    """Whether the place at ``start``-``end`` is one end of a road named by the towns it joins ("قصفت
+    الطائرات طريق حلب- دمشق عند أطراف مدينة X"): the road runs between them, the event is not there."""
+    before = text[max(0, start - 40) : start]
+    if _ROAD_FIRST_END.search(before):
+        return _DASH_AFTER.match(text, end) is not None
+    return _ROAD_SECOND_END.search(before) is not None
+
 
 def exchange_details(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
     """Releases the text tells with no place right after an exchange at a place ("نفّذ X عملية تبادل
@@ -646,3 +707,23 @@ def during(made: list[Event], earlier: Sequence[Event], toks: Sequence[Token], s
             if m.place is None else m for m in made
         ]  # fmt: skip
     return made
+
+
+# "في مناطق عدة"، "في عدة مناطق"، "في قرى متفرقة": areas the text counts or spreads but does not name.
+_UNNAMED_AREAS = re.compile(r"(?<!\S)(?:في|ب)\s*(?:عدة\s+(?:مناطق|قرى|بلدات|مدن|أحياء|احياء)\s*(?:[،,.؛;]|$)"
+                            r"|(?:مناطق|قرى|بلدات|مدن|أحياء|احياء)\s+(?:عدة|متفرقة|مختلفة|متعددة)(?!\S))")
+
+
+def in_unnamed_areas(text: str, start: int, end: int) -> bool:
+    """Whether the words after a trigger, in its clause and before any other clause, place it in several
+    areas the text does not name: no place named elsewhere in the sentence is then the event's."""
+    clause = re.split(r"[،,.؛;]", text[start:end], maxsplit=1)[0]
+    return _UNNAMED_AREAS.search(clause) is not None
+
+
+_SEVERAL = frozenset(["عده", "لعده", "بعده", "سلسله", "لسلسله", "بسلسله"])
+
+
+def several(toks: Sequence[Token], trig: Trigger) -> bool:
+    """"لعدة تفجيرات"، "سلسلة غارات": the trigger noun counts several happenings it does not tell apart."""
+    return trig.start > 0 and toks[trig.start - 1].key in _SEVERAL

@@ -262,6 +262,9 @@ class EventCoder:
         negation = ("لم", "لن", "لا", "ولم", "ولن", "ولا")
         if head < trig.start and any(t.key in negation for t in toks[max(0, head - 2) : head]):
             return True
+        if trig.rule.kind in ("shelling", "airstrike") and first.key[:1] in ("ت", "ي") and _any_word(
+                toks[max(0, trig.start - 2) : trig.start], self.cue["campaign"]):
+            return True  # "بدأت حملة عسكرية تستهدف معاقل التنظيم": what the campaign aims at, no strike told
         if _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
             return True  # "بتهمة القتال في صفوف التنظيم": the charge, not an event
         if trig.rule.kind == "siege" and _any_word(toks[max(0, trig.start - 5) : trig.start], self.cue["lifted_before"]):
@@ -291,7 +294,8 @@ class EventCoder:
         numbered = [(q.start_char, q.end_char) for q in quantities]
         # "خمس منهن من X" says where the people are from, not where the event is.
         places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)
-                  and not refs.from_origin(text, p.start, self.cue["origin_before"])]  # fmt: skip
+                  and not refs.from_origin(text, p.start, self.cue["origin_before"])
+                  and not refs.road_end(text, p.mention.start_char, p.mention.end_char)]  # fmt: skip
         by_place = _by_sentence(sentences, places, lambda p: p.start)
         by_quantity = _by_sentence(sentences, quantities, lambda q: q.start_char)
         made: list[Event] = []
@@ -304,6 +308,7 @@ class EventCoder:
             s_places = by_place[sn]
             spans = [(a.start_char, a.end_char) for a in s_actors] + [(p.start, p.end) for p in s_places]
             blocked = _tokens_in(toks, spans)
+            actor_toks = _tokens_in(toks, spans[: len(s_actors)])
             agreement = any(r.kind == "agreement" for r in chain.from_iterable(starting))
             terms = refs.agreement_terms(toks, self._agreement_word if agreement else _never, self.cue)
             if terms is not None:
@@ -350,7 +355,8 @@ class EventCoder:
                     at = toks[trig.start].start_char
                     made = refs.withdrawn_from_taken(made, events, sentence.start_char, at)
                 unnamed = bool(made) and made[0].kind == "takeover" and made[0].place is None  # "عدة قرى": no recap
-                if not unnamed and refs.folded(made, events, toks, trig, blocked, self.cue):
+                described = refs.described_by_deed(toks, trig, actor_toks, _PERSON)
+                if not unnamed and refs.folded(made, events, toks, trig, blocked, self.cue, described):
                     continue  # "وأودى الانفجار بحياة ستة أشخاص": told already; what it adds is added there
                 if (k := refs.outcome_of(made, events, sentences[max(0, sn - 1)].start_char)) is not None:
                     events[k] = refs.complete(events[k], made[0])
@@ -395,6 +401,11 @@ class EventCoder:
         kind = refs.kind_by_sides(kind, rule.weak, agent, patient)
         spans = [(m.start_char, m.end_char) for m in s_actors]
         located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place, spans)
+        if kind != "takeover" and refs.in_unnamed_areas(text, t_end, clause_end):
+            located = []  # "حملة اعتقالات شنتها في مناطق عدة": several areas the text does not name
+        if refs.several(toks, trig) and all(p.place.precision in ("governorate", "country")
+                                            or p.mention.feature in ("محافظه", "ولايه") for p in located):
+            return []  # "تعرضت محافظة إدلب لعدة تفجيرات": a series over a province, no one event told
         if refs.definite(toks[trig.start]) and all(_destination(text, p) for p in located):
             located = []  # "لجأ المنشقون بعد انشقاقهم إلى مدينة X": where they went, not where it happened
         civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)
@@ -414,6 +425,8 @@ class EventCoder:
             return []  # "انسحبت تحت وطأة القصف": the cause of another event, with no striker named after it
         if kind == "takeover" and rule.weak and (fallback or agent is None):
             return []  # "الحافلات التي دخلت المدينة": entering is a capture only when the text says who entered
+        if kind == "defection" and not located and patient is None:
+            return []  # "حصلت انشقاقات في صفوف التنظيم": splits in a side, neither placed nor joining another
         if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
             return []  # "خرج الأهالي": people going out, not forces withdrawing
         if kind == "release" and "between" in rule.patient and not located and agent and patient:
@@ -695,6 +708,9 @@ class EventCoder:
         before = [p for p in own if p.end <= t_start]
         # "في قرية X (تبعد 45 كم جنوب مدينة Y)": Y only locates X
         before = [p for k, p in enumerate(before) if not (k and _in_brackets_after(text, before[k - 1].end, p))]
+        # "قرب X، القرية التابعة لناحية Y": Y says where X is; the event is at X
+        before = [p for k, p in enumerate(before) if not (k and refs.locates(before[k - 1].mention, p.mention,
+                                                                               text[before[k - 1].end : p.start]))]
         if before and _THERE.match(text, t_end, clause_end):
             return self._last_list(text, before, s_places)  # "انسحبت من مواقعها هناك": all the places just named
         if before and before[-1].anchor is not None:

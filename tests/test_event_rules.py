@@ -532,3 +532,63 @@ def test_fighting_that_describes_the_sides_engaged_in_it_is_no_event(code) -> No
     assert code("استفادت قوات الصقر من خلافات جماعة النسر المنخرطة في معارك قرية الزيتونة.") == []
     evs = code("اندلعت معارك بين قوات الصقر وجماعة النسر في قرية الزيتونة.")
     assert [e.kind for e in evs] == ["clash"]
+
+
+def test_towns_that_name_a_road_by_its_ends_do_not_place_the_strike(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("قصفت جماعة النسر طريق الزيتونة - البرتقال عند أطراف قرية كفر التين.")
+    assert _summary(evs) == [("shelling", "EAGLE", None, "كفر التين")]
+    evs = code("قصفت جماعة النسر طريق الزيتونة–البرتقال الدولي.")
+    assert [e.place for e in evs] == [None]
+    # a road that leads to one town is no road named by its ends
+    evs = code("قصفت جماعة النسر سيارة على طريق الزيتونة.")
+    assert _summary(evs) == [("shelling", "EAGLE", None, "الزيتونة")]
+
+
+def test_a_crossing_named_by_a_word_that_only_begins_names_places_the_event(code) -> None:  # type: ignore[no-untyped-def]
+    # "أبو" only begins names: "معبر أبو X" is a named crossing, though no gazetteer knows it
+    evs = code("أفرجت قوات الصقر عن 20 معتقلا في معبر أبو الورد الذي يفصل مناطقها عن قرية الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("release", "أبو الورد")]
+    # a weak landmark word before an ordinary word names nothing: the village is the place
+    evs = code("أفرجت قوات الصقر عن 20 معتقلا في معبر رئيسي قرب قرية الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("release", "الزيتونة")]
+
+
+def test_a_subdistrict_that_locates_the_village_before_the_verb_is_not_the_place(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("وفي قرية الزيتونة، التابعة لناحية البرتقال، انشق خمسة عناصر من قوات الصقر.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("defection", "الزيتونة")]
+    # a second place listed as such is still the place named last before the verb
+    evs = code("وفي قرية الزيتونة ثم في قرية البرتقال انشق خمسة عناصر من قوات الصقر.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("defection", "البرتقال")]
+
+
+def test_what_a_campaign_aims_at_is_no_strike(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("وكانت قوات الصقر قد بدأت حملة عسكرية تستهدف معاقل جماعة النسر في قرية الزيتونة.") == []
+    # a campaign's own strike, told with a verb of the past, is a strike
+    evs = code("وشنت قوات الصقر حملة عسكرية استهدفت قرية الزيتونة.")
+    assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs] == [("shelling", "HAWK", "الزيتونة")]
+
+
+def test_splits_in_a_side_with_no_place_and_no_side_joined_are_no_defection(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("وعندما حصلت انشقاقات في صفوف جماعة النسر، تبدلت الأحوال.") == []
+    evs = code("انشق خمسة عناصر من جماعة النسر إلى قوات الصقر.")
+    assert [(e.kind, e.actor1, e.actor2) for e in evs] == [("defection", "EAGLE", "HAWK")]
+    evs = code("انشق خمسة عناصر من جماعة النسر في قرية الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("defection", "الزيتونة")]
+
+
+def test_arrests_in_several_unnamed_areas_are_not_placed_at_a_town_named_before(code) -> None:  # type: ignore[no-untyped-def]
+    blast = "انفجرت عبوة ناسفة في قرية الزيتونة، وأعقبتها حملة اعتقالات شنتها قوات الصقر "
+    evs = code(blast + "في مناطق عدة للاشتباه بخلايا نائمة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("explosion", "الزيتونة"), ("arrest", None)]
+    evs = code(blast + "في قرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("explosion", "الزيتونة"), ("arrest", "البرتقال")]
+    # "in a number of the towns of X" names X
+    evs = code("خرجت مظاهرات في عدد من مدن الزيتونة ضد قوات الصقر.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("protest", "الزيتونة")]
+
+
+def test_several_blasts_over_a_province_are_a_series_not_an_event(code) -> None:  # type: ignore[no-untyped-def]
+    assert code("وتعرضت محافظة الزيتونة لعدة تفجيرات بعبوات ناسفة طال أغلبها قادة من قوات الصقر.") == []
+    # several raids on one village are one strike there
+    evs = code("شن الطيران الحربي الأزرق عدة غارات على قرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("airstrike", "البرتقال")]

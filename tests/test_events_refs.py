@@ -835,3 +835,70 @@ def test_a_border_between_two_countries_is_a_place(code) -> None:  # type: ignor
     for text in ("انتشرت القوات على الحدود التركية.", "انتشرت القوات على الحدود الإدارية للمحافظة.",
                  "انتشرت القوات على الحدود الشمالية الشرقية."):  # fmt: skip
         assert _place_names(text, []) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # a lead with no place, figure or day of its own sums up what the body then places
+        ("أخلت قوات الصقر مواقع تقدمت إليها في المنطقة بسبب شدة القصف. وقالت مصادر إن قوات الصقر انسحبت من قرية الزيتونة.",
+         ["الزيتونة"]),
+        # a general claim whose only figure is vague ("مئات القتلى") has no figure of its own either
+        (("وتقول مصادر إن قصف الطيران الحربي الأزرق للأحياء السكنية أوقع مئات القتلى. "
+          "وقصف الطيران الحربي الأزرق قرية الزيتونة صباح اليوم."), ["الزيتونة"]),
+        # with a stated figure of its own the placeless report tells something else and stays
+        (("وتقول مصادر إن قصف الطيران الحربي الأزرق للأحياء السكنية أوقع 12 قتيلا. "
+          "وقصف الطيران الحربي الأزرق قرية الزيتونة صباح اليوم."), [None, "الزيتونة"]),
+        ("سلم 40 عنصرا من جماعة النسر أنفسهم إلى قوات الصقر. وسلم عناصر من جماعة النسر أنفسهم لقوات الصقر في قرية البرتقال.",
+         [None, "البرتقال"]),
+    ],
+)
+def test_a_placeless_lead_is_the_placed_act_the_body_tells(code, text, places) -> None:  # type: ignore[no-untyped-def]
+    assert [e.place.name_ar if e.place else None for e in code(text)] == places
+
+
+def test_a_strike_on_a_village_told_again_in_a_list_is_one_strike(code) -> None:  # type: ignore[no-untyped-def]
+    # the side of the second sentence is carried on from the first; the list names it again
+    told = "قصفت قوات الصقر قرية الزيتونة اليوم. وبحسب المراسل، نال القصف المدفعي كذلك من قرية البرتقال، فقتل 3 مدنيين. "
+    evs = code(told + "ومنذ الصباح صعّدت قوات الصقر قصفها اليوم، إذ طال كلاً من قريتي الزيتونة والبرتقال.")
+    assert [(e.kind, e.actor1, e.place.name_ar if e.place else None) for e in evs] == [
+        ("shelling", "HAWK", "الزيتونة"), ("shelling", "HAWK", "البرتقال")]
+    # another side's strike on the same villages is another strike
+    evs = code(told + "وقصفت جماعة النسر اليوم قريتي الزيتونة والبرتقال.")
+    assert [(e.actor1, e.place.name_ar if e.place else None) for e in evs] == [
+        ("HAWK", "الزيتونة"), ("HAWK", "البرتقال"), ("EAGLE", "الزيتونة"), ("EAGLE", "البرتقال")]
+
+
+def test_fighting_between_the_sides_of_a_capture_is_part_of_it(code) -> None:  # type: ignore[no-untyped-def]
+    took = "انتزعت قوات الصقر قرية الزيتونة من جماعة النسر صباح اليوم. "
+    evs = code(took + "وأفاد مصدر بأن مواجهات دارت منذ الصباح بين قوات الصقر وجماعة النسر.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("takeover", "الزيتونة")]
+    # shelling of another village by the taker is another event
+    evs = code(took + "وقصفت قوات الصقر مواقع جماعة النسر في قرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "الزيتونة"), ("shelling", "البرتقال")]
+
+
+def test_a_capture_recalled_by_its_noun_after_aqib_is_the_one_told_before(code) -> None:  # type: ignore[no-untyped-def]
+    told = "سيطرت قوات الصقر على تبة الرمان صباحا. وأحكمت سيطرتها على قرية البرتقال، وذلك عقب سيطرتها على "
+    evs = code(told + "حمة الرمان صباحا.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "الرمان"), ("takeover", "البرتقال")]
+    # a capture recalled at a place not told before is reported there
+    evs = code(told + "قرية كفر التين صباحا.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("takeover", "الرمان"), ("takeover", "البرتقال"), ("takeover", "كفر التين")]
+
+
+def test_a_side_or_a_person_described_by_a_deed_is_no_new_event(code) -> None:  # type: ignore[no-untyped-def]
+    evs = code("خطفت جماعة النسر ثلاثة مدنيين في قرية الزيتونة. "
+               "ورأت مصادر أن جماعة النسر التي خطفت المدنيين في قرية البرتقال تطالب بفدية.")  # fmt: skip
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("abduction", "الزيتونة")]
+    assert code("ونعت قوات الصقر القيادي الذي قضى خلال المعارك مع جماعة النسر.") == []
+    # fighting a person died in, told at its place, is still reported
+    evs = code("ونعت قوات الصقر القيادي الذي قضى خلال اشتباكات مع جماعة النسر في قرية الزيتونة.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [("clash", "الزيتونة")]
+    # a deed of a side told in a main clause is an event
+    evs = code("خطفت جماعة النسر ثلاثة مدنيين في قرية الزيتونة. وخطفت جماعة النسر شابا في قرية البرتقال.")
+    assert [(e.kind, e.place.name_ar if e.place else None) for e in evs] == [
+        ("abduction", "الزيتونة"), ("abduction", "البرتقال")]
