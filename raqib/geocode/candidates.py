@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from raqib.gazetteer import Entry, Gazetteer, approx_km, ar_loose, latin_similarity, romanized_keys
 from raqib.gazetteer.latin import _split_quals, undouble
 from raqib.geocode.names import _Name
+from raqib.model import fast_maker
 
 if TYPE_CHECKING:  # only in annotations: the context module imports this one
     from raqib.geocode.context import ContextInfo
@@ -113,6 +114,9 @@ class _Rows:
     """Entry index (or unplaced index for kind "un")."""
 
 
+_make_rows = fast_maker(_Rows)
+
+
 def _rows(latin_keys: Sequence[str], index: int, kind: str, arabic: tuple[str, ...] = ()) -> _Rows:
     latin: list[str] = []
     meta: list[_Meta] = []
@@ -129,7 +133,7 @@ def _rows(latin_keys: Sequence[str], index: int, kind: str, arabic: tuple[str, .
             else:
                 group[0].append(b)
                 group[1].append(m)
-    return _Rows(latin, meta, by_letter, arabic, index)
+    return _make_rows(latin, meta, by_letter, arabic, index)
 
 
 def _entry_rows(gaz: Gazetteer, i: int) -> _Rows:
