@@ -119,6 +119,9 @@ class EventCoder:
         self.cue = rules.cues
         self.alliances = tuple(alliances)
         self._first_cache: dict[str, tuple[Rule, ...]] = {}
+        # Every rule's first pattern in one: most new words start no rule, and one look-up says so
+        # where one per rule would not (an alternation matches in full when one of its parts does).
+        self._any_first = re.compile("|".join(f"(?:{r.patterns[0][0].pattern})" for r in rules.rules) or "(?!)")
         self._order = {r.id: n for n, r in enumerate(rules.rules)}
         self._count_cache: dict[tuple[str, str, str], str | None] = {}
         self._allies_cache: dict[tuple[str | None, dt.date | None], frozenset[str]] = {}
@@ -132,7 +135,8 @@ class EventCoder:
         if hit is None:
             if len(self._first_cache) > 500_000:
                 self._first_cache.clear()
-            hit = tuple(r for r in self.rules.rules if tok_matches(r.patterns[0][0], tok))
+            hit = tuple(r for r in self.rules.rules if tok_matches(r.patterns[0][0], tok)) if tok_matches(
+                self._any_first, tok) else ()  # fmt: skip
             self._first_cache[cache_key] = hit
         return hit
 

@@ -29,6 +29,7 @@ from raqib.model import (
     PlaceMention,
     Quantity,
     Sentence,
+    fast_maker,
 )
 from raqib.normalize import bare, normalize, strip_invisible
 from raqib.recognize.dates import find_dates
@@ -38,6 +39,7 @@ from raqib.resources import Resources
 from raqib.segment import segment
 
 _STEM = attrgetter("stem")
+_make_located = fast_maker(Located)
 
 
 def guess_country(res: Resources, mentions: Sequence[PlaceMention], sentences: Sequence[Sentence] = ()) -> str | None:
@@ -131,7 +133,7 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
                 place = near_place
             else:
                 place = geocode(gaz, m.name, context=m.context, country=country, near=near, parent=m.parent)
-        out.append(Located(m, place, m.start_char in contexts))
+        out.append(_make_located(m, place, m.start_char in contexts))
     return out
 
 

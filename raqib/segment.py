@@ -6,7 +6,7 @@ import bisect
 import re
 from operator import attrgetter
 
-from raqib.model import Sentence, Token
+from raqib.model import Sentence, Token, fast_maker
 from raqib.normalize import Normalized, normalize, strip_clitics
 
 # A sentence ends at . ! ? ؟ … or ؛ (with the closing quotes or brackets right after it) followed
@@ -27,6 +27,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 # running its look-behinds at every character of the text.
 _END_CHAR = re.compile(r"[.!?؟…؛]")
 _START = attrgetter("start_char")
+_make_token = fast_maker(Token)
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int, int]]:
@@ -65,7 +66,7 @@ def tokens(text: str, norm: Normalized | None = None) -> list[Token]:
     # only non-word characters stand between two words.
     offsets = norm.offsets
     split = strip_clitics
-    make = Token  # model.fast_init: slots set directly
+    make = _make_token  # model.fast_maker: Token(...), twice as fast
     out = []
     append = out.append
     find = norm.key.find

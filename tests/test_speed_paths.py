@@ -291,3 +291,30 @@ def test_fast_init_equals_the_dataclass_init() -> None:
     m = PlaceMention("حلب", 3, 6, None)
     assert dataclasses.replace(m, name="ادلب") == PlaceMention("ادلب", 3, 6, None)
     assert Extraction.__init__.__qualname__ == "Extraction.__init__" and Event.__init__.__qualname__ == "Event.__init__"
+
+
+def test_fast_maker_makes_what_the_class_makes() -> None:
+    import copy
+    import dataclasses
+    import pickle
+
+    from raqib.model import Token, fast_init, fast_maker
+
+    Fast = fast_init(dataclasses.make_dataclass("Fast", [("a", int), ("b", str, "x"), ("c", tuple, ())],
+                                                frozen=True, slots=True))  # fmt: skip
+    make = fast_maker(Fast)
+    assert make is not Fast
+    for args, kwargs in (((1,), {}), ((1, "y"), {}), ((1,), {"c": (2,)}), ((), {"a": 3, "b": "z"})):
+        made = make(*args, **kwargs)
+        assert type(made) is Fast and made == Fast(*args, **kwargs) and hash(made) == hash(Fast(*args, **kwargs))
+    with pytest.raises(TypeError):
+        make()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        make(1).a = 2
+    tok = fast_maker(Token)(3, 8, "لحلب", "لحلب", "حلب", "ل")
+    assert tok == Token(3, 8, "لحلب", "لحلب", "حلب", "ل")
+    assert pickle.loads(pickle.dumps(tok)) == tok == copy.copy(tok) and dataclasses.replace(tok, key="x").key == "x"
+    # a class with its own __init__ (here a default factory) is its own maker
+    Factory = dataclasses.make_dataclass("Factory", [("a", list, dataclasses.field(default_factory=list))],
+                                         frozen=True, slots=True)  # fmt: skip
+    assert fast_maker(Factory) is Factory

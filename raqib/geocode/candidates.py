@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from raqib.gazetteer import Entry, Gazetteer, approx_km, ar_loose, latin_similarity, romanized_keys
 from raqib.gazetteer.latin import _split_quals, undouble
 from raqib.geocode.names import _Name
+from raqib.model import fast_maker
 
 if TYPE_CHECKING:  # only in annotations: the context module imports this one
     from raqib.geocode.context import ContextInfo
@@ -113,6 +114,9 @@ class _Rows:
     """Entry index (or unplaced index for kind "un")."""
 
 
+_make_rows = fast_maker(_Rows)
+
+
 def _rows(latin_keys: Sequence[str], index: int, kind: str, arabic: tuple[str, ...] = ()) -> _Rows:
     latin: list[str] = []
     meta: list[_Meta] = []
@@ -129,7 +133,7 @@ def _rows(latin_keys: Sequence[str], index: int, kind: str, arabic: tuple[str, .
             else:
                 group[0].append(b)
                 group[1].append(m)
-    return _Rows(latin, meta, by_letter, arabic, index)
+    return _make_rows(latin, meta, by_letter, arabic, index)
 
 
 def _entry_rows(gaz: Gazetteer, i: int) -> _Rows:
@@ -277,6 +281,23 @@ def _pools(gaz: Gazetteer, ctx: ContextInfo, country: str | None, near: Sequence
 
 
 def _fuzzy(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]]) -> tuple[list[_Cand], bool]:
+    """``_search`` of the name's forms in the pools, memoised: a third of the searches repeat one made
+    for the same report (the second ``geocode`` of a mention, with the other places near it, searches
+    the same pools when the context gives them). The answer depends on the forms' text and the pools
+    only; the pools are cached objects, held by the key, so the memo is kept as small as the point
+    pools' cache. Callers score and sort the candidates in place, so each gets its own copies."""
+    memo: dict = gaz._cache.setdefault(("fuzzy",), {})
+    ck = (tuple(f.text for f in pn.forms), tuple(pools))
+    hit = memo.get(ck)
+    if hit is None:
+        if len(memo) >= _POINT_POOLS_MAX:
+            memo.clear()
+        hit = memo[ck] = _search(gaz, pn, pools)
+    cands, ambiguous = hit
+    return [_Cand(c.index, c.how, c.base, pcode=c.pcode, area_index=c.area_index) for c in cands], ambiguous
+
+
+def _search(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]]) -> tuple[list[_Cand], bool]:
     """Cross-script and Arabic-variant candidates from the first pool that has any.
 
     Arabic-variant matches (a place whose Arabic name is spelled differently) are only looked for

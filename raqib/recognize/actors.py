@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from raqib.model import ActorMention, Sentence
+from raqib.model import ActorMention, Sentence, fast_maker
 
 # Words that point back to the last actor named ("the latter"). Kept here, not in the
 # dictionary, because they name no actor of their own.
@@ -16,6 +16,7 @@ _ANAPHORS = frozenset(["اخير", "اخيره", "اخيرين"])
 # Nouns of a kind of organisation: with the article and no name after them ("مسلحو الحزب") they refer
 # back to the last actor named with that noun ("حزب العمال الكردستاني").
 _KIND_NOUNS = frozenset(["حزب"])
+_make_mention = fast_maker(ActorMention)
 
 
 _LONE_CLITICS = frozenset(["ل", "ب", "و", "ف"])  # proclitics left alone by a tatweel or quote mark
@@ -96,7 +97,7 @@ class ActorFinder:
                 elif not whole and tok.clitics.endswith("ال") and len(tok.clitics) > 2:
                     start = _after_clitics(text, tok.start_char, tok.end_char, tok.clitics[:-2])
                 end = toks[i + n - 1].end_char
-                out.append(ActorMention(alias.actor, start, end, text[start:end], alias.kind == "generic"))
+                out.append(_make_mention(alias.actor, start, end, text[start:end], alias.kind == "generic"))
                 i += n
         return out
 

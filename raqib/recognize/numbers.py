@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import filterfalse
 
-from raqib.model import Quantity
+from raqib.model import Quantity, fast_maker
 from raqib.normalize import Normalized, normalize
 
 __all__ = ["QUALIFIERS", "find_quantities", "is_year_like"]
@@ -308,6 +308,7 @@ def _space_gap(key: str, a: int, b: int) -> bool:
     return 0 < b - a <= 3 and key[a:b].isspace() and "\n" not in key[a:b]
 
 
+_make_quantity = fast_maker(Quantity)
 #: Diacritics and tatweel right after an expression belong to it ("ثلاثةً", "الـ").
 _TRAILING_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]*")
 
@@ -315,7 +316,7 @@ _TRAILING_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u06
 def _make(text, stated, low, high, qual, ks, ke, norm) -> Quantity:
     s, e = norm.span(ks, ke)
     e = _TRAILING_MARKS.match(text, e).end()
-    return Quantity(stated, low, high, qual, s, e)
+    return _make_quantity(stated, low, high, qual, s, e)
 
 
 def _bounds(qual: str, n: int) -> tuple[int | None, int | None]:

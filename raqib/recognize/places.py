@@ -24,10 +24,11 @@ from importlib import resources
 from itertools import compress
 from operator import attrgetter
 
-from raqib.model import PlaceMention, Sentence, Token
+from raqib.model import PlaceMention, Sentence, Token, fast_maker
 from raqib.recognize.dates import MONTHS
 
 _KEY = attrgetter("key")
+_make_mention = fast_maker(PlaceMention)
 _BREAK = re.compile(r"[،,.;؛:!?؟()\[\]{}\"“”«»\n]|\s[-–—]\s")
 _PREPOSITIONS = frozenset(
     ["في", "من", "علي", "الي", "نحو", "قرب", "باتجاه", "حول", "داخل", "محيط", "اطراف", "بلدتي", "عند", "تجاه"]
@@ -486,7 +487,7 @@ class PlaceFinder:
             start = _skip_clitics(text, start, len(drop))
         end = toks[e - 1].end_char
         context, parent = self._context(text, toks, e)
-        return PlaceMention(
+        return _make_mention(
             name=text[start:end],
             start_char=start,
             end_char=end,
