@@ -61,6 +61,8 @@ from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 _THERE = re.compile(r"[^،.؛]{0,40}?(?<!\w)(هناك|هنالك)(?!\w)")
 _SIDES_KINDS = frozenset(["clash", "internal_clash", "agreement", "surrender", "defection"])  # no one-sided doer
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
+#: The count key of the people an event takes, frees or sees surrender.
+_PEOPLE_KEY = {**_TAKEN_KEY, "surrender": "surrendered"}
 _ACTIVISTS = frozenset(["ناشط", "ناشطه", "ناشطات", "ناشطين", "ناشطون", "ناشطا"])
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
@@ -802,6 +804,9 @@ class EventCoder:
             # "خمسة مدنيين على الأقل": a qualifier after the noun takes the noun into the expression
             inside = toks[bisect.bisect_right(toks, q.start_char, key=_START) : bisect.bisect_left(toks, q.end_char, key=_START)]
             noun = next((k for t in inside[:1] + after[:1] if (k := self._count_key(t, kind))), None)
+            if noun is None and not inside and q.stated in (1, 2):
+                # "مقتل مدنيين اثنين": one and two follow the noun they count
+                noun = counting.noun_before_numeral(toks, q, partial(self._count_key, kind=kind))
             if noun is None and not inside and q.stated == 2:
                 # "قتيلان"، "طفلين": the dual noun is its own count
                 noun = counting.dual_noun(toks, q, partial(self._count_key, kind=kind))
@@ -828,6 +833,8 @@ class EventCoder:
                 keys = [prev]
             elif before and _any_word(before[-1:], self.cue["capture_before"]):
                 keys = ["captured"]  # "وأسر 15 آخرين": the verbal noun of capture counts the number after it
+            if not keys and noun is None and kind in _PEOPLE_KEY and counting.others_taken(text, after, t_start, q):
+                keys = [_PEOPLE_KEY[kind]]  # "وأفرجت عن اثنين آخرين"، "فيما سلّم اثنان آخران نفسيهما"
             if not keys and noun in (None, "people", "fighters_people"):
                 toll = counting.toll_of(toks[: bisect.bisect_right(toks, q.start_char, key=_END)], self._count_key, self.cue)
                 keys = [toll] if toll else []
@@ -837,6 +844,9 @@ class EventCoder:
                 if key not in out or dist < near[key]:
                     out[key], near[key] = q, dist
         if kind in _HARM_KINDS:
+            if "fatalities" not in out:
+                # "أخبر ذوي طفل بأنه أعدمه ... لقيادي لقي حتفه": the trigger's own pronoun is its victim
+                counting.pronoun_victims(sentence.tokens, out, self._count_key, at=t_start)
             self._singular_victims(sentence, out)
             if "fatalities" not in out:
                 counting.pronoun_victims(sentence.tokens, out, self._count_key)
@@ -863,13 +873,21 @@ class EventCoder:
             else:
                 near = [t for t in toks[max(0, k - 3) : k + 5] if t is not tok]  # "المدني “فلان الفلاني” لقي حتفه"
             harm = {self._count_key(t, "") for t in near}
-            one = Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
+            if not harm & {"fatalities", "injured"}:
+                continue
+            # "قتلت امرأة وطفلة"، "مقتل رجل وزوجته": the people joined to this one are counted with it
+            joined = (1, 0) if tok.key in counting.ANOTHER else counting.joined_people(toks, k, self.cue)
+            if joined is None:
+                continue  # "مقتل رجل وأفراد عائلته": a group of no stated size
+            n, civilians = joined
+            many = Quantity(n, n, n, "exact", tok.start_char, tok.end_char)
             if "fatalities" in harm and "fatalities" not in out:
-                out["fatalities"] = one
-                if person in _CIVILIAN_PERSON:
-                    out.setdefault("civilians_killed", one)
+                out["fatalities"] = many
+                if civilians:
+                    out.setdefault("civilians_killed", Quantity(civilians, civilians, civilians, "exact",
+                                                                tok.start_char, tok.end_char))
             elif "injured" in harm and "injured" not in out:
-                out["injured"] = one
+                out["injured"] = many
 
     def _count_key(self, tok: Token, kind: str) -> str | None:
         cache_key = (tok.key, tok.stem, kind)
