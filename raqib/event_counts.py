@@ -201,9 +201,10 @@ def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: 
 def taken_people(text: str, toks: Sequence[Token], t_start: int, cue: Mapping[str, frozenset[str]]) -> Quantity | None:
     """The people an arrest, abduction or release takes or frees when the text gives no number: the
     pronoun on the trigger word ("بعد نحو ستة أشهر من اعتقاله"، "اختطفوهما") or on "عن"/"سراح" after it
-    ("أفرجت عنه"), or one person named by a singular noun right after it ("خطفت مجموعة مسلحة شاباً").
-    A plural pronoun ("اعتقالهم") states no number, and a person named with others ("اعتقلوا زوجته وطفله"،
-    "رجلاً مع أسرته"، "رجل وأفراد عائلته") is one of several: no count."""
+    ("أفرجت عنه"), or one person named by a singular noun right after it ("خطفت مجموعة مسلحة شاباً"), with
+    the single people joined to it ("اعتقلت شاباً وطفلاً": 2, as coders write "امرأة وطفلة"). A plural
+    pronoun ("اعتقالهم") states no number, and a person named with a group or company of no stated size
+    ("رجلاً مع أسرته"، "رجل وأفراد عائلته") is one of several: no count."""
     k = bisect.bisect_left(toks, t_start, key=_START)
     if k < len(toks) and toks[k].start_char == t_start and (n := _pronoun_people(toks[k])):
         return Quantity(n, n, n, "exact", toks[k].start_char, toks[k].end_char)
@@ -215,18 +216,12 @@ def taken_people(text: str, toks: Sequence[Token], t_start: int, cue: Mapping[st
             n = _pronoun_people(tok)  # "عنه"، "عنهما"; "عنهم" states no number
             return Quantity(n, n, n, "exact", tok.start_char, tok.end_char) if n else None
         if tok.stem in _PERSON or tok.key in _PERSON:
-            nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if tok.clitics.startswith("و") or (nxt is not None and _with_others(nxt, cue)):
+            joined = joined_people(toks, j, cue)
+            last = j + joined[0] if joined else j
+            if tok.clitics.startswith("و") or joined is None or (last < len(toks) and toks[last].stem in ("مع", "برفقه")):
                 return None
-            return Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
+            return Quantity(joined[0], joined[0], joined[0], "exact", tok.start_char, toks[last - 1].end_char)
     return None
-
-
-def _with_others(nxt: Token, cue: Mapping[str, frozenset[str]]) -> bool:
-    """The word after a person noun adds people: "مع"/"برفقة", or kin or another person joined by و."""
-    if nxt.stem in ("مع", "برفقه"):
-        return True
-    return nxt.clitics.startswith("و") and (nxt.stem in cue["companions"] or nxt.stem in _PERSON)
 
 
 def _pronoun_people(tok: Token) -> int:

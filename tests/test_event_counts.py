@@ -36,16 +36,20 @@ def _counts(evs: list[Event]) -> list[tuple[str, dict[str, int | None]]]:
         ("أفرجت قوات الصقر عن شاب في قرية الزيتونة.", {"released": 1}),
         # a ة read as ه is no pronoun: "حملة" is not "his ..."
         ("شنت قوات الصقر حملة اعتقالات في قرية الزيتونة.", {}),
-        # one person named with others is one of several: no count of one
+        # one person named with a group of no stated size is one of several: no count of one
         ("ألقت قوات الصقر القبض على رجل وأفراد عائلته في قرية الزيتونة.", {}),
         ("اعتقلت قوات الصقر رجلاً مع أسرته في قرية الزيتونة.", {}),
-        ("اعتقلت قوات الصقر شاباً وطفلاً في قرية الزيتونة.", {}),
+        ("اعتقلت قوات الصقر شاباً ووالده مع أسرته في قرية الزيتونة.", {}),
+        # single people joined by و are counted together, as coders write "امرأة وطفلة" as 2
+        ("اعتقلت قوات الصقر شاباً وطفلاً في قرية الزيتونة.", {"arrested": 2}),
+        ("خطفت جماعة النسر رجلاً وزوجته في قرية الزيتونة.", {"abducted": 2}),
         # a verb joined by و after the person adds no one; an age counts no one
         ("خطفت جماعة النسر شاباً وفرت إلى قرية الزيتونة.", {"abducted": 1}),
         ("خطفت جماعة النسر شاباً (25 عاماً) في قرية الزيتونة.", {"abducted": 1}),
     ],
     ids=["his-arrest", "their-two-arrest", "their-arrest", "freed-him", "freed-both", "freed-them",
-         "freed-a-young-man", "campaign", "man-and-family", "man-with-family", "two-nouns", "verb-after",
+         "freed-a-young-man", "campaign", "man-and-family", "man-with-family", "two-with-family", "two-nouns",
+         "man-and-wife", "verb-after",
          "age"],
 )  # fmt: skip
 def test_people_taken_without_a_number(code, text, counts) -> None:  # type: ignore[no-untyped-def]
