@@ -858,13 +858,15 @@ class EventCoder:
         return tuple(sorted(out.items()))
 
     def _singular_victims(self, sentence: Sentence, out: dict[str, Quantity]) -> None:
-        """"مقتل شاب"، "لقي مدني حتفه"، "وأصيب آخر": one person named by a singular noun next to a
-        death or injury word is a count of 1, as coders write it."""
+        """"مقتل شاب"، "لقي مدني حتفه"، "مقتل سائقها"، "وأصيب آخر": one person named by a singular noun
+        next to a death or injury word is a count of 1, as coders write it."""
         toks = sentence.tokens
-        if not _any_word(toks, _PERSON | counting.ANOTHER):
+        kin = self.cue["kin_one"]
+        if not (_any_word(toks, _PERSON | counting.ANOTHER) or _any_word(toks, kin)):
             return
         for k, tok in enumerate(toks):
-            person = tok.stem if tok.stem in _PERSON else tok.key if tok.key in _PERSON else None
+            # "مقتل سائقها"، "أصيب والده": one of kin or company is one person too
+            person = tok.stem if tok.stem in _PERSON or tok.stem in kin else tok.key if tok.key in _PERSON else None
             if tok.key in counting.ANOTHER and k > 0:
                 person = tok.key  # "وأصيب آخر"، "وجُرح ثالث": one more, right after the verb
                 near = [toks[k - 1]]

@@ -191,14 +191,17 @@ def test_one_and_two_after_their_noun(code, text, counts) -> None:  # type: igno
         ("قتل رجل وزوجته وابنه في قصف جماعة النسر على قرية الزيتونة.", {"fatalities": 3}),
         ("قتلت امرأة وطفلتها في قصف جماعة النسر على قرية الزيتونة.", {"fatalities": 2, "civilians_killed": 1}),
         ("أصيب شاب ووالده في قصف جماعة النسر على قرية الزيتونة.", {"injured": 2}),
+        # one of kin or company is one person too, and no civilian by the word alone
+        ("قصفت جماعة النسر سيارة في قرية الزيتونة ما أدى إلى مقتل سائقها.", {"fatalities": 1}),
         # a group of no stated size joined to the person: no count
         ("قتل رجل وأطفاله في قصف جماعة النسر على قرية الزيتونة.", {}),
+        ("قصفت جماعة النسر سيارة في قرية الزيتونة ما أدى إلى مقتل أقاربه.", {}),
         # a verb joined by و starts another item: one killed, one wounded
         ("قتل مدني وأصيب آخر في قصف جماعة النسر على قرية الزيتونة.",
          {"fatalities": 1, "civilians_killed": 1, "injured": 1}),
     ],
-    ids=["woman-and-girl", "man-wife-son", "woman-and-her-child", "wounded-pair", "man-and-children",
-         "killed-and-wounded"],
+    ids=["woman-and-girl", "man-wife-son", "woman-and-her-child", "wounded-pair", "her-driver", "man-and-children",
+         "relatives", "killed-and-wounded"],
 )  # fmt: skip
 def test_single_people_joined_by_and(code, text, counts) -> None:  # type: ignore[no-untyped-def]
     evs = [e for e in code(text) if e.kind == "shelling"]
