@@ -67,6 +67,20 @@ def join_ranges(text: str, quantities: Sequence[Quantity]) -> list[Quantity]:
     return out
 
 
+def killed_and_wounded(
+    before: Sequence[Token], after: Sequence[Token], count_key: CountKey, numbers: Sequence[Quantity]
+) -> bool:
+    """"مقتل وإصابة عشرة أشخاص"، "سقوط 10 قتلى وجرحى"، "20 بين قتيل وجريح": one number for the dead and
+    the wounded together says how many of neither. Not when the first word has a number of its own,
+    before it or in it ("3 أشخاص قتلوا وأصيب 3 آخرون"، "سقوط قتيلين وجرح ثلاثة")."""
+    after = after[1:] if after[:1] and after[0].stem == "بين" else after
+    lead = before[-4:-1]
+    own = bool(lead) and any(lead[0].start_char < n.end_char and n.start_char < lead[-1].end_char for n in numbers)
+    pairs = [tuple(words) for words in (before[-2:] if not own else (), after[:2]) if len(words) == 2]
+    return any(b.clitics.startswith("و") and {count_key(a, ""), count_key(b, "")} == {"fatalities", "injured"}
+               for a, b in pairs)  # fmt: skip
+
+
 def measure_or_label(before: Sequence[Token], after: Sequence[Token], cue: Mapping[str, frozenset[str]]) -> bool:
     """A number that counts no one: an age, a span or a distance ("طفل (12 عاماً)"، "على بعد 15 كم"),
     or a label after the noun it names ("عناصر من اللواء 93"، "الطريق رقم 4")."""
@@ -141,7 +155,7 @@ def joined_people(toks: Sequence[Token], k: int, cue: Mapping[str, frozenset[str
 
 def _one_person(tok: Token, cue: Mapping[str, frozenset[str]]) -> bool:
     """One person: "وطفلة"، "ورجل", or one of kin ("وزوجته"، "وطفلها"، "وطفلتها")."""
-    return tok.stem in _PERSON or tok.stem in cue["kin_one"] or _possessed(tok) in _PERSON
+    return tok.stem in _PERSON or tok.stem in cue["kin_one"] or tok.key[1:] in cue["kin_one"] or _possessed(tok) in _PERSON
 
 
 def _civilian(tok: Token) -> bool:

@@ -795,9 +795,11 @@ class EventCoder:
             # "مقتل 5 وإصابة 3 آخرين"، "تقل 4 نساء، فقتلوا امرأتين": a word joined by و or ف opens the next
             # item or clause; neither it nor what follows says what this number counts.
             joined = next((k for k, t in enumerate(from_q) if t.clitics[:1] in ("و", "ف")), len(from_q))
+            before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
+            if counting.killed_and_wounded(before, from_q, self._count_key, quantities):
+                continue  # "مقتل وإصابة عشرة أشخاص": the split is not told
             from_q = from_q[:joined]
             after = from_q[:2]
-            before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
             if counting.measure_or_label(before, after, self.cue) or counting.over_several(text, toks, q, self.cue):
                 continue
             keys: list[str] = []
@@ -866,7 +868,8 @@ class EventCoder:
             return
         for k, tok in enumerate(toks):
             # "مقتل سائقها"، "أصيب والده": one of kin or company is one person too
-            person = tok.stem if tok.stem in _PERSON or tok.stem in kin else tok.key if tok.key in _PERSON else None
+            person = (tok.stem if tok.stem in _PERSON or tok.stem in kin
+                      else tok.key if tok.key in _PERSON or tok.key in kin else None)  # fmt: skip
             if tok.key in counting.ANOTHER and k > 0:
                 person = tok.key  # "وأصيب آخر"، "وجُرح ثالث": one more, right after the verb
                 near = [toks[k - 1]]

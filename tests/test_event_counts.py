@@ -217,3 +217,26 @@ def test_the_pronoun_on_the_trigger_is_its_victim(code) -> None:  # type: ignore
     # a man is a person killed, not by the word alone a civilian
     evs = [e for e in code("أبلغت جماعة النسر ذوي رجل من قرية الزيتونة بإعدامه.") if e.kind == "killing"]
     assert _counts(evs) == [("killing", {"fatalities": 1})]
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        # one number for the dead and the wounded together: the split is not told, so neither
+        ("أسفر قصف جماعة النسر على قرية الزيتونة عن مقتل وإصابة عشرة أشخاص.", {}),
+        ("سقط 20 قتيلاً وجريحاً في قصف جماعة النسر على قرية الزيتونة.", {}),
+        ("سقط 20 بين قتيل وجريح في قصف جماعة النسر على قرية الزيتونة.", {}),
+        # each with its own number
+        ("أسفر قصف جماعة النسر على قرية الزيتونة عن مقتل 3 وإصابة 5 آخرين.", {"fatalities": 3, "injured": 5}),
+        ("قتل 3 أشخاص وأصيب 4 آخرون في قصف جماعة النسر على قرية الزيتونة.", {"fatalities": 3, "injured": 4}),
+        ("أسفر قصف جماعة النسر على قرية الزيتونة عن سقوط قتيلين وجرح ثلاثة.", {"fatalities": 2, "injured": 3}),
+        # one of kin wounded after a death: "والدته" is one person
+        ("قتل طفل وأصيبت والدته في قصف جماعة النسر على قرية الزيتونة.",
+         {"fatalities": 1, "civilians_killed": 1, "injured": 1}),
+    ],
+    ids=["killed-and-wounded-ten", "twenty-dead-and-wounded", "between-dead-and-wounded", "three-and-five",
+         "three-then-four", "dual-then-three", "his-mother-wounded"],
+)  # fmt: skip
+def test_the_dead_and_the_wounded_told_together(code, text, counts) -> None:  # type: ignore[no-untyped-def]
+    evs = [e for e in code(text) if e.kind == "shelling"]
+    assert len(evs) == 1 and _counts(evs)[0][1] == counts
