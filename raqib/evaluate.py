@@ -15,7 +15,9 @@ Where the README leaves room, the choices made here are:
 - whether an actor pair is unordered is decided by the gold event (``kind`` or ``alt_kind``
   in clash, internal_clash, agreement), since the gold says what kind of event it is;
 - after the README's ranking (kind, place, date) ties are broken by fewer actor
-  disagreements, then by document order, so that results are reproducible;
+  disagreements, then by where the event is stated (a prediction whose evidence overlaps the
+  gold evidence in the text is the better match: it was read from the sentence the gold
+  names), then by document order, so that results are reproducible;
 - a ratio with a zero denominator has the value NaN (shown as ``n/a`` and ``null``) rather
   than 0 or 1: "no gold items" is not evidence either way.
 """
@@ -27,7 +29,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -491,8 +493,12 @@ def _kind_tier(gold: _Event, pred: _Event, lenient: bool) -> int | None:
     return None
 
 
-def _pair_events(gold: Sequence[_Event], pred: Sequence[_Event], lenient: bool) -> list[tuple[int, int]]:
-    """Greedy best-first one-to-one pairing (README "Pairing")."""
+def _pair_events(
+    gold: Sequence[_Event], pred: Sequence[_Event], lenient: bool, same_text: Container[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
+    """Greedy best-first one-to-one pairing (README "Pairing"). ``same_text`` holds the (gold, predicted)
+    index pairs whose evidence overlaps in the text: among candidates equal on kind, place, date and
+    actors, these go first."""
     candidates = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(pred):
@@ -506,7 +512,8 @@ def _pair_events(gold: Sequence[_Event], pred: Sequence[_Event], lenient: bool) 
             if gap is None:
                 continue
             actors_wrong = 2 - sum(_actor_agreement(g, p))
-            candidates.append(((kind, place, gap, actors_wrong, gi, pi), gi, pi))
+            elsewhere = (gi, pi) not in same_text
+            candidates.append(((kind, place, gap, actors_wrong, elsewhere, gi, pi), gi, pi))
     return _greedy(candidates)
 
 
@@ -580,11 +587,23 @@ def _evidence_hit(text: str, gold: Mapping[str, Any], pred: Mapping[str, Any]) -
     gold_evidence = gold.get("evidence")
     if not isinstance(gold_evidence, str) or not gold_evidence:
         return False
-    gold_spans = _occurrences(text, gold_evidence)
     pred_spans, pred_len = _pred_evidence_spans(text, pred)
     if pred_len > max(2 * len(gold_evidence), EVIDENCE_MIN_LIMIT):
         return False
+    return _overlaps(_occurrences(text, gold_evidence), pred_spans)
+
+
+def _overlaps(gold_spans: Sequence[tuple[int, int]], pred_spans: Sequence[tuple[int, int]]) -> bool:
     return any(ps < ge and gs < pe for ps, pe in pred_spans for gs, ge in gold_spans)
+
+
+def _same_text(
+    text: str, gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]
+) -> set[tuple[int, int]]:
+    """(gold, predicted) index pairs whose evidence overlaps in the text, whatever its length."""
+    gold_spans = [_occurrences(text, e) if isinstance(e := g.get("evidence"), str) and e else [] for g in gold]
+    pred_spans = [_pred_evidence_spans(text, p)[0] for p in pred]
+    return {(gi, pi) for gi, gs in enumerate(gold_spans) if gs for pi, ps in enumerate(pred_spans) if _overlaps(gs, ps)}
 
 
 def _is_exact(text: str, item: Mapping[str, Any]) -> bool:
@@ -686,8 +705,9 @@ def score(
             kind = g.get("kind")
             groups_of[(doc_id, gi)] = KIND_GROUPS.get(kind, kind) if isinstance(kind, str) else ""
 
-        strict = _pair_events(gold_ev, pred_ev, lenient=False)
-        lenient = _pair_events(gold_ev, pred_ev, lenient=True)
+        same_text = _same_text(text, gold_raw, pred_raw)
+        strict = _pair_events(gold_ev, pred_ev, lenient=False, same_text=same_text)
+        lenient = _pair_events(gold_ev, pred_ev, lenient=True, same_text=same_text)
         n_gold += len(gold_ev)
         n_pred += len(pred_ev)
         tp_strict += len(strict)

@@ -16,7 +16,7 @@ from dataclasses import replace
 from itertools import pairwise
 from operator import attrgetter
 
-from raqib.event_clauses import _PERSON, _any_word
+from raqib.event_clauses import _CIVILIAN_PERSON, _PERSON, _any_word
 from raqib.model import Quantity, Token
 from raqib.normalize import strip_diacritics, strip_tatweel
 
@@ -37,6 +37,10 @@ _OBJECT_PRONOUN = (("هما", 2), ("ها", 1), ("ه", 1))
 #: Words right after a trigger of freeing that carry the pronoun of the people freed.
 _FREED_CARRIER = frozenset(["عن", "سراح"])
 _CLAUSE_END = re.compile(r"[،,.;؛]")
+#: "Others" in the plural or dual after a number: "وأفرجت عن اثنين آخرين"، "سلّم خمسة آخرون أنفسهم".
+_OTHERS = frozenset(["اخرون", "اخرين", "اخران", "اخرتان", "اخرتين", "اخريات"])
+#: The numerals written after the noun they count, as an adjective: "مدنيين اثنين"، "عنصر واحد".
+_AFTER_NOUN = frozenset(["واحد", "واحده", "اثنان", "اثنين", "اثنتان", "اثنتين"])
 _START = attrgetter("start_char")
 #: What stands between two places of one list: و, a comma, quote marks ("قريتي "A" و"B""، "A، وB").
 _LIST_GAP = re.compile(r"[\s\"'“”«»()،,]*(?:و[\s\"'“”«»()]*)?")
@@ -63,6 +67,20 @@ def join_ranges(text: str, quantities: Sequence[Quantity]) -> list[Quantity]:
     return out
 
 
+def killed_and_wounded(
+    before: Sequence[Token], after: Sequence[Token], count_key: CountKey, numbers: Sequence[Quantity]
+) -> bool:
+    """"مقتل وإصابة عشرة أشخاص"، "سقوط 10 قتلى وجرحى"، "20 بين قتيل وجريح": one number for the dead and
+    the wounded together says how many of neither. Not when the first word has a number of its own,
+    before it or in it ("3 أشخاص قتلوا وأصيب 3 آخرون"، "سقوط قتيلين وجرح ثلاثة")."""
+    after = after[1:] if after[:1] and after[0].stem == "بين" else after
+    lead = before[-4:-1]
+    own = bool(lead) and any(lead[0].start_char < n.end_char and n.start_char < lead[-1].end_char for n in numbers)
+    pairs = [tuple(words) for words in (before[-2:] if not own else (), after[:2]) if len(words) == 2]
+    return any(b.clitics.startswith("و") and {count_key(a, ""), count_key(b, "")} == {"fatalities", "injured"}
+               for a, b in pairs)  # fmt: skip
+
+
 def measure_or_label(before: Sequence[Token], after: Sequence[Token], cue: Mapping[str, frozenset[str]]) -> bool:
     """A number that counts no one: an age, a span or a distance ("طفل (12 عاماً)"، "على بعد 15 كم"),
     or a label after the noun it names ("عناصر من اللواء 93"، "الطريق رقم 4")."""
@@ -73,8 +91,19 @@ def measure_or_label(before: Sequence[Token], after: Sequence[Token], cue: Mappi
 def dual_noun(toks: Sequence[Token], q: Quantity, count_key: Callable[[Token], str | None]) -> str | None:
     """The count key of a dual noun read as the number 2 ("قتيلان"، "مدنيين"، "امرأتان")."""
     tok = next((t for t in toks if t.start_char <= q.start_char < t.end_char), None)
-    if tok is None:
+    return None if tok is None else _dual_key(tok, count_key)
+
+
+def noun_before_numeral(toks: Sequence[Token], q: Quantity, count_key: Callable[[Token], str | None]) -> str | None:
+    """"مقتل مدنيين اثنين"، "قتل طفلان اثنان": one and two follow the noun they count, so the noun
+    before the numeral (a dual among them) says what it counts, not the word after it ("في غارة")."""
+    k = bisect.bisect_right(toks, q.start_char, key=_START) - 1
+    if k < 1 or toks[k].end_char != q.end_char or toks[k].stem not in _AFTER_NOUN:
         return None
+    return count_key(toks[k - 1]) or _dual_key(toks[k - 1], count_key)
+
+
+def _dual_key(tok: Token, count_key: Callable[[Token], str | None]) -> str | None:
     stem = tok.stem
     for form in (stem, stem[:-2], stem[:-3] + "ه" if stem.endswith(("تان", "تين")) else ""):
         key = count_key(replace(tok, key=form, stem=form)) if len(form) >= 3 else None
@@ -98,6 +127,49 @@ def toll_of(before: Sequence[Token], count_key: CountKey, cue: Mapping[str, froz
     return None
 
 
+def others_taken(text: str, after: Sequence[Token], t_start: int, q: Quantity) -> bool:
+    """"وأفرجت عن اثنين آخرين"، "فيما سلّم اثنان آخران نفسيهما": "others" counted after the trigger of a
+    taking, a freeing or a surrender, in its clause, are more of the people the event takes, frees or
+    sees surrender."""
+    return bool(after) and after[0].stem in _OTHERS and t_start < q.start_char and (
+        _CLAUSE_END.search(text, t_start, q.start_char) is None)
+
+
+def joined_people(toks: Sequence[Token], k: int, cue: Mapping[str, frozenset[str]]) -> tuple[int, int] | None:
+    """"قتلت امرأة وطفلة"، "مقتل رجل وزوجته وابنه": the one person named at ``k`` and every single person
+    joined to it by و are counted together, as coders write "امرأة وطفلة" as 2: (people, civilians among
+    them). A group joined to it ("رجل وأطفاله"، "وأفراد عائلته") has no stated size: None."""
+    people, civilians = 1, int(_civilian(toks[k]))
+    for tok in toks[k + 1 :]:
+        if not tok.clitics.startswith("و"):
+            break
+        if _one_person(tok, cue):
+            people += 1
+            civilians += _civilian(tok)
+        elif tok.stem in cue["companions"]:
+            return None
+        else:
+            break
+    return people, civilians
+
+
+def _one_person(tok: Token, cue: Mapping[str, frozenset[str]]) -> bool:
+    """One person: "وطفلة"، "ورجل", or one of kin ("وزوجته"، "وطفلها"، "وطفلتها")."""
+    return tok.stem in _PERSON or tok.stem in cue["kin_one"] or tok.key[1:] in cue["kin_one"] or _possessed(tok) in _PERSON
+
+
+def _civilian(tok: Token) -> bool:
+    return tok.stem in _CIVILIAN_PERSON or tok.key in _CIVILIAN_PERSON or _possessed(tok) in _CIVILIAN_PERSON
+
+
+def _possessed(tok: Token) -> str:
+    """The noun under a possessive pronoun ("طفلها" → "طفل"، "طفلتها" → "طفله"), or "" when none."""
+    base = _stem_before_pronoun(tok)
+    if base == tok.stem or len(base) < 3:
+        return ""
+    return base[:-1] + "ه" if base.endswith("ت") else base
+
+
 def counted_before(prev: Token, cue: Mapping[str, frozenset[str]]) -> bool:
     """The word before a singular person noun makes it part of a group counted already: "إحداهما ناشطة"،
     "بينهم طفل", or a number ("15 شخصاً"، "ثلاثة وعشرين شخصاً")."""
@@ -111,10 +183,15 @@ def _as_word(tok: Token, word: str) -> Token:
     return Token(tok.start_char, tok.end_char, tok.text, word, word, tok.clitics)
 
 
-def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: CountKey) -> None:
+def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: CountKey, at: int | None = None) -> None:
     """"أشعل مقتله غضباً"، "بإعدامهما"، "أبلغ عائلته بأنه أُعدم": a death word whose pronoun (or the
-    pronoun of أنّ before it) is the victim counts one person, or two for the dual."""
-    for k, tok in enumerate(toks):
+    pronoun of أنّ before it) is the victim counts one person, or two for the dual. With ``at``, only the
+    word that starts there (the event's trigger) is read."""
+    first = 0 if at is None else bisect.bisect_left(toks, at, key=_START)
+    for k in range(first, len(toks) if at is None else min(first + 1, len(toks))):
+        tok = toks[k]
+        if at is not None and tok.start_char != at:
+            return
         n = 0
         # every suffix ends in ا or ه: most words are passed over at once
         for suffix, count in (("هما", 2), ("ها", 1), ("ه", 1)) if tok.stem.endswith(("ا", "ه")) else ():
@@ -128,15 +205,20 @@ def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: 
             n = _THAT_PRONOUN[toks[k - 1].stem]
         if n:
             out["fatalities"] = Quantity(n, n, n, "exact", tok.start_char, tok.end_char)
+            # "أخبر ذوي طفل ... بأنه أعدمه": the pronoun stands for the person named last before it
+            named = next((t for t in reversed(toks[:k]) if t.stem in _PERSON or t.key in _PERSON), None)
+            if n == 1 and named is not None and _civilian(named):
+                out["civilians_killed"] = out["fatalities"]
             return
 
 
 def taken_people(text: str, toks: Sequence[Token], t_start: int, cue: Mapping[str, frozenset[str]]) -> Quantity | None:
     """The people an arrest, abduction or release takes or frees when the text gives no number: the
     pronoun on the trigger word ("بعد نحو ستة أشهر من اعتقاله"، "اختطفوهما") or on "عن"/"سراح" after it
-    ("أفرجت عنه"), or one person named by a singular noun right after it ("خطفت مجموعة مسلحة شاباً").
-    A plural pronoun ("اعتقالهم") states no number, and a person named with others ("اعتقلوا زوجته وطفله"،
-    "رجلاً مع أسرته"، "رجل وأفراد عائلته") is one of several: no count."""
+    ("أفرجت عنه"), or one person named by a singular noun right after it ("خطفت مجموعة مسلحة شاباً"), with
+    the single people joined to it ("اعتقلت شاباً وطفلاً": 2, as coders write "امرأة وطفلة"). A plural
+    pronoun ("اعتقالهم") states no number, and a person named with a group or company of no stated size
+    ("رجلاً مع أسرته"، "رجل وأفراد عائلته") is one of several: no count."""
     k = bisect.bisect_left(toks, t_start, key=_START)
     if k < len(toks) and toks[k].start_char == t_start and (n := _pronoun_people(toks[k])):
         return Quantity(n, n, n, "exact", toks[k].start_char, toks[k].end_char)
@@ -148,18 +230,12 @@ def taken_people(text: str, toks: Sequence[Token], t_start: int, cue: Mapping[st
             n = _pronoun_people(tok)  # "عنه"، "عنهما"; "عنهم" states no number
             return Quantity(n, n, n, "exact", tok.start_char, tok.end_char) if n else None
         if tok.stem in _PERSON or tok.key in _PERSON:
-            nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if tok.clitics.startswith("و") or (nxt is not None and _with_others(nxt, cue)):
+            joined = joined_people(toks, j, cue)
+            last = j + joined[0] if joined else j
+            if tok.clitics.startswith("و") or joined is None or (last < len(toks) and toks[last].stem in ("مع", "برفقه")):
                 return None
-            return Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
+            return Quantity(joined[0], joined[0], joined[0], "exact", tok.start_char, toks[last - 1].end_char)
     return None
-
-
-def _with_others(nxt: Token, cue: Mapping[str, frozenset[str]]) -> bool:
-    """The word after a person noun adds people: "مع"/"برفقة", or kin or another person joined by و."""
-    if nxt.stem in ("مع", "برفقه"):
-        return True
-    return nxt.clitics.startswith("و") and (nxt.stem in cue["companions"] or nxt.stem in _PERSON)
 
 
 def _pronoun_people(tok: Token) -> int:

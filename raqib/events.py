@@ -61,6 +61,8 @@ from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
 _THERE = re.compile(r"[^،.؛]{0,40}?(?<!\w)(هناك|هنالك)(?!\w)")
 _SIDES_KINDS = frozenset(["clash", "internal_clash", "agreement", "surrender", "defection"])  # no one-sided doer
 _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
+#: The count key of the people an event takes, frees or sees surrender.
+_PEOPLE_KEY = {**_TAKEN_KEY, "surrender": "surrendered"}
 _ACTIVISTS = frozenset(["ناشط", "ناشطه", "ناشطات", "ناشطين", "ناشطون", "ناشطا"])
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
@@ -822,15 +824,20 @@ class EventCoder:
             # "مقتل 5 وإصابة 3 آخرين"، "تقل 4 نساء، فقتلوا امرأتين": a word joined by و or ف opens the next
             # item or clause; neither it nor what follows says what this number counts.
             joined = next((k for k, t in enumerate(from_q) if t.clitics[:1] in ("و", "ف")), len(from_q))
+            before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
+            if counting.killed_and_wounded(before, from_q, self._count_key, quantities):
+                continue  # "مقتل وإصابة عشرة أشخاص": the split is not told
             from_q = from_q[:joined]
             after = from_q[:2]
-            before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
             if counting.measure_or_label(before, after, self.cue) or counting.over_several(text, toks, q, self.cue):
                 continue
             keys: list[str] = []
             # "خمسة مدنيين على الأقل": a qualifier after the noun takes the noun into the expression
             inside = toks[bisect.bisect_right(toks, q.start_char, key=_START) : bisect.bisect_left(toks, q.end_char, key=_START)]
             noun = next((k for t in inside[:1] + after[:1] if (k := self._count_key(t, kind))), None)
+            if noun is None and not inside and q.stated in (1, 2):
+                # "مقتل مدنيين اثنين": one and two follow the noun they count
+                noun = counting.noun_before_numeral(toks, q, partial(self._count_key, kind=kind))
             if noun is None and not inside and q.stated == 2:
                 # "قتيلان"، "طفلين": the dual noun is its own count
                 noun = counting.dual_noun(toks, q, partial(self._count_key, kind=kind))
@@ -857,6 +864,8 @@ class EventCoder:
                 keys = [prev]
             elif before and _any_word(before[-1:], self.cue["capture_before"]):
                 keys = ["captured"]  # "وأسر 15 آخرين": the verbal noun of capture counts the number after it
+            if not keys and noun is None and kind in _PEOPLE_KEY and counting.others_taken(text, after, t_start, q):
+                keys = [_PEOPLE_KEY[kind]]  # "وأفرجت عن اثنين آخرين"، "فيما سلّم اثنان آخران نفسيهما"
             if not keys and noun in (None, "people", "fighters_people"):
                 toll = counting.toll_of(toks[: bisect.bisect_right(toks, q.start_char, key=_END)], self._count_key, self.cue)
                 keys = [toll] if toll else []
@@ -866,6 +875,9 @@ class EventCoder:
                 if key not in out or dist < near[key]:
                     out[key], near[key] = q, dist
         if kind in _HARM_KINDS:
+            if "fatalities" not in out:
+                # "أخبر ذوي طفل بأنه أعدمه ... لقيادي لقي حتفه": the trigger's own pronoun is its victim
+                counting.pronoun_victims(sentence.tokens, out, self._count_key, at=t_start)
             self._singular_victims(sentence, out)
             if "fatalities" not in out:
                 counting.pronoun_victims(sentence.tokens, out, self._count_key)
@@ -877,13 +889,16 @@ class EventCoder:
         return tuple(sorted(out.items()))
 
     def _singular_victims(self, sentence: Sentence, out: dict[str, Quantity]) -> None:
-        """"مقتل شاب"، "لقي مدني حتفه"، "وأصيب آخر": one person named by a singular noun next to a
-        death or injury word is a count of 1, as coders write it."""
+        """"مقتل شاب"، "لقي مدني حتفه"، "مقتل سائقها"، "وأصيب آخر": one person named by a singular noun
+        next to a death or injury word is a count of 1, as coders write it."""
         toks = sentence.tokens
-        if not _any_word(toks, _PERSON | counting.ANOTHER):
+        kin = self.cue["kin_one"]
+        if not (_any_word(toks, _PERSON | counting.ANOTHER) or _any_word(toks, kin)):
             return
         for k, tok in enumerate(toks):
-            person = tok.stem if tok.stem in _PERSON else tok.key if tok.key in _PERSON else None
+            # "مقتل سائقها"، "أصيب والده": one of kin or company is one person too
+            person = (tok.stem if tok.stem in _PERSON or tok.stem in kin
+                      else tok.key if tok.key in _PERSON or tok.key in kin else None)  # fmt: skip
             if tok.key in counting.ANOTHER and k > 0:
                 person = tok.key  # "وأصيب آخر"، "وجُرح ثالث": one more, right after the verb
                 near = [toks[k - 1]]
@@ -892,13 +907,21 @@ class EventCoder:
             else:
                 near = [t for t in toks[max(0, k - 3) : k + 5] if t is not tok]  # "المدني “فلان الفلاني” لقي حتفه"
             harm = {self._count_key(t, "") for t in near}
-            one = Quantity(1, 1, 1, "exact", tok.start_char, tok.end_char)
+            if not harm & {"fatalities", "injured"}:
+                continue
+            # "قتلت امرأة وطفلة"، "مقتل رجل وزوجته": the people joined to this one are counted with it
+            joined = (1, 0) if tok.key in counting.ANOTHER else counting.joined_people(toks, k, self.cue)
+            if joined is None:
+                continue  # "مقتل رجل وأفراد عائلته": a group of no stated size
+            n, civilians = joined
+            many = Quantity(n, n, n, "exact", tok.start_char, tok.end_char)
             if "fatalities" in harm and "fatalities" not in out:
-                out["fatalities"] = one
-                if person in _CIVILIAN_PERSON:
-                    out.setdefault("civilians_killed", one)
+                out["fatalities"] = many
+                if civilians:
+                    out.setdefault("civilians_killed", Quantity(civilians, civilians, civilians, "exact",
+                                                                tok.start_char, tok.end_char))
             elif "injured" in harm and "injured" not in out:
-                out["injured"] = one
+                out["injured"] = many
 
     def _count_key(self, tok: Token, kind: str) -> str | None:
         cache_key = (tok.key, tok.stem, kind)

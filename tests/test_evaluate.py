@@ -238,6 +238,26 @@ def test_a_dated_prediction_prefers_a_dated_gold_event_to_an_undated_one():
     assert s.documents[0].unmatched_gold == (0,)
 
 
+def test_ties_go_to_the_prediction_read_from_the_gold_sentence():
+    # Two undated events without a place: kind, place and date tie, so the evidence decides.
+    gold = [ev(place=None, date=None, evidence=SENT_1), ev(place=None, date=None, evidence=SENT_2)]
+    pred = [ev(place=None, date=None, evidence=SENT_2), ev(place=None, date=None, evidence=SENT_1)]
+    s = score([gold_doc(gold)], [pred_rec(pred)])
+    assert s.documents[0].lenient_pairs == ((0, 1), (1, 0))
+    assert s.evidence_hits == Ratio(2, 2)
+    # The actors rank before the sentence (the older tie-break keeps its place).
+    gold = [ev(date=None, evidence=SENT_1), ev(date=None, actor2=None, evidence=SENT_2)]
+    s = score([gold_doc(gold)], [pred_rec([ev(date=None, actor2=None, evidence=SENT_1)])])
+    assert s.documents[0].lenient_pairs == ((1, 0),)
+
+
+def test_the_evidence_only_breaks_ties_left_by_kind_place_date_and_actors():
+    gold = [ev(place="دير الزور", date=None, evidence=SENT_2), ev(place="ريف دير الزور الشرقي", date=None)]
+    s = score([gold_doc(gold)], [pred_rec([ev(place="دير الزور", date=None, evidence=SENT_1)])])
+    assert s.documents[0].lenient_pairs == ((0, 0),)
+    assert s.evidence_hits == Ratio(0, 1)
+
+
 def test_missing_document_predicts_nothing_and_extra_records_are_not_scored():
     gold = [gold_doc([ev()], doc_id="a"), gold_doc([ev(), ev("clash")], doc_id="b")]
     s = score(gold, [pred_rec([ev()], doc_id="a"), pred_rec([ev()], doc_id="zzz")])

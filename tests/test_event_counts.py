@@ -36,16 +36,20 @@ def _counts(evs: list[Event]) -> list[tuple[str, dict[str, int | None]]]:
         ("أفرجت قوات الصقر عن شاب في قرية الزيتونة.", {"released": 1}),
         # a ة read as ه is no pronoun: "حملة" is not "his ..."
         ("شنت قوات الصقر حملة اعتقالات في قرية الزيتونة.", {}),
-        # one person named with others is one of several: no count of one
+        # one person named with a group of no stated size is one of several: no count of one
         ("ألقت قوات الصقر القبض على رجل وأفراد عائلته في قرية الزيتونة.", {}),
         ("اعتقلت قوات الصقر رجلاً مع أسرته في قرية الزيتونة.", {}),
-        ("اعتقلت قوات الصقر شاباً وطفلاً في قرية الزيتونة.", {}),
+        ("اعتقلت قوات الصقر شاباً ووالده مع أسرته في قرية الزيتونة.", {}),
+        # single people joined by و are counted together, as coders write "امرأة وطفلة" as 2
+        ("اعتقلت قوات الصقر شاباً وطفلاً في قرية الزيتونة.", {"arrested": 2}),
+        ("خطفت جماعة النسر رجلاً وزوجته في قرية الزيتونة.", {"abducted": 2}),
         # a verb joined by و after the person adds no one; an age counts no one
         ("خطفت جماعة النسر شاباً وفرت إلى قرية الزيتونة.", {"abducted": 1}),
         ("خطفت جماعة النسر شاباً (25 عاماً) في قرية الزيتونة.", {"abducted": 1}),
     ],
     ids=["his-arrest", "their-two-arrest", "their-arrest", "freed-him", "freed-both", "freed-them",
-         "freed-a-young-man", "campaign", "man-and-family", "man-with-family", "two-nouns", "verb-after",
+         "freed-a-young-man", "campaign", "man-and-family", "man-with-family", "two-with-family", "two-nouns",
+         "man-and-wife", "verb-after",
          "age"],
 )  # fmt: skip
 def test_people_taken_without_a_number(code, text, counts) -> None:  # type: ignore[no-untyped-def]
@@ -141,3 +145,98 @@ def test_a_later_mention_places_a_strike_told_for_a_whole_country() -> None:
 def test_defectors_named_without_a_number(code, text, fighters) -> None:  # type: ignore[no-untyped-def]
     evs = [e for e in code(text) if e.kind == "defection"]
     assert len(evs) == 1 and {k: q.stated for k, q in evs[0].counts}.get("fighters") == fighters
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "counts"),
+    [
+        # "others" counted after a word of surrender or freeing are the people it counts
+        ("قُتل ثلاثة من عناصر جماعة النسر في قرية الزيتونة، فيما سلّم اثنان آخران نفسيهما لقوات الصقر.",
+         "surrender", {"surrendered": 2}),
+        ("استسلم خمسة آخرون من قوات الصقر لجماعة النسر في قرية الزيتونة.", "surrender", {"surrendered": 5}),
+        ("اعتقلت قوات الصقر ثلاثة شبان في قرية الزيتونة، وأفرجت عن اثنين آخرين.", "release", {"released": 2}),
+        # not when "others" stand in another clause than the trigger: they are the wounded here
+        ("سلّم عنصر من قوات الصقر نفسه لجماعة النسر في قرية الزيتونة، وأصيب اثنان آخران.", "surrender", {}),
+    ],
+    ids=["two-others-surrender", "five-others-surrender", "two-others-freed", "others-wounded"],
+)  # fmt: skip
+def test_others_counted_after_a_surrender_or_a_release(code, text, kind, counts) -> None:  # type: ignore[no-untyped-def]
+    evs = [e for e in code(text) if e.kind == kind]
+    people = {k: n for k, n in _counts(evs)[0][1].items() if k in ("surrendered", "released")}
+    assert len(evs) == 1 and people == counts
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        # one and two follow the noun they count: the noun says what, not the word after the numeral
+        ("قصفت جماعة النسر قرية الزيتونة ما أدى إلى مقتل مدنيين اثنين.", {"fatalities": 2, "civilians_killed": 2}),
+        ("قتل مدنيان اثنان في غارة لجماعة النسر على قرية الزيتونة.", {"fatalities": 2, "civilians_killed": 2}),
+        ("شنت جماعة النسر غارة على قرية الزيتونة ما أدى إلى مقتل عنصرين اثنين في الغارة.", {"fatalities": 2}),
+        # a numeral before its noun is no adjective: the noun after it counts, as before
+        ("نفذت جماعة النسر اثنتين من الغارات على قرية الزيتونة.", {"strikes": 2}),
+    ],
+    ids=["civilians-two", "dual-two", "fighters-two", "numeral-first"],
+)  # fmt: skip
+def test_one_and_two_after_their_noun(code, text, counts) -> None:  # type: ignore[no-untyped-def]
+    evs = [e for e in code(text) if e.kind in ("shelling", "airstrike")]
+    assert len(evs) == 1 and _counts(evs)[0][1] == counts
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        # single people joined by و are counted together ("امرأة وطفلة" is 2); children are civilians
+        ("قتلت امرأة وطفلة في قصف جماعة النسر على قرية الزيتونة.", {"fatalities": 2, "civilians_killed": 1}),
+        ("قتل رجل وزوجته وابنه في قصف جماعة النسر على قرية الزيتونة.", {"fatalities": 3}),
+        ("قتلت امرأة وطفلتها في قصف جماعة النسر على قرية الزيتونة.", {"fatalities": 2, "civilians_killed": 1}),
+        ("أصيب شاب ووالده في قصف جماعة النسر على قرية الزيتونة.", {"injured": 2}),
+        # one of kin or company is one person too, and no civilian by the word alone
+        ("قصفت جماعة النسر سيارة في قرية الزيتونة ما أدى إلى مقتل سائقها.", {"fatalities": 1}),
+        # a group of no stated size joined to the person: no count
+        ("قتل رجل وأطفاله في قصف جماعة النسر على قرية الزيتونة.", {}),
+        ("قصفت جماعة النسر سيارة في قرية الزيتونة ما أدى إلى مقتل أقاربه.", {}),
+        # a verb joined by و starts another item: one killed, one wounded
+        ("قتل مدني وأصيب آخر في قصف جماعة النسر على قرية الزيتونة.",
+         {"fatalities": 1, "civilians_killed": 1, "injured": 1}),
+    ],
+    ids=["woman-and-girl", "man-wife-son", "woman-and-her-child", "wounded-pair", "her-driver", "man-and-children",
+         "relatives", "killed-and-wounded"],
+)  # fmt: skip
+def test_single_people_joined_by_and(code, text, counts) -> None:  # type: ignore[no-untyped-def]
+    evs = [e for e in code(text) if e.kind == "shelling"]
+    assert len(evs) == 1 and _counts(evs)[0][1] == counts
+
+
+def test_the_pronoun_on_the_trigger_is_its_victim(code) -> None:  # type: ignore[no-untyped-def]
+    # the person named before the pronoun says whether the victim was a civilian, whoever else dies in
+    # the sentence ("لقيادي ... لقي حتفه")
+    text = "أبلغت جماعة النسر ذوي طفل من قرية الزيتونة بأنها أعدمته، وقالت المصادر إن أخاه قيادي لقي حتفه قبل عام."
+    evs = [e for e in code(text) if e.kind == "killing"]
+    assert _counts(evs)[:1] == [("killing", {"fatalities": 1, "civilians_killed": 1})]
+    # a man is a person killed, not by the word alone a civilian
+    evs = [e for e in code("أبلغت جماعة النسر ذوي رجل من قرية الزيتونة بإعدامه.") if e.kind == "killing"]
+    assert _counts(evs) == [("killing", {"fatalities": 1})]
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        # one number for the dead and the wounded together: the split is not told, so neither
+        ("أسفر قصف جماعة النسر على قرية الزيتونة عن مقتل وإصابة عشرة أشخاص.", {}),
+        ("سقط 20 قتيلاً وجريحاً في قصف جماعة النسر على قرية الزيتونة.", {}),
+        ("سقط 20 بين قتيل وجريح في قصف جماعة النسر على قرية الزيتونة.", {}),
+        # each with its own number
+        ("أسفر قصف جماعة النسر على قرية الزيتونة عن مقتل 3 وإصابة 5 آخرين.", {"fatalities": 3, "injured": 5}),
+        ("قتل 3 أشخاص وأصيب 4 آخرون في قصف جماعة النسر على قرية الزيتونة.", {"fatalities": 3, "injured": 4}),
+        ("أسفر قصف جماعة النسر على قرية الزيتونة عن سقوط قتيلين وجرح ثلاثة.", {"fatalities": 2, "injured": 3}),
+        # one of kin wounded after a death: "والدته" is one person
+        ("قتل طفل وأصيبت والدته في قصف جماعة النسر على قرية الزيتونة.",
+         {"fatalities": 1, "civilians_killed": 1, "injured": 1}),
+    ],
+    ids=["killed-and-wounded-ten", "twenty-dead-and-wounded", "between-dead-and-wounded", "three-and-five",
+         "three-then-four", "dual-then-three", "his-mother-wounded"],
+)  # fmt: skip
+def test_the_dead_and_the_wounded_told_together(code, text, counts) -> None:  # type: ignore[no-untyped-def]
+    evs = [e for e in code(text) if e.kind == "shelling"]
+    assert len(evs) == 1 and _counts(evs)[0][1] == counts

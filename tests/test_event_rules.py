@@ -446,8 +446,8 @@ def test_capture_of_the_areas_within_named_places_is_a_capture_in_each(code) -> 
 def test_surrender_placed_where_the_fighting_it_followed_is_placed(code) -> None:  # type: ignore[no-untyped-def]
     evs = code("قتل ثلاثة عناصر من جماعة النسر، فيما سلّم اثنان آخران نفسيهما، إثر مواجهات مع قوات الصقر في قرية الزيتونة.")
     summary = {(e.kind, e.place.name_ar if e.place else None): {k: q.stated for k, q in e.counts} for e in evs}
-    # the toll told before the surrender is the fighting's, not the surrender's
-    assert summary == {("surrender", "الزيتونة"): {}, ("clash", "الزيتونة"): {"fatalities": 3}}
+    # the toll told before the surrender is the fighting's, not the surrender's; the two "others" surrendered
+    assert summary == {("surrender", "الزيتونة"): {"surrendered": 2}, ("clash", "الزيتونة"): {"fatalities": 3}}
     assert [e.kind for e in code("سلّم اثنان من عناصر جماعة النسر نفسيهما لقوات الصقر.")] == ["surrender"]
     for text in (
         "رفض عنصران من جماعة النسر أن يسلما نفسيهما، إثر مواجهات مع قوات الصقر في قرية الزيتونة.",
