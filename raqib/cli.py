@@ -152,7 +152,7 @@ def batch(
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
     res = load()
     try:
-        store = open_store(resolve_url(db))
+        store = open_store(resolve_url(db), bulk=True)
         parts, unreadable = plan(sources, res.versions, partition_size)
     except RaqibError as exc:
         fail(str(exc))
