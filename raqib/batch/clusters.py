@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import hashlib
 import math
 import time
@@ -375,10 +376,18 @@ def cluster_stored(store: Any) -> ClusterReport:
     t0 = time.perf_counter()
     published: dict[str, str | None] = {}
     rows = []
-    for uid, doc, seq, fields, cluster, day in stored_events(store):
-        rows.append((uid, doc, seq, fields, cluster))
-        published[doc] = day
-    ids = cluster_events([(doc, seq, rec) for _, doc, seq, rec, _ in rows], published)
+    # Every object made here lives until the end (millions for a large store, none in a cycle): the
+    # cyclic collector would scan them again and again (a fifth of cluster_events' time at 74,000 events).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for uid, doc, seq, fields, cluster, day in stored_events(store):
+            rows.append((uid, doc, seq, fields, cluster))
+            published[doc] = day
+        ids = cluster_events([(doc, seq, rec) for _, doc, seq, rec, _ in rows], published)
+    finally:
+        if collecting:
+            gc.enable()
     changed = {uid: cid for (uid, *_, old), cid in zip(rows, ids, strict=True) if old != cid}
     if changed:
         store.set_clusters(changed)
