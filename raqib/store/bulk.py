@@ -22,7 +22,6 @@ import datetime as dt
 import hashlib
 import json
 import operator
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -277,9 +276,17 @@ def insert_fresh(conn: Connection, items: Sequence[Prepared], now: str, today: s
             conn.exec_driver_sql(_insert(conn, table, columns), rows)
 
 
-_RTREE_TRIGGER = "events_rtree_insert"
-_RTREE_BODY = re.compile(r"\bBEGIN\s+INSERT\s+INTO\s+events_rtree\s+VALUES\s*\((.*)\)\s*;\s*END\s*$",
-                         re.IGNORECASE | re.DOTALL)  # fmt: skip
+#: The R*Tree box of an event row ``new`` and the trigger of migration 0004 that inserts it, as that
+#: migration wrote them (``_insert_events_sqlite`` uses them only when the stored trigger is this one).
+_RTREE_BOX = (
+    "COALESCE(new.lon, -180), COALESCE(new.lon, 180), COALESCE(new.lat, -90), COALESCE(new.lat, 90), "
+    "COALESCE(julianday(new.date_from), 0), COALESCE(julianday(COALESCE(new.date_to, new.date_from)), 0)"
+)
+_RTREE_TRIGGER = ("CREATE TRIGGER events_rtree_insert AFTER INSERT ON events BEGIN "
+                  f"INSERT INTO events_rtree VALUES (new.pk, {_RTREE_BOX}); END")  # fmt: skip
+_RTREE_STATE = ("SELECT (SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'events_rtree_insert'), "
+                "(SELECT COALESCE(MAX(pk), 0) FROM events)")  # fmt: skip
+_RTREE_FILL = f"INSERT INTO events_rtree SELECT new.pk, {_RTREE_BOX} FROM events AS new WHERE new.pk > ?"
 
 
 def _insert_events_sqlite(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -289,24 +296,19 @@ def _insert_events_sqlite(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> 
     as part of one statement over all the new events (SQLite 3.40, a store of 50,000 events: 73 against
     16 µs a row; the trigger's R*Tree writes were 70 % of a batch's write CPU). So the trigger is
     dropped, the events inserted, their R*Tree rows made by the trigger's own expression, and the
-    trigger created again from its stored text, all in the caller's transaction: SQLite's DDL is
-    transactional, so every committed state, and the state after a crash or a rollback, has the
-    trigger, and other connections cannot write in between (the transaction holds the write lock)."""
-    trigger, last = conn.exec_driver_sql(
-        f"SELECT (SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = '{_RTREE_TRIGGER}'), "
-        "(SELECT COALESCE(MAX(pk), 0) FROM events)"
-    ).one()  # fmt: skip
-    body = _RTREE_BODY.search(trigger or "")
+    trigger created again, all in the caller's transaction: SQLite's DDL is transactional, so every
+    committed state, and the state after a crash or a rollback, has the trigger, and other connections
+    cannot write in between (the transaction holds the write lock)."""
+    trigger, last = conn.exec_driver_sql(_RTREE_STATE).one()
     # Outside a transaction (never here: the documents' INSERT began one) the DROP would commit alone.
-    if body is None or not getattr(conn.connection.driver_connection, "in_transaction", False):
-        conn.exec_driver_sql(_insert(conn, events, EVENT_COLUMNS), rows)
+    if trigger != _RTREE_TRIGGER or not getattr(conn.connection.driver_connection, "in_transaction", False):
+        conn.exec_driver_sql(_insert(conn, events, EVENT_COLUMNS), rows)  # another trigger: let it work
         return
-    conn.exec_driver_sql(f"DROP TRIGGER {_RTREE_TRIGGER}")
+    conn.exec_driver_sql("DROP TRIGGER events_rtree_insert")
     conn.exec_driver_sql(_insert(conn, events, EVENT_COLUMNS), rows)
     # rowids of an INTEGER PRIMARY KEY table without AUTOINCREMENT: the new rows are those past the old maximum
-    conn.exec_driver_sql(f"INSERT INTO events_rtree SELECT {body.group(1)} FROM events AS new WHERE new.pk > ?",
-                         (last,))  # fmt: skip
-    conn.exec_driver_sql(trigger)
+    conn.exec_driver_sql(_RTREE_FILL, (last,))
+    conn.exec_driver_sql(_RTREE_TRIGGER)
 
 
 def set_clusters(conn: Connection, clusters: dict[str, str | None]) -> int:
