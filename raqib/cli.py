@@ -191,7 +191,7 @@ def batch(
     # every failure is reported below, by partition.
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
     res = load()
-    store = open_db(db)
+    store = open_db(db, bulk=True)
     try:
         parts, unreadable = plan(sources, res.versions, partition_size)
     except RaqibError as exc:

@@ -114,9 +114,10 @@ def sqlite_folder(url: str) -> str | None:
     return os.path.abspath(path).rstrip("/") if path is not None and os.path.isdir(path) else None
 
 
-def open_db(db: str | None, *, existing: bool = False):  # type: ignore[no-untyped-def]
+def open_db(db: str | None, *, existing: bool = False, bulk: bool = False):  # type: ignore[no-untyped-def]
     """Open the store of ``--db``; with ``existing``, a SQLite file that is not there is an error rather
-    than a new, empty database (a typo in the path would otherwise show no events and no error)."""
+    than a new, empty database (a typo in the path would otherwise show no events and no error); ``bulk``
+    as in ``open_store``."""
     from raqib.store import open_store
 
     url = db_url(db)
@@ -128,7 +129,7 @@ def open_db(db: str | None, *, existing: bool = False):  # type: ignore[no-untyp
         fail(f"{url}: no database at {path}; store reports first (`raqib ingest FILES --db {url}`) "
              "or check --db / RAQIB_DB")  # fmt: skip
     try:
-        return open_store(url)
+        return open_store(url, bulk=bulk)
     except RaqibError as exc:
         fail(str(exc).replace(url, shown_url(url)))
 

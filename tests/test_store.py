@@ -151,8 +151,9 @@ def test_corrections_survive_reprocessing_and_are_audited(store_url, res, tmp_pa
     from raqib.cli import app
 
     store = open_store(store_url)
-    doc = dev_doc(DOCS[0])
-    store.save(doc, process(doc, res), res.versions)
+    # a report with two events or more: one to correct, one to reject
+    doc, record = next((d, r) for d in map(dev_doc, DOCS) if len((r := process(d, res))["events"]) >= 2)
+    store.save(doc, record, res.versions)
     rows = query_events(store, EventFilter(document_id=doc.id))
     assert len(rows) >= 2
     first, second = rows[0], rows[1]

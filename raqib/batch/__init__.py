@@ -285,7 +285,7 @@ def _store_done(store: Any, key: str, attempts: int, result: PartitionResult) ->
             store.save_prepared([p])
             stored, events = stored + 1, events + len(p.events)
         except StoreError as exc:
-            problems.append((p.doc.origin or p.doc.id, str(exc)))
+            problems.append((p.origin or p.id, str(exc)))
     _record(store, key, "done", attempts, stored, events, _lines(problems), problems)
     return stored, events, problems
 
@@ -404,6 +404,8 @@ LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
     "distributed.worker.profile.enabled": False,  # a look at every worker's stack each 10 ms
     "distributed.admin.tick.interval": "200ms",  # the event-loop watchdog of every process, 50 times a second
     "distributed.admin.system-monitor.disk": False,  # disk counters every 500 ms
+    # the scheduler's and workers' look at CPU, memory and network (dashboard figures), 2 a second
+    "distributed.admin.system-monitor.interval": "2s",
     "distributed.worker.memory.monitor-interval": "1s",  # each nanny's look at its worker's memory, 10 a second
     # the client keeps a few partitions queued (``run_batch``'s window), handed out as workers free up
     "distributed.scheduler.work-stealing": False,
@@ -446,7 +448,9 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         cluster = dist.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                     silence_logs=logging.CRITICAL)  # failures are reported per partition  # fmt: skip
     try:
-        client = dist.Client(cluster)
+        # Results come straight from the worker that made them; by default they would pass through the
+        # scheduler (in this process too: each partition's rows read and written once more on loopback).
+        client = dist.Client(cluster, direct_to_workers=True)
         try:
             yield client
         finally:

@@ -152,13 +152,13 @@ class Store:
             return 0
         try:
             with self.engine.begin() as conn:
-                stored = bulk.stored_ids(conn, (p.doc.id for p in items))
+                stored = bulk.stored_ids(conn, (p.id for p in items))
                 changed, seen = 0, set()
                 fresh: list[bulk.Prepared] = []
                 for p in items:
-                    if p.doc.id not in stored and p.doc.id not in seen:
+                    if p.id not in stored and p.id not in seen:
                         fresh.append(p)
-                        seen.add(p.doc.id)
+                        seen.add(p.id)
                         continue
                     if fresh:
                         bulk.insert_fresh(conn, fresh, _now(), _today())
@@ -171,7 +171,7 @@ class Store:
                     then(conn)
                 return changed
         except SQLAlchemyError as exc:
-            which = (items[0].doc.id if len(items) == 1 else f"{len(items)} documents from {items[0].doc.id!r}"
+            which = (items[0].id if len(items) == 1 else f"{len(items)} documents from {items[0].id!r}"
                      if items else "nothing")  # fmt: skip
             raise StoreError(f"cannot store document {which!r}: {exc.__class__.__name__}: {exc}") from exc
 
@@ -316,6 +316,25 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+#: Settings of a store that writes many documents (``open_store(bulk=True)``: ``raqib batch``). Neither
+#: weakens crash safety (WAL, ``synchronous = NORMAL`` as above); 20,000 documents of the benchmark
+#: corpus cost 0.57 client CPU ms each to write without them and 0.43 with them.
+BULK_PRAGMAS = (
+    # 64 MiB of page cache (the default is 2 MiB): the indexes' pages stay in memory between partitions
+    "PRAGMA cache_size = -65536",
+    # fold the WAL into the database every 64 MiB, not every 4 MiB: pages written by many partitions
+    # (index and R*Tree pages) are copied once per checkpoint, not once per partition
+    "PRAGMA wal_autocheckpoint = 16384",
+)
+
+
+def _sqlite_bulk_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    for pragma in BULK_PRAGMAS:
+        cur.execute(pragma)
+    cur.close()
+
+
 def _alembic_config(conn: Connection) -> Any:
     from alembic.config import Config
 
@@ -355,13 +374,16 @@ def migrate(engine: Engine) -> str:
         return current or "empty"
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open the database at ``url`` (see ``resolve_url``), creating or migrating its schema."""
+def open_store(url: str | None = None, *, bulk: bool = False) -> Store:
+    """Open the database at ``url`` (see ``resolve_url``), creating or migrating its schema; ``bulk``:
+    for writing many documents (SQLite: ``BULK_PRAGMAS``; the default suits readers and small writes)."""
     url = resolve_url(url)
     try:
         engine = create_engine(url, json_serializer=json_text)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            if bulk:
+                event.listen(engine, "connect", _sqlite_bulk_pragmas)
         migrate(engine)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open database {url!r}: {exc.__class__.__name__}: {exc}") from exc
