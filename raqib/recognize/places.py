@@ -543,7 +543,6 @@ class PlaceFinder:
         return span, parent
 
 
-@lru_cache(maxsize=4096)
 def _border_end(toks: Sequence[Token], i: int, broken: Callable[[Token, Token], bool]) -> int:
     """One past "الحدود السورية العراقية" (the border between two countries, named by their adjectives) at
     ``toks[i]``, 0 if no such border is named there: "الحدود" alone or "الحدود الشمالية" names no place."""
@@ -568,6 +567,7 @@ def _day_of_month_name(toks: Sequence[Token], j: int) -> int:
     return 0
 
 
+@lru_cache(maxsize=4096)
 def _breaks(gap: str) -> bool:
     """Whether the text between two tokens breaks a name (punctuation, a dash between spaces). Asked
     for every pair of tokens a name could span; the gaps are a handful of strings (" ", "، ")."""
