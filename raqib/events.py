@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import chain, compress
+from itertools import compress
 from operator import attrgetter
 
 from raqib import event_counts as counting
@@ -66,10 +66,16 @@ _PEOPLE_KEY = {**_TAKEN_KEY, "surrender": "surrendered"}
 _ACTIVISTS = frozenset(["ناشط", "ناشطه", "ناشطات", "ناشطين", "ناشطون", "ناشطا"])
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
-
-
-def _never(_tok: Token) -> bool:
-    return False
+# Patterns compiled once (``re.search(pattern, ...)`` looks each up in re's cache at every call).
+_CLAUSE_END = re.compile(r"[،.؛]")
+_CLAUSE_MARK = re.compile(r"[،,.؛;]")
+_COMMA = re.compile(r"[،,؛;]")
+_OBJECT_PRONOUN = re.compile(r"(هم|ه|ها|هما)$")
+_FROM_IT = re.compile(r"\s*(منها|منه|عنها|عنه)\b")
+_FROM_BEFORE = re.compile(r"(^|\s)(من|عن)\s*(\S+\s+)?$")
+_WORD_SPLIT = re.compile(r"[\s،,()\"“”«»]+")
+_BRACKETED = re.compile(r"\([^)]*\)")
+_SENTENCE_MARK = re.compile(r"[.؛;]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +108,7 @@ def _in_brackets_after(text: str, prev_end: int, p: Located) -> bool:
     مدينة Y)" names Y to say where X is."""
     gap = text[prev_end : p.start]
     opened = gap.rfind("(")
-    return opened != -1 and ")" not in gap[opened:] and ")" in re.split(r"[،.؛]", text[p.end : p.end + 60])[0]
+    return opened != -1 and ")" not in gap[opened:] and ")" in _CLAUSE_END.split(text[p.end : p.end + 60])[0]
 
 
 class EventCoder:
@@ -120,6 +126,12 @@ class EventCoder:
         self.state = state_actors
         self.cue = rules.cues
         self.alliances = tuple(alliances)
+        # Each side's alliances, in the order given: a look-up reads only its own.
+        self._alliances_of: dict[str, list[tuple[str, dt.date | None, dt.date | None]]] = {}
+        for a, b, start, end in self.alliances:
+            self._alliances_of.setdefault(a, []).append((b, start, end))
+            if b != a:
+                self._alliances_of.setdefault(b, []).append((a, start, end))
         self._first_cache: dict[str, tuple[Rule, ...]] = {}
         # Every rule's first pattern in one: most new words start no rule, and one look-up says so
         # where one per rule would not (an alternation matches in full when one of its parts does).
@@ -148,13 +160,10 @@ class EventCoder:
         if hit is not None:
             return hit
         out = set()
-        for a, b, start, end in self.alliances:
+        for other, start, end in self._alliances_of.get(actor, ()):
             if day is not None and ((start and day < start) or (end and day > end)):
                 continue
-            if a == actor:
-                out.add(b)
-            elif b == actor:
-                out.add(a)
+            out.add(other)
         if len(self._allies_cache) > 100_000:
             self._allies_cache.clear()
         hit = self._allies_cache[(actor, day)] = frozenset(out)
@@ -203,9 +212,6 @@ class EventCoder:
             kept = [t for t in kept if not t.rule.weak]
         kept.sort(key=lambda t: t.start)
         return refs.one_happening(kept, sentence.tokens)
-
-    def _agreement_word(self, tok: Token) -> bool:
-        return any(r.kind == "agreement" for r in self._starting(tok))
 
     def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
         return refs.negated(toks, trig, self.cue)
@@ -260,7 +266,7 @@ class EventCoder:
         head = trig.start - 1 if trig.start > 0 and toks[trig.start - 1].stem == "عمليه" else trig.start
         light = next((j for j in range(trig.start - 1, max(-1, trig.start - 5), -1)
                       if toks[j].key in self.cue["light_verbs"] or toks[j].stem in self.cue["light_verbs"]), None)
-        if light is not None and not any(re.search(r"[،,.؛;]", t.text) for t in toks[light : trig.start]):
+        if light is not None and not any(_CLAUSE_MARK.search(t.text) for t in toks[light : trig.start]):
             head = min(head, light)
         window = toks[max(0, head - 4) : trig.start]
         if _any_word(window, self.cue["modality_before"]):
@@ -297,9 +303,9 @@ class EventCoder:
         # Each sentence's actors, places and numbers, found once (a long text has thousands of sentences).
         by_actor = _by_sentence(sentences, actors, lambda a: a.start_char)
         # A "place" that begins with a number is a count read as a name ("تحرير أربعة عاملين").
-        numbered = [(q.start_char, q.end_char) for q in quantities]
+        numbered = {k for q in quantities for k in range(q.start_char, q.end_char)}  # the offsets numbers cover
         # "خمس منهن من X" says where the people are from, not where the event is.
-        places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)
+        places = [p for p in places if p.mention.start_char not in numbered
                   and not refs.from_origin(text, p.start, self.cue["origin_before"])
                   and not refs.road_end(text, p.mention.start_char, p.mention.end_char)]  # fmt: skip
         by_place = _by_sentence(sentences, places, lambda p: p.start)
@@ -312,11 +318,10 @@ class EventCoder:
                 continue  # no word can start a trigger and no number gives a toll: the sentence reports no event
             s_actors = by_actor[sn]
             s_places = by_place[sn]
-            spans = [(a.start_char, a.end_char) for a in s_actors] + [(p.start, p.end) for p in s_places]
-            blocked = _tokens_in(toks, spans)
-            actor_toks = _tokens_in(toks, spans[: len(s_actors)])
-            agreement = any(r.kind == "agreement" for r in chain.from_iterable(starting))
-            terms = refs.agreement_terms(toks, self._agreement_word if agreement else _never, self.cue)
+            actor_toks = _tokens_in(toks, [(a.start_char, a.end_char) for a in s_actors])
+            blocked = actor_toks | _tokens_in(toks, [(p.start, p.end) for p in s_places])
+            agreeing = [i for i in compress(range(len(toks)), starting) if any(r.kind == "agreement" for r in starting[i])]
+            terms = refs.agreement_terms(toks, agreeing, self.cue)
             if terms is not None:
                 blocked |= set(range(terms, len(toks)))  # what an agreement provides has not happened
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
@@ -354,7 +359,7 @@ class EventCoder:
                 other = next((t for t in trigs[n + 1 :] if t.rule.kind != trig.rule.kind), None)
                 other_from = toks[other.start].start_char if other is not None else None
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
-                                        owned.get(n, []), dates, replace(day, recent=recent, other_from=other_from))  # fmt: skip
+                                        owned.get(n, []), dates, _DayContext(day.published, day.lead, recent, other_from))  # fmt: skip
                 made = refs.during(made, events, toks, starting, sentence.start_char)
                 if made and made[0].kind == "withdrawal" and n and toks[trig.start - 1].key in self.cue["cause_before"]:
                     # "سيطرت القوات على X، القرية الواقعة بريف Y، إثر انسحاب الفصائل": withdrawn from X
@@ -565,7 +570,7 @@ class EventCoder:
             # "الطيران الحربي": a trigger that names the striker is its actor, known or not.
             agent = next((m.actor for m in s_actors if m.start_char == t_start and m.actor not in _NO_AGENT), None)
             for m in after if agent is None else ():
-                if index(m) - trig.end > 5 or re.search(r"[،,؛;]", text[t_end : m.start_char]):
+                if index(m) - trig.end > 5 or _COMMA.search(text[t_end : m.start_char]):
                     break  # far after the strike noun, or in the next clause: not the striker
                 if not marked(m, rule.patient) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
                     agent = m.actor
@@ -598,7 +603,7 @@ class EventCoder:
             agent, carried = recent, True
         # "4 عناصر من X حاولوا الفرار ... فاعتقلتهم X": the object pronoun points back at the members a
         # side arrests of its own
-        own_members = rule.kind == "arrest" and re.search(r"(هم|ه|ها|هما)$", toks[trig.start].key) is not None and any(
+        own_members = rule.kind == "arrest" and _OBJECT_PRONOUN.search(toks[trig.start].key) is not None and any(
             m.actor == agent for m in after)  # the arrester named after the verb, not the members themselves
         for m in after + list(reversed(before)):
             if m.actor == agent and "between" not in rule.patient and not (
@@ -695,12 +700,12 @@ class EventCoder:
             return self._last_list(text, [p for p in own if p.end <= t_start], s_places)
         if mode == "subject":  # "قضاء X بات محرراً": the place just before the verb
             return [p for p in own if p.end <= t_start and len(text[p.end : t_start].split()) <= 2][-1:]
-        if mode == "from" and re.match(r"\s*(منها|منه|عنها|عنه)\b", text[t_end:]):
+        if mode == "from" and _FROM_IT.match(text, t_end):
             return [p for p in own if p.end <= t_start][-1:]  # "انسحبت منها": the place named before
         after = self._chain(text, [p for p in own if t_end <= p.start < clause_end], t_end, s_places,
                             near=mode == "object", actor_spans=actor_spans)  # fmt: skip
         if mode == "from":
-            src = [p for p in after if re.search(r"(^|\s)(من|عن)\s*(\S+\s+)?$", text[max(t_end, p.start - 14) : p.start])]
+            src = [p for p in after if _FROM_BEFORE.search(text[max(t_end, p.start - 14) : p.start])]
             if src:
                 # "انسحبوا من مناطق A، وB، وC": the place left and those listed with it.
                 return self._chain(text, [p for p in after if p.start >= src[0].start],
@@ -761,7 +766,7 @@ class EventCoder:
                 for k in range(max(a_start, t_end), min(a_end, after[0].start)):
                     gap_chars[k - t_end] = " "
             gap = _ASIDE.sub(" ", "".join(gap_chars))
-            lead = [w for w in re.split(r"[\s،,()\"“”«»]+", gap) if w]
+            lead = [w for w in _WORD_SPLIT.split(gap) if w]
             feature = after[0].mention.feature
             if len(lead) > 7 or not all(_lead_word(w) or _is_feature(w, feature) for w in lead):
                 return []
@@ -787,15 +792,15 @@ class EventCoder:
             prev_ctx = chain[-1].mention.context
             if prev_ctx:
                 gap = gap.replace(prev_ctx, " ")
-            gap = re.sub(r"\([^)]*\)", " ", gap)
-            words = [w for w in re.split(r"[\s،,()\"“”«»]+", gap) if w]
+            gap = _BRACKETED.sub(" ", gap)
+            words = [w for w in _WORD_SPLIT.split(gap) if w]
             lex = self.cue["list_connectors"]
             directions = load_place_lexicon().directions  # "A غرب X وB": X located A and is gone above
             joins = [_connector(w, lex) or _is_feature(w, p.mention.feature) or match_key(w) in directions for w in words]
             # "اللواء الرابع حرس رئاسي ومعسكر بدر": a word or two that describe the item before it, then
             # "و" glued to the next item's own generic word, carry the list on.
             described = 0 < len(words) - 1 <= 2 and words[-1][:1] == "و" and _is_feature(words[-1][1:], p.mention.feature)
-            if all(joins) or (described and not re.search(r"[.؛;]", gap)):
+            if all(joins) or (described and not _SENTENCE_MARK.search(gap)):
                 chain.append(p)
             else:
                 break
