@@ -64,6 +64,7 @@ _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 #: The count key of the people an event takes, frees or sees surrender.
 _PEOPLE_KEY = {**_TAKEN_KEY, "surrender": "surrendered"}
 _ACTIVISTS = frozenset(["ناشط", "ناشطه", "ناشطات", "ناشطين", "ناشطون", "ناشطا"])
+_PERSON_OR_ANOTHER = _PERSON | counting.ANOTHER
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
 # Patterns compiled once (``re.search(pattern, ...)`` looks each up in re's cache at every call).
@@ -139,6 +140,16 @@ class EventCoder:
         self._order = {r.id: n for n, r in enumerate(rules.rules)}
         self._count_cache: dict[tuple[str, str, str], str | None] = {}
         self._allies_cache: dict[tuple[str | None, dt.date | None], frozenset[str]] = {}
+        self._vocab: tuple[Sequence[Token], frozenset[str]] = ((), frozenset())
+
+    def _says(self, toks: Sequence[Token], words: frozenset[str]) -> bool:
+        """Whether the key or the stem of any token of the sentence is one of ``words``: ``_any_word``
+        over a whole sentence, asked of each sentence many times (one cue list after another), so
+        its words are gathered once, on the first question (one pair, read and replaced whole)."""
+        held = self._vocab
+        if held[0] is not toks:
+            held = self._vocab = (toks, frozenset(map(_KEY, toks)).union(map(_STEM, toks)))
+        return not words.isdisjoint(held[1])
 
     def _starting(self, tok: Token) -> tuple[Rule, ...]:
         """The rules whose first pattern matches a token, memoised by the token's key (from which its
@@ -259,17 +270,18 @@ class EventCoder:
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
         if refs.asked_for(toks, trig, self.cue) or refs.failed(toks, trig, self.cue) or refs.was_expelled(toks, trig):
             return True
-        if any(t.key in self.cue["modality_after"] or t.stem in self.cue["modality_after"] for t in toks[trig.end : trig.end + 3]):
+        if self._says(toks, self.cue["modality_after"]) and _any_word(toks[trig.end : trig.end + 3], self.cue["modality_after"]):
             return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
         # "لم تنفذ القوات عملية تبادل"، "ولم تفرض القوات سيطرتها": the light verb that governs the noun
         # (or عملية before it) governs the act, and what negates or hedges it negates or hedges the act
         head = trig.start - 1 if trig.start > 0 and toks[trig.start - 1].stem == "عمليه" else trig.start
         light = next((j for j in range(trig.start - 1, max(-1, trig.start - 5), -1)
-                      if toks[j].key in self.cue["light_verbs"] or toks[j].stem in self.cue["light_verbs"]), None)
+                      if toks[j].key in self.cue["light_verbs"] or toks[j].stem in self.cue["light_verbs"]),
+                     None) if self._says(toks, self.cue["light_verbs"]) else None  # fmt: skip
         if light is not None and not any(_CLAUSE_MARK.search(t.text) for t in toks[light : trig.start]):
             head = min(head, light)
         window = toks[max(0, head - 4) : trig.start]
-        if _any_word(window, self.cue["modality_before"]):
+        if self._says(toks, self.cue["modality_before"]) and _any_word(window, self.cue["modality_before"]):
             return True
         negation = ("لم", "لن", "لا", "ولم", "ولن", "ولا")
         if head < trig.start and any(t.key in negation for t in toks[max(0, head - 2) : head]):
@@ -277,11 +289,11 @@ class EventCoder:
         if trig.rule.kind in ("shelling", "airstrike") and first.key[:1] in ("ت", "ي") and _any_word(
                 toks[max(0, trig.start - 2) : trig.start], self.cue["campaign"]):
             return True  # "بدأت حملة عسكرية تستهدف معاقل التنظيم": what the campaign aims at, no strike told
-        if _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
+        if self._says(toks, self.cue["charge"]) and _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
             return True  # "بتهمة القتال في صفوف التنظيم": the charge, not an event
         if trig.rule.kind == "siege" and _any_word(toks[max(0, trig.start - 5) : trig.start], self.cue["lifted_before"]):
             return True  # "رفعت القوات الحصار المفروض على V"، "فكت X الحصار عن V": the end of a siege
-        return _any_word(prior, self.cue["denial"])
+        return self._says(toks, self.cue["denial"]) and _any_word(prior, self.cue["denial"])
 
     # -- arguments ----------------------------------------------------------------------------
     def code(
@@ -406,7 +418,7 @@ class EventCoder:
             return []  # "أوكلت الملف الأمني" to no side named: no one is said to take the places
         if handover is not None:  # "سلّم X Y مواقعه": Y takes the place, X gives it up
             agent, patient, fallback = handover[0], handover[1] or patient, False
-        aircraft = _any_word(toks, self.cue["aircraft"])
+        aircraft = self._says(toks, self.cue["aircraft"])
         if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
             kind = "airstrike"  # "قصفت طائرة مسيرة"، "مسيرات انتحارية": from the air
         kind = refs.kind_by_sides(kind, rule.weak, agent, patient)
@@ -455,7 +467,7 @@ class EventCoder:
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
         bg_at = [i for i, t in enumerate(toks) if (t.key in bg or t.stem in bg) and not refs.plain_past(toks, i, trig.start)
-                 and not _descriptive(toks, i)] if _any_word(toks, bg) else []  # fmt: skip
+                 and not _descriptive(toks, i)] if self._says(toks, bg) else []  # fmt: skip
         background = bool(bg_at)
         if not located and any(trig.start - 8 <= i < trig.end + 4 for i in bg_at):
             return []  # an earlier event is worth a record only where the text places it (convention 3)
@@ -467,7 +479,7 @@ class EventCoder:
         places = {p.place.name_ar: (p.mention.start_char, p.mention.end_char) for p in located}  # "X، القرية": one
         if kind != "takeover" and counting.listed(text, list(places.values())):
             counts = ()  # "خرج من البلدتين 400 مقاتل": a total over the places, no one place's count
-        if patient is None and kind in _REMOTE and _any_word(toks, self.cue["civilian"]):
+        if patient is None and kind in _REMOTE and self._says(toks, self.cue["civilian"]):
             patient = "CIVILIANS"  # a strike or blast whose named victims are civilians
         certainty, claimant = self._certainty(toks, trig, s_actors)
         confidence = 0.8 - (0.2 if rule.weak else 0.0) - (0.1 if fallback else 0.0)
@@ -898,7 +910,7 @@ class EventCoder:
         next to a death or injury word is a count of 1, as coders write it."""
         toks = sentence.tokens
         kin = self.cue["kin_one"]
-        if not (_any_word(toks, _PERSON | counting.ANOTHER) or _any_word(toks, kin)):
+        if not (self._says(toks, _PERSON_OR_ANOTHER) or self._says(toks, kin)):
             return
         for k, tok in enumerate(toks):
             # "مقتل سائقها"، "أصيب والده": one of kin or company is one person too
@@ -959,7 +971,7 @@ class EventCoder:
         if _any_word(before, self.cue["hedge"]):
             return "speculative", None
         claim = self.cue["claim"]
-        if not _any_word(toks, claim):
+        if not self._says(toks, claim):
             return "reported", None
         for k, tok in enumerate(toks):
             if tok.key in claim or tok.stem in claim:
