@@ -52,7 +52,17 @@ from raqib.event_clauses import (
     _tokens_in,
 )  # fmt: skip
 from raqib.event_merge import merge_duplicates
-from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
+from raqib.model import (
+    ActorMention,
+    DateRef,
+    Event,
+    Place,
+    PlaceMention,
+    Quantity,
+    Sentence,
+    Token,
+    fast_maker,
+)
 from raqib.normalize import match_key
 from raqib.recognize.places import load_place_lexicon
 from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
@@ -64,8 +74,9 @@ _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 #: The count key of the people an event takes, frees or sees surrender.
 _PEOPLE_KEY = {**_TAKEN_KEY, "surrender": "surrendered"}
 _ACTIVISTS = frozenset(["ناشط", "ناشطه", "ناشطات", "ناشطين", "ناشطون", "ناشطا"])
-_PERSON_OR_ANOTHER = _PERSON | counting.ANOTHER
-_KEY, _STEM = attrgetter("key"), attrgetter("stem")
+# Makers of the records built for every trigger (equal to the classes' own, without a setter call per field).
+_make_trigger, _make_event, _make_day = fast_maker(Trigger), fast_maker(Event), fast_maker(_DayContext)
+_KEY, _STEM, _KIND = attrgetter("key"), attrgetter("stem"), attrgetter("kind")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
 # Patterns compiled once (``re.search(pattern, ...)`` looks each up in re's cache at every call).
 _CLAUSE_END = re.compile(r"[،.؛]")
@@ -141,6 +152,9 @@ class EventCoder:
         self._count_cache: dict[tuple[str, str, str], str | None] = {}
         self._allies_cache: dict[tuple[str | None, dt.date | None], frozenset[str]] = {}
         self._vocab: tuple[Sequence[Token], frozenset[str]] = ((), frozenset())
+        self._one_person = _PERSON | counting.ANOTHER | self.cue["kin_one"]  # words _singular_victims reads
+        # "ولم"، "ولن"، "ولا" are never split; any other negation is a key or a stem of negation_before
+        self._negation_words = self.cue["negation_before"] | {"ولم", "ولن", "ولا"}
 
     def _says(self, toks: Sequence[Token], words: frozenset[str]) -> bool:
         """Whether the key or the stem of any token of the sentence is one of ``words``: ``_any_word``
@@ -206,7 +220,7 @@ class EventCoder:
             for rule in starting[i]:
                 end = match(rule, toks, i, blocked)
                 if end:
-                    found.append(Trigger(rule, i, end))
+                    found.append(_make_trigger(rule, i, end))
         order = self._order
         found.sort(key=lambda t: (-(t.end - t.start), order[t.rule.id]))
         taken: set[int] = set()
@@ -225,7 +239,7 @@ class EventCoder:
         return refs.one_happening(kept, sentence.tokens)
 
     def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
-        return refs.negated(toks, trig, self.cue)
+        return self._says(toks, self._negation_words) and refs.negated(toks, trig, self.cue)
 
     def _affirmed(self, toks: Sequence[Token], trig: Trigger) -> bool:
         if trig.rule.kind == "agreement" and trig.rule.weak and not refs.agreement_made(toks, trig, self.cue):
@@ -332,7 +346,7 @@ class EventCoder:
             s_places = by_place[sn]
             actor_toks = _tokens_in(toks, [(a.start_char, a.end_char) for a in s_actors])
             blocked = actor_toks | _tokens_in(toks, [(p.start, p.end) for p in s_places])
-            agreeing = [i for i in compress(range(len(toks)), starting) if any(r.kind == "agreement" for r in starting[i])]
+            agreeing = [i for i in compress(range(len(toks)), starting) if "agreement" in map(_KIND, starting[i])]
             terms = refs.agreement_terms(toks, agreeing, self.cue)
             if terms is not None:
                 blocked |= set(range(terms, len(toks)))  # what an agreement provides has not happened
@@ -371,7 +385,7 @@ class EventCoder:
                 other = next((t for t in trigs[n + 1 :] if t.rule.kind != trig.rule.kind), None)
                 other_from = toks[other.start].start_char if other is not None else None
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
-                                        owned.get(n, []), dates, _DayContext(day.published, day.lead, recent, other_from))  # fmt: skip
+                                        owned.get(n, []), dates, _make_day(day.published, day.lead, recent, other_from))  # fmt: skip
                 made = refs.during(made, events, toks, starting, sentence.start_char)
                 if made and made[0].kind == "withdrawal" and n and toks[trig.start - 1].key in self.cue["cause_before"]:
                     # "سيطرت القوات على X، القرية الواقعة بريف Y، إثر انسحاب الفصائل": withdrawn from X
@@ -466,7 +480,7 @@ class EventCoder:
                             or (agent is None and patient is None)):  # fmt: skip
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
-        bg_at = [i for i, t in enumerate(toks) if (t.key in bg or t.stem in bg) and not refs.plain_past(toks, i, trig.start)
+        bg_at = [i for i in refs.word_positions(toks, bg) if not refs.plain_past(toks, i, trig.start)
                  and not _descriptive(toks, i)] if self._says(toks, bg) else []  # fmt: skip
         background = bool(bg_at)
         if not located and any(trig.start - 8 <= i < trig.end + 4 for i in bg_at):
@@ -495,7 +509,7 @@ class EventCoder:
             elif extent == "whole" and refs.areas_within(text, toks, trig, load_place_lexicon().plural) is not None:
                 extent = "part"  # "سيطرتها على المناطق المتنازع عليها ضمن محافظة X": areas of X, not all of it
             out.append(
-                Event(
+                _make_event(
                     kind=kind,
                     actor1=agent or "UNKNOWN",
                     actor2=patient,
@@ -910,9 +924,10 @@ class EventCoder:
         next to a death or injury word is a count of 1, as coders write it."""
         toks = sentence.tokens
         kin = self.cue["kin_one"]
-        if not (self._says(toks, _PERSON_OR_ANOTHER) or self._says(toks, kin)):
+        if not self._says(toks, self._one_person):
             return
-        for k, tok in enumerate(toks):
+        for k in refs.word_positions(toks, self._one_person):  # the tokens the loop can take, in order
+            tok = toks[k]
             # "مقتل سائقها"، "أصيب والده": one of kin or company is one person too
             person = (tok.stem if tok.stem in _PERSON or tok.stem in kin
                       else tok.key if tok.key in _PERSON or tok.key in kin else None)  # fmt: skip
@@ -973,12 +988,12 @@ class EventCoder:
         claim = self.cue["claim"]
         if not self._says(toks, claim):
             return "reported", None
-        for k, tok in enumerate(toks):
-            if tok.key in claim or tok.stem in claim:
-                window_end = toks[min(len(toks) - 1, k + 5)].end_char
-                for m in s_actors:
-                    if tok.end_char <= m.start_char <= window_end and m.actor not in ("CIVILIANS", "UNKNOWN"):
-                        return "claimed", m.actor
+        for k in refs.word_positions(toks, claim):
+            tok = toks[k]
+            window_end = toks[min(len(toks) - 1, k + 5)].end_char
+            for m in s_actors:
+                if tok.end_char <= m.start_char <= window_end and m.actor not in ("CIVILIANS", "UNKNOWN"):
+                    return "claimed", m.actor
         return "reported", None
 
     def _extent(self, toks: Sequence[Token], trig: Trigger, loc: Located | None) -> str:
