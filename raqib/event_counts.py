@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from itertools import compress, pairwise, repeat
 from operator import attrgetter
 
@@ -106,7 +105,7 @@ def noun_before_numeral(toks: Sequence[Token], q: Quantity, count_key: Callable[
 def _dual_key(tok: Token, count_key: Callable[[Token], str | None]) -> str | None:
     stem = tok.stem
     for form in (stem, stem[:-2], stem[:-3] + "ه" if stem.endswith(("تان", "تين")) else ""):
-        key = count_key(replace(tok, key=form, stem=form)) if len(form) >= 3 else None
+        key = count_key(_as_word(tok, form)) if len(form) >= 3 else None
         if key:
             return key
     return None

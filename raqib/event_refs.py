@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from itertools import compress, count, pairwise
 from operator import attrgetter
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import DateRef, Event, Place, PlaceMention, Sentence, Token
@@ -271,15 +271,15 @@ def complete(ev: Event, mention: Event, evidence: bool = False) -> Event:
     with ``evidence`` the mention's sentence as evidence."""
     # the earlier numbers stand, unless they were vague ("عشرات الجرحى") and the mention is precise
     counts = dict(mention.counts) | {k: q for k, q in ev.counts if q.stated is not None or k not in dict(mention.counts)}
-    out = replace(ev, counts=tuple(sorted(counts.items())))
+    changes: dict[str, Any] = {"counts": tuple(sorted(counts.items()))}  # one copy made with all of them
     if mention.date is not None and (ev.date is None or _finer_day(mention, ev)):
-        out = replace(out, date=mention.date)
+        changes["date"] = mention.date
     if mention.place is not None and (ev.place is None or _in_country(mention.place, ev.place)):
-        out = replace(out, place=mention.place, place_start=mention.place_start, place_end=mention.place_end)
+        changes.update(place=mention.place, place_start=mention.place_start, place_end=mention.place_end)
         evidence = evidence or ev.place is not None  # the sentence that places it reports it
     if evidence:
-        out = replace(out, evidence_start=mention.evidence_start, evidence_end=mention.evidence_end)
-    return out
+        changes.update(evidence_start=mention.evidence_start, evidence_end=mention.evidence_end)
+    return replace(ev, **changes)
 
 
 def agreement_terms(toks: Sequence[Token], agreeing: Sequence[int], cues: Mapping[str, frozenset[str]]) -> int | None:
@@ -626,6 +626,8 @@ def road_end(text: str, start: int, end: int) -> bool:
     """Whether the place at ``start``-``end`` is one end of a road named by the towns it joins ("قصفت
     الطائرات طريق حلب- دمشق عند أطراف مدينة X"): the road runs between them, the event is not there."""
     before = text[max(0, start - 40) : start]
+    if "طريق" not in before and "ستراد" not in before:
+        return False  # every road word holds one of these: most places are passed over without a search
     if _ROAD_FIRST_END.search(before):
         return _DASH_AFTER.match(text, end) is not None
     return _ROAD_SECOND_END.search(before) is not None

@@ -76,6 +76,9 @@ _PEOPLE_KEY = {**_TAKEN_KEY, "surrender": "surrendered"}
 _ACTIVISTS = frozenset(["ناشط", "ناشطه", "ناشطات", "ناشطين", "ناشطون", "ناشطا"])
 # Makers of the records built for every trigger (equal to the classes' own, without a setter call per field).
 _make_trigger, _make_event, _make_day = fast_maker(Trigger), fast_maker(Event), fast_maker(_DayContext)
+#: Words right before an actor that give it a role other than the subject's ("ضد X"، "مع X"، "بين X").
+_ROLE_MARKERS = frozenset(["علي", "ضد", "حساب", "بين", "مع", "من", "عن", "الي", "ل", "قبضه", "يد", "مواقع"])
+_BETWEEN = frozenset(["بين"])
 _KEY, _STEM, _KIND = attrgetter("key"), attrgetter("stem"), attrgetter("kind")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
 # Patterns compiled once (``re.search(pattern, ...)`` looks each up in re's cache at every call).
@@ -139,7 +142,7 @@ class EventCoder:
         self.cue = rules.cues
         self.alliances = tuple(alliances)
         # Each side's alliances, in the order given: a look-up reads only its own.
-        self._alliances_of: dict[str, list[tuple[str, dt.date | None, dt.date | None]]] = {}
+        self._alliances_of: dict[str | None, list[tuple[str, dt.date | None, dt.date | None]]] = {}
         for a, b, start, end in self.alliances:
             self._alliances_of.setdefault(a, []).append((b, start, end))
             if b != a:
@@ -152,6 +155,7 @@ class EventCoder:
         self._count_cache: dict[tuple[str, str, str], str | None] = {}
         self._allies_cache: dict[tuple[str | None, dt.date | None], frozenset[str]] = {}
         self._vocab: tuple[Sequence[Token], frozenset[str]] = ((), frozenset())
+        self._habitual_words = self.cue["habitual"] | self.cue["phenomenon"]  # what habitual_pattern looks for
         self._one_person = _PERSON | counting.ANOTHER | self.cue["kin_one"]  # words _singular_victims reads
         # "ولم"، "ولن"، "ولا" are never split; any other negation is a key or a stem of negation_before
         self._negation_words = self.cue["negation_before"] | {"ولم", "ولن", "ولا"}
@@ -260,7 +264,7 @@ class EventCoder:
         if self._negated(toks, trig):
             return True
         wider = toks[max(0, trig.start - 8) : trig.start]
-        for k, t in enumerate(wider[:-1]):
+        for k, t in enumerate(wider[:-1] if self._says(toks, self.cue["ability"]) else ()):
             if t.key in ("لم", "لن", "لا") and wider[k + 1].key in self.cue["ability"]:
                 return True  # "لم تتمكن القوات من السيطرة"
         if trig.rule.kind == "takeover" and toks[trig.start].clitics.removesuffix("ال").endswith("ل"):
@@ -282,7 +286,8 @@ class EventCoder:
             or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
         ):
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
-        if refs.asked_for(toks, trig, self.cue) or refs.failed(toks, trig, self.cue) or refs.was_expelled(toks, trig):
+        if (self._says(toks, self.cue["demand"]) and refs.asked_for(toks, trig, self.cue)) or (
+                self._says(toks, self.cue["failure"]) and refs.failed(toks, trig, self.cue)) or refs.was_expelled(toks, trig):
             return True
         if self._says(toks, self.cue["modality_after"]) and _any_word(toks[trig.end : trig.end + 3], self.cue["modality_after"]):
             return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
@@ -359,7 +364,8 @@ class EventCoder:
                 toll = self._counts(text, sentence, events[k].kind, sentence.start_char, by_quantity[sn], dates)
                 events[k] = refs.complete(events[k], replace(events[k], counts=toll))
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
-            habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)}
+            habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)} if self._says(
+                toks, self._habitual_words) else set()  # fmt: skip
             for t in trigs:
                 if not (self._people_told(toks[t.start]) and by_quantity[sn]):
                     continue
@@ -571,16 +577,16 @@ class EventCoder:
             if k > 0 and (toks[k - 1].key.isdigit() or toks[k - 1].key in self.cue["number_words"]):
                 return True  # "قتل سبعة حوثيين": counted people are acted upon
             prev = toks[max(0, k - 2) : k]
-            return any(t.key in markers or t.stem in markers for t in prev)
+            return _any_word(prev, markers)
 
         # Actors inside a trigger with a gap follow its verb: "توصلت قوات X وجماعة Y إلى اتفاق".
         after = [m for m in s_actors if m.start_char >= toks[trig.start].end_char]
         before = [m for m in s_actors if m.end_char <= t_start]
-        role_markers = frozenset(["علي", "ضد", "حساب", "بين", "مع", "من", "عن", "الي", "ل", "قبضه", "يد", "مواقع"])
+        role_markers = _ROLE_MARKERS
         agent: str | None = None
         patient: str | None = None
         if "between" in rule.patient:
-            between = [m for m in after if marked(m, frozenset(["بين"]))]
+            between = [m for m in after if marked(m, _BETWEEN)]
             if between:
                 k = after.index(between[0])
                 agent = between[0].actor
