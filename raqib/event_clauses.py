@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
@@ -188,11 +188,12 @@ def _by_sentence(
     ``items``; items outside every sentence are left out."""
     out: list[list[_T]] = [[] for _ in sentences]
     starts = [s.start_char for s in sentences]
-    for item in items:
-        pos = start(item)
-        k = bisect.bisect_right(starts, pos) - 1  # _sentence_at, with the offsets listed once
-        if k >= 0 and pos < sentences[k].end_char:
-            out[k].append(item)
+    ends = [s.end_char for s in sentences]
+    positions = list(map(start, items))
+    # _sentence_at, with the offsets listed once and the bisections made in C
+    for item, pos, k in zip(items, positions, map(partial(bisect.bisect_right, starts), positions)):
+        if k and pos < ends[k - 1]:
+            out[k - 1].append(item)
     return out
 
 

@@ -1005,7 +1005,8 @@ class EventCoder:
     def _extent(self, toks: Sequence[Token], trig: Trigger, loc: Located | None) -> str:
         if loc is None:
             return "whole"
-        between = [t for t in toks[trig.end :] if t.end_char <= loc.start][-3:]
+        stop = bisect.bisect_right(toks, loc.start, key=_END)  # tokens are in order: those ending by the place
+        between = toks[max(trig.end, stop - 3) : stop]
         keys = {t.key for t in between} | {t.stem for t in between}
         if keys & self.cue["extent_outskirts"]:
             return "outskirts"
