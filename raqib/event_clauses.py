@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
@@ -121,6 +121,7 @@ def _aim_or_passive(tok: Token) -> bool:
 
 
 # Giving a place over (the giver loses it), unlike تسلّم/استلم (receiving it).
+_TO_BEFORE = re.compile(r"(^|\s)(إلى|الى|الي)\s+$")
 _GIVE = re.compile(r"سلم(ت|وا)?|تسليم(ها|ه)?|اوكل(ت|وا|ا)?")  # "أوكلت الملف الأمني إلى X": X receives
 
 
@@ -142,7 +143,7 @@ def _receiver(
     before = [m for m in actors if m.end_char <= toks[trig.start].start_char and m.actor not in _NO_AGENT]
     marked = [
         m for m in after
-        if re.search(r"(^|\s)(إلى|الى|الي)\s+$", text[t_end : m.start_char])
+        if _TO_BEFORE.search(text[t_end : m.start_char])
         or (toks[index(m)].clitics.lstrip("وف")[:1] == "ل" and toks[index(m)].clitics.lstrip("وف")[:2] != "ال")
     ]  # fmt: skip
     unmarked = [m for m in after if m not in marked]
@@ -187,11 +188,12 @@ def _by_sentence(
     ``items``; items outside every sentence are left out."""
     out: list[list[_T]] = [[] for _ in sentences]
     starts = [s.start_char for s in sentences]
-    for item in items:
-        pos = start(item)
-        k = bisect.bisect_right(starts, pos) - 1  # _sentence_at, with the offsets listed once
-        if k >= 0 and pos < sentences[k].end_char:
-            out[k].append(item)
+    ends = [s.end_char for s in sentences]
+    positions = list(map(start, items))
+    # _sentence_at, with the offsets listed once and the bisections made in C
+    for item, pos, k in zip(items, positions, map(partial(bisect.bisect_right, starts), positions)):
+        if k and pos < ends[k - 1]:
+            out[k - 1].append(item)
     return out
 
 
@@ -344,7 +346,10 @@ def _drop_destinations(text: str, places: Sequence[Located]) -> list[Located]:
 
 
 def _destination(text: str, p: Located) -> bool:
-    return bool(re.search(r"(^|\s)(الى|إلى|نحو|باتجاه)\s+(\S+\s+)?$", text[max(0, p.start - 20) : p.start]))
+    return bool(_TOWARDS_BEFORE.search(text[max(0, p.start - 20) : p.start]))
+
+
+_TOWARDS_BEFORE = re.compile(r"(^|\s)(الى|إلى|نحو|باتجاه)\s+(\S+\s+)?$")
 
 
 def _nearest(dates: Sequence[DateRef], sentence: Sentence, pos: int, end: int | None = None) -> DateRef | None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from itertools import pairwise
+from itertools import compress, pairwise, repeat
 from operator import attrgetter
 
 from raqib.event_clauses import _CIVILIAN_PERSON, _PERSON, _any_word
@@ -41,7 +40,7 @@ _CLAUSE_END = re.compile(r"[،,.;؛]")
 _OTHERS = frozenset(["اخرون", "اخرين", "اخران", "اخرتان", "اخرتين", "اخريات"])
 #: The numerals written after the noun they count, as an adjective: "مدنيين اثنين"، "عنصر واحد".
 _AFTER_NOUN = frozenset(["واحد", "واحده", "اثنان", "اثنين", "اثنتان", "اثنتين"])
-_START = attrgetter("start_char")
+_START, _STEM = attrgetter("start_char"), attrgetter("stem")
 #: What stands between two places of one list: و, a comma, quote marks ("قريتي "A" و"B""، "A، وB").
 _LIST_GAP = re.compile(r"[\s\"'“”«»()،,]*(?:و[\s\"'“”«»()]*)?")
 
@@ -106,7 +105,7 @@ def noun_before_numeral(toks: Sequence[Token], q: Quantity, count_key: Callable[
 def _dual_key(tok: Token, count_key: Callable[[Token], str | None]) -> str | None:
     stem = tok.stem
     for form in (stem, stem[:-2], stem[:-3] + "ه" if stem.endswith(("تان", "تين")) else ""):
-        key = count_key(replace(tok, key=form, stem=form)) if len(form) >= 3 else None
+        key = count_key(_as_word(tok, form)) if len(form) >= 3 else None
         if key:
             return key
     return None
@@ -187,8 +186,17 @@ def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: 
     """"أشعل مقتله غضباً"، "بإعدامهما"، "أبلغ عائلته بأنه أُعدم": a death word whose pronoun (or the
     pronoun of أنّ before it) is the victim counts one person, or two for the dual. With ``at``, only the
     word that starts there (the event's trigger) is read."""
-    first = 0 if at is None else bisect.bisect_left(toks, at, key=_START)
-    for k in range(first, len(toks) if at is None else min(first + 1, len(toks))):
+    if at is None:
+        # Only a word with a pronoun suffix (each ends in ا or ه) or one right after أنه can count: those
+        # are picked out in C, and the loop below reads them alone, in order.
+        stems = list(map(_STEM, toks))
+        suffixed = compress(range(len(stems)), map(str.endswith, stems, repeat(("ا", "ه"))))
+        after_that = (k + 1 for k in compress(range(len(stems) - 1), map(_THAT_PRONOUN.__contains__, stems)))
+        candidates: Sequence[int] = sorted({*suffixed, *after_that})
+    else:
+        first = bisect.bisect_left(toks, at, key=_START)
+        candidates = range(first, min(first + 1, len(toks)))
+    for k in candidates:
         tok = toks[k]
         if at is not None and tok.start_char != at:
             return

@@ -4,14 +4,17 @@ the finer place and the counts of both."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from operator import attrgetter
 
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import Event, Place, Sentence
 from raqib.normalize import bare
 
+_END = attrgetter("end_char")
 # Kinds whose two sides have no order (README convention 5): "A and B agreed" is "B and A agreed".
 _SYMMETRIC = frozenset(["agreement", "clash", "internal_clash"])
 _FRONT_KINDS = frozenset(["clash", "internal_clash"])
@@ -190,13 +193,20 @@ def _same_toll(a: Event, b: Event) -> bool:
     return {k: q.stated for k, q in a.counts} == {k: q.stated for k, q in b.counts}
 
 
+# "بمدينة X"، "في ريف X" after a place: where it lies (the place word is group 2; ريف, group 1).
+_IN_PLACE = re.compile(r"\s*(?:ب|في\s+|داخل\s+|وسط\s+)(?:(?:مدينة|بلدة|قرية|محافظة|منطقة)\s+|(ريف)\s*)?(\S+(?:\s+\S+)?)")
+# "غرب X"، "في شمال شرق X" after a front: the town it lies by.
+_DIRECTION_OF = re.compile(r"\s*(?:في\s+|ب)?(?:شمال|جنوب|شرق|غرب)(?:ي)?(?:\s+(?:شرق|غرب)(?:ي)?)?\s+(\S+(?:\s+\S+)?)")
+_COUNTRYSIDE_BEFORE = re.compile(r"ريف\s*$")
+
+
 def _inner(a: Event, b: Event, sentences: Sequence[Sentence], loose: bool = False) -> bool:
     """``a``'s place is named as lying in ``b``'s: "مقبرة الهواري بمدينة بنغازي" after "بنغازي", "حي X
     في مدينة Y" after "Y": the text locates the spot in the town, so both report one event there."""
     if a.place is None or b.place is None or a.place_end is None or _place_key(a) == _place_key(b):
         return False
     after = _after(a, sentences)
-    m = re.match(r"\s*(?:ب|في\s+|داخل\s+|وسط\s+)(?:(?:مدينة|بلدة|قرية|محافظة|منطقة)\s+|(ريف)\s*)?(\S+(?:\s+\S+)?)", after)
+    m = _IN_PLACE.match(after)
     if m is None and a.kind in _FRONT_KINDS:
         return _front_of(a, b, after)
     if m is not None and m.group(1) and not loose and not _told_as_countryside(b, sentences):
@@ -206,26 +216,35 @@ def _inner(a: Event, b: Event, sentences: Sequence[Sentence], loose: bool = Fals
 
 def _after(a: Event, sentences: Sequence[Sentence]) -> str:
     """The 30 characters of the sentence after the event's place."""
-    sentence = next((s for s in sentences if a.place_end is not None and s.start_char <= a.place_end <= s.end_char), None)
+    sentence = _sentence_holding(sentences, a.place_end)
     if sentence is None or a.place_end is None:
         return ""
     return sentence.text[a.place_end - sentence.start_char :][:30].lstrip("\"“”«»'")
 
 
+def _sentence_holding(sentences: Sequence[Sentence], pos: int | None) -> Sentence | None:
+    """The first sentence with ``start_char <= pos <= end_char`` (sentences are in text order and never
+    overlap, so it is the first that ends at ``pos`` or later, found by bisection)."""
+    if pos is None:
+        return None
+    k = bisect.bisect_left(sentences, pos, key=_END)
+    return sentences[k] if k < len(sentences) and sentences[k].start_char <= pos else None
+
+
 def _front_of(a: Event, b: Event, after: str) -> bool:
     """"اشتباكات على جبهات X" and "على جبهة A غرب X" (``after`` is the text after A): fighting on the
     fronts of a town is fought around it; the front tells it, the town sums it up."""
-    m = re.match(r"\s*(?:في\s+|ب)?(?:شمال|جنوب|شرق|غرب)(?:ي)?(?:\s+(?:شرق|غرب)(?:ي)?)?\s+(\S+(?:\s+\S+)?)", after)
+    m = _DIRECTION_OF.match(after)
     return m is not None and bool(_place_key(b)) and bare(m.group(1)).startswith(_place_key(b))
 
 
 def _told_as_countryside(event: Event, sentences: Sequence[Sentence]) -> bool:
     """Whether the event's place is written as the countryside of a town ("في ريف X")."""
     start = event.place_start
-    sentence = next((s for s in sentences if start is not None and s.start_char <= start <= s.end_char), None)
+    sentence = _sentence_holding(sentences, start)
     if sentence is None or start is None:
         return False
-    return re.search(r"ريف\s*$", sentence.text[: start - sentence.start_char]) is not None
+    return _COUNTRYSIDE_BEFORE.search(sentence.text[: start - sentence.start_char]) is not None
 
 
 #: A headline names the nearest known city of a place ("قرب طرابلس" for a town 45 km away).

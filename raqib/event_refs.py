@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from itertools import pairwise
+from itertools import compress, count, pairwise
 from operator import attrgetter
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import DateRef, Event, Place, PlaceMention, Sentence, Token
@@ -27,12 +27,21 @@ if TYPE_CHECKING:
     from raqib.events import Located
 
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
+_CLAUSE_MARK = re.compile(r"[،,.؛;]")
+_GAP_WORD = re.compile(r"[^\s“”\"(]+")
 
 
 def any_word(toks: Sequence[Token], words: frozenset[str]) -> bool:
     """Whether the key or the stem of any token is one of ``words`` (the scan runs in C: the rules ask
     this of whole sentences again and again)."""
     return not (words.isdisjoint(map(_KEY, toks)) and words.isdisjoint(map(_STEM, toks)))
+
+
+def word_positions(toks: Sequence[Token], words: frozenset[str]) -> list[int]:
+    """Indices, in order, of the tokens whose key or stem is one of ``words`` (picked out in C: a loop
+    that reads every token of a sentence in Python costs far more)."""
+    hit = words.__contains__
+    return sorted({*compress(count(), map(hit, map(_KEY, toks))), *compress(count(), map(hit, map(_STEM, toks)))})
 
 
 class _Spanned(Protocol):
@@ -262,29 +271,26 @@ def complete(ev: Event, mention: Event, evidence: bool = False) -> Event:
     with ``evidence`` the mention's sentence as evidence."""
     # the earlier numbers stand, unless they were vague ("عشرات الجرحى") and the mention is precise
     counts = dict(mention.counts) | {k: q for k, q in ev.counts if q.stated is not None or k not in dict(mention.counts)}
-    out = replace(ev, counts=tuple(sorted(counts.items())))
+    changes: dict[str, Any] = {"counts": tuple(sorted(counts.items()))}  # one copy made with all of them
     if mention.date is not None and (ev.date is None or _finer_day(mention, ev)):
-        out = replace(out, date=mention.date)
+        changes["date"] = mention.date
     if mention.place is not None and (ev.place is None or _in_country(mention.place, ev.place)):
-        out = replace(out, place=mention.place, place_start=mention.place_start, place_end=mention.place_end)
+        changes.update(place=mention.place, place_start=mention.place_start, place_end=mention.place_end)
         evidence = evidence or ev.place is not None  # the sentence that places it reports it
     if evidence:
-        out = replace(out, evidence_start=mention.evidence_start, evidence_end=mention.evidence_end)
-    return out
+        changes.update(evidence_start=mention.evidence_start, evidence_end=mention.evidence_end)
+    return replace(ev, **changes)
 
 
-def agreement_terms(
-    toks: Sequence[Token], is_agreement: Callable[[Token], bool], cues: Mapping[str, frozenset[str]]
-) -> int | None:
+def agreement_terms(toks: Sequence[Token], agreeing: Sequence[int], cues: Mapping[str, frozenset[str]]) -> int | None:
     """Index of the first token of an agreement's terms ("اتفاق يقضي بـ ..."، "ينص على ..."): the
     words from there to the end of the sentence say what was agreed, not what happened. The terms
-    may come after the parties and the place ("أُبرم اتفاق بين A وB في P ينص على")."""
+    may come after the parties and the place ("أُبرم اتفاق بين A وB في P ينص على"). ``agreeing``
+    are the indices of the words that can start an agreement trigger, in order."""
     terms = cues["agreement_terms"]
     if any(t.stem == "بموجب" for t in toks[:2]):
         return 0  # "وبموجب الصفقة، يطلق الحوثيون سراح 400 أسير": the whole sentence gives its terms
-    for i, tok in enumerate(toks):
-        if not is_agreement(tok):
-            continue
+    for i in agreeing:
         for k in range(i + 1, min(len(toks), i + 12)):
             if toks[k].key in terms or toks[k].stem in terms:
                 return k
@@ -453,7 +459,7 @@ _ADMIN_UNITS = frozenset(["ناحيه", "قضاء", "محافظه", "ولايه"
 def locates(prev: PlaceMention, place: PlaceMention, gap: str) -> bool:
     """"قرية X بناحية Y"، "على محور ناحية Y": an administrative unit right after a village says where
     the village is and is no item of a list ("قرية X، وناحية Y" is); ``gap`` is the text between."""
-    generic_word = re.findall(r"[^\s“”\"(]+", gap)[-1:]
+    generic_word = _GAP_WORD.findall(gap)[-1:]
     return (place.feature in _ADMIN_UNITS and prev.feature not in _ADMIN_UNITS
             and not (generic_word and generic_word[0].startswith("و")))  # fmt: skip
 
@@ -558,7 +564,7 @@ def unnamed_places(text: str, toks: Sequence[Token], trig: Trigger, plural: froz
 
     for k in range(trig.end, min(len(toks), trig.end + 7)):
         tok = toks[k]
-        if re.search(r"[،,.؛;]", text[toks[trig.end - 1].end_char : tok.start_char]):
+        if _CLAUSE_MARK.search(text[toks[trig.end - 1].end_char : tok.start_char]):
             return None  # the clause has ended
         word = tok.stem if tok.clitics in ("و", "") else tok.key
         if word in _SOME or word in numbers or word.isdigit():
@@ -591,7 +597,7 @@ def areas_within(text: str, toks: Sequence[Token], trig: Trigger, plural: frozen
     if k >= len(toks) or toks[k].clitics != "ال" or toks[k].stem not in plural:
         return None
     for j in range(k + 1, min(len(toks), k + 8)):
-        if re.search(r"[،,.؛;]", text[toks[k].end_char : toks[j].start_char]):
+        if _CLAUSE_MARK.search(text[toks[k].end_char : toks[j].start_char]):
             return None  # the clause has ended
         if toks[j].key in ("ضمن", "داخل", "في"):
             return j + 1
@@ -620,6 +626,8 @@ def road_end(text: str, start: int, end: int) -> bool:
     """Whether the place at ``start``-``end`` is one end of a road named by the towns it joins ("قصفت
     الطائرات طريق حلب- دمشق عند أطراف مدينة X"): the road runs between them, the event is not there."""
     before = text[max(0, start - 40) : start]
+    if "طريق" not in before and "ستراد" not in before:
+        return False  # every road word holds one of these: most places are passed over without a search
     if _ROAD_FIRST_END.search(before):
         return _DASH_AFTER.match(text, end) is not None
     return _ROAD_SECOND_END.search(before) is not None
@@ -692,7 +700,7 @@ def during(made: list[Event], earlier: Sequence[Event], toks: Sequence[Token], s
     before (a trigger of its kind within two words after أثناء/إبان) happened where and when it did,
     where the sentence itself names no place and states no day. ``starting`` holds the rules each token
     can start; ``earlier`` events reported from offset ``since`` on are this sentence's own."""
-    if not made or not any(t.stem in _DURING for t in toks):
+    if not made or _DURING.isdisjoint(map(_STEM, toks)):
         return made
     for i, tok in enumerate(toks):
         if tok.stem not in _DURING:
@@ -717,7 +725,7 @@ _UNNAMED_AREAS = re.compile(r"(?<!\S)(?:في|ب)\s*(?:عدة\s+(?:مناطق|ق�
 def in_unnamed_areas(text: str, start: int, end: int) -> bool:
     """Whether the words after a trigger, in its clause and before any other clause, place it in several
     areas the text does not name: no place named elsewhere in the sentence is then the event's."""
-    clause = re.split(r"[،,.؛;]", text[start:end], maxsplit=1)[0]
+    clause = _CLAUSE_MARK.split(text[start:end], maxsplit=1)[0]
     return _UNNAMED_AREAS.search(clause) is not None
 
 

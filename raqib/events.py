@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import chain, compress
+from itertools import compress
 from operator import attrgetter
 
 from raqib import event_counts as counting
@@ -52,7 +52,17 @@ from raqib.event_clauses import (
     _tokens_in,
 )  # fmt: skip
 from raqib.event_merge import merge_duplicates
-from raqib.model import ActorMention, DateRef, Event, Place, PlaceMention, Quantity, Sentence, Token
+from raqib.model import (
+    ActorMention,
+    DateRef,
+    Event,
+    Place,
+    PlaceMention,
+    Quantity,
+    Sentence,
+    Token,
+    fast_maker,
+)
 from raqib.normalize import match_key
 from raqib.recognize.places import load_place_lexicon
 from raqib.rules import Rule, RuleSet, Trigger, match, tok_matches
@@ -64,12 +74,23 @@ _AIR_ONLY = frozenset(["COALITION", "RUS", "USA", "ISR", "SAUDI-COALITION"])
 #: The count key of the people an event takes, frees or sees surrender.
 _PEOPLE_KEY = {**_TAKEN_KEY, "surrender": "surrendered"}
 _ACTIVISTS = frozenset(["ناشط", "ناشطه", "ناشطات", "ناشطين", "ناشطون", "ناشطا"])
-_KEY, _STEM = attrgetter("key"), attrgetter("stem")
+# Makers of the records built for every trigger (equal to the classes' own, without a setter call per field).
+_make_trigger, _make_event, _make_day = fast_maker(Trigger), fast_maker(Event), fast_maker(_DayContext)
+#: Words right before an actor that give it a role other than the subject's ("ضد X"، "مع X"، "بين X").
+_ROLE_MARKERS = frozenset(["علي", "ضد", "حساب", "بين", "مع", "من", "عن", "الي", "ل", "قبضه", "يد", "مواقع"])
+_BETWEEN = frozenset(["بين"])
+_KEY, _STEM, _KIND = attrgetter("key"), attrgetter("stem"), attrgetter("kind")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
-
-
-def _never(_tok: Token) -> bool:
-    return False
+# Patterns compiled once (``re.search(pattern, ...)`` looks each up in re's cache at every call).
+_CLAUSE_END = re.compile(r"[،.؛]")
+_CLAUSE_MARK = re.compile(r"[،,.؛;]")
+_COMMA = re.compile(r"[،,؛;]")
+_OBJECT_PRONOUN = re.compile(r"(هم|ه|ها|هما)$")
+_FROM_IT = re.compile(r"\s*(منها|منه|عنها|عنه)\b")
+_FROM_BEFORE = re.compile(r"(^|\s)(من|عن)\s*(\S+\s+)?$")
+_WORD_SPLIT = re.compile(r"[\s،,()\"“”«»]+")
+_BRACKETED = re.compile(r"\([^)]*\)")
+_SENTENCE_MARK = re.compile(r"[.؛;]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +123,7 @@ def _in_brackets_after(text: str, prev_end: int, p: Located) -> bool:
     مدينة Y)" names Y to say where X is."""
     gap = text[prev_end : p.start]
     opened = gap.rfind("(")
-    return opened != -1 and ")" not in gap[opened:] and ")" in re.split(r"[،.؛]", text[p.end : p.end + 60])[0]
+    return opened != -1 and ")" not in gap[opened:] and ")" in _CLAUSE_END.split(text[p.end : p.end + 60])[0]
 
 
 class EventCoder:
@@ -120,6 +141,12 @@ class EventCoder:
         self.state = state_actors
         self.cue = rules.cues
         self.alliances = tuple(alliances)
+        # Each side's alliances, in the order given: a look-up reads only its own.
+        self._alliances_of: dict[str | None, list[tuple[str, dt.date | None, dt.date | None]]] = {}
+        for a, b, start, end in self.alliances:
+            self._alliances_of.setdefault(a, []).append((b, start, end))
+            if b != a:
+                self._alliances_of.setdefault(b, []).append((a, start, end))
         self._first_cache: dict[str, tuple[Rule, ...]] = {}
         # Every rule's first pattern in one: most new words start no rule, and one look-up says so
         # where one per rule would not (an alternation matches in full when one of its parts does).
@@ -127,6 +154,20 @@ class EventCoder:
         self._order = {r.id: n for n, r in enumerate(rules.rules)}
         self._count_cache: dict[tuple[str, str, str], str | None] = {}
         self._allies_cache: dict[tuple[str | None, dt.date | None], frozenset[str]] = {}
+        self._vocab: tuple[Sequence[Token], frozenset[str]] = ((), frozenset())
+        self._habitual_words = self.cue["habitual"] | self.cue["phenomenon"]  # what habitual_pattern looks for
+        self._one_person = _PERSON | counting.ANOTHER | self.cue["kin_one"]  # words _singular_victims reads
+        # "ولم"، "ولن"، "ولا" are never split; any other negation is a key or a stem of negation_before
+        self._negation_words = self.cue["negation_before"] | {"ولم", "ولن", "ولا"}
+
+    def _says(self, toks: Sequence[Token], words: frozenset[str]) -> bool:
+        """Whether the key or the stem of any token of the sentence is one of ``words``: ``_any_word``
+        over a whole sentence, asked of each sentence many times (one cue list after another), so
+        its words are gathered once, on the first question (one pair, read and replaced whole)."""
+        held = self._vocab
+        if held[0] is not toks:
+            held = self._vocab = (toks, frozenset(map(_KEY, toks)).union(map(_STEM, toks)))
+        return not words.isdisjoint(held[1])
 
     def _starting(self, tok: Token) -> tuple[Rule, ...]:
         """The rules whose first pattern matches a token, memoised by the token's key (from which its
@@ -148,13 +189,10 @@ class EventCoder:
         if hit is not None:
             return hit
         out = set()
-        for a, b, start, end in self.alliances:
+        for other, start, end in self._alliances_of.get(actor, ()):
             if day is not None and ((start and day < start) or (end and day > end)):
                 continue
-            if a == actor:
-                out.add(b)
-            elif b == actor:
-                out.add(a)
+            out.add(other)
         if len(self._allies_cache) > 100_000:
             self._allies_cache.clear()
         hit = self._allies_cache[(actor, day)] = frozenset(out)
@@ -186,7 +224,7 @@ class EventCoder:
             for rule in starting[i]:
                 end = match(rule, toks, i, blocked)
                 if end:
-                    found.append(Trigger(rule, i, end))
+                    found.append(_make_trigger(rule, i, end))
         order = self._order
         found.sort(key=lambda t: (-(t.end - t.start), order[t.rule.id]))
         taken: set[int] = set()
@@ -204,11 +242,8 @@ class EventCoder:
         kept.sort(key=lambda t: t.start)
         return refs.one_happening(kept, sentence.tokens)
 
-    def _agreement_word(self, tok: Token) -> bool:
-        return any(r.kind == "agreement" for r in self._starting(tok))
-
     def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
-        return refs.negated(toks, trig, self.cue)
+        return self._says(toks, self._negation_words) and refs.negated(toks, trig, self.cue)
 
     def _affirmed(self, toks: Sequence[Token], trig: Trigger) -> bool:
         if trig.rule.kind == "agreement" and trig.rule.weak and not refs.agreement_made(toks, trig, self.cue):
@@ -229,7 +264,7 @@ class EventCoder:
         if self._negated(toks, trig):
             return True
         wider = toks[max(0, trig.start - 8) : trig.start]
-        for k, t in enumerate(wider[:-1]):
+        for k, t in enumerate(wider[:-1] if self._says(toks, self.cue["ability"]) else ()):
             if t.key in ("لم", "لن", "لا") and wider[k + 1].key in self.cue["ability"]:
                 return True  # "لم تتمكن القوات من السيطرة"
         if trig.rule.kind == "takeover" and toks[trig.start].clitics.removesuffix("ال").endswith("ل"):
@@ -251,19 +286,21 @@ class EventCoder:
             or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
         ):
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
-        if refs.asked_for(toks, trig, self.cue) or refs.failed(toks, trig, self.cue) or refs.was_expelled(toks, trig):
+        if (self._says(toks, self.cue["demand"]) and refs.asked_for(toks, trig, self.cue)) or (
+                self._says(toks, self.cue["failure"]) and refs.failed(toks, trig, self.cue)) or refs.was_expelled(toks, trig):
             return True
-        if any(t.key in self.cue["modality_after"] or t.stem in self.cue["modality_after"] for t in toks[trig.end : trig.end + 3]):
+        if self._says(toks, self.cue["modality_after"]) and _any_word(toks[trig.end : trig.end + 3], self.cue["modality_after"]):
             return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
         # "لم تنفذ القوات عملية تبادل"، "ولم تفرض القوات سيطرتها": the light verb that governs the noun
         # (or عملية before it) governs the act, and what negates or hedges it negates or hedges the act
         head = trig.start - 1 if trig.start > 0 and toks[trig.start - 1].stem == "عمليه" else trig.start
         light = next((j for j in range(trig.start - 1, max(-1, trig.start - 5), -1)
-                      if toks[j].key in self.cue["light_verbs"] or toks[j].stem in self.cue["light_verbs"]), None)
-        if light is not None and not any(re.search(r"[،,.؛;]", t.text) for t in toks[light : trig.start]):
+                      if toks[j].key in self.cue["light_verbs"] or toks[j].stem in self.cue["light_verbs"]),
+                     None) if self._says(toks, self.cue["light_verbs"]) else None  # fmt: skip
+        if light is not None and not any(_CLAUSE_MARK.search(t.text) for t in toks[light : trig.start]):
             head = min(head, light)
         window = toks[max(0, head - 4) : trig.start]
-        if _any_word(window, self.cue["modality_before"]):
+        if self._says(toks, self.cue["modality_before"]) and _any_word(window, self.cue["modality_before"]):
             return True
         negation = ("لم", "لن", "لا", "ولم", "ولن", "ولا")
         if head < trig.start and any(t.key in negation for t in toks[max(0, head - 2) : head]):
@@ -271,11 +308,11 @@ class EventCoder:
         if trig.rule.kind in ("shelling", "airstrike") and first.key[:1] in ("ت", "ي") and _any_word(
                 toks[max(0, trig.start - 2) : trig.start], self.cue["campaign"]):
             return True  # "بدأت حملة عسكرية تستهدف معاقل التنظيم": what the campaign aims at, no strike told
-        if _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
+        if self._says(toks, self.cue["charge"]) and _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
             return True  # "بتهمة القتال في صفوف التنظيم": the charge, not an event
         if trig.rule.kind == "siege" and _any_word(toks[max(0, trig.start - 5) : trig.start], self.cue["lifted_before"]):
             return True  # "رفعت القوات الحصار المفروض على V"، "فكت X الحصار عن V": the end of a siege
-        return _any_word(prior, self.cue["denial"])
+        return self._says(toks, self.cue["denial"]) and _any_word(prior, self.cue["denial"])
 
     # -- arguments ----------------------------------------------------------------------------
     def code(
@@ -297,9 +334,9 @@ class EventCoder:
         # Each sentence's actors, places and numbers, found once (a long text has thousands of sentences).
         by_actor = _by_sentence(sentences, actors, lambda a: a.start_char)
         # A "place" that begins with a number is a count read as a name ("تحرير أربعة عاملين").
-        numbered = [(q.start_char, q.end_char) for q in quantities]
+        numbered = {k for q in quantities for k in range(q.start_char, q.end_char)}  # the offsets numbers cover
         # "خمس منهن من X" says where the people are from, not where the event is.
-        places = [p for p in places if not any(a <= p.mention.start_char < b for a, b in numbered)
+        places = [p for p in places if p.mention.start_char not in numbered
                   and not refs.from_origin(text, p.start, self.cue["origin_before"])
                   and not refs.road_end(text, p.mention.start_char, p.mention.end_char)]  # fmt: skip
         by_place = _by_sentence(sentences, places, lambda p: p.start)
@@ -312,11 +349,10 @@ class EventCoder:
                 continue  # no word can start a trigger and no number gives a toll: the sentence reports no event
             s_actors = by_actor[sn]
             s_places = by_place[sn]
-            spans = [(a.start_char, a.end_char) for a in s_actors] + [(p.start, p.end) for p in s_places]
-            blocked = _tokens_in(toks, spans)
-            actor_toks = _tokens_in(toks, spans[: len(s_actors)])
-            agreement = any(r.kind == "agreement" for r in chain.from_iterable(starting))
-            terms = refs.agreement_terms(toks, self._agreement_word if agreement else _never, self.cue)
+            actor_toks = _tokens_in(toks, [(a.start_char, a.end_char) for a in s_actors])
+            blocked = actor_toks | _tokens_in(toks, [(p.start, p.end) for p in s_places])
+            agreeing = [i for i in compress(range(len(toks)), starting) if "agreement" in map(_KIND, starting[i])]
+            terms = refs.agreement_terms(toks, agreeing, self.cue)
             if terms is not None:
                 blocked |= set(range(terms, len(toks)))  # what an agreement provides has not happened
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
@@ -328,7 +364,8 @@ class EventCoder:
                 toll = self._counts(text, sentence, events[k].kind, sentence.start_char, by_quantity[sn], dates)
                 events[k] = refs.complete(events[k], replace(events[k], counts=toll))
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
-            habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)}
+            habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)} if self._says(
+                toks, self._habitual_words) else set()  # fmt: skip
             for t in trigs:
                 if not (self._people_told(toks[t.start]) and by_quantity[sn]):
                     continue
@@ -354,7 +391,7 @@ class EventCoder:
                 other = next((t for t in trigs[n + 1 :] if t.rule.kind != trig.rule.kind), None)
                 other_from = toks[other.start].start_char if other is not None else None
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
-                                        owned.get(n, []), dates, replace(day, recent=recent, other_from=other_from))  # fmt: skip
+                                        owned.get(n, []), dates, _make_day(day.published, day.lead, recent, other_from))  # fmt: skip
                 made = refs.during(made, events, toks, starting, sentence.start_char)
                 if made and made[0].kind == "withdrawal" and n and toks[trig.start - 1].key in self.cue["cause_before"]:
                     # "سيطرت القوات على X، القرية الواقعة بريف Y، إثر انسحاب الفصائل": withdrawn from X
@@ -401,7 +438,7 @@ class EventCoder:
             return []  # "أوكلت الملف الأمني" to no side named: no one is said to take the places
         if handover is not None:  # "سلّم X Y مواقعه": Y takes the place, X gives it up
             agent, patient, fallback = handover[0], handover[1] or patient, False
-        aircraft = _any_word(toks, self.cue["aircraft"])
+        aircraft = self._says(toks, self.cue["aircraft"])
         if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
             kind = "airstrike"  # "قصفت طائرة مسيرة"، "مسيرات انتحارية": from the air
         kind = refs.kind_by_sides(kind, rule.weak, agent, patient)
@@ -449,8 +486,8 @@ class EventCoder:
                             or (agent is None and patient is None)):  # fmt: skip
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
-        bg_at = [i for i, t in enumerate(toks) if (t.key in bg or t.stem in bg) and not refs.plain_past(toks, i, trig.start)
-                 and not _descriptive(toks, i)] if _any_word(toks, bg) else []  # fmt: skip
+        bg_at = [i for i in refs.word_positions(toks, bg) if not refs.plain_past(toks, i, trig.start)
+                 and not _descriptive(toks, i)] if self._says(toks, bg) else []  # fmt: skip
         background = bool(bg_at)
         if not located and any(trig.start - 8 <= i < trig.end + 4 for i in bg_at):
             return []  # an earlier event is worth a record only where the text places it (convention 3)
@@ -462,7 +499,7 @@ class EventCoder:
         places = {p.place.name_ar: (p.mention.start_char, p.mention.end_char) for p in located}  # "X، القرية": one
         if kind != "takeover" and counting.listed(text, list(places.values())):
             counts = ()  # "خرج من البلدتين 400 مقاتل": a total over the places, no one place's count
-        if patient is None and kind in _REMOTE and _any_word(toks, self.cue["civilian"]):
+        if patient is None and kind in _REMOTE and self._says(toks, self.cue["civilian"]):
             patient = "CIVILIANS"  # a strike or blast whose named victims are civilians
         certainty, claimant = self._certainty(toks, trig, s_actors)
         confidence = 0.8 - (0.2 if rule.weak else 0.0) - (0.1 if fallback else 0.0)
@@ -478,7 +515,7 @@ class EventCoder:
             elif extent == "whole" and refs.areas_within(text, toks, trig, load_place_lexicon().plural) is not None:
                 extent = "part"  # "سيطرتها على المناطق المتنازع عليها ضمن محافظة X": areas of X, not all of it
             out.append(
-                Event(
+                _make_event(
                     kind=kind,
                     actor1=agent or "UNKNOWN",
                     actor2=patient,
@@ -540,16 +577,16 @@ class EventCoder:
             if k > 0 and (toks[k - 1].key.isdigit() or toks[k - 1].key in self.cue["number_words"]):
                 return True  # "قتل سبعة حوثيين": counted people are acted upon
             prev = toks[max(0, k - 2) : k]
-            return any(t.key in markers or t.stem in markers for t in prev)
+            return _any_word(prev, markers)
 
         # Actors inside a trigger with a gap follow its verb: "توصلت قوات X وجماعة Y إلى اتفاق".
         after = [m for m in s_actors if m.start_char >= toks[trig.start].end_char]
         before = [m for m in s_actors if m.end_char <= t_start]
-        role_markers = frozenset(["علي", "ضد", "حساب", "بين", "مع", "من", "عن", "الي", "ل", "قبضه", "يد", "مواقع"])
+        role_markers = _ROLE_MARKERS
         agent: str | None = None
         patient: str | None = None
         if "between" in rule.patient:
-            between = [m for m in after if marked(m, frozenset(["بين"]))]
+            between = [m for m in after if marked(m, _BETWEEN)]
             if between:
                 k = after.index(between[0])
                 agent = between[0].actor
@@ -565,7 +602,7 @@ class EventCoder:
             # "الطيران الحربي": a trigger that names the striker is its actor, known or not.
             agent = next((m.actor for m in s_actors if m.start_char == t_start and m.actor not in _NO_AGENT), None)
             for m in after if agent is None else ():
-                if index(m) - trig.end > 5 or re.search(r"[،,؛;]", text[t_end : m.start_char]):
+                if index(m) - trig.end > 5 or _COMMA.search(text[t_end : m.start_char]):
                     break  # far after the strike noun, or in the next clause: not the striker
                 if not marked(m, rule.patient) and m.actor not in _NO_AGENT and not _supporting(toks, index(m)):
                     agent = m.actor
@@ -598,7 +635,7 @@ class EventCoder:
             agent, carried = recent, True
         # "4 عناصر من X حاولوا الفرار ... فاعتقلتهم X": the object pronoun points back at the members a
         # side arrests of its own
-        own_members = rule.kind == "arrest" and re.search(r"(هم|ه|ها|هما)$", toks[trig.start].key) is not None and any(
+        own_members = rule.kind == "arrest" and _OBJECT_PRONOUN.search(toks[trig.start].key) is not None and any(
             m.actor == agent for m in after)  # the arrester named after the verb, not the members themselves
         for m in after + list(reversed(before)):
             if m.actor == agent and "between" not in rule.patient and not (
@@ -695,12 +732,12 @@ class EventCoder:
             return self._last_list(text, [p for p in own if p.end <= t_start], s_places)
         if mode == "subject":  # "قضاء X بات محرراً": the place just before the verb
             return [p for p in own if p.end <= t_start and len(text[p.end : t_start].split()) <= 2][-1:]
-        if mode == "from" and re.match(r"\s*(منها|منه|عنها|عنه)\b", text[t_end:]):
+        if mode == "from" and _FROM_IT.match(text, t_end):
             return [p for p in own if p.end <= t_start][-1:]  # "انسحبت منها": the place named before
         after = self._chain(text, [p for p in own if t_end <= p.start < clause_end], t_end, s_places,
                             near=mode == "object", actor_spans=actor_spans)  # fmt: skip
         if mode == "from":
-            src = [p for p in after if re.search(r"(^|\s)(من|عن)\s*(\S+\s+)?$", text[max(t_end, p.start - 14) : p.start])]
+            src = [p for p in after if _FROM_BEFORE.search(text[max(t_end, p.start - 14) : p.start])]
             if src:
                 # "انسحبوا من مناطق A، وB، وC": the place left and those listed with it.
                 return self._chain(text, [p for p in after if p.start >= src[0].start],
@@ -761,7 +798,7 @@ class EventCoder:
                 for k in range(max(a_start, t_end), min(a_end, after[0].start)):
                     gap_chars[k - t_end] = " "
             gap = _ASIDE.sub(" ", "".join(gap_chars))
-            lead = [w for w in re.split(r"[\s،,()\"“”«»]+", gap) if w]
+            lead = [w for w in _WORD_SPLIT.split(gap) if w]
             feature = after[0].mention.feature
             if len(lead) > 7 or not all(_lead_word(w) or _is_feature(w, feature) for w in lead):
                 return []
@@ -787,15 +824,15 @@ class EventCoder:
             prev_ctx = chain[-1].mention.context
             if prev_ctx:
                 gap = gap.replace(prev_ctx, " ")
-            gap = re.sub(r"\([^)]*\)", " ", gap)
-            words = [w for w in re.split(r"[\s،,()\"“”«»]+", gap) if w]
+            gap = _BRACKETED.sub(" ", gap)
+            words = [w for w in _WORD_SPLIT.split(gap) if w]
             lex = self.cue["list_connectors"]
             directions = load_place_lexicon().directions  # "A غرب X وB": X located A and is gone above
             joins = [_connector(w, lex) or _is_feature(w, p.mention.feature) or match_key(w) in directions for w in words]
             # "اللواء الرابع حرس رئاسي ومعسكر بدر": a word or two that describe the item before it, then
             # "و" glued to the next item's own generic word, carry the list on.
             described = 0 < len(words) - 1 <= 2 and words[-1][:1] == "و" and _is_feature(words[-1][1:], p.mention.feature)
-            if all(joins) or (described and not re.search(r"[.؛;]", gap)):
+            if all(joins) or (described and not _SENTENCE_MARK.search(gap)):
                 chain.append(p)
             else:
                 break
@@ -893,9 +930,10 @@ class EventCoder:
         next to a death or injury word is a count of 1, as coders write it."""
         toks = sentence.tokens
         kin = self.cue["kin_one"]
-        if not (_any_word(toks, _PERSON | counting.ANOTHER) or _any_word(toks, kin)):
+        if not self._says(toks, self._one_person):
             return
-        for k, tok in enumerate(toks):
+        for k in refs.word_positions(toks, self._one_person):  # the tokens the loop can take, in order
+            tok = toks[k]
             # "مقتل سائقها"، "أصيب والده": one of kin or company is one person too
             person = (tok.stem if tok.stem in _PERSON or tok.stem in kin
                       else tok.key if tok.key in _PERSON or tok.key in kin else None)  # fmt: skip
@@ -954,20 +992,21 @@ class EventCoder:
         if _any_word(before, self.cue["hedge"]):
             return "speculative", None
         claim = self.cue["claim"]
-        if not _any_word(toks, claim):
+        if not self._says(toks, claim):
             return "reported", None
-        for k, tok in enumerate(toks):
-            if tok.key in claim or tok.stem in claim:
-                window_end = toks[min(len(toks) - 1, k + 5)].end_char
-                for m in s_actors:
-                    if tok.end_char <= m.start_char <= window_end and m.actor not in ("CIVILIANS", "UNKNOWN"):
-                        return "claimed", m.actor
+        for k in refs.word_positions(toks, claim):
+            tok = toks[k]
+            window_end = toks[min(len(toks) - 1, k + 5)].end_char
+            for m in s_actors:
+                if tok.end_char <= m.start_char <= window_end and m.actor not in ("CIVILIANS", "UNKNOWN"):
+                    return "claimed", m.actor
         return "reported", None
 
     def _extent(self, toks: Sequence[Token], trig: Trigger, loc: Located | None) -> str:
         if loc is None:
             return "whole"
-        between = [t for t in toks[trig.end :] if t.end_char <= loc.start][-3:]
+        stop = bisect.bisect_right(toks, loc.start, key=_END)  # tokens are in order: those ending by the place
+        between = toks[max(trig.end, stop - 3) : stop]
         keys = {t.key for t in between} | {t.stem for t in between}
         if keys & self.cue["extent_outskirts"]:
             return "outskirts"

@@ -143,10 +143,27 @@ def test_rules_at_equals_matching_every_rule(dev_sentences) -> None:  # type: ig
             # a sentence the coder skips (no word starts a rule) has no trigger
             if not any(starting):
                 assert coder.triggers(s, set()) == []
-            agreement = any(r.kind == "agreement" for rs in starting for r in rs)
-            assert agreement == any(coder._agreement_word(t) for t in s.tokens)
             starting_any += any(starting)
     assert starting_any > 0
+
+
+def test_sentence_word_tests_equal_token_scans(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    from raqib.event_refs import any_word, word_positions
+
+    coder = events.EventCoder(load_rules(), frozenset())
+    cue_lists = [words for words in coder.cue.values() if isinstance(words, frozenset)]
+    found = 0
+    for _, sentences in dev_sentences[:40]:
+        for s in sentences:
+            toks = s.tokens
+            for words in cue_lists:
+                says = coder._says(toks, words)  # the sentence's words gathered on the first question
+                assert says == any_word(toks, words)
+                positions = word_positions(toks, words)
+                assert positions == [k for k, t in enumerate(toks) if t.key in words or t.stem in words]
+                assert says == bool(positions)
+                found += says
+    assert found > 0
 
 
 def test_undouble_equals_the_template_substitution() -> None:
