@@ -377,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--seed", type=int, default=7, help="corpus seed (default 7)")
     ap.add_argument("--corpus", type=Path, help="take documents from this .jsonl instead of generating them")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="workers end to end (default nproc)")
-    ap.add_argument("--partition-size", type=int, default=250, help="documents per partition (default 250)")
+    ap.add_argument("--partition-size", type=int, default=1000, help="documents per partition (default 1000)")
     ap.add_argument("--backends", default="sqlite,postgresql", help="store back ends (default sqlite,postgresql)")
     ap.add_argument("--pg-url", default=os.environ.get("RAQIB_BENCH_PG_URL") or os.environ.get("RAQIB_TEST_PG_URL"),
                     help="PostgreSQL server URL (default $RAQIB_BENCH_PG_URL or $RAQIB_TEST_PG_URL)")  # fmt: skip

@@ -402,14 +402,23 @@ def _run(store: Any, client: Any, todo: Sequence[Partition], states: dict[str, d
 #: 0.82-1.16 ms a document with the defaults, 0.44-0.63 with these (``BENCHMARKS.md``).
 LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
     "distributed.worker.profile.enabled": False,  # a look at every worker's stack each 10 ms
-    "distributed.admin.tick.interval": "200ms",  # the event-loop watchdog of every process, 50 times a second
+    "distributed.admin.tick.interval": "1s",  # the event-loop watchdog of every process, 50 times a second
     "distributed.admin.system-monitor.disk": False,  # disk counters every 500 ms
     # the scheduler's and workers' look at CPU, memory and network (dashboard figures), 2 a second
-    "distributed.admin.system-monitor.interval": "2s",
-    "distributed.worker.memory.monitor-interval": "1s",  # each nanny's look at its worker's memory, 10 a second
+    "distributed.admin.system-monitor.interval": "10s",
+    # each nanny's and worker's look at the worker's memory, 10 a second; it still stops a worker that runs away
+    "distributed.worker.memory.monitor-interval": "5s",
+    # the active memory manager (every 2 s) moves results between workers: a batch's are fetched at once
+    "distributed.scheduler.active-memory-manager.start": False,
+    "distributed.client.scheduler-info-interval": "10s",  # the client's copy of the cluster's state, every 2 s
     # the client keeps a few partitions queued (``run_batch``'s window), handed out as workers free up
     "distributed.scheduler.work-stealing": False,
 }
+
+
+#: How often a local worker reports to the scheduler (Dask's default for a few workers: twice a second).
+#: Task results do not wait for it; the scheduler gives up on a silent worker after minutes.
+WORKER_HEARTBEAT = "5s"
 
 
 @contextmanager
@@ -446,7 +455,8 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
 
     with dask.config.set(LOCAL_CLUSTER_CONFIG):  # read when the scheduler, nannies and workers start
         cluster = dist.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                                    silence_logs=logging.CRITICAL)  # failures are reported per partition  # fmt: skip
+                                    silence_logs=logging.CRITICAL,  # failures are reported per partition
+                                    heartbeat_interval=WORKER_HEARTBEAT)  # fmt: skip
     try:
         # Results come straight from the worker that made them; by default they would pass through the
         # scheduler (in this process too: each partition's rows read and written once more on loopback).

@@ -19,7 +19,7 @@ from raqib.model import Document
 
 #: Bumped when the meaning of a partition (how the input is split or read) changes.
 PARTITION_FORMAT = "raqib-batch/1"
-DEFAULT_PARTITION_SIZE = 250
+DEFAULT_PARTITION_SIZE = 1000
 
 
 @dataclass(frozen=True)
