@@ -345,7 +345,7 @@ def project(worker_rate: float, store_rates: dict[str, float], cores: Sequence[i
     ``worker_rate`` is documents per worker CPU-second measured in the 2-worker run (so it includes what
     Dask costs inside a worker: receiving tasks, pickling results), not the wall-clock rate, which on
     a shared machine also holds the time a worker waited for a core. The scheduler's own work (about
-    one task a second per worker at 250 documents a partition) is left out. The client stores every
+    one task every few seconds per worker at 1,000 documents a partition) is left out. The client stores every
     partition itself, one after another, so the end-to-end rate cannot pass its store-write rate:
     projected = min(extraction, store), with the store rate per client CPU-second (the client has a
     core of its own; a PostgreSQL server has its own cores too, and its work is not counted). Assumed
