@@ -345,7 +345,7 @@ def project(worker_rate: float, store_rates: dict[str, float], cores: Sequence[i
     ``worker_rate`` is documents per worker CPU-second measured in the 2-worker run (so it includes what
     Dask costs inside a worker: receiving tasks, pickling results), not the wall-clock rate, which on
     a shared machine also holds the time a worker waited for a core. The scheduler's own work (about
-    one task a second per worker at 250 documents a partition) is left out. The client stores every
+    one task every few seconds per worker at 1,000 documents a partition) is left out. The client stores every
     partition itself, one after another, so the end-to-end rate cannot pass its store-write rate:
     projected = min(extraction, store), with the store rate per client CPU-second (the client has a
     core of its own; a PostgreSQL server has its own cores too, and its work is not counted). Assumed
@@ -377,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--seed", type=int, default=7, help="corpus seed (default 7)")
     ap.add_argument("--corpus", type=Path, help="take documents from this .jsonl instead of generating them")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="workers end to end (default nproc)")
-    ap.add_argument("--partition-size", type=int, default=250, help="documents per partition (default 250)")
+    ap.add_argument("--partition-size", type=int, default=1000, help="documents per partition (default 1000)")
     ap.add_argument("--backends", default="sqlite,postgresql", help="store back ends (default sqlite,postgresql)")
     ap.add_argument("--pg-url", default=os.environ.get("RAQIB_BENCH_PG_URL") or os.environ.get("RAQIB_TEST_PG_URL"),
                     help="PostgreSQL server URL (default $RAQIB_BENCH_PG_URL or $RAQIB_TEST_PG_URL)")  # fmt: skip

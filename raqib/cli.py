@@ -170,7 +170,7 @@ def batch(
     ] = None,
     partition_size: Annotated[
         int, typer.Option(help="Documents per partition: JSON Lines lines, WARC records or files.")
-    ] = 250,
+    ] = 1000,
     retries: Annotated[int, typer.Option(help="How often a partition whose task fails is run again.")] = 2,
     dedup: Annotated[
         bool, typer.Option("--dedup", help="Afterwards, give the stored events of one happening one cluster id.")

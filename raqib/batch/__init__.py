@@ -399,14 +399,20 @@ def _run(store: Any, client: Any, todo: Sequence[Partition], states: dict[str, d
 #: Dask settings of the local cluster. The client process also runs the scheduler and the nannies, and
 #: on 2 cores every process shares them with extraction; these defaults serve the dashboard, which a
 #: batch does not start, or cases a batch does not have. Client CPU besides storing, 1,200 documents:
-#: 0.82-1.16 ms a document with the defaults, 0.44-0.63 with these (``BENCHMARKS.md``).
+#: 0.82-1.16 ms a document with the defaults, 0.44-0.63 with these (``BENCHMARKS.md``). An idle cluster of 2
+#: workers costs the client 9.5 ms of CPU a second and each worker 4 (16.5 and 6 before the slower timers,
+#: the active memory manager off and the client's slower look at the cluster).
 LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
     "distributed.worker.profile.enabled": False,  # a look at every worker's stack each 10 ms
-    "distributed.admin.tick.interval": "200ms",  # the event-loop watchdog of every process, 50 times a second
+    "distributed.admin.tick.interval": "1s",  # the event-loop watchdog of every process (Dask: 50 times a second)
     "distributed.admin.system-monitor.disk": False,  # disk counters every 500 ms
-    # the scheduler's and workers' look at CPU, memory and network (dashboard figures), 2 a second
-    "distributed.admin.system-monitor.interval": "2s",
-    "distributed.worker.memory.monitor-interval": "1s",  # each nanny's look at its worker's memory, 10 a second
+    # the scheduler's and workers' look at CPU, memory and network (dashboard figures; Dask: 2 a second)
+    "distributed.admin.system-monitor.interval": "10s",
+    # each nanny's and worker's look at the worker's memory (Dask: 10 a second); still stops a worker that runs away
+    "distributed.worker.memory.monitor-interval": "5s",
+    # the active memory manager (every 2 s) moves results between workers: a batch's are fetched at once
+    "distributed.scheduler.active-memory-manager.start": False,
+    "distributed.client.scheduler-info-interval": "10s",  # the client's copy of the cluster's state, every 2 s
     # the client keeps a few partitions queued (``run_batch``'s window), handed out as workers free up
     "distributed.scheduler.work-stealing": False,
 }

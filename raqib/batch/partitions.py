@@ -19,7 +19,7 @@ from raqib.model import Document
 
 #: Bumped when the meaning of a partition (how the input is split or read) changes.
 PARTITION_FORMAT = "raqib-batch/1"
-DEFAULT_PARTITION_SIZE = 250
+DEFAULT_PARTITION_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Partition:
     kind: str
     """``jsonl`` (a range of lines), ``warc`` (a range of records) or ``files`` (whole files)."""
     name: str
-    """How errors and progress name it: ``reports.jsonl:1-250``, ``crawl.warc.gz@0-81234``, ``dir/a.html … (10 files)``."""
+    """How errors and progress name it: ``reports.jsonl:1-1000``, ``crawl.warc.gz@0-81234``, ``dir/a.html … (10 files)``."""
     key: str
     """Identity in ``batch_partitions``: sha256 of kind, path, range, content digest and versions."""
     digest: str

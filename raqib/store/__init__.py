@@ -308,9 +308,18 @@ class Store:
 # Opening: engine settings and migrations
 
 
+#: Page size of a new SQLite store, in bytes.
+PAGE_SIZE = 16384
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA busy_timeout = 30000")  # a second writer waits instead of failing at once
+    # Pages of 16 KiB, not 4: a new store's inserts cost about 30 % less CPU (fewer B-tree pages to
+    # split and write; 30,000 documents in partitions of 1,000: 0.40 -> 0.28 ms a document) and its
+    # file is 16 % smaller. Only a database without tables takes it (before WAL fixes the page size);
+    # an existing store keeps its own.
+    cur.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     cur.execute("PRAGMA journal_mode = WAL")  # readers (the API, the map) go on while a writer writes
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.close()
