@@ -20,6 +20,7 @@ from raqib.cli_common import (
     err,
     fail,
     load,
+    load_versions,
     missing_sqlite_file,
     open_db,
     progress_bar,
@@ -190,10 +191,10 @@ def batch(
     # Dask's own log lines (a task's traceback, heartbeats at shutdown) would break the progress bar;
     # every failure is reported below, by partition.
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
-    res = load()
+    versions = load_versions()  # the workers load the resources; the client needs only their versions
     store = open_db(db, bulk=True)
     try:
-        parts, unreadable = plan(sources, res.versions, partition_size)
+        parts, unreadable = plan(sources, versions, partition_size)
     except RaqibError as exc:
         fail(str(exc))
     unreadable += _empty_folders(sources)
@@ -215,7 +216,7 @@ def batch(
             progress.update(task, advance=1, description=f"partitions ({counted[0]:,} documents)")
 
         try:
-            report = run_batch(store, parts, res.versions, lambda: dask_client(scheduler, workers),
+            report = run_batch(store, parts, versions, lambda: dask_client(scheduler, workers),
                                retries=retries, on_outcome=show)  # fmt: skip
         except RaqibError as exc:
             fail(str(exc))

@@ -3,7 +3,7 @@ with a message, loading resources, opening the store, progress bars."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -23,7 +23,7 @@ Sources = Annotated[
 ]
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     err.print(f"raqib: error: {one_line(message)}", markup=False)
     raise typer.Exit(code)
 
@@ -40,6 +40,16 @@ def load():  # type: ignore[no-untyped-def]
 
     try:
         return load_resources()
+    except RaqibError as exc:
+        fail(str(exc))
+
+
+def load_versions() -> dict[str, str]:
+    """The versions ``load().versions`` gives, without building the resources (for the batch client)."""
+    from raqib.resources import resource_versions
+
+    try:
+        return resource_versions()
     except RaqibError as exc:
         fail(str(exc))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from raqib.actors import ActorBook, load_actor_book
 from raqib.events import EventCoder
-from raqib.gazetteer import Gazetteer, load_gazetteer
+from raqib.gazetteer import Gazetteer, gazetteer_version, load_gazetteer
 from raqib.model import Place
 from raqib.normalize import match_key
 from raqib.recognize.actors import ActorFinder
@@ -61,10 +61,24 @@ class Resources:
         return {"rules": self.rules.version, "gazetteer": self.gazetteer.version}
 
 
+def _data_dir(data_dir: Path | None) -> Path | None:
+    env_data = os.environ.get("RAQIB_DATA_DIR")
+    return data_dir or (Path(env_data) if env_data else None)
+
+
+def resource_versions(data_dir: Path | None = None, gazetteer_path: Path | None = None) -> dict[str, str]:
+    """``load_resources(...).versions`` in a tenth of the time, for a process that extracts nothing (the
+    batch client, whose workers load the resources): the actor book and rules are read and checked as
+    ``load_resources`` reads them, the gazetteer index only opened and hashed."""
+    data = _data_dir(data_dir)
+    load_actor_book(data)
+    rules = load_rules(data) if data else load_rules()
+    return {"rules": rules.version, "gazetteer": gazetteer_version(gazetteer_path)}
+
+
 def load_resources(data_dir: Path | None = None, gazetteer_path: Path | None = None) -> Resources:
     """Load all resources (about a second; do it once per process)."""
-    env_data = os.environ.get("RAQIB_DATA_DIR")
-    data = data_dir or (Path(env_data) if env_data else None)
+    data = _data_dir(data_dir)
     actors = load_actor_book(data)
     gaz = load_gazetteer(gazetteer_path)
     rules = load_rules(data) if data else load_rules()

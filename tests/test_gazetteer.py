@@ -144,6 +144,29 @@ def test_load_is_env_overridable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert g.path == copy and len(g) > 10_000
 
 
+def test_versions_without_loading_match_a_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The batch client records versions without loading the resources; they must be the ones its
+    # workers' loads report, and a file that is no index is refused as a load refuses it.
+    from raqib.errors import DataFileError
+    from raqib.resources import load_resources, resource_versions
+
+    copy = tmp_path / "gaz.sqlite"
+    shutil.copy(PACKAGED, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('test', 'changed')")  # another file, another version
+    monkeypatch.setenv("RAQIB_GAZETTEER", str(copy))
+    versions = resource_versions()
+    assert versions == load_resources().versions
+    assert versions["gazetteer"] == G.file_version(copy) != G.file_version(PACKAGED)
+    not_index = tmp_path / "not-index.sqlite"
+    sqlite3.connect(not_index).execute("CREATE TABLE x (y)").connection.commit()
+    for bad, problem in ((not_index, "not a raqib gazetteer index"), (tmp_path / "missing", "not found")):
+        with pytest.raises(DataFileError, match=problem):
+            G.gazetteer_version(bad)
+        with pytest.raises(DataFileError, match=problem):
+            load_gazetteer(bad)
+
+
 @pytest.mark.slow
 def test_rebuild_gives_same_place_count(tmp_path: Path) -> None:
     report = build_index(SRC, tmp_path / "rebuilt.sqlite")

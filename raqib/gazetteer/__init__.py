@@ -42,7 +42,7 @@ from raqib.gazetteer.build import BuildReport, build_index, rebuild_index
 from raqib.gazetteer.geometry import PolygonIndex, approx_km, gpkg_point, haversine_km, point_in_ring
 from raqib.gazetteer.importers import import_geonames_dump, import_ocha_pplp_csv, import_osm_places
 from raqib.gazetteer.index import _LOADED as _LOADED
-from raqib.gazetteer.index import Entry, Gazetteer, Unplaced, file_version, load_gazetteer
+from raqib.gazetteer.index import Entry, Gazetteer, Unplaced, file_version, gazetteer_version, load_gazetteer
 from raqib.gazetteer.index import _default_path as _default_path
 from raqib.gazetteer.latin import _DOUBLE as _DOUBLE
 from raqib.gazetteer.latin import (
@@ -88,6 +88,7 @@ __all__ = [
     "ar_words",
     "build_index",
     "file_version",
+    "gazetteer_version",
     "gpkg_point",
     "haversine_km",
     "import_geonames_dump",
