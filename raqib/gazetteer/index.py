@@ -151,10 +151,9 @@ class Gazetteer:
         self.unplaced_by_area: Mapping[str, list[int]] = unplaced_by_area
         self._cache: dict = {}
         self._admin_paths: dict[str, tuple[str, ...]] = {}
-        # geocode's caches of its own: rows of its search pools per entry and per unplaced community
-        # (at most one each, filled on first use), and the answers of ``near`` (bounded by geocode)
-        self._pool_rows: dict[int, Any] = {}
-        self._unplaced_rows: dict[int, Any] = {}
+        # geocode's caches of its own: the rows of its search pools, per entry and per unplaced
+        # community (at most one each, filled on first use), and the answers of ``near`` (bounded by geocode)
+        self._pool_rows: Any = None
         self._near_cache: dict[tuple[float, float, float], list[int]] = {}
 
     def __len__(self) -> int:
