@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,9 @@ VARIANT_LATIN_ALONE = 95.0
 ARABIC_ONLY_MIN = 90.0
 """Least Arabic similarity for a variant when the romanisations do not agree."""
 _CACHE_MAX = 20000
+_similarity = lru_cache(maxsize=65536)(latin_similarity)
+"""``latin_similarity`` of a query and a pool key, cached: two in three pairs come again (the same
+romanisation meets the same pool keys in report after report, and ``latin_key`` is already cached)."""
 _POINT_POOLS_MAX = 256
 _NEAR_MAX = 4096
 
@@ -385,7 +389,7 @@ def _search(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]
                     base, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=20
                 ):
                     k, idx, kind = metas[j]
-                    sim = latin_similarity(full, k)
+                    sim = _similarity(full, k)
                     if kind == "ar":
                         if not small or sim < VARIANT_LATIN_MIN:
                             continue
