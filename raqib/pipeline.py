@@ -98,10 +98,11 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
            mentions: Sequence[PlaceMention]) -> list[Located]:  # fmt: skip
     """Geocode every mention; places resolved without doubt first, then the rest near them."""
     gaz = res.gazetteer
-    first = {}
+    first: list[Place | None] = []  # aligned with mentions; None for an anaphor
     near: list[tuple[float, float]] = []
     for m in mentions:
         if m.feature and m.feature.startswith("anaphor:"):
+            first.append(None)
             continue
         key = (m.name, m.context, country, m.parent)
         place = res.geocode_cache.get(key)
@@ -110,17 +111,16 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
                 res.geocode_cache.clear()
             place = geocode(gaz, m.name, context=m.context, country=country, parent=m.parent)
             res.geocode_cache[key] = place
-        first[id(m)] = place
+        first.append(place)
         if place.lat is not None and place.lon is not None and not place.alternatives:
             near.append((place.lat, place.lon))
     out: list[Located] = []
     contexts = _context_spans(mentions, text)
     near_key = tuple(near)
-    for m in mentions:
-        if m.feature and m.feature.startswith("anaphor:"):
+    for m, place in zip(mentions, first, strict=True):
+        if place is None:
             out.extend(_resolve(m, out, partial(_province, res, country)))
             continue
-        place = first[id(m)]
         if place.alternatives and near:
             if m.parent is None:
                 # Reports that share their places share these answers too (a third of the calls are new).

@@ -226,6 +226,27 @@ def test_near_passes_over_only_cells_out_of_reach() -> None:
         assert gaz.near(e.lat, e.lon, 8.0) == plain(e.lat, e.lon, 8.0)
         found += len(plain(lat, lon, 30.0))
     assert found > 0
+    # a radius of exactly the distance to an entry of a full cell nearby: that entry is on the edge,
+    # where the latitude bands of full cells must leave the decision to the distance itself
+    full = [cell for cell, pts in gaz._grid_points.items() if len(pts) > 40]
+    edges = 0
+    for _ in range(300):
+        _, elat, elon = rng.choice(gaz._grid_points[rng.choice(full)])
+        e = rng.choice(placed)
+        km = 111.195 * math.hypot((elon - e.lon) * math.cos(math.radians((e.lat + elat) / 2)), elat - e.lat)
+        if 1.0 <= km <= 60.0:
+            edges += 1
+            assert gaz.near(e.lat, e.lon, km) == plain(e.lat, e.lon, km)
+            assert gaz.near(e.lat, e.lon, km * (1 - 1e-12)) == plain(e.lat, e.lon, km * (1 - 1e-12))
+    for _ in range(300):
+        a, b = rng.choice(full)
+        _, elat, elon = rng.choice(gaz._grid_points[(a, b)])
+        lat, lon = elat + rng.uniform(-0.4, 0.4), elon + rng.uniform(-0.4, 0.4)
+        km = 111.195 * math.hypot((elon - lon) * math.cos(math.radians((lat + elat) / 2)), elat - lat)
+        if 1.0 <= km:
+            edges += 1
+            assert gaz.near(lat, lon, km) == plain(lat, lon, km)
+    assert edges > 100
 
 
 def test_visible_line_check_equals_probing_every_line(dev_sentences) -> None:  # type: ignore[no-untyped-def]

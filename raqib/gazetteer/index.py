@@ -6,6 +6,7 @@ import hashlib
 import math
 import os
 import sqlite3
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,9 @@ from typing import Any
 from raqib.errors import DataFileError
 from raqib.gazetteer.latin import ar_loose, ar_words, latin_key
 from raqib.gazetteer.tables import LATIN_KEY_VERSION, normalizer_fingerprint
+
+_BAND_MIN = 12
+"""Cells of ``near``'s grid with more entries than this are also kept by latitude."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +147,12 @@ class Gazetteer:
         self._grid_points = {
             cell: tuple((i, entries[i].lat, entries[i].lon) for i in members) for cell, members in grid.items()
         }
+        # the points of the fuller cells by latitude, for ``near``: (latitudes, points, indices)
+        self._grid_bands: dict[tuple[int, int], tuple[tuple[float, ...], tuple, tuple[int, ...]]] = {}
+        for cell, pts in self._grid_points.items():
+            if len(pts) > _BAND_MIN:
+                by_lat = sorted(pts, key=lambda p: p[1])
+                self._grid_bands[cell] = (tuple(p[1] for p in by_lat), tuple(by_lat), tuple(p[0] for p in by_lat))
         unplaced_by_area: dict[str, list[int]] = defaultdict(list)
         for j, u in enumerate(unplaced):
             area = entries[u.area]
@@ -151,10 +161,9 @@ class Gazetteer:
         self.unplaced_by_area: Mapping[str, list[int]] = unplaced_by_area
         self._cache: dict = {}
         self._admin_paths: dict[str, tuple[str, ...]] = {}
-        # geocode's caches of its own: rows of its search pools per entry and per unplaced community
-        # (at most one each, filled on first use), and the answers of ``near`` (bounded by geocode)
-        self._pool_rows: dict[int, Any] = {}
-        self._unplaced_rows: dict[int, Any] = {}
+        # geocode's caches of its own: the rows of its search pools, per entry and per unplaced
+        # community (at most one each, filled on first use), and the answers of ``near`` (bounded by geocode)
+        self._pool_rows: Any = None
         self._near_cache: dict[tuple[float, float, float], list[int]] = {}
 
     def __len__(self) -> int:
@@ -177,27 +186,68 @@ class Gazetteer:
         return tuple(self.entries[i] for i in self.name_index.get(ar_words(name), ()))
 
     def near(self, lat: float, lon: float, km: float) -> list[int]:
-        """Indices of (non-admin) entries within ``km`` of a point."""
+        """Indices of (non-admin) entries within ``km`` of a point: ``approx_km(lat, lon, e.lat, e.lon) <= km``,
+        in the order of the grid cells, then of the entries."""
         r = int(km / 22.0) + 1
         ci, cj = int(lat * 4 // 1), int(lon * 4 // 1)
-        out = []
-        cells = self._grid_points
-        cos, radians, hypot = math.cos, math.radians, math.hypot
-        reach = km * (1 + 1e-9) + 1e-9  # the float error of the test below is far smaller
+        out: list[int] = []
+        cells, bands = self._grid_points, self._grid_bands
+        cos, radians, hypot, sqrt = math.cos, math.radians, math.hypot, math.sqrt
+        reach = km * (1 + 1e-9) + 1e-9  # the float error of the tests below is far smaller
+        # The squared reach in degrees, a little inside and a little outside: a point whose distance
+        # bound (with the least or the greatest cosine of its row) passes these is surely in or out,
+        # whatever the rounding; only the points between are measured with ``approx_km``.
+        inner = (km / 111.195) ** 2 * (1 - 1e-6)
+        outer = (km / 111.195) ** 2 * (1 + 1e-6)
+        banded = km >= 1.0  # the margins above cover the rounding of a latitude band from 1 km up
         for di in range(-r, r + 1):
             a = ci + di
             # Cell rows are exact quarter degrees (x * 4 is exact in binary): the least distance to
             # any point of a cell bounds every entry's, so cells out of reach are passed over.
             dlat = max(0.0, a / 4 - lat, lat - (a + 1) / 4)
-            c = min(cos(radians((lat + a / 4) / 2)), cos(radians((lat + (a + 1) / 4) / 2)))
+            lo, hi = (lat + a / 4) / 2, (lat + (a + 1) / 4) / 2
+            c_lo, c_hi = sorted((cos(radians(lo)), cos(radians(hi))))
+            if lo <= 0.0 <= hi:
+                c_hi = 1.0
+            c2_lo, c2_hi = c_lo * c_lo, c_hi * c_hi
             for dj in range(-r, r + 1):
                 b = cj + dj
-                if 111.195 * hypot(max(0.0, b / 4 - lon, lon - (b + 1) / 4) * c, dlat) > reach:
+                dlon = max(0.0, b / 4 - lon, lon - (b + 1) / 4)
+                if 111.195 * hypot(dlon * c_lo, dlat) > reach:
                     continue
-                for i, elat, elon in cells.get((a, b), ()):
-                    # approx_km(lat, lon, elat, elon), written out: this loop runs over thousands of entries
-                    if 111.195 * hypot((elon - lon) * cos(radians((lat + elat) / 2)), elat - lat) <= km:
-                        out.append(i)
+                band = bands.get((a, b)) if banded else None
+                if band is None:
+                    pts = cells.get((a, b), ())
+                    part = out
+                else:
+                    # a full cell: by latitude, the entries that can be in reach, and of these the
+                    # ones surely in (whatever their longitude in the cell)
+                    lats, by_lat, idx = band
+                    s_out = sqrt(max(0.0, outer - dlon * dlon * c2_lo))
+                    o0, o1 = bisect_left(lats, lat - s_out), bisect_right(lats, lat + s_out)
+                    wide = max(abs(b / 4 - lon), abs((b + 1) / 4 - lon))
+                    in2 = inner - wide * wide * c2_hi
+                    if in2 > 0.0:
+                        s_in = sqrt(in2)
+                        n0 = min(max(bisect_left(lats, lat - s_in), o0), o1)
+                        n1 = max(min(bisect_right(lats, lat + s_in), o1), n0)
+                    else:
+                        n0 = n1 = o0
+                    if n0 == 0 and n1 == len(lats):
+                        out += self.grid[(a, b)]  # all of it
+                        continue
+                    part = list(idx[n0:n1])
+                    pts = by_lat[o0:n0] + by_lat[n1:o1]
+                for i, elat, elon in pts:
+                    dx2, dy2 = (elon - lon) * (elon - lon), (elat - lat) * (elat - lat)
+                    if dx2 * c2_hi + dy2 <= inner or (
+                        dx2 * c2_lo + dy2 <= outer  # else surely out; between: approx_km written out
+                        and 111.195 * hypot((elon - lon) * cos(radians((lat + elat) / 2)), elat - lat) <= km
+                    ):
+                        part.append(i)
+                if part is not out:
+                    part.sort()  # the order of the cell's entries
+                    out += part
         return out
 
 

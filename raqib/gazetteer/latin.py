@@ -51,6 +51,8 @@ def ar_loose(name: str) -> str:
 
 
 def _ascii(text: str) -> str:
+    if text.isascii():  # romanisations, most English names: NFKD leaves ASCII as it is, nothing combining
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
@@ -101,7 +103,12 @@ def _first_group(m: re.Match[str]) -> str:
     return m.group(1)
 
 
+_APOSTROPHES = dict.fromkeys(map(ord, "'`‘’ʿʾ´"))
+
+
+@lru_cache(maxsize=65536)
 def _fold_word(w: str) -> str:
+    """One word of ``latin_key`` (cached: the romanisations of a name share most of their words)."""
     for a, b in _DIGRAPHS:
         w = w.replace(a, b)
     w = _CONS_WY.sub(lambda m: m.group(0).upper(), w)
@@ -122,10 +129,7 @@ def latin_key(name: str) -> str:
     Fawqani, Kabir, Sharqi ...) become marks at the end. "Baghuz Fawqani" and "Upper Baguz" both
     give "bagaz ^u"; "Kishmah" and "al-Kashma" give "kaSma".
     """
-    s = _ascii(name).lower()
-    for ch in "'`‘’ʿʾ´":
-        s = s.replace(ch, "")
-    s = _LATIN_JUNK.sub(" ", s)
+    s = _LATIN_JUNK.sub(" ", _ascii(name).lower().translate(_APOSTROPHES))
     toks = s.split()
     out: list[str] = []
     quals: list[str] = []

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -45,6 +47,9 @@ VARIANT_LATIN_ALONE = 95.0
 ARABIC_ONLY_MIN = 90.0
 """Least Arabic similarity for a variant when the romanisations do not agree."""
 _CACHE_MAX = 20000
+_similarity = lru_cache(maxsize=65536)(latin_similarity)
+"""``latin_similarity`` of a query and a pool key, cached: two in three pairs come again (the same
+romanisation meets the same pool keys in report after report, and ``latin_key`` is already cached)."""
 _POINT_POOLS_MAX = 256
 _NEAR_MAX = 4096
 
@@ -136,25 +141,82 @@ def _rows(latin_keys: Sequence[str], index: int, kind: str, arabic: tuple[str, .
     return _make_rows(latin, meta, by_letter, arabic, index)
 
 
+class _RowStore:
+    """The rows of every place a pool has needed, kept on the gazetteer: point pools are made again
+    for every new set of points, from the same few thousand places. Each part is a dict keyed by
+    row id (the entry index, or ``~j`` for unplaced community ``j``), so a pool puts its keys
+    together with ``map`` and ``chain`` instead of a Python loop over its hundreds of places."""
+
+    __slots__ = ("arabic", "arabic_index", "latin", "letter_latin", "letter_meta", "meta", "rows", "size")
+
+    def __init__(self) -> None:
+        self.rows: dict[int, _Rows] = {}
+        self.size: dict[int, int] = {}
+        """Number of latin keys."""
+        self.latin: dict[int, list[str]] = {}
+        self.meta: dict[int, list[_Meta]] = {}
+        self.letter_latin: dict[str, dict[int, list[str]]] = {}
+        """By first letter of the base form, then row id."""
+        self.letter_meta: dict[str, dict[int, list[_Meta]]] = {}
+        self.arabic: dict[int, tuple[str, ...]] = {}
+        self.arabic_index: dict[int, list[int]] = {}
+        """The entry index once per Arabic key."""
+
+    def add(self, rid: int, rows: _Rows) -> _Rows:
+        self.rows[rid] = rows
+        self.size[rid] = len(rows.latin)
+        self.latin[rid] = rows.latin
+        self.meta[rid] = rows.meta
+        for letter, (latin, meta) in rows.by_letter.items():
+            by = self.letter_latin.get(letter)
+            if by is None:
+                by = self.letter_latin[letter] = {}
+                self.letter_meta[letter] = {}
+            by[rid] = latin
+            self.letter_meta[letter][rid] = meta
+        self.arabic[rid] = rows.arabic
+        self.arabic_index[rid] = [rows.index] * len(rows.arabic)
+        return rows
+
+
+def _store(gaz: Gazetteer) -> _RowStore:
+    store = gaz._pool_rows
+    if store is None:
+        store = gaz._pool_rows = _RowStore()
+    return store
+
+
 def _entry_rows(gaz: Gazetteer, i: int) -> _Rows:
-    """The rows of entry ``i``, worked out once: point pools are made again for every new set of
-    points, from the same few thousand entries."""
-    rows = gaz._pool_rows.get(i)
+    """The rows of entry ``i``, worked out once."""
+    store = _store(gaz)
+    rows = store.rows.get(i)
     if rows is None:
         has_ar = bool(gaz.entries[i].names_ar)
-        rows = _rows(gaz.latin_keys[i], i, "ar" if has_ar else "en", gaz.loose_keys(i) if has_ar else ())
-        gaz._pool_rows[i] = rows
+        arabic = gaz.loose_keys(i) if has_ar else ()
+        rows = store.add(i, _rows(gaz.latin_keys[i], i, "ar" if has_ar else "en", arabic))
+    return rows
+
+
+def _unplaced_rows(gaz: Gazetteer, j: int) -> _Rows:
+    """The rows of unplaced community ``j``, worked out once."""
+    store = _store(gaz)
+    rows = store.rows.get(~j)
+    if rows is None:
+        rows = store.add(~j, _rows((gaz.unplaced[j].key,), j, "un"))
     return rows
 
 
 class _Pool:
-    """The names of a search area, put together from its places' rows when ``_fuzzy`` first asks."""
+    """The names of a search area: the row ids of its places, their keys put together when
+    ``_fuzzy`` first asks."""
 
-    __slots__ = ("_arabic", "_latin", "rows", "size")
+    __slots__ = ("_arabic", "_latin", "ids", "size", "store")
 
-    def __init__(self, rows: Sequence[_Rows]) -> None:
-        self.rows = rows
-        self.size = sum(len(r.latin) for r in rows)
+    def __init__(self, store: _RowStore, ids: list[int]) -> None:
+        self.store = store
+        self.ids = ids
+        """Row ids of the places, in order (rapidfuzz breaks ties by the order of the keys)."""
+        self.size = sum(map(store.size.__getitem__, ids))
         """Number of latin keys."""
         self._latin: dict[str, tuple[list[str], list[_Meta]]] = {}
         self._arabic: tuple[list[str], list[int]] | None = None
@@ -167,26 +229,24 @@ class _Pool:
         letter = base[:1] if self.size > BLOCK_ABOVE else ""
         hit = self._latin.get(letter)
         if hit is None:
-            keys: list[str] = []
-            metas: list[_Meta] = []
-            for r in self.rows:
-                part = r.by_letter.get(letter) if letter else (r.latin, r.meta)
-                if part:
-                    keys += part[0]
-                    metas += part[1]
-            hit = self._latin[letter] = (keys, metas)
+            st = self.store
+            if letter:
+                latin, meta = st.letter_latin.get(letter, {}), st.letter_meta.get(letter, {})
+                # rows without keys of that letter give None: filter drops them
+                hit = (list(chain.from_iterable(filter(None, map(latin.get, self.ids)))),
+                       list(chain.from_iterable(filter(None, map(meta.get, self.ids)))))  # fmt: skip
+            else:
+                hit = (list(chain.from_iterable(map(st.latin.__getitem__, self.ids))),
+                       list(chain.from_iterable(map(st.meta.__getitem__, self.ids))))  # fmt: skip
+            self._latin[letter] = hit
         return hit
 
     def arabic(self) -> tuple[list[str], list[int]]:
         """Loose Arabic keys and the entry index of each."""
         if self._arabic is None:
-            keys: list[str] = []
-            index: list[int] = []
-            for r in self.rows:
-                if r.arabic:
-                    keys += r.arabic
-                    index += [r.index] * len(r.arabic)
-            self._arabic = (keys, index)
+            st = self.store
+            self._arabic = (list(chain.from_iterable(map(st.arabic.__getitem__, self.ids))),
+                            list(chain.from_iterable(map(st.arabic_index.__getitem__, self.ids))))  # fmt: skip
         return self._arabic
 
 
@@ -201,16 +261,15 @@ def _base_forms(base: str) -> list[str]:
     return out
 
 
-def _unplaced_rows(gaz: Gazetteer, j: int) -> _Rows:
-    """The rows of unplaced community ``j``, worked out once."""
-    rows = gaz._unplaced_rows.get(j)
-    if rows is None:
-        rows = gaz._unplaced_rows[j] = _rows((gaz.unplaced[j].key,), j, "un")
-    return rows
-
-
 def _make_pool(gaz: Gazetteer, members: Sequence[int], unplaced: Sequence[int] = ()) -> _Pool:
-    return _Pool([_entry_rows(gaz, i) for i in members] + [_unplaced_rows(gaz, j) for j in unplaced])
+    store = _store(gaz)
+    ids = [*members, *(~j for j in unplaced)] if unplaced else list(members)
+    for rid in set(ids).difference(store.rows):  # places no pool has needed yet
+        if rid >= 0:
+            _entry_rows(gaz, rid)
+        else:
+            _unplaced_rows(gaz, ~rid)
+    return _Pool(store, ids)
 
 
 def _cache_put(gaz: Gazetteer, key: tuple, value: object) -> None:
@@ -330,7 +389,7 @@ def _search(gaz: Gazetteer, pn: _Name, pools: Sequence[tuple[_Pool, float, bool]
                     base, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=20
                 ):
                     k, idx, kind = metas[j]
-                    sim = latin_similarity(full, k)
+                    sim = _similarity(full, k)
                     if kind == "ar":
                         if not small or sim < VARIANT_LATIN_MIN:
                             continue
