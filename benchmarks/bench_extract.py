@@ -38,11 +38,15 @@ GOAL_DOCS_PER_S = 1000.0
 GOAL_RATIO = 4.0
 
 
-def full_pass(lines: Sequence[str], res: object) -> tuple[int, int, list[str]]:
-    """read + extract + to_record over every line: (events, errors, first error messages)."""
+def full_pass(lines: Sequence[str], res: object, batch: bool = False) -> tuple[int, int, list[str]]:
+    """read + extract + to_record over every line: (events, errors, first error messages). With
+    ``batch``: read + ``process`` + ``raqib.store.bulk.prepare``, what a ``raqib batch`` worker does."""
     from raqib.ingest import document_from_json
-    from raqib.pipeline import extract
+    from raqib.pipeline import extract, process
     from raqib.record import to_record
+
+    if batch:
+        from raqib.store.bulk import prepare
 
     versions = res.versions  # type: ignore[attr-defined]
     state = res.state_actors  # type: ignore[attr-defined]
@@ -53,6 +57,9 @@ def full_pass(lines: Sequence[str], res: object) -> tuple[int, int, list[str]]:
         origin = f"corpus.jsonl:{lineno}"
         try:
             doc = document_from_json(json.loads(line), origin)
+            if batch:
+                events += len(prepare(doc, process(doc, res), versions).events)  # type: ignore[arg-type]
+                continue
             record = to_record(extract(doc, res), state, rules_v, gaz_v)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
             errors += 1

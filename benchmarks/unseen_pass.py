@@ -12,6 +12,9 @@ divide the difference by ``--n``::
     valgrind --tool=cachegrind --cache-sim=no python benchmarks/unseen_pass.py --warm 100 --n 200 ...
 
 (``python`` must be the interpreter itself, not a shell wrapper such as a pyenv shim.)
+
+``--prepare`` measures what a ``raqib batch`` worker does per document instead: ``process`` then
+``raqib.store.bulk.prepare`` (the store's rows, JSON encoded), as ``raqib.batch.run_partition`` does.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
     ap.add_argument("--n", type=int, default=1000, help="documents timed after them (default 1000; 0: none)")
     ap.add_argument("--seed", type=int, default=7, help="corpus seed when generating (default 7)")
     ap.add_argument("--corpus", type=Path, help="read the documents from this .jsonl instead of generating")
+    ap.add_argument("--prepare", action="store_true",
+                    help="process and prepare each document as a batch worker does (default: extract and to_record)")
     args = ap.parse_args(argv)
     if args.warm < 0 or args.n < 0:
         ap.error("--warm and --n must be >= 0")
@@ -44,14 +49,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
     lines = common.corpus_lines(args.warm + args.n, args.seed, args.corpus)
     if len(lines) < args.warm + args.n:
         ap.error(f"the corpus has {len(lines):,} documents; --warm {args.warm} and --n {args.n} need more")
-    full_pass(lines[: args.warm], res)
+    full_pass(lines[: args.warm], res, args.prepare)
     cpu = time.process_time()
-    events, errors, messages = full_pass(lines[args.warm :], res)
+    events, errors, messages = full_pass(lines[args.warm :], res, args.prepare)
     cpu = time.process_time() - cpu
     result: dict[str, object] = {
         "benchmark": "unseen-pass",
         "warm": args.warm,
         "n": args.n,
+        "prepare": args.prepare,
         "corpus": str(args.corpus) if args.corpus else "generated",
         "cpu_ms_per_doc": round(1000 * cpu / args.n, 3) if args.n else None,
         "events": events,

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
-from itertools import accumulate
+from itertools import accumulate, chain
 from operator import attrgetter
 from typing import Any
 
@@ -38,7 +38,7 @@ from raqib.recognize.places import ANAPHORS, load_place_lexicon
 from raqib.resources import Resources
 from raqib.segment import segment
 
-_STEM = attrgetter("stem")
+_STEM, _TOKENS = attrgetter("stem"), attrgetter("tokens")
 _make_located = fast_maker(Located)
 
 
@@ -47,8 +47,9 @@ def guess_country(res: Resources, mentions: Sequence[PlaceMention], sentences: S
     word that names a country or its people ("في ليبيا"، "الجيش السوداني") counting as one more."""
     votes: Counter[str | None] = Counter()
     named = load_place_lexicon().country_words
-    for s in sentences:  # the words picked out in C, in text order (ties go to the first named)
-        votes.update(map(named.__getitem__, filter(named.__contains__, map(_STEM, s.tokens))))
+    # the words picked out in C, in text order (ties go to the first named)
+    words = map(_STEM, chain.from_iterable(map(_TOKENS, sentences)))
+    votes.update(map(named.__getitem__, filter(named.__contains__, words)))
     for m in mentions:
         if m.feature and m.feature.startswith("anaphor:"):
             continue
@@ -266,13 +267,13 @@ def extract(doc: Document, res: Resources, *, today: dt.date | None = None) -> E
     warnings = document_warnings(doc, today)
     visible = strip_invisible(doc.text)
     if visible == doc.text:
-        return replace(_extract(doc, res), warnings=warnings)
+        return _extract(doc, res, warnings)
     ex = _extract(replace(doc, text=visible), res)
     back = _Restore(doc.text, visible)
     return Extraction(doc, tuple(map(back.event, ex.events)), tuple(map(back.claim, ex.control)), warnings)
 
 
-def _extract(doc: Document, res: Resources) -> Extraction:
+def _extract(doc: Document, res: Resources, warnings: tuple[str, ...] = ()) -> Extraction:
     text = doc.text
     norm = normalize(text)
     sentences = segment(text, norm)
@@ -283,16 +284,20 @@ def _extract(doc: Document, res: Resources) -> Extraction:
     taken = _Cover([(a.start_char, a.end_char) for a in actors])
     mentions = [m for m in mentions if m.start_char not in taken]
     located = locate(res, text, sentences, country, mentions)
+    quantities = find_quantities(text, norm)
+    dates = find_dates(text, doc.published, norm)
     # "سد 17 نيسان": a day and month inside a place's name say nothing of when or how many
-    named = _Cover([(m.start_char, m.end_char) for m in mentions if any(c.isdigit() for c in m.name)])
-    quantities = [q for q in find_quantities(text, norm) if q.start_char not in named]
-    dates = [d for d in find_dates(text, doc.published, norm) if d.start_char not in named]
+    numbered = [(m.start_char, m.end_char) for m in mentions if any(map(str.isdigit, m.name))]
+    if numbered:  # few reports have one
+        named = _Cover(numbered)
+        quantities = [q for q in quantities if q.start_char not in named]
+        dates = [d for d in dates if d.start_char not in named]
     events = res.coder.code(text, sentences, actors, located, quantities, dates, doc.published)
     control = dedupe_claims(
         claims_from_statements(text, sentences, actors, located, dates, res.rules.cues, events)
         + claims_from_events(events, text, actors)
     )
-    return Extraction(doc, tuple(events), tuple(control))
+    return Extraction(doc, tuple(events), tuple(control), warnings)
 
 
 def process(doc: Document, res: Resources, *, today: dt.date | None = None) -> dict[str, Any]:

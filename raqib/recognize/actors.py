@@ -39,6 +39,7 @@ class ActorFinder:
         self.index = index
         self.max_words = max((len(k) for k in index), default=1)
         self.first_words = frozenset(k[0] for k in index)
+        self.starts = self.first_words | _ANAPHORS  # the stems a mention or a back-reference can begin with
         # every beginning of an alias, so that a longest match stops as soon as none can follow
         self.prefixes = frozenset(k[:n] for k in index for n in range(1, len(k) + 1))
 
@@ -54,41 +55,41 @@ class ActorFinder:
         # The aliases of a word sequence that apply to this report: its country and day are fixed,
         # and a report names the same sides again and again.
         applicable: dict[tuple[str, ...], list[AliasLike]] = {}
+        starts, first_words, prefixes, index = self.starts, self.first_words, self.prefixes, self.index
+        reach = self.max_words + 1  # + a lone proclitic
         for sentence in sentences:
             toks = sentence.tokens
-            i = 0
-            while i < len(toks):
-                tok = toks[i]
+            after = 0  # the first token past the last mention found
+            for i, tok in enumerate(toks):
+                # one test for most words: can the word begin a mention or point back?
+                if (tok.stem not in starts and tok.key not in first_words) or i < after:
+                    continue
                 if tok.stem in _ANAPHORS and tok.clitics.endswith("ال") and out:
                     out.append(ActorMention(out[-1].actor, tok.start_char, tok.end_char, tok.stem, True))
-                    i += 1
                     continue
-                if tok.stem not in self.first_words and tok.key not in self.first_words:
-                    i += 1
+                if tok.stem not in first_words and tok.key not in first_words:
                     continue
                 best: tuple[int, AliasLike, bool] | None = None
-                for first in dict.fromkeys((tok.stem, tok.key)):  # fixed order: the stem, then the whole word
-                    words = [first]
-                    for j in range(i, min(len(toks), i + self.max_words + 1)):  # + a lone proclitic
-                        if j > i and toks[j].key in _LONE_CLITICS:
-                            continue  # "المعارضين لـ”خليفة” التنظيم": a proclitic cut off by a quote mark
-                        if j > i:
-                            words.append(toks[j].stem)
-                        key = tuple(words)
-                        if key not in self.prefixes:
-                            break
+                stop = min(len(toks), i + reach)
+                for first in (tok.stem,) if tok.stem == tok.key else (tok.stem, tok.key):  # the stem, then the word
+                    key: tuple[str, ...] = (first,)
+                    j = i  # the last token of ``key``
+                    while key in prefixes:
                         candidates = applicable.get(key)
                         if candidates is None:
-                            candidates = [a for a in self.index.get(key, ()) if a.applies(country, day)]
-                            applicable[key] = candidates
+                            candidates = applicable[key] = [a for a in index.get(key, ()) if a.applies(country, day)]
                         if candidates and (best is None or j + 1 - i > best[0]):
-                            chosen = self._choose(candidates, out)
-                            best = (j + 1 - i, chosen, first == tok.key)
+                            best = (j + 1 - i, self._choose(candidates, out), first == tok.key)
+                        j += 1
+                        while j < stop and toks[j].key in _LONE_CLITICS:
+                            j += 1  # "المعارضين لـ”خليفة” التنظيم": a proclitic cut off by a quote mark
+                        if j == stop:
+                            break
+                        key = (*key, toks[j].stem)
                 if best is None:
                     if tok.stem in _KIND_NOUNS and tok.clitics.endswith("ال") and (back := _named_with(tok.stem, out)):
                         start = _after_clitics(text, tok.start_char, tok.end_char, tok.clitics[:-2])
                         out.append(ActorMention(back, start, tok.end_char, tok.stem, True))
-                    i += 1
                     continue
                 n, alias, whole = best
                 start = tok.start_char
@@ -98,7 +99,7 @@ class ActorFinder:
                     start = _after_clitics(text, tok.start_char, tok.end_char, tok.clitics[:-2])
                 end = toks[i + n - 1].end_char
                 out.append(_make_mention(alias.actor, start, end, text[start:end], alias.kind == "generic"))
-                i += n
+                after = i + n
         return out
 
     @staticmethod

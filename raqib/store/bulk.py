@@ -62,10 +62,13 @@ def json_value(text: str) -> Any:
         return json.loads(text)
 
 
+_NONE: dict[str, Any] = {}
+
+
 def event_columns(ev: dict[str, Any]) -> dict[str, Any]:
     """The columns queries filter on, read off an event record."""
-    loc = ev.get("location") or {}
-    date = ev.get("date") or {}
+    loc = ev.get("location") or _NONE
+    date = ev.get("date") or _NONE
     return {
         "kind": ev["kind"], "actor1": ev["actor1"], "actor2": ev.get("actor2"), "place_ar": loc.get("name_ar"),
         "lat": loc.get("lat"), "lon": loc.get("lon"), "gazetteer_id": loc.get("gazetteer_id"),
@@ -87,6 +90,14 @@ def corrected(target: str, record: dict[str, Any], fixes: Sequence[tuple[str, An
     for field, value in fixes:
         record, status = fix.apply(target, record, status, field, value)
     return record, status
+
+
+def _corrected(target: str, uid: str, record: dict[str, Any], fixes: Fixes) -> tuple[dict[str, Any], str, bool]:
+    """``corrected`` for the row ``uid`` of ``fixes``, and whether the analyst reviewed it. Most
+    documents have no corrections at all (every document ``prepare`` sees): nothing to look up."""
+    if not fixes or (target, uid) not in fixes:
+        return record, "ok", False
+    return (*corrected(target, record, fixes[(target, uid)]), True)
 
 
 def sha256(doc: Document) -> str:
@@ -116,14 +127,14 @@ def event_rows(document_id: str, version: int, evs: Sequence[dict[str, Any]], ve
     """The ``events`` rows of a document's events, corrections applied."""
     rows = []
     for n, (ev, uid) in enumerate(zip(evs, event_uids(document_id, [e["evidence_span"] for e in evs]), strict=True)):
-        final, status = corrected("event", ev, fixes.get(("event", uid), ()))
+        final, status, reviewed = _corrected("event", uid, ev, fixes)
         rows.append({
             "document_id": document_id, "seq": n, "uid": uid, "document_version": version, **event_columns(final),
             "evidence": ev["evidence"], "evidence_start": ev["evidence_span"][0],
             "evidence_end": ev["evidence_span"][1], "rule_id": ev["rule_id"], "record": final,
             "rules_version": versions["rules"], "gazetteer_version": versions["gazetteer"],
-            "cluster": ev.get("cluster"), "review_status": status, "reviewed": ("event", uid) in fixes,
-            "machine": ev if ("event", uid) in fixes else None,
+            "cluster": ev.get("cluster"), "review_status": status, "reviewed": reviewed,
+            "machine": ev if reviewed else None,
         })  # fmt: skip
     return rows
 
@@ -133,11 +144,10 @@ def claim_rows(document_id: str, ctl: Sequence[dict[str, Any]], fixes: Fixes) ->
     keys = [(c["place_ar"], *c["evidence_span"]) for c in ctl]
     rows = []
     for n, (c, uid) in enumerate(zip(ctl, control_uids(document_id, keys), strict=True)):
-        final, status = corrected("control", c, fixes.get(("control", uid), ()))
+        final, status, reviewed = _corrected("control", uid, c, fixes)
         rows.append({
             "document_id": document_id, "seq": n, "uid": uid, **control_columns(final), "evidence": c["evidence"],
-            "record": final, "review_status": status, "reviewed": ("control", uid) in fixes,
-            "machine": c if ("control", uid) in fixes else None,
+            "record": final, "review_status": status, "reviewed": reviewed, "machine": c if reviewed else None,
         })  # fmt: skip
     return rows
 
@@ -185,6 +195,8 @@ class _Encoder:
 
 
 _EVENT_ROW, _CONTROL_ROW = _Encoder(EVENT_COLUMNS), _Encoder(CONTROL_COLUMNS)
+# A prepared row has every column but ``stored_at``, the last.
+_DOCUMENT_ROW, _VERSION_ROW = operator.itemgetter(*DOCUMENT_COLUMNS[:-1]), operator.itemgetter(*VERSION_COLUMNS[:-1])
 
 
 @dataclass(frozen=True)
@@ -237,8 +249,7 @@ def prepare(doc: Document, record: dict[str, Any], versions: dict[str, str]) -> 
     row = {"id": doc.id, "version": 1, **document_values(doc, record, versions, digest, "")}
     text = version_row(doc, 1, digest, "")
     return Prepared(
-        versions, tuple(record.get("warnings") or ()), tuple(row[c] for c in DOCUMENT_COLUMNS[:-1]),
-        tuple(text[c] for c in VERSION_COLUMNS[:-1]),
+        versions, tuple(record.get("warnings") or ()), _DOCUMENT_ROW(row), _VERSION_ROW(text),
         tuple(map(_EVENT_ROW, event_rows(doc.id, 1, record["events"], versions, {}))),
         tuple(map(_CONTROL_ROW, claim_rows(doc.id, record["control"], {}))), doc.origin,
     )  # fmt: skip
