@@ -251,3 +251,22 @@ def test_bulk_set_clusters_writes_what_one_update_per_event_wrote(store_url: str
         with store.engine.connect() as conn:
             raw.append(conn.execute(text("SELECT CAST(record AS TEXT) FROM events ORDER BY pk")).scalars().all())
     assert raw[0] == raw[1]  # the same text, not only the same JSON (SQLite changes it in place)
+
+
+def test_a_new_sqlite_store_takes_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    import sqlite3
+
+    from raqib.store import PAGE_SIZE
+
+    new = open_store(f"sqlite:///{tmp_path / 'new.db'}", bulk=True)
+    new.engine.dispose()
+    with sqlite3.connect(tmp_path / "new.db") as conn:
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as conn:
+        conn.execute("PRAGMA page_size = 4096")
+        conn.execute("CREATE TABLE earlier (x)")  # the page size is fixed once a table is written
+    store = open_store(f"sqlite:///{old}")
+    store.engine.dispose()
+    with sqlite3.connect(old) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == 4096

@@ -308,7 +308,7 @@ class Store:
 # Opening: engine settings and migrations
 
 
-#: Page size of a new SQLite store, in bytes.
+#: Page size of a new SQLite store, in bytes (set by ``_sqlite_pragmas``, whose statement is a literal).
 PAGE_SIZE = 16384
 
 
@@ -319,7 +319,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # split and write; 30,000 documents in partitions of 1,000: 0.40 -> 0.28 ms a document) and its
     # file is 16 % smaller. Only a database without tables takes it (before WAL fixes the page size);
     # an existing store keeps its own.
-    cur.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+    cur.execute("PRAGMA page_size = 16384")  # PAGE_SIZE
     cur.execute("PRAGMA journal_mode = WAL")  # readers (the API, the map) go on while a writer writes
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.close()
