@@ -608,10 +608,7 @@ def areas_within(text: str, toks: Sequence[Token], trig: Trigger, plural: frozen
 def from_origin(text: str, start: int, origin_words: frozenset[str]) -> bool:
     """Whether the place at ``start`` says where people come from: "خمس منهن من X"، "نازحين من
     قرية X" (the word for the people, then من, then at most a generic word)."""
-    before = text[max(0, start - 40) : start]
-    if "من" not in before:
-        return False  # no من among the words: most places are passed over without splitting the text
-    words = before.split()
+    words = text[max(0, start - 40) : start].split()
     if len(words) >= 3 and words[-1] in _GENERIC_BEFORE:
         words = words[:-1]
     return len(words) >= 2 and words[-1] == "من" and match_key(words[-2].strip("-–(\"“")) in origin_words

@@ -91,7 +91,6 @@ _FROM_BEFORE = re.compile(r"(^|\s)(من|عن)\s*(\S+\s+)?$")
 _WORD_SPLIT = re.compile(r"[\s،,()\"“”«»]+")
 _BRACKETED = re.compile(r"\([^)]*\)")
 _SENTENCE_MARK = re.compile(r"[.؛;]")
-_UNSEEN = object()  # a cache's answer for a key it has not seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -969,9 +968,8 @@ class EventCoder:
 
     def _count_key(self, tok: Token, kind: str) -> str | None:
         cache_key = (tok.key, tok.stem, kind)
-        found = self._count_cache.get(cache_key, _UNSEEN)  # one look-up (None is a known answer)
-        if found is not _UNSEEN:
-            return found  # type: ignore[return-value]
+        if cache_key in self._count_cache:
+            return self._count_cache[cache_key]
         found = None
         for pattern, key, per_kind in self.rules.count_nouns:
             if tok_matches(pattern, tok):
