@@ -161,10 +161,11 @@ def _receiver(
 
 def _tokens_in(toks: Sequence[Token], spans: Sequence[tuple[int, int]]) -> set[int]:
     """Indices of the tokens that start inside any of the spans (by bisection: a sentence of a long
-    text can hold many tokens and mentions)."""
-    return {
-        k for s, e in spans for k in range(bisect.bisect_left(toks, s, key=_START), bisect.bisect_left(toks, e, key=_START))
-    }
+    text can hold many tokens and mentions); each span's indices are added in one C call."""
+    out: set[int] = set()
+    for s, e in spans:
+        out.update(range(bisect.bisect_left(toks, s, key=_START), bisect.bisect_left(toks, e, key=_START)))
+    return out
 
 
 _any_word = refs.any_word

@@ -7,9 +7,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from operator import attrgetter
 
+from raqib.event_refs import replace_event
 from raqib.gazetteer.geometry import haversine_km
 from raqib.model import Event, Place, Sentence
 from raqib.normalize import bare
@@ -48,6 +48,9 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
     for ev in events:
         dup = None
         for n, kept in enumerate(out):
+            if kept.kind != ev.kind and "takeover" not in (kept.kind, ev.kind) and (
+                    kept.rule_id not in _ATTACK_WORDS and ev.rule_id not in _ATTACK_WORDS):
+                continue  # only a capture beside fighting, or an attack beside a strike, joins two kinds
             same_actor = kept.actor1 == ev.actor1 or "UNKNOWN" in (kept.actor1, ev.actor1) or (
                 kept.kind in _SYMMETRIC and {kept.actor1, kept.actor2} == {ev.actor1, ev.actor2}
             )
@@ -75,10 +78,11 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 kept, ev, sentences):
                 dup = n  # the headline and the body report one event; the body says it better
                 break
-            if {kept.rule_id, ev.rule_id} & _ATTACK_WORDS and {kept.kind, ev.kind} & _REMOTE_KINDS and same_actor and (
+            if (kept.rule_id in _ATTACK_WORDS or ev.rule_id in _ATTACK_WORDS) and (
+                    kept.kind in _REMOTE_KINDS or ev.kind in _REMOTE_KINDS) and same_actor and (
                     same_date and (_place_key(kept) == _place_key(ev) or _same_toll(kept, ev))):
                 # "ضربت قوات X مطار P" ... "عقب هجوم شنه X على مطار P": the attack is that strike
-                out[n] = kept if kept.kind in _REMOTE_KINDS else replace(ev, counts=ev.counts or kept.counts)
+                out[n] = kept if kept.kind in _REMOTE_KINDS else replace_event(ev, counts=ev.counts or kept.counts)
                 dup = -1
                 break
             if kept.kind == ev.kind and same_actor and _same_toll(kept, ev) and kept.date is not None and same_date:
@@ -87,7 +91,7 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 spot = next((a for a, b in ((ev, kept), (kept, ev)) if _inner(a, b, sentences, loose=True)
                              or _front_of(a, b, _after(a, sentences))), None)  # fmt: skip
                 if spot is not None:
-                    out[n], dup = replace(spot, actor2=kept.actor2 or ev.actor2, date=spot.date or kept.date), -1
+                    out[n], dup = replace_event(spot, actor2=kept.actor2 or ev.actor2, date=spot.date or kept.date), -1
                     break
                 if _places_agree(kept, ev, sentences):
                     dup = n

@@ -12,13 +12,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from itertools import compress, count, pairwise
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from raqib.gazetteer.geometry import haversine_km
-from raqib.model import DateRef, Event, Place, PlaceMention, Sentence, Token
+from raqib.model import DateRef, Event, Place, PlaceMention, Sentence, Token, fast_replacer
 from raqib.normalize import bare, match_key
 from raqib.recognize.places import strip_article
 from raqib.rules import Rule, Trigger
@@ -27,6 +26,8 @@ if TYPE_CHECKING:
     from raqib.events import Located
 
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
+#: ``dataclasses.replace`` for events, without its loop over the fields in Python.
+replace_event = fast_replacer(Event)
 _CLAUSE_MARK = re.compile(r"[،,.؛;]")
 _GAP_WORD = re.compile(r"[^\s“”\"(]+")
 
@@ -279,7 +280,7 @@ def complete(ev: Event, mention: Event, evidence: bool = False) -> Event:
         evidence = evidence or ev.place is not None  # the sentence that places it reports it
     if evidence:
         changes.update(evidence_start=mention.evidence_start, evidence_end=mention.evidence_end)
-    return replace(ev, **changes)
+    return replace_event(ev, **changes)
 
 
 def agreement_terms(toks: Sequence[Token], agreeing: Sequence[int], cues: Mapping[str, frozenset[str]]) -> int | None:
@@ -448,7 +449,7 @@ def covered(agreement: Event, toks: Sequence[Token], places: Sequence[Located], 
     if cover is None:
         return []
     have = {agreement.place_start}
-    return [replace(agreement, place=p.place, place_start=p.mention.start_char, place_end=p.mention.end_char)
+    return [replace_event(agreement, place=p.place, place_start=p.mention.start_char, place_end=p.mention.end_char)
             for p in places if p.start > cover.start_char and p.mention.start_char not in have]
 
 
@@ -649,7 +650,7 @@ def exchange_details(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
         if swaps:
             swap = out[swaps[-1]]
             assert swap is not None
-            out[n] = replace(ev, place=swap.place, place_start=swap.place_start, place_end=swap.place_end)
+            out[n] = replace_event(ev, place=swap.place, place_start=swap.place_start, place_end=swap.place_end)
             # the detail of one direction tells it better than the exchange did
             same = next((k for k in swaps if (e := out[k]) is not None and e.actor1 == ev.actor1), None)
             if same is not None:
@@ -668,7 +669,7 @@ def withdrawn_from_taken(made: Sequence[Event], events: Sequence[Event], since: 
     for e in taken:
         if e.place is not None and e.place.name_ar not in seen:
             seen.add(e.place.name_ar)
-            out.append(replace(made[0], place=e.place, place_start=e.place_start, place_end=e.place_end))
+            out.append(replace_event(made[0], place=e.place, place_start=e.place_start, place_end=e.place_end))
     return out
 
 
@@ -710,7 +711,7 @@ def during(made: list[Event], earlier: Sequence[Event], toks: Sequence[Token], s
         if ref is None:
             continue
         return [
-            replace(m, place=ref.place, place_start=ref.place_start, place_end=ref.place_end,
+            replace_event(m, place=ref.place, place_start=ref.place_start, place_end=ref.place_end,
                     date=ref.date if m.date is None or m.date.source != "text" else m.date)
             if m.place is None else m for m in made
         ]  # fmt: skip

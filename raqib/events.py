@@ -13,7 +13,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from itertools import compress
 from operator import attrgetter
@@ -164,10 +164,14 @@ class EventCoder:
         """Whether the key or the stem of any token of the sentence is one of ``words``: ``_any_word``
         over a whole sentence, asked of each sentence many times (one cue list after another), so
         its words are gathered once, on the first question (one pair, read and replaced whole)."""
+        return not words.isdisjoint(self._words(toks))
+
+    def _words(self, toks: Sequence[Token]) -> frozenset[str]:
+        """The keys and stems of a sentence's tokens, gathered on the first question about it."""
         held = self._vocab
         if held[0] is not toks:
             held = self._vocab = (toks, frozenset(map(_KEY, toks)).union(map(_STEM, toks)))
-        return not words.isdisjoint(held[1])
+        return held[1]
 
     def _starting(self, tok: Token) -> tuple[Rule, ...]:
         """The rules whose first pattern matches a token, memoised by the token's key (from which its
@@ -263,8 +267,9 @@ class EventCoder:
         """Negated or unrealised (لم يتمكن، تحاول، نفت): no event."""
         if self._negated(toks, trig):
             return True
+        held = self._words(toks)  # "not cue.isdisjoint(held)" is _says, without a call per cue list
         wider = toks[max(0, trig.start - 8) : trig.start]
-        for k, t in enumerate(wider[:-1] if self._says(toks, self.cue["ability"]) else ()):
+        for k, t in enumerate(wider[:-1] if not self.cue["ability"].isdisjoint(held) else ()):
             if t.key in ("لم", "لن", "لا") and wider[k + 1].key in self.cue["ability"]:
                 return True  # "لم تتمكن القوات من السيطرة"
         if trig.rule.kind == "takeover" and toks[trig.start].clitics.removesuffix("ال").endswith("ل"):
@@ -286,21 +291,21 @@ class EventCoder:
             or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
         ):
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
-        if (self._says(toks, self.cue["demand"]) and refs.asked_for(toks, trig, self.cue)) or (
-                self._says(toks, self.cue["failure"]) and refs.failed(toks, trig, self.cue)) or refs.was_expelled(toks, trig):
+        if (not self.cue["demand"].isdisjoint(held) and refs.asked_for(toks, trig, self.cue)) or (
+                not self.cue["failure"].isdisjoint(held) and refs.failed(toks, trig, self.cue)) or refs.was_expelled(toks, trig):
             return True
-        if self._says(toks, self.cue["modality_after"]) and _any_word(toks[trig.end : trig.end + 3], self.cue["modality_after"]):
+        if not self.cue["modality_after"].isdisjoint(held) and _any_word(toks[trig.end : trig.end + 3], self.cue["modality_after"]):
             return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
         # "لم تنفذ القوات عملية تبادل"، "ولم تفرض القوات سيطرتها": the light verb that governs the noun
         # (or عملية before it) governs the act, and what negates or hedges it negates or hedges the act
         head = trig.start - 1 if trig.start > 0 and toks[trig.start - 1].stem == "عمليه" else trig.start
         light = next((j for j in range(trig.start - 1, max(-1, trig.start - 5), -1)
                       if toks[j].key in self.cue["light_verbs"] or toks[j].stem in self.cue["light_verbs"]),
-                     None) if self._says(toks, self.cue["light_verbs"]) else None  # fmt: skip
+                     None) if not self.cue["light_verbs"].isdisjoint(held) else None  # fmt: skip
         if light is not None and not any(_CLAUSE_MARK.search(t.text) for t in toks[light : trig.start]):
             head = min(head, light)
         window = toks[max(0, head - 4) : trig.start]
-        if self._says(toks, self.cue["modality_before"]) and _any_word(window, self.cue["modality_before"]):
+        if not self.cue["modality_before"].isdisjoint(held) and _any_word(window, self.cue["modality_before"]):
             return True
         negation = ("لم", "لن", "لا", "ولم", "ولن", "ولا")
         if head < trig.start and any(t.key in negation for t in toks[max(0, head - 2) : head]):
@@ -308,11 +313,11 @@ class EventCoder:
         if trig.rule.kind in ("shelling", "airstrike") and first.key[:1] in ("ت", "ي") and _any_word(
                 toks[max(0, trig.start - 2) : trig.start], self.cue["campaign"]):
             return True  # "بدأت حملة عسكرية تستهدف معاقل التنظيم": what the campaign aims at, no strike told
-        if self._says(toks, self.cue["charge"]) and _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
+        if not self.cue["charge"].isdisjoint(held) and _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
             return True  # "بتهمة القتال في صفوف التنظيم": the charge, not an event
         if trig.rule.kind == "siege" and _any_word(toks[max(0, trig.start - 5) : trig.start], self.cue["lifted_before"]):
             return True  # "رفعت القوات الحصار المفروض على V"، "فكت X الحصار عن V": the end of a siege
-        return self._says(toks, self.cue["denial"]) and _any_word(prior, self.cue["denial"])
+        return not self.cue["denial"].isdisjoint(held) and _any_word(prior, self.cue["denial"])
 
     # -- arguments ----------------------------------------------------------------------------
     def code(
@@ -362,7 +367,7 @@ class EventCoder:
                 # "انفجرت سيارة مفخخة ... وقالت مصادر إن حصيلة القتلى ارتفعت إلى 7": a toll with no event
                 # word of its own, right after a strike or a blast, is that event's toll.
                 toll = self._counts(text, sentence, events[k].kind, sentence.start_char, by_quantity[sn], dates)
-                events[k] = refs.complete(events[k], replace(events[k], counts=toll))
+                events[k] = refs.complete(events[k], refs.replace_event(events[k], counts=toll))
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
             habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)} if self._says(
                 toks, self._habitual_words) else set()  # fmt: skip
@@ -372,7 +377,7 @@ class EventCoder:
                 k = next((k for k in range(len(events) - 1, -1, -1) if events[k].kind == t.rule.kind), None)
                 if k is not None:  # "عدد المنشقين 5 عناصر": the number of the people the earlier event told of
                     more = self._counts(text, sentence, t.rule.kind, sentence.start_char, by_quantity[sn], dates)
-                    events[k] = refs.complete(events[k], replace(events[k], counts=more))
+                    events[k] = refs.complete(events[k], refs.replace_event(events[k], counts=more))
             trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t, toks[: t.start])
                      and not _thing_does(toks, t, blocked)]  # fmt: skip
             if any(t.rule.kind == "takeover" for t in trigs):
@@ -538,7 +543,7 @@ class EventCoder:
             exchange = kind == "release" and "between" in rule.patient and agent and patient
             if exchange and loc is not None and agent != patient:
                 # "نفّذ X عملية تبادل مع Y في P": an exchange is a release by each side (README convention 5)
-                out.append(replace(out[-1], actor1=patient, actor2=agent, actor1_inferred=False))
+                out.append(refs.replace_event(out[-1], actor1=patient, actor2=agent, actor1_inferred=False))
         return out
 
     def _actors(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from collections.abc import Callable
-from dataclasses import MISSING, Field, dataclass, field, fields
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
+from operator import attrgetter
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
@@ -88,6 +89,25 @@ def fast_maker(cls: type[_T]) -> Callable[..., _T]:
     maker = scope["make"]
     maker.__qualname__ = maker.__name__ = f"make_{cls.__name__}"  # type: ignore[attr-defined]
     return maker  # type: ignore[return-value]
+
+
+def fast_replacer(cls: type[_T]) -> Callable[..., _T]:
+    """``dataclasses.replace`` for one class: ``replacer(obj, **changes)`` gives the same copy through
+    ``fast_maker(cls)``, with the old values read in one C call (``replace`` loops over the fields in
+    Python and then calls the class)."""
+    if _plain_fields(cls) is None:
+        return replace
+    make = fast_maker(cls)
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    values = attrgetter(*names)
+
+    def replacer(obj: _T, /, **changes: Any) -> _T:
+        given = dict(zip(names, values(obj)))
+        given.update(changes)
+        return make(**given)
+
+    replacer.__qualname__ = replacer.__name__ = f"replace_{cls.__name__}"
+    return replacer
 
 
 @fast_init

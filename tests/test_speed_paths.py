@@ -356,3 +356,24 @@ def test_fast_maker_makes_what_the_class_makes() -> None:
     Factory = dataclasses.make_dataclass("Factory", [("a", list, dataclasses.field(default_factory=list))],
                                          frozen=True, slots=True)  # fmt: skip
     assert fast_maker(Factory) is Factory
+
+
+def test_fast_replacer_copies_as_dataclasses_replace() -> None:
+    import dataclasses
+
+    from raqib.model import fast_init, fast_replacer
+
+    Fast = fast_init(dataclasses.make_dataclass("Fast", [("a", int), ("b", str, "x"), ("c", tuple, ())],
+                                                frozen=True, slots=True))  # fmt: skip
+    replace = fast_replacer(Fast)
+    old = Fast(1, "y", (2,))
+    for changes in ({}, {"a": 5}, {"b": "z", "c": ()}, {"a": 0, "b": "", "c": (1, 2)}):
+        new = replace(old, **changes)
+        assert type(new) is Fast and new == dataclasses.replace(old, **changes)
+    assert old == Fast(1, "y", (2,))  # the original is left as it was
+    with pytest.raises(TypeError):
+        replace(old, d=1)
+    # a class that is its own maker is copied by dataclasses.replace itself
+    Factory = dataclasses.make_dataclass("Factory", [("a", list, dataclasses.field(default_factory=list))],
+                                         frozen=True, slots=True)  # fmt: skip
+    assert fast_replacer(Factory) is dataclasses.replace
