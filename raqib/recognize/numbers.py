@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import filterfalse
+from operator import attrgetter
 
 from raqib.model import Quantity, fast_maker
 from raqib.normalize import Normalized, normalize
@@ -196,6 +197,7 @@ _NUM_GROUP_SEP = frozenset(",٬")  # real thousands separators (not the Arabic c
 
 #: A token is (key start, key end, key text, is a digit run).
 _Tok = tuple[int, int, str, bool]
+_START, _END, _GROUP, _LASTINDEX = re.Match.start, re.Match.end, re.Match.group, attrgetter("lastindex")
 
 
 def _tokens(text: str, norm: Normalized, lo: int, hi: int) -> list[_Tok]:
@@ -204,10 +206,12 @@ def _tokens(text: str, norm: Normalized, lo: int, hi: int) -> list[_Tok]:
     A token cut by the window's edge is left out.
     """
     key = norm.key
-    toks: list[_Tok] = [
-        (m.start(), m.end(), m.group(), m.lastindex is not None) for m in _token_re().finditer(key, lo, hi)
-    ]
-    if any(t[3] and "," in t[2] for t in toks):  # rare: "1,081", "5،600"
+    # the four fields of every match taken by C-level maps rather than a Python loop over the matches
+    ms = list(_token_re().finditer(key, lo, hi))
+    toks: list[_Tok] = list(
+        zip(map(_START, ms), map(_END, ms), map(_GROUP, ms), map(bool, map(_LASTINDEX, ms)))  # lastindex: 1 or None
+    )
+    if key.find(",", lo, hi) != -1 and any(t[3] and "," in t[2] for t in toks):  # rare: "1,081", "5،600"
         toks = [part for t in toks for part in _split_commas(text, norm, t)]
     if toks and lo > 0 and toks[0][0] == lo and _is_word_char(key[lo - 1]):
         toks.pop(0)
