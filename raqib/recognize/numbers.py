@@ -244,16 +244,17 @@ def _split_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def word_occurrences(
-    key: str, surfaces: Iterable[str]
+    key: str, surfaces: Iterable[str], chunks: Iterable[str] | None = None
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """Whole words of ``key`` that are in ``surfaces``, and words that hold digits, with offsets.
 
     Whole word means delimited like regex ``\\b\\w+\\b``. This is the fast pre-scan of number
     and date recognition: one C-level ``split`` of the key, a set look-up per distinct word,
-    then ``str.find`` for the few words that matter. Both lists are sorted by offset.
+    then ``str.find`` for the few words that matter. Both lists are sorted by offset. ``chunks`` is
+    ``key.split()`` when the caller has it (``Normalized.chunks``).
     """
     nonword = _split_re()[0]
-    chunks = set(key.split())
+    chunks = set(key.split() if chunks is None else chunks)
     found = chunks.intersection(surfaces)
     with_digits: set[str] = set()
     for chunk in filterfalse(str.isalpha, chunks):
@@ -277,7 +278,10 @@ def _positions(key: str, words: set[str]) -> list[tuple[int, str]]:
         i = key.find(w)
         while i != -1:
             e = i + n
-            if (i == 0 or not _is_word_char(key[i - 1])) and (e == n_key or not _is_word_char(key[e])):
+            # whole word: no word character (_is_word_char, inlined) on either side
+            if (i == 0 or not (key[i - 1].isalnum() or key[i - 1] == "_")) and (
+                e == n_key or not (key[e].isalnum() or key[e] == "_")
+            ):
                 out.append((i, w))
             i = key.find(w, i + 1)
     out.sort()
@@ -300,7 +304,7 @@ def scan(norm: Normalized) -> tuple[list[tuple[int, str]], list[tuple[int, str]]
     last = _last_scan[0]
     if last is not None and last[0] is norm:
         return last[1]
-    res = word_occurrences(norm.key, _scan_surfaces())
+    res = word_occurrences(norm.key, _scan_surfaces(), norm.chunks)
     _last_scan[0] = (norm, res)
     return res
 
