@@ -163,6 +163,9 @@ class PlaceFinder:
         self.lex = lexicon or load_place_lexicon()
         self.whole_words = whole_words
         self.first_words = frozenset(k[0] for k in name_index)
+        # first words of names of two words or more: the others are a whole name on their own (most of
+        # those a document meets), which ``_gaz_match`` then tells without building prefixes
+        self.multi_first = frozenset(k[0] for k in name_index if len(k) > 1)
         # every beginning of a gazetteer name, so that a longest match stops as soon as none can follow
         self.prefixes = frozenset(k[:n] for k in name_index for n in range(1, len(k) + 1))
         # the words that can begin something ``find`` reads (a name, a generic word, a list opener,
@@ -174,8 +177,11 @@ class PlaceFinder:
 
     def _gaz_match(self, toks: Sequence[Token], i: int, limit: int) -> int:
         """Number of tokens of the longest gazetteer name starting at ``toks[i]`` (0 if none)."""
-        if toks[i].stem not in self.first_words:
+        stem = toks[i].stem
+        if stem not in self.first_words:
             return 0
+        if stem not in self.multi_first:
+            return 1 if i < limit else 0  # the stem alone is a name, and begins no longer one
         best = 0
         words: list[str] = []
         text = self._text
