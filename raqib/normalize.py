@@ -146,6 +146,8 @@ class Normalized:
     """The matching key."""
     offsets: tuple[int, ...]
     """``offsets[i]`` is the original index of ``key[i]``; one extra entry holds the text length."""
+    chunks: tuple[str, ...]
+    """``key.split()``, split once for the tokeniser and the number and date pre-scan."""
 
     def span(self, key_start: int, key_end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of the key slice ``key[key_start:key_end]``."""
@@ -177,7 +179,7 @@ def normalize(text: str) -> Normalized:
     key = translate(text)
     masked = {m.start() for m in _MASK_DOT.finditer(text)} if "\u0640." in text else set()
     if len(key) == len(text) and not masked:
-        return Normalized(key, tuple(range(len(text) + 1)))
+        return Normalized(key, tuple(range(len(text) + 1)), tuple(key.split()))
     offsets: list[int] = []
     prev = 0
     for m in deleted.finditer(text):
@@ -187,7 +189,7 @@ def normalize(text: str) -> Normalized:
     if masked:
         offsets = [i for i in offsets if i not in masked]
         key = translate("".join(text[i] for i in offsets[:-1]))
-    return Normalized(key, tuple(offsets))
+    return Normalized(key, tuple(offsets), tuple(key.split()))
 
 
 def match_key(text: str) -> str:

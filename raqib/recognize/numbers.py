@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import filterfalse
+from operator import attrgetter
 
 from raqib.model import Quantity, fast_maker
 from raqib.normalize import Normalized, normalize
@@ -196,6 +197,7 @@ _NUM_GROUP_SEP = frozenset(",٬")  # real thousands separators (not the Arabic c
 
 #: A token is (key start, key end, key text, is a digit run).
 _Tok = tuple[int, int, str, bool]
+_START, _END, _GROUP, _LASTINDEX = re.Match.start, re.Match.end, re.Match.group, attrgetter("lastindex")
 
 
 def _tokens(text: str, norm: Normalized, lo: int, hi: int) -> list[_Tok]:
@@ -204,10 +206,12 @@ def _tokens(text: str, norm: Normalized, lo: int, hi: int) -> list[_Tok]:
     A token cut by the window's edge is left out.
     """
     key = norm.key
-    toks: list[_Tok] = [
-        (m.start(), m.end(), m.group(), m.lastindex is not None) for m in _token_re().finditer(key, lo, hi)
-    ]
-    if any(t[3] and "," in t[2] for t in toks):  # rare: "1,081", "5،600"
+    # the four fields of every match taken by C-level maps rather than a Python loop over the matches
+    ms = list(_token_re().finditer(key, lo, hi))
+    toks: list[_Tok] = list(
+        zip(map(_START, ms), map(_END, ms), map(_GROUP, ms), map(bool, map(_LASTINDEX, ms)))  # lastindex: 1 or None
+    )
+    if key.find(",", lo, hi) != -1 and any(t[3] and "," in t[2] for t in toks):  # rare: "1,081", "5،600"
         toks = [part for t in toks for part in _split_commas(text, norm, t)]
     if toks and lo > 0 and toks[0][0] == lo and _is_word_char(key[lo - 1]):
         toks.pop(0)
@@ -240,16 +244,17 @@ def _split_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def word_occurrences(
-    key: str, surfaces: Iterable[str]
+    key: str, surfaces: Iterable[str], chunks: Iterable[str] | None = None
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """Whole words of ``key`` that are in ``surfaces``, and words that hold digits, with offsets.
 
     Whole word means delimited like regex ``\\b\\w+\\b``. This is the fast pre-scan of number
     and date recognition: one C-level ``split`` of the key, a set look-up per distinct word,
-    then ``str.find`` for the few words that matter. Both lists are sorted by offset.
+    then ``str.find`` for the few words that matter. Both lists are sorted by offset. ``chunks`` is
+    ``key.split()`` when the caller has it (``Normalized.chunks``).
     """
     nonword = _split_re()[0]
-    chunks = set(key.split())
+    chunks = set(key.split() if chunks is None else chunks)
     found = chunks.intersection(surfaces)
     with_digits: set[str] = set()
     for chunk in filterfalse(str.isalpha, chunks):
@@ -273,7 +278,10 @@ def _positions(key: str, words: set[str]) -> list[tuple[int, str]]:
         i = key.find(w)
         while i != -1:
             e = i + n
-            if (i == 0 or not _is_word_char(key[i - 1])) and (e == n_key or not _is_word_char(key[e])):
+            # whole word: no word character (_is_word_char, inlined) on either side
+            if (i == 0 or not (key[i - 1].isalnum() or key[i - 1] == "_")) and (
+                e == n_key or not (key[e].isalnum() or key[e] == "_")
+            ):
                 out.append((i, w))
             i = key.find(w, i + 1)
     out.sort()
@@ -296,7 +304,7 @@ def scan(norm: Normalized) -> tuple[list[tuple[int, str]], list[tuple[int, str]]
     last = _last_scan[0]
     if last is not None and last[0] is norm:
         return last[1]
-    res = word_occurrences(norm.key, _scan_surfaces())
+    res = word_occurrences(norm.key, _scan_surfaces(), norm.chunks)
     _last_scan[0] = (norm, res)
     return res
 

@@ -61,6 +61,11 @@ _NAME_ONLY_HEADS = frozenset(["ابو", "البو", "ابي", "ام", "بني", 
 _NOT_NATIONS = frozenset(["اداريه", "دوليه", "بريه", "بحريه", "جنوبيه", "شماليه", "شرقيه", "غربيه", "حاليه", "رسميه"])
 _DIRECTION_TAILS = frozenset(["شرقي", "غربي", "شمالي", "جنوبي", "شرقيه", "غربيه", "شماليه", "جنوبيه"])
 
+#: What ``PlaceFinder.find`` asks of a token that can begin a place: whether it is a capture verb, a list
+#: opener, an opener of a list with من, a back-reference; its generic word; whether it may begin a
+#: border, ends a name, begins a gazetteer name.
+_Start = tuple[bool, bool, bool, bool, "str | None", bool, bool, bool]
+
 
 @dataclass(frozen=True, slots=True)
 class PlaceLexicon:
@@ -158,6 +163,9 @@ class PlaceFinder:
         self.lex = lexicon or load_place_lexicon()
         self.whole_words = whole_words
         self.first_words = frozenset(k[0] for k in name_index)
+        # first words of names of two words or more: the others are a whole name on their own (most of
+        # those a document meets), which ``_gaz_match`` then tells without building prefixes
+        self.multi_first = frozenset(k[0] for k in name_index if len(k) > 1)
         # every beginning of a gazetteer name, so that a longest match stops as soon as none can follow
         self.prefixes = frozenset(k[:n] for k in name_index for n in range(1, len(k) + 1))
         # the words that can begin something ``find`` reads (a name, a generic word, a list opener,
@@ -165,16 +173,20 @@ class PlaceFinder:
         lex = self.lex
         self.starters = self.first_words | frozenset(lex.generic) | lex.openers | lex.pair_openers | _ANAPHORS | {"حدود"}
         self._verb_cache: dict[str, bool] = {}
-        self._can_start: dict[str, bool] = {}
+        self._can_start: dict[str, _Start | bool] = {}
 
     def _gaz_match(self, toks: Sequence[Token], i: int, limit: int) -> int:
         """Number of tokens of the longest gazetteer name starting at ``toks[i]`` (0 if none)."""
-        if toks[i].stem not in self.first_words:
+        stem = toks[i].stem
+        if stem not in self.first_words:
             return 0
+        if stem not in self.multi_first:
+            return 1 if i < limit else 0  # the stem alone is a name, and begins no longer one
         best = 0
         words: list[str] = []
+        text = self._text
         for j in range(i, min(limit, i + self.max_words)):
-            if j > i and self._broken(toks[j - 1], toks[j]):
+            if j > i and _breaks(text[toks[j - 1].end_char : toks[j].start_char]):  # self._broken, inlined
                 break
             words.append(toks[j].stem)
             key = tuple(words)
@@ -226,7 +238,7 @@ class PlaceFinder:
         out: list[PlaceMention] = []
         i = 0
         prev_end_tok = -10
-        # Whether each token can begin anything, looked up for the whole sentence at once (in C once
+        # What each token can begin (False: nothing), looked up for the whole sentence at once (in C once
         # the words are known); the scan jumps from one such token to the next.
         starts = list(map(self._can_start.get, map(_KEY, toks)))
         if None in starts:
@@ -239,18 +251,19 @@ class PlaceFinder:
                     break
                 i = starters[k]
             tok = toks[i]
-            names = self._object_names(toks, i)
+            verb, opener, pair_opener, anaphor, generic, border, stop, first_word = starts[i]
+            names = self._object_names(toks, i) if verb else []
             feature = None
-            if not names and (tok.key in lex.openers or tok.stem in lex.openers) and self._after_plural(toks, i):
+            if not names and opener and self._after_plural(toks, i):
                 names = self._list_after(toks, i + 1)
-            if not names and tok.key in lex.pair_openers and i + 1 < len(toks) and toks[i + 1].key == "من":
+            if not names and pair_opener and i + 1 < len(toks) and toks[i + 1].key == "من":
                 # "طال القصف كلاً من A، B وC": a list of places, when the gazetteer knows one of them.
                 listed = self._list_after(toks, i + 2)
                 if any(self._gaz_match(toks, s, e) for s, e in listed):
                     names = listed
             if (
                 not names
-                and _is_anaphor(tok)
+                and anaphor
                 and not any(t.key in lex.openers for t in toks[i + 1 : i + 4])
                 and not (i + 1 < len(toks) and toks[i + 1].key in _NOT_ANAPHOR_BEFORE.get(tok.stem, ()))
             ):
@@ -259,7 +272,8 @@ class PlaceFinder:
                 out.append(PlaceMention(text[start : tok.end_char], start, tok.end_char, "anaphor:" + tok.stem))
                 i += 1
                 continue
-            generic = None if names else _generic(tok, lex)
+            if names:
+                generic = None
             if generic is not None and i + 1 < len(toks) and _is_anaphor(toks[i + 1]):
                 i += 1  # "ريف المحافظة": the back-reference is read next, not taken for a name
                 continue
@@ -279,12 +293,12 @@ class PlaceFinder:
                 out.extend(self._mention(text, toks, s, e, feature) for s, e in names)
                 i = prev_end_tok = names[-1][1]
                 continue
-            border = _border_end(toks, i, self._broken)
+            border = _border_end(toks, i, self._broken) if border else 0
             if border:
                 out.append(self._mention(text, toks, i, border, None))
                 i = prev_end_tok = border
                 continue
-            gaz = self._gaz_match(toks, i, len(toks)) if not _is_stop(tok, lex) else 0
+            gaz = self._gaz_match(toks, i, len(toks)) if first_word and not stop else 0
             if gaz and self._plausible(toks, i, gaz, prev_end_tok):
                 end = max(gaz + i, self._name_end(toks, i, None)) if gaz == 1 else i + gaz
                 out.append(self._mention(text, toks, i, end, None))
@@ -313,9 +327,25 @@ class PlaceFinder:
         names = [(s, e) for s, e in self._list_after(toks, j) if not (e == s + 1 and toks[s].key in self.blocked)]
         return names if names and names[0][0] == j else []
 
-    def _starts(self, tok: Token) -> bool:
-        """Whether a token can begin anything ``find`` reads (memoised by its key)."""
-        starts = tok.key in self.starters or tok.stem in self.starters or self._is_verb(tok)
+    def _starts(self, tok: Token) -> _Start | bool:
+        """What ``find`` needs to know of a token that can begin anything it reads, False for any other
+        token; memoised by its key, from which its stem and clitics follow. ``find`` visits some 30
+        such tokens per document, and one look-up replaces a dozen small calls at each."""
+        starts: _Start | bool = False
+        if tok.key in self.starters or tok.stem in self.starters or self._is_verb(tok):
+            lex = self.lex
+            starts = (
+                self._is_verb(tok),
+                tok.key in lex.openers or tok.stem in lex.openers,
+                tok.key in lex.pair_openers,
+                _is_anaphor(tok),
+                _generic(tok, lex),
+                tok.stem == "حدود" and tok.clitics.endswith("ال"),  # may begin a border (_border_end)
+                _is_stop(tok, lex),
+                tok.stem in self.first_words,
+            )
+            if not any(starts[:6]) and (starts[6] or not starts[7]):
+                starts = False  # nothing but a word that ends a name or begins none: ``find`` passes it over
         if len(self._can_start) < 500_000:
             self._can_start[tok.key] = starts
         return starts
