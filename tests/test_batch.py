@@ -493,3 +493,13 @@ def test_cluster_stored(res: Any, store_url: str) -> None:
     assert report.multi >= 5 and report.clusters == len(set(want.values()))
     assert cluster_stored(store).changed == 0  # nothing new: nothing written
     store.engine.dispose()
+
+
+def test_the_cli_default_partition_size_is_the_library_default() -> None:
+    # raqib.cli writes the number itself: importing raqib.batch there would load Dask for every command
+    import inspect
+
+    from raqib import cli
+    from raqib.batch import DEFAULT_PARTITION_SIZE
+
+    assert inspect.signature(cli.batch).parameters["partition_size"].default == DEFAULT_PARTITION_SIZE
