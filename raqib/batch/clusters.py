@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
 import hashlib
 import math
 import time
@@ -21,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from raqib.heap import collector_paused
 
 #: Grid cell for the "within 5 km" test of ``raqib.dedup``: 0.1° is at least 5.5 km north-south
 #: everywhere and east-west below 60° latitude (the regions raqib covers), so two places 5 km apart
@@ -378,16 +379,11 @@ def cluster_stored(store: Any) -> ClusterReport:
     rows = []
     # Every object made here lives until the end (millions for a large store, none in a cycle): the
     # cyclic collector would scan them again and again (a fifth of cluster_events' time at 74,000 events).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         for uid, doc, seq, fields, cluster, day in stored_events(store):
             rows.append((uid, doc, seq, fields, cluster))
             published[doc] = day
         ids = cluster_events([(doc, seq, rec) for _, doc, seq, rec, _ in rows], published)
-    finally:
-        if collecting:
-            gc.enable()
     changed = {uid: cid for (uid, *_, old), cid in zip(rows, ids, strict=True) if old != cid}
     if changed:
         store.set_clusters(changed)
