@@ -10,7 +10,7 @@ from dataclasses import replace
 from functools import partial
 from itertools import accumulate
 from operator import itemgetter
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from raqib.control import claims_from_events, claims_from_statements, dedupe_claims
 from raqib.errors import InputError
@@ -61,8 +61,8 @@ def guess_country(res: Resources, mentions: Sequence[PlaceMention], sentences: S
                 res.name_countries.clear()
             countries = res.name_countries[m.name] = _name_countries(res.gazetteer, m.name)
         if len(countries) == 1:
-            (country,) = countries
-            votes[country] = votes.get(country, 0) + 1
+            (only,) = countries
+            votes[only] = votes.get(only, 0) + 1
     return max(votes.items(), key=_COUNT)[0] if votes else None  # the first of the most named, as Counter's
 
 
@@ -70,6 +70,14 @@ def _name_countries(gaz: Gazetteer, name: str) -> frozenset[str | None]:
     """The countries of the towns, cities and governorates a place name (as written) names."""
     ids = gaz.name_index.get(tuple(bare(name).split()), ())
     return frozenset(gaz.entries[i].country for i in ids if gaz.entries[i].feature in ("city", "town", "governorate"))
+
+
+class _Placed(Protocol):
+    @property
+    def start_char(self) -> int: ...
+
+
+_P = TypeVar("_P", bound=_Placed)
 
 
 class _Cover:
@@ -84,6 +92,21 @@ class _Cover:
     def __contains__(self, pos: int) -> bool:
         k = bisect.bisect_right(self.starts, pos)
         return k > 0 and self.reach[k - 1] > pos
+
+    # ``in`` calls ``__contains__`` through a slot, a costly call in CPython 3.11: these test many at once.
+    def covered(self, items: Sequence[_Placed]) -> list[bool]:
+        """``item.start_char in self`` for each of the items (mentions, quantities, dates)."""
+        starts, reach, find = self.starts, self.reach, bisect.bisect_right
+        out = []
+        for x in items:
+            pos = x.start_char
+            k = find(starts, pos)
+            out.append(k > 0 and reach[k - 1] > pos)
+        return out
+
+    def outside(self, items: Sequence[_P]) -> list[_P]:
+        """The items whose ``start_char`` no span covers, in order."""
+        return [x for x, inside in zip(items, self.covered(items), strict=True) if not inside]
 
 
 def _context_spans(mentions: Sequence[PlaceMention], text: str) -> _Cover:
@@ -121,7 +144,7 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
     out: list[Located] = []
     contexts = _context_spans(mentions, text)
     near_key = tuple(near)
-    for m, place in zip(mentions, first, strict=True):
+    for m, place, in_context in zip(mentions, first, contexts.covered(mentions), strict=True):
         if place is None:
             out.extend(_resolve(m, out, partial(_province, res, country)))
             continue
@@ -137,7 +160,7 @@ def locate(res: Resources, text: str, sentences: Sequence[Sentence], country: st
                 place = near_place
             else:
                 place = geocode(gaz, m.name, context=m.context, country=country, near=near, parent=m.parent)
-        out.append(_make_located(m, place, m.start_char in contexts))
+        out.append(_make_located(m, place, in_context))
     return out
 
 
@@ -285,7 +308,7 @@ def _extract(doc: Document, res: Resources, warnings: tuple[str, ...] = ()) -> E
     actors = res.actor_finder.find(text, sentences, country=country, day=doc.published)
     # A span read as an actor is not also a place ("الجيش الوطني" is not a village).
     taken = _Cover([(a.start_char, a.end_char) for a in actors])
-    mentions = [m for m in mentions if m.start_char not in taken]
+    mentions = taken.outside(mentions)
     located = locate(res, text, sentences, country, mentions)
     quantities = find_quantities(text, norm)
     dates = find_dates(text, doc.published, norm)
@@ -293,8 +316,8 @@ def _extract(doc: Document, res: Resources, warnings: tuple[str, ...] = ()) -> E
     numbered = [(m.start_char, m.end_char) for m in mentions if any(map(str.isdigit, m.name))]
     if numbered:  # few reports have one
         named = _Cover(numbered)
-        quantities = [q for q in quantities if q.start_char not in named]
-        dates = [d for d in dates if d.start_char not in named]
+        quantities = named.outside(quantities)
+        dates = named.outside(dates)
     events = res.coder.code(text, sentences, actors, located, quantities, dates, doc.published)
     control = dedupe_claims(
         claims_from_statements(text, sentences, actors, located, dates, res.rules.cues, events)
