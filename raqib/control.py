@@ -180,13 +180,15 @@ def _later(a: Event, b: Event) -> bool:
 
 def _superseded_takeovers(events: Sequence[Event]) -> set[int]:
     """Takeovers of a place that a later takeover of it by another side reverses."""
+    takeovers = [(n, t, t.place) for n, t in enumerate(events) if t.kind == "takeover" and t.place is not None]
+    if len(takeovers) < 2:  # most reports: no other takeover to reverse one (a takeover never reverses itself)
+        return set()
     return {
         n
-        for n, t in enumerate(events)
-        if t.kind == "takeover" and t.place is not None
-        for u in events
-        if u.kind == "takeover" and u.place is not None and u.actor1 not in (None, "UNKNOWN", t.actor1)
-        and not u.actor1_inferred and _same_place(t.place, u.place) and _later(u, t)
+        for n, t, t_place in takeovers
+        for _, u, u_place in takeovers
+        if u.actor1 not in (None, "UNKNOWN", t.actor1)
+        and not u.actor1_inferred and _same_place(t_place, u_place) and _later(u, t)
     }  # fmt: skip
 
 
