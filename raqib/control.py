@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, reduce
 from itertools import compress
-from operator import attrgetter
+from operator import attrgetter, or_
 
 from raqib.events import Located
 from raqib.model import ActorMention, ControlClaim, DateRef, Event, Place, PlaceMention, Sentence, Token
@@ -179,13 +180,15 @@ def _later(a: Event, b: Event) -> bool:
 
 def _superseded_takeovers(events: Sequence[Event]) -> set[int]:
     """Takeovers of a place that a later takeover of it by another side reverses."""
+    takeovers = [(n, t, t.place) for n, t in enumerate(events) if t.kind == "takeover" and t.place is not None]
+    if len(takeovers) < 2:  # most reports: no other takeover to reverse one (a takeover never reverses itself)
+        return set()
     return {
         n
-        for n, t in enumerate(events)
-        if t.kind == "takeover" and t.place is not None
-        for u in events
-        if u.kind == "takeover" and u.place is not None and u.actor1 not in (None, "UNKNOWN", t.actor1)
-        and not u.actor1_inferred and _same_place(t.place, u.place) and _later(u, t)
+        for n, t, t_place in takeovers
+        for _, u, u_place in takeovers
+        if u.actor1 not in (None, "UNKNOWN", t.actor1)
+        and not u.actor1_inferred and _same_place(t_place, u_place) and _later(u, t)
     }  # fmt: skip
 
 
@@ -238,9 +241,9 @@ def claims_from_statements(
         if not b & _CUE_BIT:
             continue
         toks = sentence.tokens
-        # Only the few words that can be a cue are looked at (picked out without a Python loop).
-        for k in compress(range(len(toks)), map(_may_cue, map(_STEM, toks))):
-            tok = toks[k]
+        for k, tok in enumerate(toks):
+            if not _may_cue(tok.stem):  # almost no word can be a cue
+                continue
             prev = toks[k - 1] if k > 0 else None
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             pronoun = nxt is not None and nxt.key in _PRONOUN_OBJECTS
@@ -339,12 +342,19 @@ def claims_from_statements(
                         rule_id="control.closed_world.v1" if closed else "control.statement.v1",
                     )
                 )
-    # Each pass below reads only the sentences with a word that can start it.
-    out += _handovers(text, _having(sentences, bits, _HANDOVER_BIT), actors, places, dates)
-    out += _expulsions(text, _having(sentences, bits, _EXPEL_BIT), actors, places, dates, cue)
-    out += _areas_within(text, _having(sentences, bits, _SITARA_BIT), actors, places, dates, cue, events)
-    out += _liberated(_having(sentences, bits, _FREED_BIT), actors, places, dates, cue, events)
-    out += _road_closures(text, _having(sentences, bits, _CLOSING_BIT), actors, places, dates, cue)
+    # Each pass below reads only the sentences with a word that can start it; most reports have
+    # none for most passes.
+    every = reduce(or_, bits, 0)
+    if every & _HANDOVER_BIT:
+        out += _handovers(text, _having(sentences, bits, _HANDOVER_BIT), actors, places, dates)
+    if every & _EXPEL_BIT:
+        out += _expulsions(text, _having(sentences, bits, _EXPEL_BIT), actors, places, dates, cue)
+    if every & _SITARA_BIT:
+        out += _areas_within(text, _having(sentences, bits, _SITARA_BIT), actors, places, dates, cue, events)
+    if every & _FREED_BIT:
+        out += _liberated(_having(sentences, bits, _FREED_BIT), actors, places, dates, cue, events)
+    if every & _CLOSING_BIT:
+        out += _road_closures(text, _having(sentences, bits, _CLOSING_BIT), actors, places, dates, cue)
     return out
 
 
@@ -768,11 +778,21 @@ def _after_to(text: str, start: int, actor_start: int) -> bool:
     return bool(re.search(r"(إلى|الى|إلي|ل)\s*(ال)?$|(^|\s)(إلى|الى)\s", between))
 
 
+_NO_WORDS: frozenset[str] = frozenset()
+_END = attrgetter("end_char")
+
+
+@lru_cache(maxsize=64)
+def _union(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
+    """``a | b``, made once for the rule set's cue words rather than at every cue of every report."""
+    return a | b
+
+
 def _negated(toks: Sequence[Token], k: int, cue: Mapping[str, frozenset[str]], modal: bool = True) -> bool:
     """Whether a negation (or, with ``modal``, an aim) comes shortly before token ``k`` ("لم تتمكن
     قوات النظام من"، "لم يعد التنظيم يسيطر"); "ما زال"، "لا يزال" (still) and "غير أن" (but) are no
     negation, nor is "ما عدا" (except)."""
-    stop = cue.get("negation_before", frozenset()) | (cue.get("modality_before", frozenset()) if modal else frozenset())
+    stop = _union(cue.get("negation_before", _NO_WORDS), cue.get("modality_before", _NO_WORDS) if modal else _NO_WORDS)
     window = toks[max(0, k - 6) : k]
     for i, t in enumerate(window):
         bare_key = t.key[1:] if t.key[:1] in ("و", "ف") else t.key  # "ولم" is not split: too short
@@ -839,8 +859,9 @@ def _within(toks: Sequence[Token], start: int, loc: Located) -> bool:
 
 def _part_of(toks: Sequence[Token], loc: Located, cue: Mapping[str, frozenset[str]]) -> bool:
     """Whether the place is introduced as a part ("القسم الأكبر من محافظة ادلب"، "أجزاء من")."""
-    before = [t for t in toks if t.end_char <= loc.start][-4:]
-    part = cue.get("extent_part", frozenset()) | _PART_WORDS
+    end = bisect_right(toks, loc.start, key=_END)  # the tokens in order: those before end where the place begins
+    before = toks[max(0, end - 4) : end]
+    part = _union(cue.get("extent_part", _NO_WORDS), _PART_WORDS)
     return any(t.stem in part or t.key in part for t in before)
 
 

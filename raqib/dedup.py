@@ -315,7 +315,7 @@ def weekday_day(evidence: str, spans: Sequence[tuple[dt.date, dt.date]]) -> dt.d
     It is an inference from other reports, marked ``"source": "cluster"`` in the record."""
     from raqib.recognize.dates import WEEKDAYS
 
-    named = {WEEKDAYS[w] for w in normalize(evidence).key.split() if w in WEEKDAYS}
+    named = {WEEKDAYS[w] for w in normalize(evidence).chunks if w in WEEKDAYS}
     if len(named) != 1:
         return None
     first, last = spans[0]

@@ -55,17 +55,18 @@ def event_record(
 ) -> dict[str, Any]:
     """The JSON form of one event."""
     event_type, sub = acled_type(ev, state_actors, text)
+    counts = ev.counts  # most events count nothing: no comprehensions to run for them
     return {
         "kind": ev.kind,
         "acled": {"event_type": event_type, "sub_event_type": sub},
         "actor1": ev.actor1,
         "actor2": ev.actor2,
         "assoc_actors": list(ev.assoc),
-        "location": _location(ev.place, ev.place_start, ev.place_end),
-        "date": _date(ev.date),
+        "location": None if ev.place is None else _location(ev.place, ev.place_start, ev.place_end),
+        "date": None if ev.date is None else _date(ev.date),
         "extent": ev.extent,
-        "counts": {k: q.stated for k, q in ev.counts if q.stated is not None},
-        "quantities": {k: _quantity(q) for k, q in ev.counts},
+        "counts": {k: q.stated for k, q in counts if q.stated is not None} if counts else {},
+        "quantities": {k: _quantity(q) for k, q in counts} if counts else {},
         "certainty": ev.certainty,
         "claimant": ev.claimant,
         "background": ev.background,

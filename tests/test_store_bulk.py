@@ -118,6 +118,30 @@ def _review(store: Store, doc_ids: list[str]) -> None:
         correct_control(store, ctl[0]["uid"], "controller", "ISIS", reason="misread", who="tester")
 
 
+def test_prepare_writes_the_rows_of_the_row_functions(pairs: list[Pair], res: Any) -> None:
+    """``prepare`` writes its tuples straight away: they are the rows ``document_values``,
+    ``version_row``, ``event_rows`` and ``claim_rows`` give (what ``Store._write`` stores), in column
+    order, JSON columns as text."""
+    import operator
+
+    def tuples(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
+        return tuple(tuple(bulk.json_text(v) if c in bulk.JSON_COLUMNS and v is not None else v
+                           for c, v in zip(columns, operator.itemgetter(*columns)(r), strict=True))
+                     for r in rows)  # fmt: skip
+
+    v = res.versions
+    for doc, record in pairs:
+        p = bulk.prepare(doc, record, v)
+        digest = bulk.sha256(doc)
+        row = {"id": doc.id, "version": 1, **bulk.document_values(doc, record, v, digest, "")}
+        assert p.document == operator.itemgetter(*bulk.DOCUMENT_COLUMNS[:-1])(row)
+        assert p.version == operator.itemgetter(*bulk.VERSION_COLUMNS[:-1])(bulk.version_row(doc, 1, digest, ""))
+        assert p.events == tuples(bulk.EVENT_COLUMNS, bulk.event_rows(doc.id, 1, record["events"], v, {}))
+        assert p.control == tuples(bulk.CONTROL_COLUMNS, bulk.claim_rows(doc.id, record["control"], {}))
+        assert p.warnings == tuple(record["warnings"])
+    assert any(record["events"] for _, record in pairs) and any(record["control"] for _, record in pairs)
+
+
 def test_save_many_stores_what_save_stores_one_by_one(store_url: str, other_url: str, res: Any,
                                                       pairs: list[Pair], monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     monkeypatch.setattr(bulk, "CHUNK", 7)  # several id look-ups per batch

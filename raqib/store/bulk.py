@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -178,27 +177,6 @@ JSON_COLUMNS = frozenset(c.name for t in (events, control) for c in t.c if isins
 _RECORD = (EVENT_COLUMNS.index("record"), CONTROL_COLUMNS.index("record"))
 
 
-class _Encoder:
-    """A row dict as the tuple of ``columns``, JSON columns as text (a quarter of ``prepare``'s time
-    went to testing each column of each row for JSON)."""
-
-    def __init__(self, columns: Sequence[str]) -> None:
-        self.get = operator.itemgetter(*columns)
-        self.json_at = [i for i, c in enumerate(columns) if c in JSON_COLUMNS]
-
-    def __call__(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        values = list(self.get(row))
-        for i in self.json_at:
-            if values[i] is not None:
-                values[i] = json_text(values[i])
-        return tuple(values)
-
-
-_EVENT_ROW, _CONTROL_ROW = _Encoder(EVENT_COLUMNS), _Encoder(CONTROL_COLUMNS)
-# A prepared row has every column but ``stored_at``, the last.
-_DOCUMENT_ROW, _VERSION_ROW = operator.itemgetter(*DOCUMENT_COLUMNS[:-1]), operator.itemgetter(*VERSION_COLUMNS[:-1])
-
-
 @dataclass(frozen=True)
 class Prepared:
     """A document's rows as its first store writes them (version 1, no corrections), made by
@@ -244,15 +222,38 @@ class Prepared:
 
 
 def prepare(doc: Document, record: dict[str, Any], versions: dict[str, str]) -> Prepared:
-    """The rows of ``doc`` and its output record ``record`` for ``insert_fresh``."""
+    """The rows of ``doc`` and its output record ``record`` for ``insert_fresh``: those of
+    ``document_values``, ``version_row``, ``event_rows`` and ``claim_rows`` (version 1, no corrections)
+    as ``_Encoder`` turns them into tuples, but written as tuples straight away (building the dicts and
+    reading them back was half of ``prepare``'s time; tests/test_store_bulk.py checks they are equal)."""
     digest = sha256(doc)
-    row = {"id": doc.id, "version": 1, **document_values(doc, record, versions, digest, "")}
-    text = version_row(doc, 1, digest, "")
+    doc_id = doc.id
+    published = doc.published.isoformat() if doc.published else None
+    warnings = record.get("warnings") or []
+    rules, gazetteer = versions["rules"], versions["gazetteer"]
+    document = (doc_id, doc.url, doc.outlet, published, doc.title, doc.text, digest,
+                "warning" if warnings else "ok", "; ".join(warnings) or None, rules, gazetteer, 1)  # fmt: skip
+    evs, ctl = record["events"], record["control"]
+    event_rows = []
+    for n, (ev, uid) in enumerate(zip(evs, event_uids(doc_id, [e["evidence_span"] for e in evs]), strict=True)):
+        loc = ev.get("location") or _NONE
+        date = ev.get("date") or _NONE
+        start, end = ev["evidence_span"]
+        event_rows.append((
+            doc_id, n, ev["kind"], ev["actor1"], ev.get("actor2"), loc.get("name_ar"), loc.get("lat"), loc.get("lon"),
+            loc.get("gazetteer_id"), date.get("from"), date.get("to") or date.get("from"), ev.get("certainty"),
+            ev["evidence"], start, end, ev["rule_id"], json_text(ev), uid, 1, loc.get("pcode"), loc.get("country"),
+            loc.get("precision"), rules, gazetteer, ev.get("cluster"), "ok", False, None,
+        ))  # fmt: skip
+    claim_rows = []
+    keys = [(c["place_ar"], *c["evidence_span"]) for c in ctl]
+    for n, (c, uid) in enumerate(zip(ctl, control_uids(doc_id, keys), strict=True)):
+        claim_rows.append((doc_id, n, c["place_ar"], c["controller"], c["status"], c.get("as_of"), c.get("lat"),
+                           c.get("lon"), c.get("gazetteer_id"), c["evidence"], json_text(c), uid, "ok", False, None))  # fmt: skip
     return Prepared(
-        versions, tuple(record.get("warnings") or ()), _DOCUMENT_ROW(row), _VERSION_ROW(text),
-        tuple(map(_EVENT_ROW, event_rows(doc.id, 1, record["events"], versions, {}))),
-        tuple(map(_CONTROL_ROW, claim_rows(doc.id, record["control"], {}))), doc.origin,
-    )  # fmt: skip
+        versions, tuple(warnings), document, (doc_id, 1, doc.url, published, doc.title, doc.text, digest),
+        tuple(event_rows), tuple(claim_rows), doc.origin,
+    )
 
 
 def _insert(conn: Connection, table: Table, columns: Sequence[str]) -> str:
