@@ -254,8 +254,9 @@ class EventCoder:
         strong = [t for t in kept if not t.rule.weak]
         if strong:
             kept = strong
-        if len(kept) > 1:
-            kept.sort(key=lambda t: t.start)
+        if len(kept) < 2:
+            return kept  # nothing to join
+        kept.sort(key=lambda t: t.start)
         return refs.one_happening(kept, toks)
 
     def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
@@ -383,8 +384,8 @@ class EventCoder:
             s_actors = by_actor[sn]
             s_places = by_place[sn]
             actor_spans = [(a.start_char, a.end_char) for a in s_actors]
-            actor_toks = _tokens_in(toks, actor_spans)
-            blocked = actor_toks | _tokens_in(toks, [(p.start, p.end) for p in s_places])
+            actor_toks = _tokens_in(toks, actor_spans) if s_actors else set()
+            blocked = actor_toks | _tokens_in(toks, [(p.start, p.end) for p in s_places]) if s_places else set(actor_toks)
             # the tokens that can start an agreement (rules_at has looked every key up: all are known)
             agreeing = list(compress(range(len(toks)), map(self._agreement_keys.__contains__, map(_KEY, toks))))
             terms = refs.agreement_terms(toks, agreeing, self.cue)
@@ -392,7 +393,10 @@ class EventCoder:
                 blocked |= set(range(terms, len(toks)))  # what an agreement provides has not happened
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
-            trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks), starting)
+            # With no negation word and no agreement word in the sentence every trigger is affirmed.
+            affirmed = partial(self._affirmed, toks) if agreeing or not self._negation_words.isdisjoint(
+                self._words(toks)) else None  # fmt: skip
+            trigs = self.triggers(sentence, blocked, affirmed, starting)
             if not trigs and by_quantity[sn] and sn and (k := refs.latest_harm(events, sentences[sn - 1].start_char, refs.TOLLED)) is not None:
                 # "انفجرت سيارة مفخخة ... وقالت مصادر إن حصيلة القتلى ارتفعت إلى 7": a toll with no event
                 # word of its own, right after a strike or a blast, is that event's toll.
@@ -401,8 +405,8 @@ class EventCoder:
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
             habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)} if self._says(
                 toks, self._habitual_words) else set()  # fmt: skip
-            for t in trigs:
-                if not (self._people_told(toks[t.start]) and by_quantity[sn]):
+            for t in trigs if by_quantity[sn] else ():
+                if not self._people_told(toks[t.start]):
                     continue
                 k = next((k for k in range(len(events) - 1, -1, -1) if events[k].kind == t.rule.kind), None)
                 if k is not None:  # "عدد المنشقين 5 عناصر": the number of the people the earlier event told of
@@ -433,6 +437,8 @@ class EventCoder:
                         break
                 made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, actor_spans, topic, t_places,
                                         owned.get(n, []), dates, _make_day(day.published, day.lead, recent, other_from))  # fmt: skip
+                if not made:
+                    continue  # nothing to place, fold into an earlier event or add
                 made = refs.during(made, events, toks, starting, sentence.start_char)
                 if made and made[0].kind == "withdrawal" and n and toks[trig.start - 1].key in self.cue["cause_before"]:
                     # "سيطرت القوات على X، القرية الواقعة بريف Y، إثر انسحاب الفصائل": withdrawn from X
@@ -492,7 +498,7 @@ class EventCoder:
         if refs.several(toks, trig) and all(p.place.precision in ("governorate", "country")
                                             or p.mention.feature in ("محافظه", "ولايه") for p in located):
             return []  # "تعرضت محافظة إدلب لعدة تفجيرات": a series over a province, no one event told
-        if refs.definite(toks[trig.start]) and all(_destination(text, p) for p in located):
+        if located and refs.definite(toks[trig.start]) and all(_destination(text, p) for p in located):
             located = []  # "لجأ المنشقون بعد انشقاقهم إلى مدينة X": where they went, not where it happened
         named = {m.actor for m in clause_actors} if kind in ("clash", "internal_clash") else set()
         if kind in ("clash", "internal_clash") and not (agent in named and patient in named) and (
@@ -539,7 +545,7 @@ class EventCoder:
             date = _context_date(dates, sentences, sn, day)
         # An agreement's numbers are its terms (prisoners to be swapped), not a toll.
         counts = self._counts(text, sentence, kind, t_start, quantities, dates) if kind != "agreement" else ()
-        if kind != "takeover" and located and counting.listed(
+        if kind != "takeover" and len(located) > 1 and counting.listed(
                 text, list({p.place.name_ar: (p.mention.start_char, p.mention.end_char) for p in located}.values())):
             # one span per place named ("X، القرية": one place)
             counts = ()  # "خرج من البلدتين 400 مقاتل": a total over the places, no one place's count
@@ -836,12 +842,14 @@ class EventCoder:
         if not after:
             return []
         if near:
-            gap_chars = list(text[t_end : after[0].start])
+            first = after[0].start
+            gap = text[t_end:first]
             for a_start, a_end in actor_spans:
                 # The subject may stand between verb and object: "سيطرت قوات النظام على ...".
-                for k in range(max(a_start, t_end), min(a_end, after[0].start)):
-                    gap_chars[k - t_end] = " "
-            gap = _ASIDE.sub(" ", "".join(gap_chars))
+                lo, hi = max(a_start, t_end), min(a_end, first)
+                if lo < hi:  # the actor's characters in the gap become spaces
+                    gap = gap[: lo - t_end] + " " * (hi - lo) + gap[hi - t_end :]
+            gap = _ASIDE.sub(" ", gap)
             lead = [w for w in _WORD_SPLIT.split(gap) if w]
             feature = after[0].mention.feature
             if len(lead) > 7 or not all(_lead_word(w) or _is_feature(w, feature) for w in lead):
@@ -849,6 +857,8 @@ class EventCoder:
         chain = [after[0]]
         skip_to = -1
         located_by: list[Located] = []  # "قرية X بناحية Y": Y places X; it is no item of the list
+        lex = self.cue["list_connectors"]
+        directions = load_place_lexicon().directions  # "A غرب X وB": X located A and is gone above
         for p in after[1:]:
             if p.start < skip_to:
                 continue  # an alternative name in parentheses: "أبو الحسن (البقعان جزيرة)"
@@ -870,13 +880,16 @@ class EventCoder:
                 gap = gap.replace(prev_ctx, " ")
             gap = _BRACKETED.sub(" ", gap)
             words = [w for w in _WORD_SPLIT.split(gap) if w]
-            lex = self.cue["list_connectors"]
-            directions = load_place_lexicon().directions  # "A غرب X وB": X located A and is gone above
-            joins = [_connector(w, lex) or _is_feature(w, p.mention.feature) or match_key(w) in directions for w in words]
+            feature = p.mention.feature
+            joins = True  # every word of the gap joins the list (read up to the first that does not)
+            for w in words:
+                if not (_connector(w, lex) or _is_feature(w, feature) or match_key(w) in directions):
+                    joins = False
+                    break
             # "اللواء الرابع حرس رئاسي ومعسكر بدر": a word or two that describe the item before it, then
             # "و" glued to the next item's own generic word, carry the list on.
-            described = 0 < len(words) - 1 <= 2 and words[-1][:1] == "و" and _is_feature(words[-1][1:], p.mention.feature)
-            if all(joins) or (described and not _SENTENCE_MARK.search(gap)):
+            described = 0 < len(words) - 1 <= 2 and words[-1][:1] == "و" and _is_feature(words[-1][1:], feature)
+            if joins or (described and not _SENTENCE_MARK.search(gap)):
                 chain.append(p)
             else:
                 break
@@ -897,14 +910,23 @@ class EventCoder:
         toks = sentence.tokens
         out: dict[str, Quantity] = {}
         near: dict[str, int] = {}  # how far each kept number stands from the word that gave its key
-        for q in counting.join_ranges(text, quantities):
-            if any(d.start_char <= q.start_char < d.end_char for d in dates):
+        for q in counting.join_ranges(text, quantities) if quantities else ():
+            dated = False  # a number inside a date ("3 آذار") counts nothing
+            for d in dates:
+                if d.start_char <= q.start_char < d.end_char:
+                    dated = True
+                    break
+            if dated:
                 continue
             # tokens are in text order and never overlap, so both ends are found by bisection
             from_q = toks[bisect.bisect_left(toks, q.end_char, key=_START) :][:6]
             # "مقتل 5 وإصابة 3 آخرين"، "تقل 4 نساء، فقتلوا امرأتين": a word joined by و or ف opens the next
             # item or clause; neither it nor what follows says what this number counts.
-            joined = next((k for k, t in enumerate(from_q) if t.clitics[:1] in ("و", "ف")), len(from_q))
+            joined = len(from_q)
+            for k, t in enumerate(from_q):
+                if t.clitics[:1] in ("و", "ف"):
+                    joined = k
+                    break
             before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
             if counting.killed_and_wounded(before, from_q, self._count_key, quantities):
                 continue  # "مقتل وإصابة عشرة أشخاص": the split is not told
