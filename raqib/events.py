@@ -251,11 +251,13 @@ class EventCoder:
                 kept.append(trig)
         if usable is not None:
             kept = [t for t in kept if usable(t)]
+        if len(kept) < 2:
+            return kept  # nothing to silence or join
         strong = [t for t in kept if not t.rule.weak]
         if strong:
             kept = strong
         if len(kept) < 2:
-            return kept  # nothing to join
+            return kept
         kept.sort(key=lambda t: t.start)
         return refs.one_happening(kept, toks)
 
@@ -370,8 +372,9 @@ class EventCoder:
         for q in quantities:
             numbered.update(range(q.start_char, q.end_char))
         # "خمس منهن من X" says where the people are from, not where the event is.
+        origin_before = self.cue["origin_before"]
         places = [p for p in places if p.mention.start_char not in numbered
-                  and not refs.from_origin(text, p.start, self.cue["origin_before"])
+                  and not refs.from_origin(text, p.start, origin_before)
                   and not refs.road_end(text, p.mention.start_char, p.mention.end_char)]  # fmt: skip
         by_place = _by_sentence(sentences, places, _AT)
         by_quantity = _by_sentence(sentences, quantities, _START)
@@ -402,6 +405,8 @@ class EventCoder:
                 # word of its own, right after a strike or a blast, is that event's toll.
                 toll = self._counts(text, sentence, events[k].kind, sentence.start_char, by_quantity[sn], dates)
                 events[k] = refs.complete(events[k], refs.replace_event(events[k], counts=toll))
+            if not trigs:
+                continue
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
             habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)} if self._says(
                 toks, self._habitual_words) else set()  # fmt: skip
@@ -414,12 +419,14 @@ class EventCoder:
                     events[k] = refs.complete(events[k], refs.replace_event(events[k], counts=more))
             trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t)
                      and not _thing_does(toks, t, blocked)]  # fmt: skip
+            if not trigs:
+                continue
             kinds = [t.rule.kind for t in trigs]
             if "takeover" in kinds:
                 # Fighting that ends in a capture is part of the capture (one event, not two).
                 trigs = [t for t in trigs if t.rule.kind != "clash"]
                 kinds = [t.rule.kind for t in trigs]
-            owned = _owners(by_quantity[sn], sentence, trigs, partial(self._toll_at, toks))
+            owned = _owners(by_quantity[sn], sentence, trigs, partial(self._toll_at, toks)) if by_quantity[sn] else {}
             for n, trig in enumerate(trigs):
                 if n and kinds[n - 1] == "killing" and not made:
                     # "قتل ثلاثة عناصر وأصيب خمسة في هجوم لـ X": a death word that makes no event of its
@@ -636,7 +643,8 @@ class EventCoder:
                 k > 1 and (toks[k - 2].key in markers or toks[k - 2].stem in markers))
 
         # Actors inside a trigger with a gap follow its verb: "توصلت قوات X وجماعة Y إلى اتفاق".
-        after = [m for m in s_actors if m.start_char >= toks[trig.start].end_char]
+        first_end = toks[trig.start].end_char
+        after = [m for m in s_actors if m.start_char >= first_end]
         before = [m for m in s_actors if m.end_char <= t_start]
         role_markers = _ROLE_MARKERS
         agent: str | None = None
@@ -919,7 +927,8 @@ class EventCoder:
             if dated:
                 continue
             # tokens are in text order and never overlap, so both ends are found by bisection
-            from_q = toks[bisect.bisect_left(toks, q.end_char, key=_START) :][:6]
+            past = bisect.bisect_left(toks, q.end_char, key=_START)  # the first token after the number
+            from_q = toks[past : past + 6]
             # "مقتل 5 وإصابة 3 آخرين"، "تقل 4 نساء، فقتلوا امرأتين": a word joined by و or ف opens the next
             # item or clause; neither it nor what follows says what this number counts.
             joined = len(from_q)
@@ -927,7 +936,8 @@ class EventCoder:
                 if t.clitics[:1] in ("و", "ف"):
                     joined = k
                     break
-            before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
+            upto = bisect.bisect_right(toks, q.start_char, key=_END)  # the tokens that end by the number
+            before = toks[max(0, upto - 5) : upto]
             if counting.killed_and_wounded(before, from_q, self._count_key, quantities):
                 continue  # "مقتل وإصابة عشرة أشخاص": the split is not told
             from_q = from_q[:joined]
@@ -970,7 +980,7 @@ class EventCoder:
             if not keys and noun is None and kind in _PEOPLE_KEY and counting.others_taken(text, after, t_start, q):
                 keys = [_PEOPLE_KEY[kind]]  # "وأفرجت عن اثنين آخرين"، "فيما سلّم اثنان آخران نفسيهما"
             if not keys and noun in (None, "people", "fighters_people"):
-                toll = counting.toll_of(toks[: bisect.bisect_right(toks, q.start_char, key=_END)], self._count_key, self.cue)
+                toll = counting.toll_of(toks[:upto], self._count_key, self.cue)
                 keys = [toll] if toll else []
             # "سيارة تقل 4 نساء، فقتلوا امرأتين": of two numbers given one key, the nearer to its word wins.
             dist = gap if noun in ("people", "fighters_people") else 0
