@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import compress
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_
 
 from raqib import event_counts as counting
 from raqib import event_refs as refs
@@ -81,6 +81,7 @@ _ROLE_MARKERS = frozenset(["علي", "ضد", "حساب", "بين", "مع", "من
 _BETWEEN = frozenset(["بين"])
 _KEY, _STEM, _KIND = attrgetter("key"), attrgetter("stem"), attrgetter("kind")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
+_AT = attrgetter("start")  # Located.start: where the sentence refers to the place
 # Patterns compiled once (``re.search(pattern, ...)`` looks each up in re's cache at every call).
 _CLAUSE_END = re.compile(r"[،.؛]")
 _CLAUSE_MARK = re.compile(r"[،,.؛;]")
@@ -148,6 +149,7 @@ class EventCoder:
             if b != a:
                 self._alliances_of.setdefault(b, []).append((a, start, end))
         self._first_cache: dict[str, tuple[Rule, ...]] = {}
+        self._agreement_keys: set[str] = set()  # the keys whose rules (in _first_cache) include an agreement
         # Every rule's first pattern in one: most new words start no rule, and one look-up says so
         # where one per rule would not (an alternation matches in full when one of its parts does).
         self._any_first = re.compile("|".join(f"(?:{r.patterns[0][0].pattern})" for r in rules.rules) or "(?!)")
@@ -164,7 +166,8 @@ class EventCoder:
         """Whether the key or the stem of any token of the sentence is one of ``words``: ``_any_word``
         over a whole sentence, asked of each sentence many times (one cue list after another), so
         its words are gathered once, on the first question (one pair, read and replaced whole)."""
-        return not words.isdisjoint(self._words(toks))
+        held = self._vocab  # the common case, the sentence asked about last, read without a call
+        return not words.isdisjoint(held[1] if held[0] is toks else self._words(toks))
 
     def _words(self, toks: Sequence[Token]) -> frozenset[str]:
         """The keys and stems of a sentence's tokens, gathered on the first question about it."""
@@ -181,10 +184,12 @@ class EventCoder:
         hit = self._first_cache.get(cache_key)
         if hit is None:
             if len(self._first_cache) > 500_000:
-                self._first_cache.clear()
+                self._first_cache.clear()  # _agreement_keys stays: a key's rules never change, and few start one
             hit = tuple(r for r in self.rules.rules if tok_matches(r.patterns[0][0], tok)) if tok_matches(
                 self._any_first, tok) else ()  # fmt: skip
             self._first_cache[cache_key] = hit
+            if any(r.kind == "agreement" for r in hit):
+                self._agreement_keys.add(cache_key)
         return hit
 
     def allies(self, actor: str | None, day: dt.date | None) -> frozenset[str]:
@@ -208,7 +213,9 @@ class EventCoder:
         words are known); most tokens start none."""
         starting = list(map(self._first_cache.get, map(_KEY, toks)))
         if None in starting:
-            starting = [self._starting(tok) if rules is None else rules for tok, rules in zip(toks, starting)]
+            # only the new words are looked at in Python (the positions of None picked out in C)
+            for i in compress(range(len(toks)), map(is_, starting, repeat(None))):
+                starting[i] = self._starting(toks[i])
         return starting
 
     def triggers(
@@ -226,25 +233,33 @@ class EventCoder:
             if i in blocked:
                 continue
             for rule in starting[i]:
-                end = match(rule, toks, i, blocked)
+                # a one-word rule matches where it starts: its pattern matched this key, and i is not blocked
+                end = i + 1 if len(rule.patterns) == 1 else match(rule, toks, i, blocked)
                 if end:
                     found.append(_make_trigger(rule, i, end))
-        order = self._order
-        found.sort(key=lambda t: (-(t.end - t.start), order[t.rule.id]))
-        taken: set[int] = set()
-        kept = []
-        for trig in found:
-            span = set(range(trig.start, trig.end))
-            if span & taken:
-                continue
-            taken |= span
-            kept.append(trig)
+        kept = found  # most sentences have one trigger or none: nothing to order or overlap
+        if len(found) > 1:
+            order = self._order
+            found.sort(key=lambda t: (-(t.end - t.start), order[t.rule.id]))
+            taken: set[int] = set()
+            kept = []
+            for trig in found:
+                span = set(range(trig.start, trig.end))
+                if span & taken:
+                    continue
+                taken |= span
+                kept.append(trig)
         if usable is not None:
             kept = [t for t in kept if usable(t)]
-        if any(not t.rule.weak for t in kept):
-            kept = [t for t in kept if not t.rule.weak]
+        if len(kept) < 2:
+            return kept  # nothing to silence or join
+        strong = [t for t in kept if not t.rule.weak]
+        if strong:
+            kept = strong
+        if len(kept) < 2:
+            return kept
         kept.sort(key=lambda t: t.start)
-        return refs.one_happening(kept, sentence.tokens)
+        return refs.one_happening(kept, toks)
 
     def _negated(self, toks: Sequence[Token], trig: Trigger) -> bool:
         return self._says(toks, self._negation_words) and refs.negated(toks, trig, self.cue)
@@ -263,61 +278,63 @@ class EventCoder:
         """A definite participle that names people by what they did ("المنشقين")."""
         return tok.clitics.endswith("ال") and tok.stem in self.cue["people_participles"]
 
-    def _blocked_by_cues(self, toks: Sequence[Token], trig: Trigger, prior: Sequence[Token]) -> bool:
-        """Negated or unrealised (لم يتمكن، تحاول، نفت): no event."""
-        if self._negated(toks, trig):
-            return True
+    def _blocked_by_cues(self, toks: Sequence[Token], trig: Trigger) -> bool:
+        """Unrealised (لم يتمكن، تحاول، نفت): no event. The trigger is one ``triggers`` kept as affirmed
+        (``_affirmed``), so no negation word stands right before it."""
         held = self._words(toks)  # "not cue.isdisjoint(held)" is _says, without a call per cue list
-        wider = toks[max(0, trig.start - 8) : trig.start]
-        for k, t in enumerate(wider[:-1] if not self.cue["ability"].isdisjoint(held) else ()):
-            if t.key in ("لم", "لن", "لا") and wider[k + 1].key in self.cue["ability"]:
-                return True  # "لم تتمكن القوات من السيطرة"
-        if trig.rule.kind == "takeover" and toks[trig.start].clitics.removesuffix("ال").endswith("ل"):
-            return True  # "العملية العسكرية لتحرير طرابلس"، "سعياً للسيطرة": a capture aimed at
-        if trig.rule.kind == "takeover" and trig.start > 0:
-            prev = toks[trig.start - 1]
-            if prev.key in self.cue["state_before"] or toks[trig.start].key in self.cue["state_before"]:
+        cue = self.cue
+        start, kind = trig.start, trig.rule.kind
+        first = toks[start]
+        prev_key = toks[start - 1].key if start > 0 else None
+        if not cue["ability"].isdisjoint(held):
+            wider = toks[max(0, start - 8) : start]
+            for k, t in enumerate(wider[:-1]):
+                if t.key in ("لم", "لن", "لا") and wider[k + 1].key in cue["ability"]:
+                    return True  # "لم تتمكن القوات من السيطرة"
+        if kind == "takeover":
+            if first.clitics.removesuffix("ال").endswith("ل"):
+                return True  # "العملية العسكرية لتحرير طرابلس"، "سعياً للسيطرة": a capture aimed at
+            if start > 0 and (prev_key in cue["state_before"] or first.key in cue["state_before"]):
                 return True  # "المناطق الخاضعة لسيطرة X" states control; it reports no capture
-        if trig.rule.kind == "takeover" and _aim_or_passive(toks[trig.start]):
-            return True  # "العملية العسكرية لتحرير طرابلس"، "كان التنظيم قد طُرد منها": no capture by a named side
-        first = toks[trig.start]
+            if _aim_or_passive(first):
+                return True  # "العملية العسكرية لتحرير طرابلس"، "كان التنظيم قد طُرد منها": no capture by a named side
+            if refs.was_expelled(toks, trig):
+                return True  # "بعد يوم من طردها من آخر مواقعها"
         if self._people_told(first):
             return True  # "المنشقين عبروا إلى": the defectors already told of
-        if trig.start > 1 and toks[trig.start - 1].key == "في" and (
-                toks[trig.start - 2].key in self.cue["engaged_before"]):
+        if start > 1 and prev_key == "في" and toks[start - 2].key in cue["engaged_before"]:
             return True  # "الحركتين المنخرطتين في معارك ريف X": the fighting describes the sides
-        if trig.start > 0 and toks[trig.start - 1].key in _SUBJUNCTIVE and (
+        if prev_key in _SUBJUNCTIVE and (
             first.key.startswith("ي")
             or (first.key.startswith("ت") and (first.key.endswith("وا") or trig.rule.patterns[0][0].fullmatch(first.key[1:])))
         ):
             return True  # "دعوا إلى أن يتظاهروا"، "بهدف أن يسيطر": a verb after أن in the imperfect is not done
-        if (not self.cue["demand"].isdisjoint(held) and refs.asked_for(toks, trig, self.cue)) or (
-                not self.cue["failure"].isdisjoint(held) and refs.failed(toks, trig, self.cue)) or refs.was_expelled(toks, trig):
+        if (not cue["demand"].isdisjoint(held) and refs.asked_for(toks, trig, cue)) or (
+                not cue["failure"].isdisjoint(held) and refs.failed(toks, trig, cue)):  # fmt: skip
             return True
-        if not self.cue["modality_after"].isdisjoint(held) and _any_word(toks[trig.end : trig.end + 3], self.cue["modality_after"]):
+        if not cue["modality_after"].isdisjoint(held) and _any_word(toks[trig.end : trig.end + 3], cue["modality_after"]):
             return True  # "إطلاق سراحهم المتوقع"، "الهجوم المرتقب": expected, not done
         # "لم تنفذ القوات عملية تبادل"، "ولم تفرض القوات سيطرتها": the light verb that governs the noun
         # (or عملية before it) governs the act, and what negates or hedges it negates or hedges the act
-        head = trig.start - 1 if trig.start > 0 and toks[trig.start - 1].stem == "عمليه" else trig.start
-        light = next((j for j in range(trig.start - 1, max(-1, trig.start - 5), -1)
-                      if toks[j].key in self.cue["light_verbs"] or toks[j].stem in self.cue["light_verbs"]),
-                     None) if not self.cue["light_verbs"].isdisjoint(held) else None  # fmt: skip
-        if light is not None and not any(_CLAUSE_MARK.search(t.text) for t in toks[light : trig.start]):
-            head = min(head, light)
-        window = toks[max(0, head - 4) : trig.start]
-        if not self.cue["modality_before"].isdisjoint(held) and _any_word(window, self.cue["modality_before"]):
+        head = start - 1 if start > 0 and toks[start - 1].stem == "عمليه" else start
+        if not cue["light_verbs"].isdisjoint(held):
+            light = next((j for j in range(start - 1, max(-1, start - 5), -1)
+                          if toks[j].key in cue["light_verbs"] or toks[j].stem in cue["light_verbs"]), None)  # fmt: skip
+            if light is not None and not any(_CLAUSE_MARK.search(t.text) for t in toks[light:start]):
+                head = min(head, light)
+        if not cue["modality_before"].isdisjoint(held) and _any_word(toks[max(0, head - 4) : start], cue["modality_before"]):
             return True
         negation = ("لم", "لن", "لا", "ولم", "ولن", "ولا")
-        if head < trig.start and any(t.key in negation for t in toks[max(0, head - 2) : head]):
+        if head < start and any(t.key in negation for t in toks[max(0, head - 2) : head]):
             return True
-        if trig.rule.kind in ("shelling", "airstrike") and first.key[:1] in ("ت", "ي") and _any_word(
-                toks[max(0, trig.start - 2) : trig.start], self.cue["campaign"]):
+        if kind in ("shelling", "airstrike") and first.key[:1] in ("ت", "ي") and _any_word(
+                toks[max(0, start - 2) : start], cue["campaign"]):
             return True  # "بدأت حملة عسكرية تستهدف معاقل التنظيم": what the campaign aims at, no strike told
-        if not self.cue["charge"].isdisjoint(held) and _any_word(toks[max(0, trig.start - 3) : trig.start], self.cue["charge"]):
+        if not cue["charge"].isdisjoint(held) and _any_word(toks[max(0, start - 3) : start], cue["charge"]):
             return True  # "بتهمة القتال في صفوف التنظيم": the charge, not an event
-        if trig.rule.kind == "siege" and _any_word(toks[max(0, trig.start - 5) : trig.start], self.cue["lifted_before"]):
+        if kind == "siege" and _any_word(toks[max(0, start - 5) : start], cue["lifted_before"]):
             return True  # "رفعت القوات الحصار المفروض على V"، "فكت X الحصار عن V": the end of a siege
-        return not self.cue["denial"].isdisjoint(held) and _any_word(prior, self.cue["denial"])
+        return not cue["denial"].isdisjoint(held) and _any_word(toks[:start], cue["denial"])
 
     # -- arguments ----------------------------------------------------------------------------
     def code(
@@ -335,17 +352,32 @@ class EventCoder:
         day = _DayContext(published, _lead_date(dates, sentences))
         # Sides introduced as support ("بدعم من التحالف"، "بمشاركة الجيش التركي") are not what the
         # report is about: they never stand in for an unnamed actor.
-        topic = [m for m in actors if not _supporting_mention(sentences, m)]
+        # How often each of them is named, in the order of first naming: only a side left unsaid needs
+        # this (in about a third of the reports), so it is counted on the first question.
+        topic_found: list[dict[str, int]] = []
+
+        def topic() -> dict[str, int]:
+            if not topic_found:
+                tally: dict[str, int] = {}
+                for m in actors:
+                    if not _supporting_mention(sentences, m):
+                        tally[m.actor] = tally.get(m.actor, 0) + 1
+                topic_found.append(tally)
+            return topic_found[0]
+
         # Each sentence's actors, places and numbers, found once (a long text has thousands of sentences).
-        by_actor = _by_sentence(sentences, actors, lambda a: a.start_char)
+        by_actor = _by_sentence(sentences, actors, _START)
         # A "place" that begins with a number is a count read as a name ("تحرير أربعة عاملين").
-        numbered = {k for q in quantities for k in range(q.start_char, q.end_char)}  # the offsets numbers cover
+        numbered: set[int] = set()  # the offsets numbers cover
+        for q in quantities:
+            numbered.update(range(q.start_char, q.end_char))
         # "خمس منهن من X" says where the people are from, not where the event is.
+        origin_before = self.cue["origin_before"]
         places = [p for p in places if p.mention.start_char not in numbered
-                  and not refs.from_origin(text, p.start, self.cue["origin_before"])
+                  and not refs.from_origin(text, p.start, origin_before)
                   and not refs.road_end(text, p.mention.start_char, p.mention.end_char)]  # fmt: skip
-        by_place = _by_sentence(sentences, places, lambda p: p.start)
-        by_quantity = _by_sentence(sentences, quantities, lambda q: q.start_char)
+        by_place = _by_sentence(sentences, places, _AT)
+        by_quantity = _by_sentence(sentences, quantities, _START)
         made: list[Event] = []
         for sn, sentence in enumerate(sentences):
             toks = sentence.tokens
@@ -354,49 +386,66 @@ class EventCoder:
                 continue  # no word can start a trigger and no number gives a toll: the sentence reports no event
             s_actors = by_actor[sn]
             s_places = by_place[sn]
-            actor_toks = _tokens_in(toks, [(a.start_char, a.end_char) for a in s_actors])
-            blocked = actor_toks | _tokens_in(toks, [(p.start, p.end) for p in s_places])
-            agreeing = [i for i in compress(range(len(toks)), starting) if "agreement" in map(_KIND, starting[i])]
+            actor_spans = [(a.start_char, a.end_char) for a in s_actors]
+            actor_toks = _tokens_in(toks, actor_spans) if s_actors else set()
+            blocked = actor_toks | _tokens_in(toks, [(p.start, p.end) for p in s_places]) if s_places else set(actor_toks)
+            # the tokens that can start an agreement (rules_at has looked every key up: all are known)
+            agreeing = list(compress(range(len(toks)), map(self._agreement_keys.__contains__, map(_KEY, toks))))
             terms = refs.agreement_terms(toks, agreeing, self.cue)
             if terms is not None:
                 blocked |= set(range(terms, len(toks)))  # what an agreement provides has not happened
             # A negated trigger is no trigger ("دون قتال"); one blocked for other reasons (a statement of
             # control, an attempt) still says what the sentence is about and keeps weak words silent.
-            trigs = self.triggers(sentence, blocked, partial(self._affirmed, toks), starting)
+            # With no negation word and no agreement word in the sentence every trigger is affirmed.
+            affirmed = partial(self._affirmed, toks) if agreeing or not self._negation_words.isdisjoint(
+                self._words(toks)) else None  # fmt: skip
+            trigs = self.triggers(sentence, blocked, affirmed, starting)
             if not trigs and by_quantity[sn] and sn and (k := refs.latest_harm(events, sentences[sn - 1].start_char, refs.TOLLED)) is not None:
                 # "انفجرت سيارة مفخخة ... وقالت مصادر إن حصيلة القتلى ارتفعت إلى 7": a toll with no event
                 # word of its own, right after a strike or a blast, is that event's toll.
                 toll = self._counts(text, sentence, events[k].kind, sentence.start_char, by_quantity[sn], dates)
                 events[k] = refs.complete(events[k], refs.replace_event(events[k], counts=toll))
+            if not trigs:
+                continue
             # One habitual word makes every trigger of its kind in the sentence part of the pattern.
             habitual = {t.rule.kind for t in trigs if refs.habitual_pattern(toks, t, self.cue)} if self._says(
                 toks, self._habitual_words) else set()  # fmt: skip
-            for t in trigs:
-                if not (self._people_told(toks[t.start]) and by_quantity[sn]):
+            for t in trigs if by_quantity[sn] else ():
+                if not self._people_told(toks[t.start]):
                     continue
                 k = next((k for k in range(len(events) - 1, -1, -1) if events[k].kind == t.rule.kind), None)
                 if k is not None:  # "عدد المنشقين 5 عناصر": the number of the people the earlier event told of
                     more = self._counts(text, sentence, t.rule.kind, sentence.start_char, by_quantity[sn], dates)
                     events[k] = refs.complete(events[k], refs.replace_event(events[k], counts=more))
-            trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t, toks[: t.start])
+            trigs = [t for t in trigs if t.rule.kind not in habitual and not self._blocked_by_cues(toks, t)
                      and not _thing_does(toks, t, blocked)]  # fmt: skip
-            if any(t.rule.kind == "takeover" for t in trigs):
+            if not trigs:
+                continue
+            kinds = [t.rule.kind for t in trigs]
+            if "takeover" in kinds:
                 # Fighting that ends in a capture is part of the capture (one event, not two).
                 trigs = [t for t in trigs if t.rule.kind != "clash"]
-            owned = _owners(by_quantity[sn], sentence, trigs, partial(self._toll_at, toks))
+                kinds = [t.rule.kind for t in trigs]
+            owned = _owners(by_quantity[sn], sentence, trigs, partial(self._toll_at, toks)) if by_quantity[sn] else {}
             for n, trig in enumerate(trigs):
-                if n and trigs[n - 1].rule.kind == "killing" and not made:
+                if n and kinds[n - 1] == "killing" and not made:
                     # "قتل ثلاثة عناصر وأصيب خمسة في هجوم لـ X": a death word that makes no event of its
                     # own gives its toll to the event the sentence goes on to report.
                     owned[n] = owned.get(n - 1, []) + owned.get(n, [])
                 nxt = trigs[n + 1].start if n + 1 < len(trigs) else len(toks)
                 nxt_char = toks[nxt].start_char if nxt < len(toks) else sentence.end_char
                 t_places = s_places if terms is None else refs.parties_places(toks, trig, terms, s_places)
-                recent = refs.recent_agent(events, sentences[max(0, sn - 2)].start_char, trig.rule.kind)
-                other = next((t for t in trigs[n + 1 :] if t.rule.kind != trig.rule.kind), None)
-                other_from = toks[other.start].start_char if other is not None else None
-                made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, topic, t_places,
+                kind = kinds[n]
+                recent = refs.recent_agent(events, sentences[max(0, sn - 2)].start_char, kind)
+                other_from = None  # where the first later trigger of another kind starts
+                for m in range(n + 1, len(kinds)):
+                    if kinds[m] != kind:
+                        other_from = toks[trigs[m].start].start_char
+                        break
+                made = self._events_for(text, sentences, sn, trig, nxt_char, s_actors, actor_spans, topic, t_places,
                                         owned.get(n, []), dates, _make_day(day.published, day.lead, recent, other_from))  # fmt: skip
+                if not made:
+                    continue  # nothing to place, fold into an earlier event or add
                 made = refs.during(made, events, toks, starting, sentence.start_char)
                 if made and made[0].kind == "withdrawal" and n and toks[trig.start - 1].key in self.cue["cause_before"]:
                     # "سيطرت القوات على X، القرية الواقعة بريف Y، إثر انسحاب الفصائل": withdrawn from X
@@ -423,19 +472,22 @@ class EventCoder:
         trig: Trigger,
         clause_end: int,
         s_actors: Sequence[ActorMention],
-        all_actors: Sequence[ActorMention],
+        actor_spans: Sequence[tuple[int, int]],
+        topic: Callable[[], dict[str, int]],
         s_places: Sequence[Located],
         quantities: Sequence[Quantity],
         dates: Sequence[DateRef],
         day: _DayContext,
     ) -> list[Event]:
+        """The events of one trigger. ``actor_spans`` are the offsets of ``s_actors``; ``topic`` gives how
+        often the document names each side that may stand in for an unnamed one."""
         sentence = sentences[sn]
         toks = sentence.tokens
         rule = trig.rule
         t_start = toks[trig.start].start_char
         t_end = toks[trig.end - 1].end_char
         clause_actors = [m for m in s_actors if m.start_char < clause_end]
-        agent, patient, fallback = self._actors(text, toks, trig, clause_actors, all_actors, sentence, day.published,
+        agent, patient, fallback = self._actors(text, toks, trig, clause_actors, topic, sentence, day.published,
                                                 day.recent)  # fmt: skip
         kind = rule.kind
         handover = _receiver(text, toks, trig, clause_actors) if kind == "takeover" else None
@@ -443,21 +495,19 @@ class EventCoder:
             return []  # "أوكلت الملف الأمني" to no side named: no one is said to take the places
         if handover is not None:  # "سلّم X Y مواقعه": Y takes the place, X gives it up
             agent, patient, fallback = handover[0], handover[1] or patient, False
-        aircraft = self._says(toks, self.cue["aircraft"])
-        if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or aircraft):
+        words = self._words(toks)  # "not cue.isdisjoint(words)" is _says, without a call per cue list
+        if kind in ("shelling", "suicide_attack") and (agent in _AIR_ONLY or not self.cue["aircraft"].isdisjoint(words)):
             kind = "airstrike"  # "قصفت طائرة مسيرة"، "مسيرات انتحارية": from the air
         kind = refs.kind_by_sides(kind, rule.weak, agent, patient)
-        spans = [(m.start_char, m.end_char) for m in s_actors]
-        located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place, spans)
+        located = self._places(text, trig, t_start, t_end, clause_end, s_places, rule.place, actor_spans)
         if kind != "takeover" and refs.in_unnamed_areas(text, t_end, clause_end):
             located = []  # "حملة اعتقالات شنتها في مناطق عدة": several areas the text does not name
         if refs.several(toks, trig) and all(p.place.precision in ("governorate", "country")
                                             or p.mention.feature in ("محافظه", "ولايه") for p in located):
             return []  # "تعرضت محافظة إدلب لعدة تفجيرات": a series over a province, no one event told
-        if refs.definite(toks[trig.start]) and all(_destination(text, p) for p in located):
+        if located and refs.definite(toks[trig.start]) and all(_destination(text, p) for p in located):
             located = []  # "لجأ المنشقون بعد انشقاقهم إلى مدينة X": where they went, not where it happened
-        civilian_subject = any(m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)
-        named = {m.actor for m in clause_actors}
+        named = {m.actor for m in clause_actors} if kind in ("clash", "internal_clash") else set()
         if kind in ("clash", "internal_clash") and not (agent in named and patient in named) and (
                 not located or ("،" in text[t_end : located[0].start] and not any(
                     m.start_char < located[0].start and m.actor not in _NO_AGENT for m in clause_actors))):
@@ -475,7 +525,8 @@ class EventCoder:
             return []  # "الحافلات التي دخلت المدينة": entering is a capture only when the text says who entered
         if kind == "defection" and not located and patient is None:
             return []  # "حصلت انشقاقات في صفوف التنظيم": splits in a side, neither placed nor joining another
-        if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (civilian_subject or not located))):
+        if kind == "withdrawal" and (agent in _NO_AGENT or (rule.weak and (not located or any(
+                m.actor in _NO_AGENT and 0 <= m.start_char - t_end < 25 for m in clause_actors)))):  # civilians
             return []  # "خرج الأهالي": people going out, not forces withdrawing
         if kind == "release" and "between" in rule.patient and not located and agent and patient:
             return []  # an exchange between two sides with no place is the deal spoken of, not a release told
@@ -492,7 +543,7 @@ class EventCoder:
             return []  # a capture of no named place ("السيطرة على هاتين القريتين") repeats an earlier one
         bg = self.cue["background"]
         bg_at = [i for i in refs.word_positions(toks, bg) if not refs.plain_past(toks, i, trig.start)
-                 and not _descriptive(toks, i)] if self._says(toks, bg) else []  # fmt: skip
+                 and not _descriptive(toks, i)] if not bg.isdisjoint(words) else []  # fmt: skip
         background = bool(bg_at)
         if not located and any(trig.start - 8 <= i < trig.end + 4 for i in bg_at):
             return []  # an earlier event is worth a record only where the text places it (convention 3)
@@ -501,12 +552,13 @@ class EventCoder:
             date = _context_date(dates, sentences, sn, day)
         # An agreement's numbers are its terms (prisoners to be swapped), not a toll.
         counts = self._counts(text, sentence, kind, t_start, quantities, dates) if kind != "agreement" else ()
-        places = {p.place.name_ar: (p.mention.start_char, p.mention.end_char) for p in located}  # "X، القرية": one
-        if kind != "takeover" and counting.listed(text, list(places.values())):
+        if kind != "takeover" and len(located) > 1 and counting.listed(
+                text, list({p.place.name_ar: (p.mention.start_char, p.mention.end_char) for p in located}.values())):
+            # one span per place named ("X، القرية": one place)
             counts = ()  # "خرج من البلدتين 400 مقاتل": a total over the places, no one place's count
-        if patient is None and kind in _REMOTE and self._says(toks, self.cue["civilian"]):
+        if patient is None and kind in _REMOTE and not self.cue["civilian"].isdisjoint(words):
             patient = "CIVILIANS"  # a strike or blast whose named victims are civilians
-        certainty, claimant = self._certainty(toks, trig, s_actors)
+        certainty, claimant = self._certainty(toks, trig, s_actors, words)
         confidence = 0.8 - (0.2 if rule.weak else 0.0) - (0.1 if fallback else 0.0)
         ev_start, ev_end = _evidence(text, sentence, t_start, max([t_end] + [p.end for p in located]))
         out = []
@@ -515,7 +567,7 @@ class EventCoder:
             if extent == "whole" and loc is not None and loc.end <= t_start and refs.unnamed_points(
                     toks, trig, self.cue["extent_around"]):
                 extent = "around"  # "سيطروا على عدد من النقاط" in the surroundings of the place named before
-            elif loc is not None and any(loc.start == h.start for h in holding):
+            elif holding and loc is not None and any(loc.start == h.start for h in holding):
                 extent = "part"  # "عدة قرى شمال شرق المحافظة": some of the area's villages, not the area
             elif extent == "whole" and refs.areas_within(text, toks, trig, load_place_lexicon().plural) is not None:
                 extent = "part"  # "سيطرتها على المناطق المتنازع عليها ضمن محافظة X": areas of X, not all of it
@@ -552,13 +604,14 @@ class EventCoder:
         toks: Sequence[Token],
         trig: Trigger,
         s_actors: Sequence[ActorMention],
-        all_actors: Sequence[ActorMention],
+        topic: Callable[[], dict[str, int]],
         sentence: Sentence,
         published: dt.date | None = None,
         recent: str | None = None,
     ) -> tuple[str | None, str | None, bool]:
         """(actor1, actor2, whether actor1 came from an earlier sentence). ``recent`` is the side that
-        acted just before, which a sentence without a subject carries on."""
+        acted just before, which a sentence without a subject carries on; ``topic`` counts the sides the
+        report is about (``code``), the stand-ins for a side the sentence leaves unsaid."""
         rule = trig.rule
         t_start = toks[trig.start].start_char
         t_end = toks[trig.end - 1].end_char
@@ -567,25 +620,31 @@ class EventCoder:
             """The first token ending after the mention's start (len(toks) if none)."""
             return bisect.bisect_right(toks, m.start_char, key=_END)
 
+        armed, number_words = self.cue["armed_nouns"], self.cue["number_words"]
+
         def marked(m: ActorMention, markers: frozenset[str]) -> bool:
             k = index(m)
-            first = toks[k] if k < len(toks) else None
-            if k > 1 and toks[k - 1].key in _OWNED and (toks[k - 2].key in self.cue["armed_nouns"]
-                                                          or toks[k - 2].stem in self.cue["armed_nouns"]):
+            clitics = toks[k].clitics if k < len(toks) else ""
+            if k == 0:  # nothing before the actor: only its own clitics can mark it
+                return bool(clitics) and clitics.removesuffix("ال")[-1:] in markers
+            prev = toks[k - 1]
+            if k > 1 and prev.key in _OWNED and (toks[k - 2].key in armed or toks[k - 2].stem in armed):
                 return False  # "طائرة مسيرة تابعة للجيش": the owner of the weapon is the one who acts
-            if first is not None and first.clitics and first.clitics.removesuffix("ال")[-1:] in markers:
+            if clitics and clitics.removesuffix("ال")[-1:] in markers:
                 return True
             if refs.of_noun_before(toks, k):
                 return True  # "ضربت تجمعات لمسلحي X": X owns what was struck
-            if k > 0 and toks[k - 1].key in ("ان", "بان", "لان", "وان"):
+            if prev.key in ("ان", "بان", "لان", "وان"):
                 return False  # "إلى أن الهيئة أعادت": after أن the actor is a subject
-            if k > 0 and (toks[k - 1].key.isdigit() or toks[k - 1].key in self.cue["number_words"]):
+            if prev.key.isdigit() or prev.key in number_words:
                 return True  # "قتل سبعة حوثيين": counted people are acted upon
-            prev = toks[max(0, k - 2) : k]
-            return _any_word(prev, markers)
+            # a marker word among the two words before ("ضد X"، "على يد X"): _any_word without the slice
+            return prev.key in markers or prev.stem in markers or (
+                k > 1 and (toks[k - 2].key in markers or toks[k - 2].stem in markers))
 
         # Actors inside a trigger with a gap follow its verb: "توصلت قوات X وجماعة Y إلى اتفاق".
-        after = [m for m in s_actors if m.start_char >= toks[trig.start].end_char]
+        first_end = toks[trig.start].end_char
+        after = [m for m in s_actors if m.start_char >= first_end]
         before = [m for m in s_actors if m.end_char <= t_start]
         role_markers = _ROLE_MARKERS
         agent: str | None = None
@@ -656,24 +715,18 @@ class EventCoder:
                     patient = m.actor
                     break
         if patient is None and rule.kind in ("takeover", "clash"):
-            tally: dict[str, int] = {}
-            for m in all_actors:
-                if m.actor not in (agent, "UNKNOWN") and m.actor not in _NO_AGENT and m.actor not in allies:
-                    tally[m.actor] = tally.get(m.actor, 0) + 1
+            tally = {a: n for a, n in topic().items() if a not in (agent, "UNKNOWN") and a not in _NO_AGENT and a not in allies}
             if tally:
-                patient = max(tally, key=lambda a: tally[a])
+                patient = max(tally, key=tally.__getitem__)  # the first named of the most named
         if patient is None and rule.kind in ("killing", "abduction", "siege", "arrest"):
             patient = "CIVILIANS"
         fallback = carried  # a side carried on from an earlier sentence is still not named here
         if agent is None:
             # The text leaves the acting side to the reader: take the side the report is most
             # about, other than the one acted upon.
-            tally: dict[str, int] = {}
-            for m in all_actors:
-                if m.actor != patient and m.actor not in _NO_AGENT:
-                    tally[m.actor] = tally.get(m.actor, 0) + 1
+            tally = {a: n for a, n in topic().items() if a != patient and a not in _NO_AGENT}
             if tally:
-                agent = max(tally, key=lambda a: tally[a])
+                agent = max(tally, key=tally.__getitem__)
                 fallback = True
         if rule.kind == "protest" and patient is None:
             others = [m.actor for m in s_actors if m.actor not in _NO_AGENT]
@@ -797,12 +850,14 @@ class EventCoder:
         if not after:
             return []
         if near:
-            gap_chars = list(text[t_end : after[0].start])
+            first = after[0].start
+            gap = text[t_end:first]
             for a_start, a_end in actor_spans:
                 # The subject may stand between verb and object: "سيطرت قوات النظام على ...".
-                for k in range(max(a_start, t_end), min(a_end, after[0].start)):
-                    gap_chars[k - t_end] = " "
-            gap = _ASIDE.sub(" ", "".join(gap_chars))
+                lo, hi = max(a_start, t_end), min(a_end, first)
+                if lo < hi:  # the actor's characters in the gap become spaces
+                    gap = gap[: lo - t_end] + " " * (hi - lo) + gap[hi - t_end :]
+            gap = _ASIDE.sub(" ", gap)
             lead = [w for w in _WORD_SPLIT.split(gap) if w]
             feature = after[0].mention.feature
             if len(lead) > 7 or not all(_lead_word(w) or _is_feature(w, feature) for w in lead):
@@ -810,6 +865,8 @@ class EventCoder:
         chain = [after[0]]
         skip_to = -1
         located_by: list[Located] = []  # "قرية X بناحية Y": Y places X; it is no item of the list
+        lex = self.cue["list_connectors"]
+        directions = load_place_lexicon().directions  # "A غرب X وB": X located A and is gone above
         for p in after[1:]:
             if p.start < skip_to:
                 continue  # an alternative name in parentheses: "أبو الحسن (البقعان جزيرة)"
@@ -831,13 +888,16 @@ class EventCoder:
                 gap = gap.replace(prev_ctx, " ")
             gap = _BRACKETED.sub(" ", gap)
             words = [w for w in _WORD_SPLIT.split(gap) if w]
-            lex = self.cue["list_connectors"]
-            directions = load_place_lexicon().directions  # "A غرب X وB": X located A and is gone above
-            joins = [_connector(w, lex) or _is_feature(w, p.mention.feature) or match_key(w) in directions for w in words]
+            feature = p.mention.feature
+            joins = True  # every word of the gap joins the list (read up to the first that does not)
+            for w in words:
+                if not (_connector(w, lex) or _is_feature(w, feature) or match_key(w) in directions):
+                    joins = False
+                    break
             # "اللواء الرابع حرس رئاسي ومعسكر بدر": a word or two that describe the item before it, then
             # "و" glued to the next item's own generic word, carry the list on.
-            described = 0 < len(words) - 1 <= 2 and words[-1][:1] == "و" and _is_feature(words[-1][1:], p.mention.feature)
-            if all(joins) or (described and not _SENTENCE_MARK.search(gap)):
+            described = 0 < len(words) - 1 <= 2 and words[-1][:1] == "و" and _is_feature(words[-1][1:], feature)
+            if joins or (described and not _SENTENCE_MARK.search(gap)):
                 chain.append(p)
             else:
                 break
@@ -858,15 +918,26 @@ class EventCoder:
         toks = sentence.tokens
         out: dict[str, Quantity] = {}
         near: dict[str, int] = {}  # how far each kept number stands from the word that gave its key
-        for q in counting.join_ranges(text, quantities):
-            if any(d.start_char <= q.start_char < d.end_char for d in dates):
+        for q in counting.join_ranges(text, quantities) if quantities else ():
+            dated = False  # a number inside a date ("3 آذار") counts nothing
+            for d in dates:
+                if d.start_char <= q.start_char < d.end_char:
+                    dated = True
+                    break
+            if dated:
                 continue
             # tokens are in text order and never overlap, so both ends are found by bisection
-            from_q = toks[bisect.bisect_left(toks, q.end_char, key=_START) :][:6]
+            past = bisect.bisect_left(toks, q.end_char, key=_START)  # the first token after the number
+            from_q = toks[past : past + 6]
             # "مقتل 5 وإصابة 3 آخرين"، "تقل 4 نساء، فقتلوا امرأتين": a word joined by و or ف opens the next
             # item or clause; neither it nor what follows says what this number counts.
-            joined = next((k for k, t in enumerate(from_q) if t.clitics[:1] in ("و", "ف")), len(from_q))
-            before = toks[: bisect.bisect_right(toks, q.start_char, key=_END)][-5:]
+            joined = len(from_q)
+            for k, t in enumerate(from_q):
+                if t.clitics[:1] in ("و", "ف"):
+                    joined = k
+                    break
+            upto = bisect.bisect_right(toks, q.start_char, key=_END)  # the tokens that end by the number
+            before = toks[max(0, upto - 5) : upto]
             if counting.killed_and_wounded(before, from_q, self._count_key, quantities):
                 continue  # "مقتل وإصابة عشرة أشخاص": the split is not told
             from_q = from_q[:joined]
@@ -909,7 +980,7 @@ class EventCoder:
             if not keys and noun is None and kind in _PEOPLE_KEY and counting.others_taken(text, after, t_start, q):
                 keys = [_PEOPLE_KEY[kind]]  # "وأفرجت عن اثنين آخرين"، "فيما سلّم اثنان آخران نفسيهما"
             if not keys and noun in (None, "people", "fighters_people"):
-                toll = counting.toll_of(toks[: bisect.bisect_right(toks, q.start_char, key=_END)], self._count_key, self.cue)
+                toll = counting.toll_of(toks[:upto], self._count_key, self.cue)
                 keys = [toll] if toll else []
             # "سيارة تقل 4 نساء، فقتلوا امرأتين": of two numbers given one key, the nearer to its word wins.
             dist = gap if noun in ("people", "fighters_people") else 0
@@ -968,8 +1039,10 @@ class EventCoder:
 
     def _count_key(self, tok: Token, kind: str) -> str | None:
         cache_key = (tok.key, tok.stem, kind)
-        if cache_key in self._count_cache:
-            return self._count_cache[cache_key]
+        try:
+            return self._count_cache[cache_key]  # one look-up for the common case, a word seen before
+        except KeyError:
+            pass
         found = None
         for pattern, key, per_kind in self.rules.count_nouns:
             if tok_matches(pattern, tok):
@@ -991,13 +1064,13 @@ class EventCoder:
         return None, -1
 
     def _certainty(
-        self, toks: Sequence[Token], trig: Trigger, s_actors: Sequence[ActorMention]
+        self, toks: Sequence[Token], trig: Trigger, s_actors: Sequence[ActorMention], words: frozenset[str]
     ) -> tuple[str, str | None]:
-        before = toks[: trig.start]
-        if _any_word(before, self.cue["hedge"]):
+        """``words`` are the keys and stems of ``toks`` (``_words``)."""
+        hedge, claim = self.cue["hedge"], self.cue["claim"]
+        if not hedge.isdisjoint(words) and _any_word(toks[: trig.start], hedge):
             return "speculative", None
-        claim = self.cue["claim"]
-        if not self._says(toks, claim):
+        if claim.isdisjoint(words):
             return "reported", None
         for k in refs.word_positions(toks, claim):
             tok = toks[k]
