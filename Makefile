@@ -1,5 +1,6 @@
 # The two commands of the README: `make demo` and `make test`. Both set up .venv first.
-PY ?= python3
+# The system's CPython when it is >= 3.11 (distribution builds run raqib faster): scripts/python.sh
+PY ?= $(shell sh scripts/python.sh)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
