@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 _NO_AGENT = frozenset(["CIVILIANS"])
 """Actors that are never the doer of an event (they suffer it)."""
 _T = TypeVar("_T")
-_KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
 
 
@@ -173,7 +172,10 @@ _any_word = refs.any_word
 
 def _supporting(toks: Sequence[Token], k: int) -> bool:
     """An actor introduced as support ("بدعم من التحالف") is not the opponent."""
-    return not _SUPPORT.isdisjoint(map(_KEY, toks[max(0, k - 3) : k]))
+    for tok in toks[max(0, k - 3) : k]:  # three words at most: a loop costs less than a map
+        if tok.key in _SUPPORT:
+            return True
+    return False
 
 
 def _sentence_at(sentences: Sequence[Sentence], pos: int) -> int | None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Mapping, Sequence
-from itertools import compress, pairwise, repeat
+from functools import lru_cache
+from itertools import pairwise
 from operator import attrgetter
 
 from raqib.event_clauses import _CIVILIAN_PERSON, _PERSON, _any_word
@@ -105,7 +106,7 @@ def noun_before_numeral(toks: Sequence[Token], q: Quantity, count_key: Callable[
 def _dual_key(tok: Token, count_key: Callable[[Token], str | None]) -> str | None:
     stem = tok.stem
     for form in (stem, stem[:-2], stem[:-3] + "ه" if stem.endswith(("تان", "تين")) else ""):
-        key = count_key(_as_word(tok, form)) if len(form) >= 3 else None
+        key = count_key(_word_token(form)) if len(form) >= 3 else None
         if key:
             return key
     return None
@@ -176,10 +177,32 @@ def counted_before(prev: Token, cue: Mapping[str, frozenset[str]]) -> bool:
         prev.stem in cue["number_words"])
 
 
-def _as_word(tok: Token, word: str) -> Token:
-    """``replace(tok, key=word, stem=word)``, made directly: this runs for every word with a pronoun
-    suffix, and ``dataclasses.replace`` costs several times as much."""
-    return Token(tok.start_char, tok.end_char, tok.text, word, word, tok.clitics)
+@lru_cache(maxsize=100_000)
+def _word_token(word: str) -> Token:
+    """A token whose key and stem are ``word``, for ``count_key``, which reads nothing else of it: asked
+    for every word with a pronoun suffix, and one kept per word costs less than one made each time."""
+    return Token(0, 0, word, word, word, "")
+
+
+def _suffix_victims(tok: Token, count_key: CountKey) -> int:
+    """1 or 2 when the word is a death noun with a singular or dual pronoun suffix ("مقتله"، "بإعدامهما"،
+    "تصفيته"), else 0. Each suffix ends in ا or ه, and a word ends in at most one of them."""
+    stem = tok.stem
+    if stem.endswith("هما"):
+        base, n = stem[:-3], 2
+    elif stem.endswith("ها"):
+        base, n = stem[:-2], 1
+    elif stem.endswith("ه"):
+        base, n = stem[:-1], 1
+    else:
+        return 0
+    if len(base) < 3:
+        return 0
+    if count_key(_word_token(base), "") == "fatalities":
+        return n
+    if base.endswith("ت") and count_key(_word_token(base[:-1] + "ه"), "") == "fatalities":
+        return n  # تصفيته → تصفية
+    return 0
 
 
 def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: CountKey, at: int | None = None) -> None:
@@ -187,12 +210,10 @@ def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: 
     pronoun of أنّ before it) is the victim counts one person, or two for the dual. With ``at``, only the
     word that starts there (the event's trigger) is read."""
     if at is None:
-        # Only a word with a pronoun suffix (each ends in ا or ه) or one right after أنه can count: those
-        # are picked out in C, and the loop below reads them alone, in order.
-        stems = list(map(_STEM, toks))
-        suffixed = compress(range(len(stems)), map(str.endswith, stems, repeat(("ا", "ه"))))
-        after_that = (k + 1 for k in compress(range(len(stems) - 1), map(_THAT_PRONOUN.__contains__, stems)))
-        candidates: Sequence[int] = sorted({*suffixed, *after_that})
+        # Only a word with a pronoun suffix (each ends in ا or ه) or one right after أنه can count.
+        stems = [t.stem for t in toks]
+        candidates: Sequence[int] = [k for k, stem in enumerate(stems) if stem.endswith(("ا", "ه"))
+                                     or (k and stems[k - 1] in _THAT_PRONOUN)]  # fmt: skip
     else:
         first = bisect.bisect_left(toks, at, key=_START)
         candidates = range(first, min(first + 1, len(toks)))
@@ -200,15 +221,7 @@ def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: 
         tok = toks[k]
         if at is not None and tok.start_char != at:
             return
-        n = 0
-        # every suffix ends in ا or ه: most words are passed over at once
-        for suffix, count in (("هما", 2), ("ها", 1), ("ه", 1)) if tok.stem.endswith(("ا", "ه")) else ():
-            base = tok.stem[: -len(suffix)]
-            if tok.stem.endswith(suffix) and len(base) >= 3:
-                forms = (base, base[:-1] + "ه") if base.endswith("ت") else (base,)  # تصفيته → تصفية
-                if any(count_key(_as_word(tok, f), "") == "fatalities" for f in forms):
-                    n = count
-                break
+        n = _suffix_victims(tok, count_key)
         if not n and k > 0 and toks[k - 1].stem in _THAT_PRONOUN and count_key(tok, "") == "fatalities":
             n = _THAT_PRONOUN[toks[k - 1].stem]
         if n:
@@ -270,8 +283,11 @@ def over_several(text: str, toks: Sequence[Token], q: Quantity, cue: Mapping[str
     start = max((m.end() for m in _CLAUSE_END.finditer(text, toks[0].start_char, q.start_char)), default=0)
     end = m.start() if (m := _CLAUSE_END.search(text, q.end_char, toks[-1].end_char)) else len(text)
     clause = toks[bisect.bisect_left(toks, start, key=_START) : bisect.bisect_left(toks, end, key=_START)]
+    incidents = cue["incidents"]
+    if incidents.isdisjoint(map(_STEM, clause)):
+        return False  # no word of incidents at all: the pairs are not read one by one
     return any(
-        b.stem in cue["incidents"] and (a.key == "في" or b.clitics.endswith("ب")) for a, b in pairwise(clause)
+        b.stem in incidents and (a.key == "في" or b.clitics.endswith("ب")) for a, b in pairwise(clause)
     )  # "في حادثتين"، "بحادثين"
 
 

@@ -98,9 +98,9 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                     break
             if (
                 kept.kind == ev.kind
-                and (_place_key(kept) == _place_key(ev) or _nested(ev, kept, sentences))
-                and same_actor
+                and same_actor  # the cheap tests first: _nested reads the text after both places
                 and same_date
+                and (_place_key(kept) == _place_key(ev) or _nested(ev, kept, sentences))
                 and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred))
                      or (placed and kept.kind in _REMOTE_KINDS and kept.actor1 == ev.actor1 and kept.date is not None
                          and ev.date is not None and not (kept.actor1_inferred and ev.actor1_inferred)))
