@@ -55,15 +55,16 @@ def join_ranges(text: str, quantities: Sequence[Quantity]) -> list[Quantity]:
         if skip:
             skip = False
             continue
-        gap = text[a.end_char : b.start_char] if b is not None else ""
-        lead = text[max(0, a.start_char - 5) : a.start_char].split()[-1:]
-        opened = lead and lead[0] in ("بين", "من")
-        if (b is not None and a.stated is not None and b.stated is not None and a.stated < b.stated
-                and _RANGE_GAP.fullmatch(gap) and (opened or gap.strip() in ("-", "–"))):  # fmt: skip
-            out.append(Quantity(a.stated, a.stated, b.stated, "about", a.start_char, b.end_char))
-            skip = True
-        else:
-            out.append(a)
+        # the words around are read only for two rising numbers: most numbers stand alone
+        if b is not None and a.stated is not None and b.stated is not None and a.stated < b.stated:
+            gap = text[a.end_char : b.start_char]
+            lead = text[max(0, a.start_char - 5) : a.start_char].split()[-1:]
+            opened = lead and lead[0] in ("بين", "من")
+            if _RANGE_GAP.fullmatch(gap) and (opened or gap.strip() in ("-", "–")):
+                out.append(Quantity(a.stated, a.stated, b.stated, "about", a.start_char, b.end_char))
+                skip = True
+                continue
+        out.append(a)
     return out
 
 
@@ -74,11 +75,17 @@ def killed_and_wounded(
     the wounded together says how many of neither. Not when the first word has a number of its own,
     before it or in it ("3 أشخاص قتلوا وأصيب 3 آخرون"، "سقوط قتيلين وجرح ثلاثة")."""
     after = after[1:] if after[:1] and after[0].stem == "بين" else after
-    lead = before[-4:-1]
-    own = bool(lead) and any(lead[0].start_char < n.end_char and n.start_char < lead[-1].end_char for n in numbers)
-    pairs = [tuple(words) for words in (before[-2:] if not own else (), after[:2]) if len(words) == 2]
-    return any(b.clitics.startswith("و") and {count_key(a, ""), count_key(b, "")} == {"fatalities", "injured"}
-               for a, b in pairs)  # fmt: skip
+    pairs = []  # the two words before the number and the two after it, the second joined by و
+    if len(before) >= 2 and before[-1].clitics.startswith("و"):
+        lead = before[-4:-1]
+        if not any(lead[0].start_char < n.end_char and n.start_char < lead[-1].end_char for n in numbers):
+            pairs.append((before[-2], before[-1]))
+    if len(after) >= 2 and after[1].clitics.startswith("و"):
+        pairs.append((after[0], after[1]))
+    for a, b in pairs:
+        if {count_key(a, ""), count_key(b, "")} == {"fatalities", "injured"}:
+            return True
+    return False
 
 
 def measure_or_label(before: Sequence[Token], after: Sequence[Token], cue: Mapping[str, frozenset[str]]) -> bool:
@@ -243,9 +250,11 @@ def taken_people(text: str, toks: Sequence[Token], t_start: int, cue: Mapping[st
     k = bisect.bisect_left(toks, t_start, key=_START)
     if k < len(toks) and toks[k].start_char == t_start and (n := _pronoun_people(toks[k])):
         return Quantity(n, n, n, "exact", toks[k].start_char, toks[k].end_char)
+    mark = _CLAUSE_END.search(text, t_start)
+    clause_end = mark.start() if mark else len(text)  # where the trigger's clause ends, found once
     for j in range(k + 1, min(k + 7, len(toks))):
         tok = toks[j]
-        if _CLAUSE_END.search(text[t_start : tok.start_char]):
+        if clause_end < tok.start_char:
             return None
         if tok.stem not in _FREED_CARRIER and _stem_before_pronoun(tok) in _FREED_CARRIER:
             n = _pronoun_people(tok)  # "عنه"، "عنهما"; "عنهم" states no number
@@ -308,8 +317,10 @@ def defectors(text: str, toks: Sequence[Token], t_start: int) -> Quantity | None
     person = next((t for t in reversed(toks[max(0, k - 10) : k]) if t.start_char >= lo
                    and (t.stem in _PERSON or t.key in _PERSON)), None)  # fmt: skip
     after = []
+    mark = _CLAUSE_END.search(text, t_start)
+    clause_end = mark.start() if mark else len(text)  # where the trigger's clause ends, found once
     for tok in toks[k + 1 : k + 8]:
-        if _CLAUSE_END.search(text[t_start : tok.start_char]):
+        if clause_end < tok.start_char:
             break
         after.append(tok)
     if person is None:

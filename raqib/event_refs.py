@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from raqib.events import Located
 
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
+_START = attrgetter("start_char")
 #: ``dataclasses.replace`` for events, without its loop over the fields in Python.
 replace_event = fast_replacer(Event)
 _CLAUSE_MARK = re.compile(r"[،,.؛;]")
@@ -169,9 +170,10 @@ def referent(made: Sequence[Event], earlier: Sequence[Event], pointed: bool, by_
     fam = family(made[0].kind)
     for k in range(len(earlier) - 1, -1, -1):
         ev = earlier[k]
+        # (``family(ev.kind)`` written out: no call per earlier event.)
         # A day stated beside a placeless mention ("الانفجار وقع أثناء تشييع من توفي قبل يومين") is
         # seldom the event's own: only a mention with a place of its own is told apart by its day.
-        if family(ev.kind) != fam or not all(_same_side(m, ev) and (m.place is None or _same_day(m, ev)) for m in made):
+        if _FAMILY.get(ev.kind, ev.kind) != fam or not all(_same_side(m, ev) and (m.place is None or _same_day(m, ev)) for m in made):
             continue
         if by_name:
             if all(_same_name(m, ev) for m in made):
@@ -292,8 +294,9 @@ def agreement_terms(toks: Sequence[Token], agreeing: Sequence[int], cues: Mappin
     may come after the parties and the place ("أُبرم اتفاق بين A وB في P ينص على"). ``agreeing``
     are the indices of the words that can start an agreement trigger, in order."""
     terms = cues["agreement_terms"]
-    if any(t.stem == "بموجب" for t in toks[:2]):
-        return 0  # "وبموجب الصفقة، يطلق الحوثيون سراح 400 أسير": the whole sentence gives its terms
+    for t in toks[:2]:
+        if t.stem == "بموجب":
+            return 0  # "وبموجب الصفقة، يطلق الحوثيون سراح 400 أسير": the whole sentence gives its terms
     for i in agreeing:
         for k in range(i + 1, min(len(toks), i + 12)):
             if toks[k].key in terms or toks[k].stem in terms:
@@ -463,9 +466,10 @@ _ADMIN_UNITS = frozenset(["ناحيه", "قضاء", "محافظه", "ولايه"
 def locates(prev: PlaceMention, place: PlaceMention, gap: str) -> bool:
     """"قرية X بناحية Y"، "على محور ناحية Y": an administrative unit right after a village says where
     the village is and is no item of a list ("قرية X، وناحية Y" is); ``gap`` is the text between."""
+    if place.feature not in _ADMIN_UNITS or prev.feature in _ADMIN_UNITS:
+        return False  # the gap is read only after a village and a unit
     generic_word = _GAP_WORD.findall(gap)[-1:]
-    return (place.feature in _ADMIN_UNITS and prev.feature not in _ADMIN_UNITS
-            and not (generic_word and generic_word[0].startswith("و")))  # fmt: skip
+    return not (generic_word and generic_word[0].startswith("و"))
 
 
 def kind_by_sides(kind: str, weak: bool, agent: str | None, patient: str | None) -> str:
@@ -517,10 +521,11 @@ def in_relative_clause(toks: Sequence[Token], k: int) -> bool:
     """The actor at token ``k`` is the subject of a relative clause ("المواقع التي يتمركز فيها X"،
     "البلدة التي يسيطر عليها X"): a verb before it carries a pronoun back to a noun of the main clause,
     so X does not do what the main clause's later verbs say."""
-    before = toks[max(0, k - 3) : k]
-    return any(t.key in _RESUMPTIVE for t in before[-2:]) or (
-        len(before) >= 2 and before[-2].key in _RELATIVE and before[-1].key[:1] in ("ي", "ت")
-    )
+    before = toks[max(0, k - 2) : k]  # two words at most: loops cost less than any() of a generator
+    for t in before:
+        if t.key in _RESUMPTIVE:
+            return True
+    return len(before) == 2 and before[0].key in _RELATIVE and before[1].key[:1] in ("ي", "ت")
 
 
 def hands_on_the_subject(toks: Sequence[Token], k: int, trigger: int) -> bool:
@@ -683,11 +688,10 @@ def named_next(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[E
     """The events without a capture of places the text does not name where the same side's capture of
     named places follows within the next sentence: "انتزعت القوات عدداً من القرى. وسيطرت على A وB"
     names the villages it counted; a village already reported before the set is not one of them."""
-    starts = [s.start_char for s in sentences]
     out = []
     for n, ev in enumerate(events):
         if ev.kind == "takeover" and ev.place is None:
-            sn = bisect.bisect_right(starts, ev.evidence_start) - 1
+            sn = bisect.bisect_right(sentences, ev.evidence_start, key=_START) - 1
             limit = sentences[min(sn + 1, len(sentences) - 1)].end_char
             told = {_place_key(e) for e in events[:n] if e.place is not None}
             if any(e.kind == "takeover" and e.place is not None and e.actor1 == ev.actor1 and e.evidence_start < limit
