@@ -91,14 +91,14 @@ def killed_and_wounded(
 def measure_or_label(before: Sequence[Token], after: Sequence[Token], cue: Mapping[str, frozenset[str]]) -> bool:
     """A number that counts no one: an age, a span or a distance ("طفل (12 عاماً)"، "على بعد 15 كم"),
     or a label after the noun it names ("عناصر من اللواء 93"، "الطريق رقم 4")."""
-    measure = cue["measure_after"]  # the bare word only: "اليوم" after a toll is "today", no span
-    return any(t.key in measure for t in after[:1]) or _any_word(before[-1:], cue["label_before"])
+    # the bare word only: "اليوم" after a toll is "today", no span
+    return (bool(after) and after[0].key in cue["measure_after"]) or _any_word(before[-1:], cue["label_before"])
 
 
 def dual_noun(toks: Sequence[Token], q: Quantity, count_key: Callable[[Token], str | None]) -> str | None:
     """The count key of a dual noun read as the number 2 ("قتيلان"، "مدنيين"، "امرأتان")."""
-    tok = next((t for t in toks if t.start_char <= q.start_char < t.end_char), None)
-    return None if tok is None else _dual_key(tok, count_key)
+    k = bisect.bisect_right(toks, q.start_char, key=_START) - 1  # tokens are in order and never overlap
+    return _dual_key(toks[k], count_key) if k >= 0 and q.start_char < toks[k].end_char else None
 
 
 def noun_before_numeral(toks: Sequence[Token], q: Quantity, count_key: Callable[[Token], str | None]) -> str | None:
