@@ -11,13 +11,13 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from dataclasses import dataclass
+from functools import lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from raqib import event_refs as refs
-from raqib.model import ActorMention, DateRef, Quantity, Sentence, Token, fast_init
+from raqib.model import ActorMention, DateRef, Quantity, Sentence, Token, fast_init, fast_replacer
 from raqib.normalize import match_key, strip_clitics
 from raqib.recognize.places import load_place_lexicon
 from raqib.rules import Trigger
@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 _NO_AGENT = frozenset(["CIVILIANS"])
 """Actors that are never the doer of an event (they suffer it)."""
 _T = TypeVar("_T")
-_KEY, _STEM = attrgetter("key"), attrgetter("stem")
 _START, _END = attrgetter("start_char"), attrgetter("end_char")
+#: ``dataclasses.replace`` for dates, without its loop over the fields in Python.
+_replace_date = fast_replacer(DateRef)
 
 
 _GENERIC_WORD = re.compile(
@@ -77,14 +78,18 @@ dates: Sequence[DateRef], sentences: Sequence[Sentence], sn: int, day: _DayConte
     """A day for a sentence that states none: the last date earlier in its paragraph, else the
     lead's date, else the publication day (ACLED's practice for same-day reports)."""
     sentence = sentences[sn]
-    para_start = min(s.start_char for s in sentences if s.paragraph == sentence.paragraph)
+    # the paragraph's first sentence: sentences are in text order, so a paragraph's are side by side
+    first = sn
+    while first and sentences[first - 1].paragraph == sentence.paragraph:
+        first -= 1
+    para_start = sentences[first].start_char
     earlier = [
         d for d in dates if para_start <= d.start_char < sentence.start_char and d.start is not None
     ]
     if earlier:
-        return replace(earlier[-1], source="context")
+        return _replace_date(earlier[-1], source="context")
     if day.lead is not None:
-        return replace(day.lead, source="context")
+        return _replace_date(day.lead, source="context")
     if day.published is not None:
         return DateRef(day.published, day.published, "day", 0, 0, True, source="published")
     return None
@@ -173,7 +178,10 @@ _any_word = refs.any_word
 
 def _supporting(toks: Sequence[Token], k: int) -> bool:
     """An actor introduced as support ("بدعم من التحالف") is not the opponent."""
-    return not _SUPPORT.isdisjoint(map(_KEY, toks[max(0, k - 3) : k]))
+    for tok in toks[max(0, k - 3) : k]:  # three words at most: a loop costs less than a map
+        if tok.key in _SUPPORT:
+            return True
+    return False
 
 
 def _sentence_at(sentences: Sequence[Sentence], pos: int) -> int | None:
@@ -188,11 +196,14 @@ def _by_sentence(
     """``items`` grouped by the sentence their ``start`` offset falls in, each group in the order of
     ``items``; items outside every sentence are left out."""
     out: list[list[_T]] = [[] for _ in sentences]
+    if not items:
+        return out
     starts = [s.start_char for s in sentences]
     ends = [s.end_char for s in sentences]
-    positions = list(map(start, items))
-    # _sentence_at, with the offsets listed once and the bisections made in C
-    for item, pos, k in zip(items, positions, map(partial(bisect.bisect_right, starts), positions)):
+    # _sentence_at, with the offsets listed once (a plain loop: a chain of map, zip and partial costs more)
+    for item in items:
+        pos = start(item)
+        k = bisect.bisect_right(starts, pos)
         if k and pos < ends[k - 1]:
             out[k - 1].append(item)
     return out
@@ -347,7 +358,9 @@ def _drop_destinations(text: str, places: Sequence[Located]) -> list[Located]:
 
 
 def _destination(text: str, p: Located) -> bool:
-    return bool(_TOWARDS_BEFORE.search(text[max(0, p.start - 20) : p.start]))
+    before = text[max(0, p.start - 20) : p.start]
+    # each word of _TOWARDS_BEFORE holds one of these: most places are passed over without a search
+    return ("لى" in before or "نحو" in before or "اتجاه" in before) and bool(_TOWARDS_BEFORE.search(before))
 
 
 _TOWARDS_BEFORE = re.compile(r"(^|\s)(الى|إلى|نحو|باتجاه)\s+(\S+\s+)?$")

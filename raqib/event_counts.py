@@ -12,7 +12,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Mapping, Sequence
-from itertools import compress, pairwise, repeat
+from functools import lru_cache
+from itertools import pairwise
 from operator import attrgetter
 
 from raqib.event_clauses import _CIVILIAN_PERSON, _PERSON, _any_word
@@ -54,15 +55,16 @@ def join_ranges(text: str, quantities: Sequence[Quantity]) -> list[Quantity]:
         if skip:
             skip = False
             continue
-        gap = text[a.end_char : b.start_char] if b is not None else ""
-        lead = text[max(0, a.start_char - 5) : a.start_char].split()[-1:]
-        opened = lead and lead[0] in ("بين", "من")
-        if (b is not None and a.stated is not None and b.stated is not None and a.stated < b.stated
-                and _RANGE_GAP.fullmatch(gap) and (opened or gap.strip() in ("-", "–"))):  # fmt: skip
-            out.append(Quantity(a.stated, a.stated, b.stated, "about", a.start_char, b.end_char))
-            skip = True
-        else:
-            out.append(a)
+        # the words around are read only for two rising numbers: most numbers stand alone
+        if b is not None and a.stated is not None and b.stated is not None and a.stated < b.stated:
+            gap = text[a.end_char : b.start_char]
+            lead = text[max(0, a.start_char - 5) : a.start_char].split()[-1:]
+            opened = lead and lead[0] in ("بين", "من")
+            if _RANGE_GAP.fullmatch(gap) and (opened or gap.strip() in ("-", "–")):
+                out.append(Quantity(a.stated, a.stated, b.stated, "about", a.start_char, b.end_char))
+                skip = True
+                continue
+        out.append(a)
     return out
 
 
@@ -73,24 +75,30 @@ def killed_and_wounded(
     the wounded together says how many of neither. Not when the first word has a number of its own,
     before it or in it ("3 أشخاص قتلوا وأصيب 3 آخرون"، "سقوط قتيلين وجرح ثلاثة")."""
     after = after[1:] if after[:1] and after[0].stem == "بين" else after
-    lead = before[-4:-1]
-    own = bool(lead) and any(lead[0].start_char < n.end_char and n.start_char < lead[-1].end_char for n in numbers)
-    pairs = [tuple(words) for words in (before[-2:] if not own else (), after[:2]) if len(words) == 2]
-    return any(b.clitics.startswith("و") and {count_key(a, ""), count_key(b, "")} == {"fatalities", "injured"}
-               for a, b in pairs)  # fmt: skip
+    pairs = []  # the two words before the number and the two after it, the second joined by و
+    if len(before) >= 2 and before[-1].clitics.startswith("و"):
+        lead = before[-4:-1]
+        if not any(lead[0].start_char < n.end_char and n.start_char < lead[-1].end_char for n in numbers):
+            pairs.append((before[-2], before[-1]))
+    if len(after) >= 2 and after[1].clitics.startswith("و"):
+        pairs.append((after[0], after[1]))
+    for a, b in pairs:
+        if {count_key(a, ""), count_key(b, "")} == {"fatalities", "injured"}:
+            return True
+    return False
 
 
 def measure_or_label(before: Sequence[Token], after: Sequence[Token], cue: Mapping[str, frozenset[str]]) -> bool:
     """A number that counts no one: an age, a span or a distance ("طفل (12 عاماً)"، "على بعد 15 كم"),
     or a label after the noun it names ("عناصر من اللواء 93"، "الطريق رقم 4")."""
-    measure = cue["measure_after"]  # the bare word only: "اليوم" after a toll is "today", no span
-    return any(t.key in measure for t in after[:1]) or _any_word(before[-1:], cue["label_before"])
+    # the bare word only: "اليوم" after a toll is "today", no span
+    return (bool(after) and after[0].key in cue["measure_after"]) or _any_word(before[-1:], cue["label_before"])
 
 
 def dual_noun(toks: Sequence[Token], q: Quantity, count_key: Callable[[Token], str | None]) -> str | None:
     """The count key of a dual noun read as the number 2 ("قتيلان"، "مدنيين"، "امرأتان")."""
-    tok = next((t for t in toks if t.start_char <= q.start_char < t.end_char), None)
-    return None if tok is None else _dual_key(tok, count_key)
+    k = bisect.bisect_right(toks, q.start_char, key=_START) - 1  # tokens are in order and never overlap
+    return _dual_key(toks[k], count_key) if k >= 0 and q.start_char < toks[k].end_char else None
 
 
 def noun_before_numeral(toks: Sequence[Token], q: Quantity, count_key: Callable[[Token], str | None]) -> str | None:
@@ -105,7 +113,7 @@ def noun_before_numeral(toks: Sequence[Token], q: Quantity, count_key: Callable[
 def _dual_key(tok: Token, count_key: Callable[[Token], str | None]) -> str | None:
     stem = tok.stem
     for form in (stem, stem[:-2], stem[:-3] + "ه" if stem.endswith(("تان", "تين")) else ""):
-        key = count_key(_as_word(tok, form)) if len(form) >= 3 else None
+        key = count_key(_word_token(form)) if len(form) >= 3 else None
         if key:
             return key
     return None
@@ -176,10 +184,32 @@ def counted_before(prev: Token, cue: Mapping[str, frozenset[str]]) -> bool:
         prev.stem in cue["number_words"])
 
 
-def _as_word(tok: Token, word: str) -> Token:
-    """``replace(tok, key=word, stem=word)``, made directly: this runs for every word with a pronoun
-    suffix, and ``dataclasses.replace`` costs several times as much."""
-    return Token(tok.start_char, tok.end_char, tok.text, word, word, tok.clitics)
+@lru_cache(maxsize=100_000)
+def _word_token(word: str) -> Token:
+    """A token whose key and stem are ``word``, for ``count_key``, which reads nothing else of it: asked
+    for every word with a pronoun suffix, and one kept per word costs less than one made each time."""
+    return Token(0, 0, word, word, word, "")
+
+
+def _suffix_victims(tok: Token, count_key: CountKey) -> int:
+    """1 or 2 when the word is a death noun with a singular or dual pronoun suffix ("مقتله"، "بإعدامهما"،
+    "تصفيته"), else 0. Each suffix ends in ا or ه, and a word ends in at most one of them."""
+    stem = tok.stem
+    if stem.endswith("هما"):
+        base, n = stem[:-3], 2
+    elif stem.endswith("ها"):
+        base, n = stem[:-2], 1
+    elif stem.endswith("ه"):
+        base, n = stem[:-1], 1
+    else:
+        return 0
+    if len(base) < 3:
+        return 0
+    if count_key(_word_token(base), "") == "fatalities":
+        return n
+    if base.endswith("ت") and count_key(_word_token(base[:-1] + "ه"), "") == "fatalities":
+        return n  # تصفيته → تصفية
+    return 0
 
 
 def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: CountKey, at: int | None = None) -> None:
@@ -187,12 +217,10 @@ def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: 
     pronoun of أنّ before it) is the victim counts one person, or two for the dual. With ``at``, only the
     word that starts there (the event's trigger) is read."""
     if at is None:
-        # Only a word with a pronoun suffix (each ends in ا or ه) or one right after أنه can count: those
-        # are picked out in C, and the loop below reads them alone, in order.
-        stems = list(map(_STEM, toks))
-        suffixed = compress(range(len(stems)), map(str.endswith, stems, repeat(("ا", "ه"))))
-        after_that = (k + 1 for k in compress(range(len(stems) - 1), map(_THAT_PRONOUN.__contains__, stems)))
-        candidates: Sequence[int] = sorted({*suffixed, *after_that})
+        # Only a word with a pronoun suffix (each ends in ا or ه) or one right after أنه can count.
+        stems = [t.stem for t in toks]
+        candidates: Sequence[int] = [k for k, stem in enumerate(stems) if stem.endswith(("ا", "ه"))
+                                     or (k and stems[k - 1] in _THAT_PRONOUN)]  # fmt: skip
     else:
         first = bisect.bisect_left(toks, at, key=_START)
         candidates = range(first, min(first + 1, len(toks)))
@@ -200,15 +228,7 @@ def pronoun_victims(toks: Sequence[Token], out: dict[str, Quantity], count_key: 
         tok = toks[k]
         if at is not None and tok.start_char != at:
             return
-        n = 0
-        # every suffix ends in ا or ه: most words are passed over at once
-        for suffix, count in (("هما", 2), ("ها", 1), ("ه", 1)) if tok.stem.endswith(("ا", "ه")) else ():
-            base = tok.stem[: -len(suffix)]
-            if tok.stem.endswith(suffix) and len(base) >= 3:
-                forms = (base, base[:-1] + "ه") if base.endswith("ت") else (base,)  # تصفيته → تصفية
-                if any(count_key(_as_word(tok, f), "") == "fatalities" for f in forms):
-                    n = count
-                break
+        n = _suffix_victims(tok, count_key)
         if not n and k > 0 and toks[k - 1].stem in _THAT_PRONOUN and count_key(tok, "") == "fatalities":
             n = _THAT_PRONOUN[toks[k - 1].stem]
         if n:
@@ -230,9 +250,11 @@ def taken_people(text: str, toks: Sequence[Token], t_start: int, cue: Mapping[st
     k = bisect.bisect_left(toks, t_start, key=_START)
     if k < len(toks) and toks[k].start_char == t_start and (n := _pronoun_people(toks[k])):
         return Quantity(n, n, n, "exact", toks[k].start_char, toks[k].end_char)
+    mark = _CLAUSE_END.search(text, t_start)
+    clause_end = mark.start() if mark else len(text)  # where the trigger's clause ends, found once
     for j in range(k + 1, min(k + 7, len(toks))):
         tok = toks[j]
-        if _CLAUSE_END.search(text[t_start : tok.start_char]):
+        if clause_end < tok.start_char:
             return None
         if tok.stem not in _FREED_CARRIER and _stem_before_pronoun(tok) in _FREED_CARRIER:
             n = _pronoun_people(tok)  # "عنه"، "عنهما"; "عنهم" states no number
@@ -270,8 +292,11 @@ def over_several(text: str, toks: Sequence[Token], q: Quantity, cue: Mapping[str
     start = max((m.end() for m in _CLAUSE_END.finditer(text, toks[0].start_char, q.start_char)), default=0)
     end = m.start() if (m := _CLAUSE_END.search(text, q.end_char, toks[-1].end_char)) else len(text)
     clause = toks[bisect.bisect_left(toks, start, key=_START) : bisect.bisect_left(toks, end, key=_START)]
+    incidents = cue["incidents"]
+    if incidents.isdisjoint(map(_STEM, clause)):
+        return False  # no word of incidents at all: the pairs are not read one by one
     return any(
-        b.stem in cue["incidents"] and (a.key == "في" or b.clitics.endswith("ب")) for a, b in pairwise(clause)
+        b.stem in incidents and (a.key == "في" or b.clitics.endswith("ب")) for a, b in pairwise(clause)
     )  # "في حادثتين"، "بحادثين"
 
 
@@ -292,8 +317,10 @@ def defectors(text: str, toks: Sequence[Token], t_start: int) -> Quantity | None
     person = next((t for t in reversed(toks[max(0, k - 10) : k]) if t.start_char >= lo
                    and (t.stem in _PERSON or t.key in _PERSON)), None)  # fmt: skip
     after = []
+    mark = _CLAUSE_END.search(text, t_start)
+    clause_end = mark.start() if mark else len(text)  # where the trigger's clause ends, found once
     for tok in toks[k + 1 : k + 8]:
-        if _CLAUSE_END.search(text[t_start : tok.start_char]):
+        if clause_end < tok.start_char:
             break
         after.append(tok)
     if person is None:

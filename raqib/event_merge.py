@@ -63,13 +63,14 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
             ) and kept.kind != "takeover":  # a capture without a place is one of unnamed places ("عدة قرى")
                 dup = n
                 break
-            if (recap := _placeless_recap(kept, ev)) is not None:
+            # (each helper is asked only of the kinds it can join: a call per pair costs more than the test)
+            if kept.kind == ev.kind and kept.kind in _RECAP_KINDS and (recap := _placeless_recap(kept, ev)) is not None:
                 # "أخلت الفصائل مواقع تقدمت إليها أمس" ... "انسحب الثوار من بلدة X": a mention with no place,
                 # no figure and no day of its own of what the same side is reported doing at a named place
                 # tells that act again; the placed report stands.
                 out[n], dup = recap, -1
                 break
-            if (taken := _fought_for(kept, ev)) is not None:
+            if "takeover" in (kept.kind, ev.kind) and (taken := _fought_for(kept, ev)) is not None:
                 # "مواجهات دارت منذ الصباح بين الفصائل وقوات النظام" beside the capture of X by the one from the
                 # other: fighting that ends in a capture is part of it (README convention 2)
                 out[n], dup = taken, -1
@@ -85,7 +86,7 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                 out[n] = kept if kept.kind in _REMOTE_KINDS else replace_event(ev, counts=ev.counts or kept.counts)
                 dup = -1
                 break
-            if kept.kind == ev.kind and same_actor and _same_toll(kept, ev) and kept.date is not None and same_date:
+            if kept.kind == ev.kind and same_actor and kept.date is not None and same_date and _same_toll(kept, ev):
                 # "لقي 6 حتفهم وجرح 10 في تفجير شمال بغداد" ... "أدى إلى سقوط 6 قتلى و10 جرحى": one blast, told
                 # at the spot the text places in the other's area ("في منطقة الحسينية شمالي بغداد")
                 spot = next((a for a, b in ((ev, kept), (kept, ev)) if _inner(a, b, sentences, loose=True)
@@ -98,9 +99,9 @@ def merge_duplicates(events: Sequence[Event], sentences: Sequence[Sentence]) -> 
                     break
             if (
                 kept.kind == ev.kind
-                and (_place_key(kept) == _place_key(ev) or _nested(ev, kept, sentences))
-                and same_actor
+                and same_actor  # the cheap tests first: _nested reads the text after both places
                 and same_date
+                and (_place_key(kept) == _place_key(ev) or _nested(ev, kept, sentences))
                 and (same_sentence or title_pair or (placed and not (kept.actor1_inferred or ev.actor1_inferred))
                      or (placed and kept.kind in _REMOTE_KINDS and kept.actor1 == ev.actor1 and kept.date is not None
                          and ev.date is not None and not (kept.actor1_inferred and ev.actor1_inferred)))

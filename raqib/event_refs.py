@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping, Sequence
-from itertools import compress, count, pairwise
+from itertools import pairwise
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from raqib.events import Located
 
 _KEY, _STEM = attrgetter("key"), attrgetter("stem")
+_START = attrgetter("start_char")
 #: ``dataclasses.replace`` for events, without its loop over the fields in Python.
 replace_event = fast_replacer(Event)
 _CLAUSE_MARK = re.compile(r"[،,.؛;]")
@@ -39,10 +40,10 @@ def any_word(toks: Sequence[Token], words: frozenset[str]) -> bool:
 
 
 def word_positions(toks: Sequence[Token], words: frozenset[str]) -> list[int]:
-    """Indices, in order, of the tokens whose key or stem is one of ``words`` (picked out in C: a loop
-    that reads every token of a sentence in Python costs far more)."""
-    hit = words.__contains__
-    return sorted({*compress(count(), map(hit, map(_KEY, toks))), *compress(count(), map(hit, map(_STEM, toks)))})
+    """Indices, in order, of the tokens whose key or stem is one of ``words``. A plain loop: the callers
+    ask only of sentences that hold such a word (``any_word`` first), and two chains of ``compress`` and
+    ``map`` merged in a set and sorted cost three times as much."""
+    return [k for k, t in enumerate(toks) if t.key in words or t.stem in words]
 
 
 class _Spanned(Protocol):
@@ -86,12 +87,15 @@ def possessed(tok: Token) -> bool:
 def demonstrative(toks: Sequence[Token], trig: Trigger, cues: Mapping[str, frozenset[str]]) -> bool:
     """"هذا التفجير"، "تلك المعارك"، "الهجوم ذاته": a pointer to something already said; so is a
     relative clause that describes people by what they did ("عناصر التنظيم الذين سلموا أنفسهم")."""
-    before = toks[trig.start - 1] if trig.start > 0 else None
-    after = toks[trig.end] if trig.end < len(toks) else None
-    relative = any(_word(t) in cues["relative_people"] for t in toks[max(0, trig.start - 2) : trig.start])
-    return relative or (before is not None and _word(before) in cues["demonstrative"]) or (
-        after is not None and _word(after) in cues["same_after"]
-    )
+    start = trig.start
+    if start > 0:
+        relative = cues["relative_people"]
+        if start > 1 and _word(toks[start - 2]) in relative:
+            return True
+        before = _word(toks[start - 1])
+        if before in relative or before in cues["demonstrative"]:
+            return True
+    return trig.end < len(toks) and _word(toks[trig.end]) in cues["same_after"]
 
 
 def _word(tok: Token) -> str:
@@ -166,9 +170,10 @@ def referent(made: Sequence[Event], earlier: Sequence[Event], pointed: bool, by_
     fam = family(made[0].kind)
     for k in range(len(earlier) - 1, -1, -1):
         ev = earlier[k]
+        # (``family(ev.kind)`` written out: no call per earlier event.)
         # A day stated beside a placeless mention ("الانفجار وقع أثناء تشييع من توفي قبل يومين") is
         # seldom the event's own: only a mention with a place of its own is told apart by its day.
-        if family(ev.kind) != fam or not all(_same_side(m, ev) and (m.place is None or _same_day(m, ev)) for m in made):
+        if _FAMILY.get(ev.kind, ev.kind) != fam or not all(_same_side(m, ev) and (m.place is None or _same_day(m, ev)) for m in made):
             continue
         if by_name:
             if all(_same_name(m, ev) for m in made):
@@ -289,8 +294,9 @@ def agreement_terms(toks: Sequence[Token], agreeing: Sequence[int], cues: Mappin
     may come after the parties and the place ("أُبرم اتفاق بين A وB في P ينص على"). ``agreeing``
     are the indices of the words that can start an agreement trigger, in order."""
     terms = cues["agreement_terms"]
-    if any(t.stem == "بموجب" for t in toks[:2]):
-        return 0  # "وبموجب الصفقة، يطلق الحوثيون سراح 400 أسير": the whole sentence gives its terms
+    for t in toks[:2]:
+        if t.stem == "بموجب":
+            return 0  # "وبموجب الصفقة، يطلق الحوثيون سراح 400 أسير": the whole sentence gives its terms
     for i in agreeing:
         for k in range(i + 1, min(len(toks), i + 12)):
             if toks[k].key in terms or toks[k].stem in terms:
@@ -460,9 +466,10 @@ _ADMIN_UNITS = frozenset(["ناحيه", "قضاء", "محافظه", "ولايه"
 def locates(prev: PlaceMention, place: PlaceMention, gap: str) -> bool:
     """"قرية X بناحية Y"، "على محور ناحية Y": an administrative unit right after a village says where
     the village is and is no item of a list ("قرية X، وناحية Y" is); ``gap`` is the text between."""
+    if place.feature not in _ADMIN_UNITS or prev.feature in _ADMIN_UNITS:
+        return False  # the gap is read only after a village and a unit
     generic_word = _GAP_WORD.findall(gap)[-1:]
-    return (place.feature in _ADMIN_UNITS and prev.feature not in _ADMIN_UNITS
-            and not (generic_word and generic_word[0].startswith("و")))  # fmt: skip
+    return not (generic_word and generic_word[0].startswith("و"))
 
 
 def kind_by_sides(kind: str, weak: bool, agent: str | None, patient: str | None) -> str:
@@ -514,10 +521,11 @@ def in_relative_clause(toks: Sequence[Token], k: int) -> bool:
     """The actor at token ``k`` is the subject of a relative clause ("المواقع التي يتمركز فيها X"،
     "البلدة التي يسيطر عليها X"): a verb before it carries a pronoun back to a noun of the main clause,
     so X does not do what the main clause's later verbs say."""
-    before = toks[max(0, k - 3) : k]
-    return any(t.key in _RESUMPTIVE for t in before[-2:]) or (
-        len(before) >= 2 and before[-2].key in _RELATIVE and before[-1].key[:1] in ("ي", "ت")
-    )
+    before = toks[max(0, k - 2) : k]  # two words at most: loops cost less than any() of a generator
+    for t in before:
+        if t.key in _RESUMPTIVE:
+            return True
+    return len(before) == 2 and before[0].key in _RELATIVE and before[1].key[:1] in ("ي", "ت")
 
 
 def hands_on_the_subject(toks: Sequence[Token], k: int, trigger: int) -> bool:
@@ -608,7 +616,10 @@ def areas_within(text: str, toks: Sequence[Token], trig: Trigger, plural: frozen
 def from_origin(text: str, start: int, origin_words: frozenset[str]) -> bool:
     """Whether the place at ``start`` says where people come from: "خمس منهن من X"، "نازحين من
     قرية X" (the word for the people, then من, then at most a generic word)."""
-    words = text[max(0, start - 40) : start].split()
+    before = text[max(0, start - 40) : start]
+    if "من" not in before:
+        return False  # most places have no من before them: no split
+    words = before.rsplit(None, 3)  # the last three words are all that is read
     if len(words) >= 3 and words[-1] in _GENERIC_BEFORE:
         words = words[:-1]
     return len(words) >= 2 and words[-1] == "من" and match_key(words[-2].strip("-–(\"“")) in origin_words
@@ -677,11 +688,10 @@ def named_next(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[E
     """The events without a capture of places the text does not name where the same side's capture of
     named places follows within the next sentence: "انتزعت القوات عدداً من القرى. وسيطرت على A وB"
     names the villages it counted; a village already reported before the set is not one of them."""
-    starts = [s.start_char for s in sentences]
     out = []
     for n, ev in enumerate(events):
         if ev.kind == "takeover" and ev.place is None:
-            sn = bisect.bisect_right(starts, ev.evidence_start) - 1
+            sn = bisect.bisect_right(sentences, ev.evidence_start, key=_START) - 1
             limit = sentences[min(sn + 1, len(sentences) - 1)].end_char
             told = {_place_key(e) for e in events[:n] if e.place is not None}
             if any(e.kind == "takeover" and e.place is not None and e.actor1 == ev.actor1 and e.evidence_start < limit
@@ -726,8 +736,8 @@ _UNNAMED_AREAS = re.compile(r"(?<!\S)(?:في|ب)\s*(?:عدة\s+(?:مناطق|ق�
 def in_unnamed_areas(text: str, start: int, end: int) -> bool:
     """Whether the words after a trigger, in its clause and before any other clause, place it in several
     areas the text does not name: no place named elsewhere in the sentence is then the event's."""
-    clause = _CLAUSE_MARK.split(text[start:end], maxsplit=1)[0]
-    return _UNNAMED_AREAS.search(clause) is not None
+    mark = _CLAUSE_MARK.search(text, start, end)  # the clause ends at the first mark: no split of the rest
+    return _UNNAMED_AREAS.search(text[start : mark.start() if mark else end]) is not None
 
 
 _SEVERAL = frozenset(["عده", "لعده", "بعده", "سلسله", "لسلسله", "بسلسله"])
