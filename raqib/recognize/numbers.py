@@ -251,7 +251,8 @@ def word_occurrences(
     Whole word means delimited like regex ``\\b\\w+\\b``. This is the fast pre-scan of number
     and date recognition: one C-level ``split`` of the key, a set look-up per distinct word,
     then ``str.find`` for the few words that matter. Both lists are sorted by offset. ``chunks`` is
-    ``key.split()`` when the caller has it (``Normalized.chunks``).
+    the key split at spaces (``key.split()``, or ``key.split(" ")`` as in ``Normalized.chunks``) when the
+    caller has it: a chunk that holds several words is split below like any chunk with punctuation.
     """
     nonword = _split_re()[0]
     chunks = set(key.split() if chunks is None else chunks)
