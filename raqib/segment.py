@@ -96,15 +96,18 @@ def tokens(text: str, norm: Normalized | None = None) -> list[Token]:
     pos = 0
     for chunk in norm.chunks:
         n = len(chunk)
-        if chunk.isalnum():
-            start = offsets[pos]
-            end = offsets[pos + n - 1] + 1
-            parts = splits.get(chunk)
-            if parts is None:
-                parts = _split(chunk)
-            append(make(start, end, text[start:end], chunk, parts[1], parts[0]))
-        elif n:
-            out += _glued_tokens(text, key, offsets, chunk, pos)
+        # ``_SPLITS`` only holds words of letters and digits: a chunk found there needs no ``isalnum``
+        parts = splits.get(chunk)
+        if parts is None:
+            if not chunk.isalnum():
+                if n:
+                    out += _glued_tokens(text, key, offsets, chunk, pos)
+                pos += n + 1
+                continue
+            parts = _split(chunk)
+        start = offsets[pos]
+        end = offsets[pos + n - 1] + 1
+        append(make(start, end, text[start:end], chunk, parts[1], parts[0]))
         pos += n + 1
     return out
 
