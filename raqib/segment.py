@@ -28,6 +28,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 _END_CHARS = ".!?؟…؛"
 _START = attrgetter("start_char")
 _make_token = fast_maker(Token)
+_make_sentence = fast_maker(Sentence)
 # Proclitics and stem of each word key (``strip_clitics``): a plain dict is read without the call the
 # ``lru_cache`` wrapper costs, for every word of every document.
 _SPLITS: dict[str, tuple[str, str]] = {}
@@ -146,5 +147,5 @@ def segment(text: str, norm: Normalized | None = None) -> tuple[Sentence, ...]:
     for s, e, p in _sentence_spans(text):
         lo = bisect.bisect_left(starts, s)
         hi = bisect.bisect_left(starts, e)
-        out.append(Sentence(s, e, text[s:e], tuple(toks[lo:hi]), p))
+        out.append(_make_sentence(s, e, text[s:e], tuple(toks[lo:hi]), p))
     return tuple(out)
