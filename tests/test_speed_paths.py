@@ -261,15 +261,54 @@ def test_visible_line_check_equals_probing_every_line(dev_sentences) -> None:  #
 def test_sentence_ends_equal_a_full_scan(dev_sentences) -> None:  # type: ignore[no-untyped-def]
     import random
 
-    from raqib.segment import _END_CHAR, _SENTENCE_END
+    from raqib.segment import _SENTENCE_END, _after_end_chars
 
     rng = random.Random(3)
     alphabet = "اب ت.!?؟…؛\"'”’») \n(aZ3د"
     lines = [line for text, _ in dev_sentences for line in text.split("\n")]
     lines += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
     for line in lines:
-        tried = [m.span() for c in _END_CHAR.finditer(line) if (m := _SENTENCE_END.match(line, c.end()))]
+        tried = [m.span() for c in _after_end_chars(line) if (m := _SENTENCE_END.match(line, c))]
         assert tried == [m.span() for m in _SENTENCE_END.finditer(line)], repr(line)
+
+
+def test_code_page_gives_the_translation_and_its_deletions(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    from raqib.normalize import _tables
+
+    translate, deleted, code_page = _tables()
+    rng = random.Random(5)
+    alphabet = code_page.page.replace("\ufffe", "") + "\u0800é\U0001f600\u200f\u0640."
+    texts = [text for text, _ in dev_sentences]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    for text in texts:
+        read = code_page(text)
+        if read is None:
+            assert any(c not in code_page.page for c in text), repr(text)
+            continue
+        key, cuts = read
+        assert key == text.translate(translate.table), repr(text)
+        assert cuts == [m.start() for m in deleted.finditer(text)], repr(text)
+        if "\u0640." not in text:  # no word broken by a masked full stop: the offsets are the kept characters
+            kept = [i for i, c in enumerate(text) if translate.table.get(ord(c), c) != ""]
+            assert normalize(text).offsets == (*kept, len(text)), repr(text)
+
+
+def test_number_prescan_is_the_same_for_any_split_at_spaces(dev_sentences) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    from raqib.recognize.numbers import _scan_surfaces, word_occurrences
+
+    surfaces = _scan_surfaces()
+    rng = random.Random(7)
+    words = sorted(surfaces)[:200] + ["", "12", "٣", "x_1", "(5)", "،", "a.b", "\n", "\t", "\u00a0"]
+    keys = [normalize(text).key for text, _ in dev_sentences]
+    keys += ["".join(rng.choice(words) + rng.choice(" \n,.") for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    for key in keys:
+        expected = word_occurrences(key, surfaces)
+        assert word_occurrences(key, surfaces, key.split(" ")) == expected, repr(key)
+        assert word_occurrences(key, surfaces, key.split()) == expected, repr(key)
 
 
 def test_token_offsets_equal_the_pattern_matches(dev_sentences) -> None:  # type: ignore[no-untyped-def]

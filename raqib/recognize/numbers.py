@@ -187,6 +187,12 @@ def _tables() -> tuple[dict[str, _Word], dict[tuple[str, ...], tuple[str, int]],
 
 
 @cache
+def _qualifier_ends() -> frozenset[str]:
+    """The last word of every qualifier phrase before a number (``_tables``)."""
+    return frozenset(phrase[-1] for phrase in _tables()[1])
+
+
+@cache
 def _token_re() -> re.Pattern[str]:
     return re.compile(r"([0-9]+(?:\.[0-9]+|(?:,[0-9]{3})+)?(?![0-9]))|[^\W\d_]+")
 
@@ -211,8 +217,11 @@ def _tokens(text: str, norm: Normalized, lo: int, hi: int) -> list[_Tok]:
     toks: list[_Tok] = list(
         zip(map(_START, ms), map(_END, ms), map(_GROUP, ms), map(bool, map(_LASTINDEX, ms)))  # lastindex: 1 or None
     )
-    if key.find(",", lo, hi) != -1 and any(t[3] and "," in t[2] for t in toks):  # rare: "1,081", "5،600"
-        toks = [part for t in toks for part in _split_commas(text, norm, t)]
+    if key.find(",", lo, hi) != -1:
+        for t in toks:
+            if t[3] and "," in t[2]:  # rare: "1,081", "5،600"
+                toks = [part for t in toks for part in _split_commas(text, norm, t)]
+                break
     if toks and lo > 0 and toks[0][0] == lo and _is_word_char(key[lo - 1]):
         toks.pop(0)
     if toks and hi < len(key) and toks[-1][1] == hi and _is_word_char(key[hi]):
@@ -230,9 +239,6 @@ def _split_commas(text: str, norm: Normalized, t: _Tok) -> list[_Tok]:
     return [(ks + m.start(), ks + m.end(), m.group(), True) for m in _split_re()[1].finditer(s)]
 
 
-_PUNCT = "\"',.:;!?()[]{}<>/\\|-+*=#%&@~^`$"
-
-
 def _is_word_char(ch: str) -> bool:
     """Same as regex ``\\w`` on str."""
     return ch.isalnum() or ch == "_"
@@ -244,29 +250,25 @@ def _split_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def word_occurrences(
-    key: str, surfaces: Iterable[str], chunks: Iterable[str] | None = None
+    key: str, surfaces: frozenset[str], chunks: Iterable[str] | None = None
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """Whole words of ``key`` that are in ``surfaces``, and words that hold digits, with offsets.
 
     Whole word means delimited like regex ``\\b\\w+\\b``. This is the fast pre-scan of number
-    and date recognition: one C-level ``split`` of the key, a set look-up per distinct word,
+    and date recognition: one C-level ``split`` of the key, a set look-up per chunk,
     then ``str.find`` for the few words that matter. Both lists are sorted by offset. ``chunks`` is
-    ``key.split()`` when the caller has it (``Normalized.chunks``).
+    the key split at spaces (``key.split()``, or ``key.split(" ")`` as in ``Normalized.chunks``) when the
+    caller has it: a chunk that holds several words is split below like any chunk with punctuation.
     """
-    nonword = _split_re()[0]
-    chunks = set(key.split() if chunks is None else chunks)
-    found = chunks.intersection(surfaces)
-    with_digits: set[str] = set()
-    for chunk in filterfalse(str.isalpha, chunks):
-        chunk = chunk.strip(_PUNCT)  # most non-word characters sit at the ends
-        if chunk in surfaces:
-            found.add(chunk)
-        elif chunk and not chunk.isalpha():
-            for piece in nonword.split(chunk) if not chunk.isalnum() else (chunk,):
-                if piece in surfaces:
-                    found.add(piece)
-                elif piece and not piece.isalpha():
-                    with_digits.add(piece)
+    if chunks is None:
+        chunks = key.split()
+    found = set(surfaces.intersection(chunks))  # looked up in ``surfaces``: no set of the chunks is built
+    # The words of the chunks that are not a word of letters (with punctuation, digits, a line break),
+    # all split at once: one C-level split of their join instead of a few calls for each.
+    pieces = set(_split_re()[0].split(" ".join(filterfalse(str.isalpha, chunks))))
+    found |= pieces.intersection(surfaces)
+    with_digits = set(filterfalse(str.isalpha, pieces - found))
+    with_digits.discard("")
     return _positions(key, found), _positions(key, with_digits)
 
 
@@ -607,7 +609,7 @@ def _words(key, toks, i, w: _Word, words):
 
 def _qualify(key, toks, first, ks, quals, words, ke, j, floor):
     """Extend ``[ks, ke)`` over a qualifier before (not reaching before ``floor``) or after it."""
-    if first >= 0:
+    if first > 0 and toks[first - 1][2] in _qualifier_ends():  # a phrase must end right before the number
         back: list[str] = []  # words right before the number, nearest first
         k = first
         while k > 0 and len(back) < 4:

@@ -30,6 +30,8 @@ from raqib.recognize.dates import MONTHS
 _KEY = attrgetter("key")
 _make_mention = fast_maker(PlaceMention)
 _BREAK = re.compile(r"[،,.;؛:!?؟()\[\]{}\"“”«»\n]|\s[-–—]\s")
+_PUNCTUATION = re.compile(r"[،,.;؛:!?؟]")
+_LIST_GAP = re.compile(r"[\s،,]*")
 _PREPOSITIONS = frozenset(
     ["في", "من", "علي", "الي", "نحو", "قرب", "باتجاه", "حول", "داخل", "محيط", "اطراف", "بلدتي", "عند", "تجاه"]
 )
@@ -205,28 +207,34 @@ class PlaceFinder:
         n = len(toks)
         if generic is not None and j < n and (end := _day_of_month_name(toks, j)):
             return end  # "سد 17 نيسان"، "جسر 6 أكتوبر": a landmark named after a day
-        if j >= n or _is_stop(toks[j], lex) or _generic(toks[j], lex) or toks[j].key.isdigit():
+        if j >= n:
             return j
-        if generic is not None and toks[j].clitics.startswith("و") and toks[j].key not in self.whole_words:
+        tok = toks[j]
+        key = tok.key
+        if _is_stop(tok, lex) or _generic(tok, lex) or key.isdigit():
+            return j
+        if generic is not None and tok.clitics.startswith("و") and key not in self.whole_words:
             return j  # "بلدة وثلاث قرى": a conjunction right after the generic word starts no name
         gaz = self._gaz_match(toks, j, n)
         end = j + 1
-        head = toks[j].stem in lex.heads or toks[j].key in lex.heads or _glued_head(toks[j], lex) != ""
-        if head and end < n and not self._broken(toks[end - 1], toks[end]) and not _is_stop(toks[end], lex):
+        text = self._text
+        head = tok.stem in lex.heads or key in lex.heads or _glued_head(tok, lex) != ""
+        # self._broken inlined below and in the loop
+        if head and end < n and not _breaks(text[tok.end_char : toks[end].start_char]) and not _is_stop(toks[end], lex):
             end += 1
-        while end < n and not self._broken(toks[end - 1], toks[end]):
+        while end < n and not _breaks(text[toks[end - 1].end_char : toks[end].start_char]):
             tail = strip_article(toks[end].key)
             if tail in lex.tails and tail not in _DIRECTION_TAILS and not _day_before_yesterday(toks, end):
                 end += 1
                 continue
             break
-        name_only = toks[j].stem in _NAME_ONLY_HEADS or toks[j].key in _NAME_ONLY_HEADS
+        name_only = tok.stem in _NAME_ONLY_HEADS or key in _NAME_ONLY_HEADS
         if generic in lex.weak and not gaz and not name_only and not (
-                toks[j].clitics.endswith("ال") and self._in_town(toks, end)):  # fmt: skip
+                tok.clitics.endswith("ال") and self._in_town(toks, end)):  # fmt: skip
             # a weak generic names a place the gazetteer knows, one it locates in a town, or one whose first
             # word only ever begins a name ("معبر أبو X"، "محور تل X")
             return j
-        if end == j + 1 and (toks[j].key in self.blocked or strip_article(toks[j].key) in lex.common):
+        if end == j + 1 and (key in self.blocked or strip_article(key) in lex.common):
             return j
         return max(end, j + gaz)
 
@@ -290,7 +298,8 @@ class PlaceFinder:
                     i += 1
                     continue
             if names:
-                out.extend(self._mention(text, toks, s, e, feature) for s, e in names)
+                for s, e in names:
+                    out.append(self._mention(text, toks, s, e, feature))
                 i = prev_end_tok = names[-1][1]
                 continue
             border = _border_end(toks, i, self._broken) if border else 0
@@ -377,7 +386,7 @@ class PlaceFinder:
                 continue
             if names:
                 gap = self._text[toks[k - 1].end_char : toks[k].start_char]
-                if not (re.fullmatch(r"[\s،,]*", gap) or toks[k].clitics.startswith("و")):
+                if not (_LIST_GAP.fullmatch(gap) or toks[k].clitics.startswith("و")):
                     break
                 if "." in gap or ")" in gap and "(" not in gap:
                     break
@@ -407,24 +416,28 @@ class PlaceFinder:
         return names
 
     def _plausible(self, toks: Sequence[Token], i: int, n: int, prev_end: int) -> bool:
-        if n == 1 and i > 0 and self._adjective(toks[i - 1], toks[i]):
-            return False
-        if n == 1 and (toks[i].key in self.blocked or toks[i].stem in self.blocked):
-            return False
-        if n == 1 and (toks[i].stem in self.lex.common or strip_article(toks[i].key) in self.lex.common):
-            return False
-        if len(toks[i].stem) < 3 and n == 1:
-            return False
         tok = toks[i]
-        if tok.clitics in _PREP_CLITICS or tok.clitics.rstrip("ال") in _PREP_CLITICS:
+        if n == 1:
+            if i > 0 and self._adjective(toks[i - 1], tok):
+                return False
+            if tok.key in self.blocked or tok.stem in self.blocked:
+                return False
+            if tok.stem in self.lex.common or strip_article(tok.key) in self.lex.common:
+                return False
+            if len(tok.stem) < 3:
+                return False
+        clitics = tok.clitics
+        if clitics in _PREP_CLITICS or clitics.rstrip("ال") in _PREP_CLITICS:
             return True
-        if i > 0 and (toks[i - 1].key in _PREPOSITIONS or toks[i - 1].stem in _PREPOSITIONS):
+        if i > 0:
+            before = toks[i - 1]
+            if before.key in _PREPOSITIONS or before.stem in _PREPOSITIONS:
+                return True
+            if before.key[:1] in ("و", "ف") and before.key[1:] in _PREPOSITIONS:
+                return True  # "وفي X"، "ومن X": a preposition after a conjunction too short for the tokeniser to split
+        if prev_end == i:
             return True
-        if i > 0 and toks[i - 1].key[:1] in ("و", "ف") and toks[i - 1].key[1:] in _PREPOSITIONS:
-            return True  # "وفي X"، "ومن X": a preposition after a conjunction too short for the tokeniser to split
-        if prev_end == i or (prev_end == i - 0 and tok.clitics.startswith("و")):
-            return True
-        if tok.clitics.startswith("و") and prev_end >= i - 1:
+        if clitics.startswith("و") and prev_end >= i - 1:
             return True
         return tuple(t.stem for t in toks[i : i + n]) in self.strong
 
@@ -447,7 +460,7 @@ class PlaceFinder:
 
     def _names_after(self, toks: Sequence[Token], j: int, generic: str) -> list[tuple[int, int]]:
         """Token ranges of the name(s) after a generic word; several for plural generics."""
-        if j < len(toks) and re.search(r"[،,.;؛:!?؟]", self._text[toks[j - 1].end_char : toks[j].start_char]):
+        if j < len(toks) and _PUNCTUATION.search(self._text[toks[j - 1].end_char : toks[j].start_char]):
             return []  # "6 قرى، وهي ...": punctuation after the generic word; no name follows it
         end = self._name_end(toks, j, generic)
         if end == j:
