@@ -159,6 +159,7 @@ class _RowStore:
         """By first letter of the base form, then row id."""
         self.letter_meta: dict[str, dict[int, list[_Meta]]] = {}
         self.arabic: dict[int, tuple[str, ...]] = {}
+        """Only the rows with Arabic keys (two in three places have none)."""
         self.arabic_index: dict[int, list[int]] = {}
         """The entry index once per Arabic key."""
 
@@ -174,8 +175,9 @@ class _RowStore:
                 self.letter_meta[letter] = {}
             by[rid] = latin
             self.letter_meta[letter][rid] = meta
-        self.arabic[rid] = rows.arabic
-        self.arabic_index[rid] = [rows.index] * len(rows.arabic)
+        if rows.arabic:
+            self.arabic[rid] = rows.arabic
+            self.arabic_index[rid] = [rows.index] * len(rows.arabic)
         return rows
 
 
@@ -232,9 +234,10 @@ class _Pool:
             st = self.store
             if letter:
                 latin, meta = st.letter_latin.get(letter, {}), st.letter_meta.get(letter, {})
-                # rows without keys of that letter give None: filter drops them
-                hit = (list(chain.from_iterable(filter(None, map(latin.get, self.ids)))),
-                       list(chain.from_iterable(filter(None, map(meta.get, self.ids)))))  # fmt: skip
+                # the rows with keys of that letter (most have none), in order, found once for both lists
+                rids = list(filter(latin.__contains__, self.ids))
+                hit = (list(chain.from_iterable(map(latin.__getitem__, rids))),
+                       list(chain.from_iterable(map(meta.__getitem__, rids))))  # fmt: skip
             else:
                 hit = (list(chain.from_iterable(map(st.latin.__getitem__, self.ids))),
                        list(chain.from_iterable(map(st.meta.__getitem__, self.ids))))  # fmt: skip
@@ -245,8 +248,9 @@ class _Pool:
         """Loose Arabic keys and the entry index of each."""
         if self._arabic is None:
             st = self.store
-            self._arabic = (list(chain.from_iterable(map(st.arabic.__getitem__, self.ids))),
-                            list(chain.from_iterable(map(st.arabic_index.__getitem__, self.ids))))  # fmt: skip
+            rids = list(filter(st.arabic.__contains__, self.ids))
+            self._arabic = (list(chain.from_iterable(map(st.arabic.__getitem__, rids))),
+                            list(chain.from_iterable(map(st.arabic_index.__getitem__, rids))))  # fmt: skip
         return self._arabic
 
 
