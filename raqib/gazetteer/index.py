@@ -201,19 +201,22 @@ class Gazetteer:
         inner = (km / 111.195) ** 2 * (1 - 1e-6)
         outer = (km / 111.195) ** 2 * (1 + 1e-6)
         banded = km >= 1.0  # the margins above cover the rounding of a latitude band from 1 km up
+        # each column's least and greatest longitude distance, the same for every row
+        cols = [(b, max(0.0, b / 4 - lon, lon - (b + 1) / 4), max(abs(b / 4 - lon), abs((b + 1) / 4 - lon)))
+                for b in range(cj - r, cj + r + 1)]  # fmt: skip
         for di in range(-r, r + 1):
             a = ci + di
             # Cell rows are exact quarter degrees (x * 4 is exact in binary): the least distance to
             # any point of a cell bounds every entry's, so cells out of reach are passed over.
             dlat = max(0.0, a / 4 - lat, lat - (a + 1) / 4)
+            if 111.195 * dlat > reach * 1.000001:  # the whole row: hypot(x, dlat) is never below dlat
+                continue
             lo, hi = (lat + a / 4) / 2, (lat + (a + 1) / 4) / 2
             c_lo, c_hi = sorted((cos(radians(lo)), cos(radians(hi))))
             if lo <= 0.0 <= hi:
                 c_hi = 1.0
             c2_lo, c2_hi = c_lo * c_lo, c_hi * c_hi
-            for dj in range(-r, r + 1):
-                b = cj + dj
-                dlon = max(0.0, b / 4 - lon, lon - (b + 1) / 4)
+            for b, dlon, wide in cols:
                 if 111.195 * hypot(dlon * c_lo, dlat) > reach:
                     continue
                 band = bands.get((a, b)) if banded else None
@@ -226,7 +229,6 @@ class Gazetteer:
                     lats, by_lat, idx = band
                     s_out = sqrt(max(0.0, outer - dlon * dlon * c2_lo))
                     o0, o1 = bisect_left(lats, lat - s_out), bisect_right(lats, lat + s_out)
-                    wide = max(abs(b / 4 - lon), abs((b + 1) / 4 - lon))
                     in2 = inner - wide * wide * c2_hi
                     if in2 > 0.0:
                         s_in = sqrt(in2)

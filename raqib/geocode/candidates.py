@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, filterfalse
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -268,7 +268,7 @@ def _base_forms(base: str) -> list[str]:
 def _make_pool(gaz: Gazetteer, members: Sequence[int], unplaced: Sequence[int] = ()) -> _Pool:
     store = _store(gaz)
     ids = [*members, *(~j for j in unplaced)] if unplaced else list(members)
-    for rid in set(ids).difference(store.rows):  # places no pool has needed yet
+    for rid in filterfalse(store.rows.__contains__, ids):  # places no pool has needed yet
         if rid >= 0:
             _entry_rows(gaz, rid)
         else:
@@ -487,7 +487,12 @@ def _consistency(gaz: Gazetteer, e: Entry, ctx: ContextInfo, country: str | None
             diff = abs((_bearing(la, lo, e.lat, e.lon) - b + 180.0) % 360.0 - 180.0)
             bonus += 0.15 if diff <= 45 else 0.0 if diff <= 90 else -0.2
     if near:
-        d = min(approx_km(e.lat, e.lon, la, lo) for la, lo in near)
+        # min(approx_km(e.lat, e.lon, la, lo) for la, lo in near), written out: it runs for every
+        # candidate against every place of the report
+        elat, elon = e.lat, e.lon
+        d = math.inf
+        for la, lo in near:
+            d = min(d, 111.195 * math.hypot((lo - elon) * math.cos(math.radians((elat + la) / 2)), la - elat))
         if d < 40:
             bonus += 0.15 * (1.0 - d / 40)
         elif d > 250:
