@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import math
 import os
@@ -18,6 +17,7 @@ from typing import Any
 from raqib.errors import DataFileError
 from raqib.gazetteer.latin import ar_loose, ar_words, latin_key
 from raqib.gazetteer.tables import LATIN_KEY_VERSION, normalizer_fingerprint
+from raqib.heap import collector_paused
 
 _BAND_MIN = 12
 """Cells of ``near``'s grid with more entries than this are also kept by latitude."""
@@ -207,17 +207,17 @@ class Gazetteer:
         cols = []
         for b in range(cj - r, cj + r + 1):
             west, east = b / 4 - lon, lon - (b + 1) / 4
-            dlon = west if west > 0.0 else 0.0  # noqa: FURB136
-            dlon = east if east > dlon else dlon  # noqa: FURB136
+            dlon = west if west > 0.0 else 0.0
+            dlon = east if east > dlon else dlon
             west, east = abs(west), abs(east)
-            cols.append((b, dlon, east if east > west else west))  # noqa: FURB136
+            cols.append((b, dlon, east if east > west else west))
         for di in range(-r, r + 1):
             a = ci + di
             # Cell rows are exact quarter degrees (x * 4 is exact in binary): the least distance to
             # any point of a cell bounds every entry's, so cells out of reach are passed over.
             south, north = a / 4 - lat, lat - (a + 1) / 4
-            dlat = south if south > 0.0 else 0.0  # noqa: FURB136
-            dlat = north if north > dlat else dlat  # noqa: FURB136
+            dlat = south if south > 0.0 else 0.0
+            dlat = north if north > dlat else dlat
             if 111.195 * dlat > reach * 1.000001:  # the whole row: hypot(x, dlat) is never below dlat
                 continue
             lo, hi = (lat + a / 4) / 2, (lat + (a + 1) / 4) / 2
@@ -239,16 +239,16 @@ class Gazetteer:
                     # ones surely in (whatever their longitude in the cell)
                     lats, by_lat, idx = band
                     out2 = outer - dlon * dlon * c2_lo
-                    s_out = sqrt(out2 if out2 > 0.0 else 0.0)  # noqa: FURB136
+                    s_out = sqrt(out2 if out2 > 0.0 else 0.0)
                     o0, o1 = bisect_left(lats, lat - s_out), bisect_right(lats, lat + s_out)
                     in2 = inner - wide * wide * c2_hi
                     if in2 > 0.0:
                         s_in = sqrt(in2)
                         n0 = bisect_left(lats, lat - s_in)  # clamped to [o0, o1]
-                        n0 = o0 if o0 > n0 else o1 if o1 < n0 else n0  # noqa: FURB136
+                        n0 = o0 if o0 > n0 else o1 if o1 < n0 else n0
                         n1 = bisect_right(lats, lat + s_in)  # clamped to [n0, o1]
-                        n1 = o1 if o1 < n1 else n1  # noqa: FURB136
-                        n1 = n0 if n0 > n1 else n1  # noqa: FURB136
+                        n1 = o1 if o1 < n1 else n1
+                        n1 = n0 if n0 > n1 else n1
                     else:
                         n0 = n1 = o0
                     if n0 == 0 and n1 == len(lats):
@@ -323,13 +323,8 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
         return _LOADED[ck]
     # The load makes some 300,000 objects that all live as long as the process: the cyclic
     # collector would walk them again and again while they are made (a third of the load's time).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         gaz = _load(p)
-    finally:
-        if was_enabled:
-            gc.enable()
     _LOADED.clear()
     _LOADED[ck] = gaz
     return gaz

@@ -195,7 +195,7 @@ def latin_similarity(a: str, b: str) -> float:
     score = fuzz.ratio(ba, bb)
     if ja is not None or jb is not None:
         joined = fuzz.ratio(ja or ba, jb or bb) - 3.0
-        score = joined if joined > score else score  # max(), without the builtin's cost  # noqa: FURB136
+        score = joined if joined > score else score  # max(), without the builtin's cost
     if SKELETON_WEIGHT:
         score = (1 - SKELETON_WEIGHT) * score + SKELETON_WEIGHT * fuzz.ratio(sa, sb)
     if qa != qb:

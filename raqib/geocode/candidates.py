@@ -460,7 +460,7 @@ def _consistency(gaz: Gazetteer, e: Entry, ctx: ContextInfo, country: str | None
         d = math.inf  # min(approx_km(e.lat, e.lon, la, lo) / r for la, lo, r in ctx.points), as below
         for la, lo, r in ctx.points:
             dk = approx_km(e.lat, e.lon, la, lo) / r
-            d = dk if dk < d else d  # noqa: FURB136
+            d = dk if dk < d else d
         if d > 1.0 and ctx.sectors:
             # "north of X" without a distance: further away is fine in that direction
             for la, lo, b in ctx.sectors:
@@ -498,7 +498,7 @@ def _consistency(gaz: Gazetteer, e: Entry, ctx: ContextInfo, country: str | None
         d = math.inf
         for la, lo in near:
             dk = 111.195 * math.hypot((lo - elon) * math.cos(math.radians((elat + la) / 2)), la - elat)
-            d = dk if dk < d else d  # noqa: FURB136
+            d = dk if dk < d else d
         if d < 40:
             bonus += 0.15 * (1.0 - d / 40)
         elif d > 250:
@@ -525,7 +525,7 @@ def _score(gaz: Gazetteer, cands: list[_Cand], ctx: ContextInfo, country: str | 
         elif f in ("governorate", "district", "country"):
             bonus -= 0.08  # a bare name is more often the town than the unit named after it
         c.consistent = ok
-        rank = 15 if 15 < e.rank else e.rank  # min(e.rank, 15) without the builtin's cost  # noqa: FURB136
+        rank = 15 if 15 < e.rank else e.rank  # min(e.rank, 15) without the builtin's cost
         c.score = c.base + bonus + _FEATURE_WEIGHT.get(f, 0.0) + 0.008 * rank
 
 

@@ -49,8 +49,8 @@ def _place(gaz: Gazetteer, name: str, e: Entry, precision: str, how: str, score:
     own P-code when ``e`` only contains the place)."""
     alts = tuple(dict.fromkeys(gaz.entries[i].id for i in alternatives if gaz.entries[i].id != e.id))[:5]
     # max(0.0, min(1.0, score)) without two builtin calls (some 1,400 instructions each in Python 3.11)
-    score = score if score < 1.0 else 1.0  # noqa: FURB136
-    score = score if score > 0.0 else 0.0  # noqa: FURB136
+    score = score if score < 1.0 else 1.0
+    score = score if score > 0.0 else 0.0
     return Place(name, e.lat, e.lon, e.id, _admin(gaz, e), e.country, precision, how, round(score, 3),
                  e.pcode if pcode == _OWN else pcode, alts)  # fmt: skip
 
