@@ -3,8 +3,8 @@
 Reference counting frees almost everything raqib makes; the cyclic collector exists for the rest,
 and now and then walks every container object the process holds. In a process that has loaded the
 resources (about 200,000 objects: the gazetteer, its indexes, the rules) that walk costs a third of
-the load itself and, in a long batch, about 0.4 s each time the oldest generation is collected, for
-objects that live as long as the process. These two tools keep the collector away from such
+the load itself and, in a long batch, tenths of a second each time the oldest generation is collected
+(0.4 s measured on a loaded host), for objects that live as long as the process. These two tools keep the collector away from such
 objects; garbage made later is collected as usual.
 """
 

@@ -79,7 +79,7 @@ class ResourcesPlugin(WorkerPlugin):
         t0 = time.perf_counter()
         self.res = load_resources()
         # They live as long as the worker: keep the cyclic collector from walking them again and again
-        # (raqib.heap; about 0.4 s each time it collects its oldest generation).
+        # (raqib.heap; tenths of a second each time it collects its oldest generation).
         gc.freeze()
         self.load_seconds = time.perf_counter() - t0
         self.token = uuid.uuid4().hex
